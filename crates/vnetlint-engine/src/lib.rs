@@ -1,0 +1,1 @@
+//! NSG semantics and packet sets (being built).

@@ -1,0 +1,1 @@
+//! The Terraform HCL frontend (being built).
