@@ -218,7 +218,7 @@ pub struct Vnet {
     pub dns_servers: Option<AttrList<String>>,
 }
 
-/// A subnet, inline in a VNet or standalone.
+/// A subnet, inline in a virtual network or standalone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subnet {
     pub meta: Meta,
@@ -365,7 +365,7 @@ pub struct Route {
     pub next_hop_ip: Option<Attr<String>>,
 }
 
-/// One direction of a VNet peering.
+/// One direction of a virtual network peering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peering {
     pub meta: Meta,
