@@ -4,9 +4,9 @@
 //! here and one field in `Network`.
 
 use crate::{
-    Ase, Asg, GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg, Peering, PublicIp,
-    RouteTable, SecurityRule, ServicePlan, SqlFirewallRule, SqlServer, Subnet, Vm, Vnet,
-    VnetGateway, WebApp,
+    Ase, Asg, ExpressRouteCircuit, GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg,
+    Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule, ServicePlan, SqlFirewallRule,
+    SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
 
 macro_rules! arenas {
@@ -103,6 +103,10 @@ arenas! {
     WebAppId => web_apps: WebApp, "web app";
     SqlServerId => sql_servers: SqlServer, "SQL server";
     SqlFirewallRuleId => sql_firewall_rules: SqlFirewallRule, "SQL firewall rule";
+    SqlVirtualMachineId => sql_virtual_machines: SqlVirtualMachine, "SQL virtual machine";
+    PrivateEndpointId => private_endpoints: PrivateEndpoint, "private endpoint";
+    StorageAccountId => storage_accounts: StorageAccount, "storage account";
+    ExpressRouteCircuitId => express_route_circuits: ExpressRouteCircuit, "ExpressRoute circuit";
 }
 
 /// Iteration helpers that yield ids with the elements.
@@ -166,4 +170,8 @@ push_fns! {
     add_web_app: web_apps => WebAppId, WebApp;
     add_sql_server: sql_servers => SqlServerId, SqlServer;
     add_sql_firewall_rule: sql_firewall_rules => SqlFirewallRuleId, SqlFirewallRule;
+    add_sql_virtual_machine: sql_virtual_machines => SqlVirtualMachineId, SqlVirtualMachine;
+    add_private_endpoint: private_endpoints => PrivateEndpointId, PrivateEndpoint;
+    add_storage_account: storage_accounts => StorageAccountId, StorageAccount;
+    add_express_route_circuit: express_route_circuits => ExpressRouteCircuitId, ExpressRouteCircuit;
 }

@@ -208,6 +208,10 @@ pub struct Network {
     pub web_apps: Vec<WebApp>,
     pub sql_servers: Vec<SqlServer>,
     pub sql_firewall_rules: Vec<SqlFirewallRule>,
+    pub sql_virtual_machines: Vec<SqlVirtualMachine>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub storage_accounts: Vec<StorageAccount>,
+    pub express_route_circuits: Vec<ExpressRouteCircuit>,
 }
 
 /// `azurerm_virtual_network` / `Microsoft.Network/virtualNetworks`.
@@ -470,4 +474,48 @@ pub struct SqlFirewallRule {
     pub server: Option<Attr<SqlServerId>>,
     pub start_ip: Option<Attr<String>>,
     pub end_ip: Option<Attr<String>>,
+}
+
+/// `azurerm_mssql_virtual_machine` / `Microsoft.SqlVirtualMachine/sqlVirtualMachines`: SQL Server
+/// settings of a virtual machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlVirtualMachine {
+    pub meta: Meta,
+    pub vm: Option<Attr<VmId>>,
+    /// `sql_connectivity_port`, 1433 when not written.
+    pub port: Option<Attr<String>>,
+    /// `LOCAL`, `PRIVATE` or `PUBLIC`.
+    pub connectivity_type: Option<Attr<String>>,
+}
+
+/// `azurerm_private_endpoint` / `Microsoft.Network/privateEndpoints`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateEndpoint {
+    pub meta: Meta,
+    pub subnet: Option<Attr<SubnetId>>,
+    /// The resource the endpoint connects to (`private_connection_resource_id`), symbolic.
+    pub target: Option<Attr<Reference>>,
+    /// Sub-resource names such as `sqlServer` or `blob`.
+    pub group_ids: Option<AttrList<String>>,
+    pub private_ip: Option<Attr<String>>,
+}
+
+/// `azurerm_storage_account` and its network rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageAccount {
+    pub meta: Meta,
+    pub public_network_access: Option<Attr<bool>>,
+    /// `Allow` or `Deny`.
+    pub default_action: Option<Attr<String>>,
+    pub bypass: Option<AttrList<String>>,
+    pub ip_rules: Option<AttrList<String>>,
+    pub subnets: Option<AttrList<SubnetId>>,
+}
+
+/// `azurerm_express_route_circuit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpressRouteCircuit {
+    pub meta: Meta,
+    pub service_provider: Option<Attr<String>>,
+    pub peering_location: Option<Attr<String>>,
 }

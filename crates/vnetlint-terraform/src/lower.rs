@@ -481,8 +481,14 @@ impl Lowerer<'_> {
                     self.network[id].rules.push(rule_id);
                 }
             }
-            // Rules are created above; ASGs have nothing beyond their name.
-            ElementId::SecurityRule(_) | ElementId::Asg(_) => {}
+            // Rules are created above; ASGs have nothing beyond their name; the last four are
+            // lowered once the frontend models those resources (issue 3).
+            ElementId::SecurityRule(_)
+            | ElementId::Asg(_)
+            | ElementId::SqlVirtualMachine(_)
+            | ElementId::PrivateEndpoint(_)
+            | ElementId::StorageAccount(_)
+            | ElementId::ExpressRouteCircuit(_) => {}
             ElementId::Nic(id) => {
                 let mut configurations = Vec::new();
                 for config in body.get_blocks("ip_configuration") {
