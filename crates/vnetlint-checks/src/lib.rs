@@ -1,1 +1,29 @@
-//! The rule catalog (being built).
+//! The rule catalog: one file per check under `checks/`, one registry line per check in
+//! `registry.rs`, and the `run` entry point that applies every check to a network.
+//!
+//! Architecture invariant: checks see only the IR and the engine, never syntax. A check turns
+//! engine verdicts (which name IR ids) into `Finding`s that point at spans the IR carries.
+
+mod context;
+mod declare;
+mod registry;
+
+pub(crate) mod checks;
+
+pub use context::Context;
+pub use declare::{Check, DocExample, RuleDoc};
+pub use registry::{CHECKS, check_by_code, rule_infos};
+
+use vnetlint_diagnostics::Finding;
+use vnetlint_ir::Network;
+
+/// Runs every registered check on one network and returns the findings, sorted.
+pub fn run(network: &Network) -> Vec<Finding> {
+    let ctx = Context::new(network);
+    let mut findings = Vec::new();
+    for check in CHECKS {
+        (check.run)(&ctx, &mut findings);
+    }
+    vnetlint_diagnostics::sort_findings(&mut findings);
+    findings
+}

@@ -1,1 +1,27 @@
-//! NSG semantics and packet sets (being built).
+//! Exact NSG semantics over packet sets: interval-based address, port and protocol sets, NSG
+//! rule validation and compilation, and first-match evaluation that names the deciding rule.
+//!
+//! The engine knows no file format and no check. It reads the IR (`vnetlint_ir::Network`) and
+//! answers questions such as "what does this NSG allow from the Internet to TCP 22" over *all*
+//! packets (see the design note in [`packet`]). Rules whose values are unknown get a lower
+//! bound (what they certainly match) and an upper bound (what they may match), and
+//! [`Mode`] picks the over- or under-approximation.
+
+pub mod addr;
+mod compile;
+pub mod interval;
+mod model;
+pub mod packet;
+pub mod tags;
+mod validate;
+
+pub use addr::AddrSet;
+pub use compile::{compile_nsg, default_rules};
+pub use interval::{Endpoint, IntervalSet};
+pub use model::{
+    Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,
+    Uncertainty, Verdict,
+};
+pub use packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
+pub use tags::{OPAQUE_TAGS, StructuralTag, TagContext, TagLookup, lookup_tag};
+pub use validate::{ProblemKind, RuleProblem, validate_rule};

@@ -1,0 +1,194 @@
+//! VNL103: an NSG lets the Internet reach every TCP port (or every protocol) of some host.
+
+use std::collections::BTreeMap;
+
+use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_engine::{
+    Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol, ProtocolSet,
+    RuleRef,
+};
+use vnetlint_ir::RuleId;
+
+use crate::Context;
+use crate::declare::declare_check;
+
+declare_check! {
+    /// The Internet can reach every TCP port, or every protocol, of a host through a network security group.
+    ///
+    /// ## What it does
+    /// Computes, over all packets, the Internet traffic each network security group allows
+    /// inbound, and reports when some Internet source can reach some destination on all 65,536
+    /// TCP ports, whether one rule allows it (`destination_port_range = "*"`) or several rules
+    /// together do (`0-30000` in one, `30001-65535` in another). When UDP and ICMP are open as
+    /// well the message says every protocol is open. The finding points at the first rule, by
+    /// priority, that allows part of that traffic, and lists the others.
+    ///
+    /// ## Why is this bad?
+    /// An allow-all rule turns the NSG off: every service on the host, including ones started
+    /// later or by accident, is reachable from the Internet.
+    ///
+    /// ## Example
+    /// ```hcl,expect=VNL103+VNL101+VNL102
+    /// resource "azurerm_network_security_group" "open" {
+    ///   name                = "nsg-open"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-all"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "*"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "*"
+    ///     source_address_prefix      = "0.0.0.0/0"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Allow only the ports the service needs:
+    /// ```hcl
+    /// resource "azurerm_network_security_group" "open" {
+    ///   name                = "nsg-web"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-https"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "443"
+    ///     source_address_prefix      = "Internet"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// None yet.
+    ///
+    /// ## References
+    /// - [Network security group rules](https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules)
+    pub static INTERNET_EXPOSED_ALL_PORTS = {
+        code: "VNL103",
+        name: "internet-exposed-all-ports",
+        level: Error,
+        tags: ["security", "network", "exposure"],
+        precision: "very-high",
+        security_severity: Some(9.1),
+        run: run,
+    };
+}
+
+fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let net = ctx.network;
+    for view in &ctx.nsgs {
+        let internet = view.tags.internet_hosts();
+        let tcp = Protocol::Tcp;
+        let query = PacketSet::from_cube(Cube {
+            src: internet.clone(),
+            dst: view.guarded.clone(),
+            protocols: ProtocolSet::of(&[tcp]),
+            src_ports: PortSet::all(),
+            dst_ports: PortSet::all(),
+        });
+        let allowed = view
+            .compiled
+            .allowed(Direction::Inbound, &query, Mode::Must);
+        if allowed.is_empty() {
+            continue;
+        }
+        // The (source, destination) pairs with some TCP port NOT allowed are the projection of the
+        // denied part onto addresses; every other pair of the query has all ports open.
+        let denied = query.subtract(&allowed);
+        let mut partly_closed = PacketSet::empty();
+        for cube in denied.cubes() {
+            partly_closed = partly_closed.union(&PacketSet::from_cube(Cube {
+                src: cube.src.clone(),
+                dst: cube.dst.clone(),
+                protocols: ProtocolSet::of(&[tcp]),
+                src_ports: PortSet::all(),
+                dst_ports: PortSet::all(),
+            }));
+        }
+        let fully_open = query.subtract(&partly_closed);
+        let hint = Packet {
+            protocol: tcp,
+            src: "203.0.113.1".parse().expect("literal address"),
+            src_port: 49152,
+            dst: view.sample_destination(),
+            dst_port: 0,
+        };
+        let Some(witness) = fully_open.witness(&[hint]) else {
+            continue;
+        };
+        // Which rules open the ports of that one pair, in priority order.
+        let pair = PacketSet::from_cube(Cube {
+            src: AddrSet::from_ip(witness.src),
+            dst: AddrSet::from_ip(witness.dst),
+            protocols: ProtocolSet::all(),
+            src_ports: PortSet::all(),
+            dst_ports: PortSet::all(),
+        });
+        let decisions = view.compiled.decide(Direction::Inbound, &pair, Mode::Must);
+        let mut rules: BTreeMap<usize, RuleId> = BTreeMap::new();
+        for d in &decisions {
+            if let (Access::Allow, RuleRef::Custom(rule)) = (d.access, d.rule) {
+                rules.insert(d.rule_index, rule);
+            }
+        }
+        let every_protocol = decisions
+            .iter()
+            .filter(|d| d.access == Access::Deny)
+            .all(|d| d.packets.is_empty());
+        let Some((_, &first)) = rules.iter().next() else {
+            continue;
+        };
+        let rule = &net[first];
+        let nsg = &net[view.id];
+        let what = if every_protocol {
+            "every protocol and port"
+        } else {
+            "every TCP port"
+        };
+        let message = format!(
+            "NSG `{}` lets the Internet reach {what} of `{}` through rule `{}`: every service on the host, present or future, is exposed; allow only the ports the service needs",
+            nsg.meta.display_name(),
+            witness.dst,
+            rule.meta.display_name(),
+        );
+        let span = rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span);
+        let mut finding = Finding::new(
+            INTERNET_EXPOSED_ALL_PORTS.code,
+            INTERNET_EXPOSED_ALL_PORTS.name,
+            INTERNET_EXPOSED_ALL_PORTS.default_level,
+            message,
+            Label::new(span, "this rule opens all ports").with_address(rule.meta.address.clone()),
+        )
+        .with_address(rule.meta.address.clone())
+        .with_fingerprint_key(what);
+        for &other in rules.values().skip(1) {
+            let other_rule = &net[other];
+            let span = other_rule
+                .meta
+                .name
+                .as_ref()
+                .map_or(other_rule.meta.span, |n| n.span);
+            finding = finding.with_secondary(
+                Label::new(span, "this rule opens the rest")
+                    .with_address(other_rule.meta.address.clone()),
+            );
+        }
+        finding = finding.with_note(format!(
+            "packets Internet {} -> {} on tcp/0-65535 are all allowed",
+            witness.src, witness.dst
+        ));
+        out.push(finding);
+    }
+}

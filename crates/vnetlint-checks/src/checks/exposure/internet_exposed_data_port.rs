@@ -1,0 +1,142 @@
+//! VNL102: an NSG lets the Internet reach a database, cache or file-share port.
+
+use vnetlint_diagnostics::Finding;
+
+use super::{PortClass, report_port_exposure};
+use crate::Context;
+use crate::declare::declare_check;
+
+declare_check! {
+    /// The Internet can reach a database, cache or file-share port through a network security group.
+    ///
+    /// ## What it does
+    /// Evaluates the inbound rules of each network security group exactly as Azure does and
+    /// reports each custom rule that is the first to allow Internet traffic (TCP or UDP) to one
+    /// of these ports: SQL Server 1433 and 1434, MySQL 3306, PostgreSQL 5432, Oracle 1521,
+    /// MongoDB 27017, Redis 6379 and 6380, Elasticsearch 9200, Memcached 11211, SMB 445 and
+    /// RPC/NetBIOS 135 and 139. Denies with a lower priority number, port ranges, port lists and
+    /// plural prefixes are all taken into account.
+    ///
+    /// ## Why is this bad?
+    /// Backends such as a SQL Server VM are meant to be reached over the virtual network only.
+    /// Data ports open to the Internet leak data through weak or default credentials and expose
+    /// the service to unauthenticated exploits (SMB and RPC in particular).
+    ///
+    /// ## Example
+    /// ```hcl,expect=VNL102
+    /// resource "azurerm_network_security_group" "sql" {
+    ///   name                = "nsg-sql"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    /// }
+    ///
+    /// resource "azurerm_network_security_rule" "sql_from_anywhere" {
+    ///   name                        = "allow-sql"
+    ///   priority                    = 200
+    ///   direction                   = "Inbound"
+    ///   access                      = "Allow"
+    ///   protocol                    = "Tcp"
+    ///   source_port_range           = "*"
+    ///   destination_port_ranges     = ["1000-1500"]
+    ///   source_address_prefix       = "Internet"
+    ///   destination_address_prefix  = "*"
+    ///   resource_group_name         = "rg"
+    ///   network_security_group_name = azurerm_network_security_group.sql.name
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Let only the virtual network in, as the mission's backends should be:
+    /// ```hcl
+    /// resource "azurerm_network_security_group" "sql" {
+    ///   name                = "nsg-sql"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-sql-from-vnet"
+    ///     priority                   = 200
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "1433"
+    ///     source_address_prefix      = "VirtualNetwork"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// None yet. Each NSG is judged on its own rules in this version.
+    ///
+    /// ## References
+    /// - [Network security groups](https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview)
+    /// - [Securely connecting to backend resources from an App Service Environment](https://learn.microsoft.com/azure/app-service/environment/app-service-app-service-environment-securely-connecting-to-backend-resources)
+    pub static INTERNET_EXPOSED_DATA_PORT = {
+        code: "VNL102",
+        name: "internet-exposed-data-port",
+        level: Error,
+        tags: ["security", "network", "exposure"],
+        precision: "very-high",
+        security_severity: Some(8.2),
+        run: run,
+    };
+}
+
+const DATA: &[PortClass] = &[
+    PortClass {
+        label: "RPC",
+        ports: &[(135, 135)],
+    },
+    PortClass {
+        label: "NetBIOS",
+        ports: &[(139, 139)],
+    },
+    PortClass {
+        label: "SMB",
+        ports: &[(445, 445)],
+    },
+    PortClass {
+        label: "SQL Server",
+        ports: &[(1433, 1434)],
+    },
+    PortClass {
+        label: "Oracle",
+        ports: &[(1521, 1521)],
+    },
+    PortClass {
+        label: "MySQL",
+        ports: &[(3306, 3306)],
+    },
+    PortClass {
+        label: "PostgreSQL",
+        ports: &[(5432, 5432)],
+    },
+    PortClass {
+        label: "Redis",
+        ports: &[(6379, 6380)],
+    },
+    PortClass {
+        label: "Elasticsearch",
+        ports: &[(9200, 9200)],
+    },
+    PortClass {
+        label: "Memcached",
+        ports: &[(11211, 11211)],
+    },
+    PortClass {
+        label: "MongoDB",
+        ports: &[(27017, 27017)],
+    },
+];
+
+fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    report_port_exposure(
+        ctx,
+        &INTERNET_EXPOSED_DATA_PORT,
+        DATA,
+        "data services open to the Internet leak data through weak credentials and unauthenticated exploits",
+        out,
+    );
+}

@@ -1,0 +1,113 @@
+//! VNL101: an NSG lets the Internet reach SSH, RDP or WinRM.
+
+use vnetlint_diagnostics::Finding;
+
+use super::{PortClass, report_port_exposure};
+use crate::Context;
+use crate::declare::declare_check;
+
+declare_check! {
+    /// The Internet can reach a management port (SSH, RDP or WinRM) through a network security group.
+    ///
+    /// ## What it does
+    /// Evaluates every inbound rule of each network security group exactly as Azure does (by
+    /// priority, first match wins, with the default rules appended) over every packet from an
+    /// Internet address, and reports each custom rule that is the first to allow TCP or UDP
+    /// traffic to port 22 (SSH), 3389 (RDP) or 5985-5986 (WinRM). A deny with a lower priority
+    /// number that blocks the same packets suppresses the finding; a port range such as
+    /// `1000-3500` counts, and so do `destination_port_ranges` lists and plural source prefixes.
+    /// `*`, `Internet`, `0.0.0.0/0` and `::/0` are Internet sources; `VirtualNetwork` is not.
+    /// A source in the `AzureCloud` service tag counts too (any Azure customer holds such
+    /// addresses); other service tags hold Microsoft's own service addresses and do not.
+    ///
+    /// ## Why is this bad?
+    /// Management ports open to the Internet are scanned within minutes of deployment and are
+    /// the most common way into a virtual machine: password spraying on SSH and RDP, and
+    /// exploits against the services behind them.
+    ///
+    /// ## Example
+    /// ```hcl,expect=VNL101
+    /// resource "azurerm_network_security_group" "backend" {
+    ///   name                = "nsg-backend"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = "*"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Allow management traffic only from the virtual network (reach it through Azure Bastion
+    /// or a VPN), or from named administrator addresses:
+    /// ```hcl
+    /// resource "azurerm_network_security_group" "backend" {
+    ///   name                = "nsg-backend"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh-from-vnet"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = "VirtualNetwork"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// None yet. In this version each NSG is judged on its own rules; composing the subnet and
+    /// network interface NSGs along a path comes with the connectivity engine.
+    ///
+    /// ## References
+    /// - [How network security groups filter traffic](https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works)
+    /// - [Azure Bastion](https://learn.microsoft.com/azure/bastion/bastion-overview)
+    pub static INTERNET_EXPOSED_MANAGEMENT_PORT = {
+        code: "VNL101",
+        name: "internet-exposed-management-port",
+        level: Error,
+        tags: ["security", "network", "exposure"],
+        precision: "very-high",
+        security_severity: Some(8.8),
+        run: run,
+    };
+}
+
+const MANAGEMENT: &[PortClass] = &[
+    PortClass {
+        label: "SSH",
+        ports: &[(22, 22)],
+    },
+    PortClass {
+        label: "RDP",
+        ports: &[(3389, 3389)],
+    },
+    PortClass {
+        label: "WinRM",
+        ports: &[(5985, 5986)],
+    },
+];
+
+fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    report_port_exposure(
+        ctx,
+        &INTERNET_EXPOSED_MANAGEMENT_PORT,
+        MANAGEMENT,
+        "remote login services open to the Internet are brute-forced and exploited within minutes of deployment",
+        out,
+    );
+}

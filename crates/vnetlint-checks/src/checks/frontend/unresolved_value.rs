@@ -1,0 +1,92 @@
+//! VNL002: a value a verdict depends on cannot be resolved statically (raised by other checks).
+
+use vnetlint_diagnostics::Finding;
+
+use crate::Context;
+use crate::declare::declare_check;
+
+declare_check! {
+    /// A value that decides a verdict cannot be resolved statically, so vnetlint cannot tell whether the network is safe.
+    ///
+    /// ## What it does
+    /// Other checks raise this one when their verdict depends on a value vnetlint cannot
+    /// compute from the scanned files: a variable without a value, a function vnetlint does not
+    /// evaluate, a reference to a resource outside the scanned files. The finding points at
+    /// the value and names the check and the rule whose verdict hangs on it. vnetlint never
+    /// assumes such a value is safe.
+    ///
+    /// ## Why is this bad?
+    /// An unresolved source prefix may be `*` at deployment. Reporting nothing would claim a
+    /// safety that was never checked.
+    ///
+    /// ## Example
+    /// ```hcl,expect=VNL002
+    /// variable "admin_source" {
+    ///   type = string
+    /// }
+    ///
+    /// resource "azurerm_network_security_group" "jump" {
+    ///   name                = "nsg-jump"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = var.admin_source
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Give the variable a value vnetlint can see (a default, or a `terraform.tfvars` file in
+    /// the scanned directory once tfvars evaluation lands):
+    /// ```hcl
+    /// variable "admin_source" {
+    ///   type    = string
+    ///   default = "10.20.0.0/24"
+    /// }
+    ///
+    /// resource "azurerm_network_security_group" "jump" {
+    ///   name                = "nsg-jump"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = var.admin_source
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// None.
+    ///
+    /// ## References
+    /// - [Input variables](https://developer.hashicorp.com/terraform/language/values/variables)
+    pub static UNRESOLVED_VALUE = {
+        code: "VNL002",
+        name: "unresolved-value",
+        level: Warning,
+        tags: ["correctness"],
+        precision: "high",
+        security_severity: None,
+        run: run,
+    };
+}
+
+/// The checks whose verdicts hinge on a value raise this finding themselves.
+fn run(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}

@@ -1,0 +1,134 @@
+//! What every check receives: the network plus the engine's compiled view of each NSG,
+//! computed once per run so that checks share one evaluation.
+
+use std::net::IpAddr;
+
+use vnetlint_engine::{AddrSet, CompiledNsg, RuleProblem, TagContext, compile_nsg, validate_rule};
+use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
+
+pub struct Context<'a> {
+    pub network: &'a Network,
+    /// One entry per NSG, in `Network::nsgs` order.
+    pub nsgs: Vec<NsgView>,
+    /// Problems of standalone rules whose NSG is not known (they are validated all the same).
+    pub orphan_rule_problems: Vec<RuleProblem>,
+}
+
+pub struct NsgView {
+    pub id: NsgId,
+    pub tags: TagContext,
+    pub compiled: CompiledNsg,
+    /// The addresses the NSG filters: the prefixes of the subnets it is attached to and the
+    /// addresses of the network interfaces it is attached to; every address when that is not
+    /// known (an NSG attached nowhere is judged for any destination).
+    pub guarded: AddrSet,
+}
+
+impl NsgView {
+    /// A destination address to show in witness packets: the first host Azure assigns in the
+    /// guarded range (the fifth address; the first four are reserved), or 10.0.1.4.
+    pub fn sample_destination(&self) -> IpAddr {
+        let fallback: IpAddr = "10.0.1.4".parse().expect("literal address");
+        if self.guarded.is_all() {
+            return fallback;
+        }
+        match self.guarded.min() {
+            Some(IpAddr::V4(first)) => {
+                let host = IpAddr::V4(std::net::Ipv4Addr::from(u32::from(first).saturating_add(4)));
+                if self.guarded.contains(host) {
+                    host
+                } else {
+                    IpAddr::V4(first)
+                }
+            }
+            Some(other) => other,
+            None => fallback,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(network: &'a Network) -> Self {
+        let nsgs = network
+            .iter_nsgs()
+            .map(|(id, _)| {
+                let tags = TagContext::for_nsg(network, id);
+                let compiled = compile_nsg(network, id, &tags);
+                let guarded = guarded_addresses(network, id);
+                NsgView {
+                    id,
+                    tags,
+                    compiled,
+                    guarded,
+                }
+            })
+            .collect();
+        let orphan_rule_problems = network
+            .iter_rules()
+            .filter(|(_, rule)| !matches!(rule.nsg.as_ref().map(|a| &a.value), Some(Val::Known(_))))
+            .flat_map(|(id, _): (RuleId, _)| validate_rule(network, id))
+            .collect();
+        Self {
+            network,
+            nsgs,
+            orphan_rule_problems,
+        }
+    }
+
+    /// Every rule problem the engine found, NSG by NSG, then those of unattached rules.
+    pub fn rule_problems(&self) -> impl Iterator<Item = &RuleProblem> {
+        self.nsgs
+            .iter()
+            .flat_map(|v| v.compiled.problems.iter())
+            .chain(self.orphan_rule_problems.iter())
+    }
+}
+
+/// Where an NSG is attached, as addresses; `AddrSet::all()` when any part is unknown.
+fn guarded_addresses(network: &Network, nsg: NsgId) -> AddrSet {
+    let mut guarded = AddrSet::empty();
+    let mut attached = false;
+    let subnet_prefixes = |subnet: SubnetId| -> Option<AddrSet> {
+        let list = network[subnet].address_prefixes.as_ref()?.get()?;
+        let mut set = AddrSet::empty();
+        for prefix in list {
+            set = set.union(&AddrSet::parse(prefix.get()?)?);
+        }
+        Some(set)
+    };
+    for (id, subnet) in network.iter_subnets() {
+        if subnet.nsg.as_ref().and_then(Attr::get) == Some(&nsg) {
+            attached = true;
+            match subnet_prefixes(id) {
+                Some(set) => guarded = guarded.union(&set),
+                None => return AddrSet::all(),
+            }
+        }
+    }
+    for (_, nic) in network.iter_nics() {
+        if nic.nsg.as_ref().and_then(Attr::get) != Some(&nsg) {
+            continue;
+        }
+        attached = true;
+        for config in &nic.ip_configurations {
+            let ip = config
+                .private_ip
+                .as_ref()
+                .and_then(Attr::get)
+                .and_then(|ip| ip.parse::<IpAddr>().ok());
+            let set = match ip {
+                Some(ip) => Some(AddrSet::from_ip(ip)),
+                None => config
+                    .subnet
+                    .as_ref()
+                    .and_then(Attr::get)
+                    .and_then(|&s| subnet_prefixes(s)),
+            };
+            match set {
+                Some(set) => guarded = guarded.union(&set),
+                None => return AddrSet::all(),
+            }
+        }
+    }
+    if attached { guarded } else { AddrSet::all() }
+}

@@ -1,0 +1,34 @@
+//! The registry: one line per check. Adding a check is its file plus one line here.
+
+use std::sync::LazyLock;
+
+use vnetlint_diagnostics::RuleInfo;
+
+use crate::checks::{exposure, frontend, nsg};
+use crate::declare::Check;
+
+/// Every check, in code order.
+pub static CHECKS: &[&Check] = &[
+    &frontend::parse_error::PARSE_ERROR,
+    &frontend::unresolved_value::UNRESOLVED_VALUE,
+    &exposure::internet_exposed_management_port::INTERNET_EXPOSED_MANAGEMENT_PORT,
+    &exposure::internet_exposed_data_port::INTERNET_EXPOSED_DATA_PORT,
+    &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,
+    &nsg::duplicate_priority::DUPLICATE_PRIORITY,
+    &nsg::invalid_rule::INVALID_RULE,
+];
+
+static INFOS: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| CHECKS.iter().map(|c| c.info()).collect());
+
+/// The catalog as the outputs need it (SARIF `rules`, `vnetlint rules`), in code order.
+pub fn rule_infos() -> &'static [RuleInfo] {
+    &INFOS
+}
+
+/// Finds a check by its code (`VNL101`) or its name (`internet-exposed-management-port`).
+pub fn check_by_code(code_or_name: &str) -> Option<&'static Check> {
+    CHECKS
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(code_or_name) || c.name == code_or_name)
+}

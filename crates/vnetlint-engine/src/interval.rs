@@ -1,0 +1,327 @@
+//! Sets of integers stored as sorted, disjoint, non-adjacent inclusive intervals: the
+//! one-dimensional building block of address, port and packet sets.
+//!
+//! Keeping the intervals coalesced (no two touch) makes the representation canonical, so two
+//! sets are equal exactly when their vectors are equal, and every operation is a linear merge.
+
+use std::fmt;
+
+/// An integer type an [`IntervalSet`] can range over.
+pub trait Endpoint: Copy + Ord + fmt::Debug + fmt::Display {
+    const MIN: Self;
+    const MAX: Self;
+    /// The next value, or `None` at `MAX`.
+    fn succ(self) -> Option<Self>;
+    /// The previous value, or `None` at `MIN`.
+    fn pred(self) -> Option<Self>;
+}
+
+macro_rules! endpoint {
+    ($($ty:ty),*) => {
+        $(
+            impl Endpoint for $ty {
+                const MIN: Self = <$ty>::MIN;
+                const MAX: Self = <$ty>::MAX;
+                fn succ(self) -> Option<Self> {
+                    self.checked_add(1)
+                }
+                fn pred(self) -> Option<Self> {
+                    self.checked_sub(1)
+                }
+            }
+        )*
+    };
+}
+
+endpoint!(u8, u16, u32, u64, u128);
+
+/// A set of values of `T`, as sorted disjoint inclusive intervals that never touch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IntervalSet<T> {
+    ranges: Vec<(T, T)>,
+}
+
+impl<T: Endpoint> Default for IntervalSet<T> {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl<T: Endpoint> IntervalSet<T> {
+    pub fn empty() -> Self {
+        Self { ranges: Vec::new() }
+    }
+
+    /// Every value of `T`.
+    pub fn all() -> Self {
+        Self {
+            ranges: vec![(T::MIN, T::MAX)],
+        }
+    }
+
+    pub fn single(value: T) -> Self {
+        Self {
+            ranges: vec![(value, value)],
+        }
+    }
+
+    /// The inclusive range `lo..=hi`; empty when `lo > hi`.
+    pub fn range(lo: T, hi: T) -> Self {
+        if lo > hi {
+            Self::empty()
+        } else {
+            Self {
+                ranges: vec![(lo, hi)],
+            }
+        }
+    }
+
+    /// Builds a set from any inclusive ranges (in any order, overlapping or not); reversed
+    /// ranges are ignored.
+    pub fn from_ranges(ranges: impl IntoIterator<Item = (T, T)>) -> Self {
+        let mut ranges: Vec<(T, T)> = ranges.into_iter().filter(|(lo, hi)| lo <= hi).collect();
+        ranges.sort_unstable();
+        Self {
+            ranges: coalesce(ranges),
+        }
+    }
+
+    /// The intervals, sorted, disjoint and non-adjacent.
+    pub fn ranges(&self) -> &[(T, T)] {
+        &self.ranges
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.ranges.as_slice() == [(T::MIN, T::MAX)]
+    }
+
+    pub fn contains(&self, value: T) -> bool {
+        // The first interval whose upper end is >= value is the only candidate.
+        let index = self.ranges.partition_point(|&(_, hi)| hi < value);
+        self.ranges.get(index).is_some_and(|&(lo, _)| lo <= value)
+    }
+
+    pub fn min(&self) -> Option<T> {
+        self.ranges.first().map(|&(lo, _)| lo)
+    }
+
+    pub fn max(&self) -> Option<T> {
+        self.ranges.last().map(|&(_, hi)| hi)
+    }
+
+    #[must_use]
+    pub fn union(&self, other: &Self) -> Self {
+        let mut merged = Vec::with_capacity(self.ranges.len() + other.ranges.len());
+        let (mut i, mut j) = (0, 0);
+        while i < self.ranges.len() || j < other.ranges.len() {
+            let take_left = match (self.ranges.get(i), other.ranges.get(j)) {
+                (Some(a), Some(b)) => a <= b,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            if take_left {
+                merged.push(self.ranges[i]);
+                i += 1;
+            } else {
+                merged.push(other.ranges[j]);
+                j += 1;
+            }
+        }
+        Self {
+            ranges: coalesce(merged),
+        }
+    }
+
+    #[must_use]
+    pub fn intersect(&self, other: &Self) -> Self {
+        let mut out = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while let (Some(&(alo, ahi)), Some(&(blo, bhi))) = (self.ranges.get(i), other.ranges.get(j))
+        {
+            let lo = alo.max(blo);
+            let hi = ahi.min(bhi);
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+            // Advance whichever interval ends first; the other may still meet later intervals.
+            if ahi < bhi {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        Self { ranges: out }
+    }
+
+    /// Every value of `T` not in the set.
+    #[must_use]
+    pub fn complement(&self) -> Self {
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
+        let mut cursor = Some(T::MIN);
+        for &(lo, hi) in &self.ranges {
+            let Some(start) = cursor else { break };
+            if start < lo
+                && let Some(end) = lo.pred()
+            {
+                out.push((start, end));
+            }
+            cursor = hi.succ();
+        }
+        if let Some(start) = cursor {
+            out.push((start, T::MAX));
+        }
+        Self { ranges: out }
+    }
+
+    /// `universe` minus this set: the complement within a universe.
+    #[must_use]
+    pub fn complement_within(&self, universe: &Self) -> Self {
+        universe.subtract(self)
+    }
+
+    #[must_use]
+    pub fn subtract(&self, other: &Self) -> Self {
+        if other.is_empty() || self.is_empty() {
+            return self.clone();
+        }
+        self.intersect(&other.complement())
+    }
+
+    pub fn is_subset(&self, other: &Self) -> bool {
+        self.subtract(other).is_empty()
+    }
+
+    pub fn intersects(&self, other: &Self) -> bool {
+        !self.intersect(other).is_empty()
+    }
+}
+
+/// Merges sorted intervals that overlap or touch.
+fn coalesce<T: Endpoint>(sorted: Vec<(T, T)>) -> Vec<(T, T)> {
+    let mut out: Vec<(T, T)> = Vec::with_capacity(sorted.len());
+    for (lo, hi) in sorted {
+        if let Some(last) = out.last_mut() {
+            let touches = last.1 >= lo || last.1.succ() == Some(lo);
+            if touches {
+                last.1 = last.1.max(hi);
+                continue;
+            }
+        }
+        out.push((lo, hi));
+    }
+    out
+}
+
+/// `*` for everything, `(none)` for nothing, else `a`, `a-b` joined by `, ` (used for ports).
+impl<T: Endpoint> fmt::Display for IntervalSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_all() {
+            return f.write_str("*");
+        }
+        if self.is_empty() {
+            return f.write_str("(none)");
+        }
+        for (index, &(lo, hi)) in self.ranges.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            if lo == hi {
+                write!(f, "{lo}")?;
+            } else {
+                write!(f, "{lo}-{hi}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn set(ranges: &[(u8, u8)]) -> IntervalSet<u8> {
+        IntervalSet::from_ranges(ranges.iter().copied())
+    }
+
+    #[test]
+    fn from_ranges_coalesces_touching_and_overlapping() {
+        assert_eq!(set(&[(5, 7), (1, 2), (3, 4), (6, 9)]).ranges(), &[(1, 9)]);
+        assert_eq!(set(&[(1, 2), (4, 5)]).ranges(), &[(1, 2), (4, 5)]);
+        assert!(set(&[(5, 1)]).is_empty());
+    }
+
+    #[test]
+    fn complement_handles_both_ends() {
+        assert_eq!(
+            set(&[(0, 3), (250, 255)]).complement().ranges(),
+            &[(4, 249)]
+        );
+        assert_eq!(IntervalSet::<u8>::all().complement(), IntervalSet::empty());
+        assert_eq!(IntervalSet::<u8>::empty().complement(), IntervalSet::all());
+        assert_eq!(set(&[(10, 10)]).complement().ranges(), &[(0, 9), (11, 255)]);
+    }
+
+    #[test]
+    fn subtract_splits_an_interval() {
+        let whole = set(&[(0, 100)]);
+        assert_eq!(
+            whole.subtract(&set(&[(10, 20), (50, 50)])).ranges(),
+            &[(0, 9), (21, 49), (51, 100)]
+        );
+        assert_eq!(
+            set(&[(3, 9)]).complement_within(&whole).ranges(),
+            &[(0, 2), (10, 100)]
+        );
+    }
+
+    #[test]
+    fn contains_and_min_max() {
+        let s = set(&[(10, 20), (30, 40)]);
+        assert!(s.contains(10) && s.contains(20) && s.contains(35));
+        assert!(!s.contains(9) && !s.contains(25) && !s.contains(41));
+        assert_eq!((s.min(), s.max()), (Some(10), Some(40)));
+        assert_eq!(IntervalSet::<u8>::empty().min(), None);
+    }
+
+    #[test]
+    fn display_is_readable() {
+        assert_eq!(IntervalSet::<u16>::all().to_string(), "*");
+        assert_eq!(IntervalSet::<u16>::empty().to_string(), "(none)");
+        assert_eq!(
+            IntervalSet::from_ranges([(22u16, 22), (8000, 8100)]).to_string(),
+            "22, 8000-8100"
+        );
+    }
+
+    fn to_bits(s: &IntervalSet<u8>) -> BTreeSet<u8> {
+        s.ranges().iter().flat_map(|&(lo, hi)| lo..=hi).collect()
+    }
+
+    fn arb_set() -> impl Strategy<Value = IntervalSet<u8>> {
+        prop::collection::vec((any::<u8>(), any::<u8>()), 0..5).prop_map(IntervalSet::from_ranges)
+    }
+
+    proptest! {
+        // The algebra agrees with plain `BTreeSet` operations over the whole u8 universe, and the
+        // canonical form means equal sets compare equal.
+        #[test]
+        fn algebra_matches_btreeset(a in arb_set(), b in arb_set()) {
+            let (sa, sb) = (to_bits(&a), to_bits(&b));
+            prop_assert_eq!(to_bits(&a.union(&b)), sa.union(&sb).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(to_bits(&a.intersect(&b)), sa.intersection(&sb).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(to_bits(&a.subtract(&b)), sa.difference(&sb).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(to_bits(&a.complement()).len(), 256 - sa.len());
+            prop_assert_eq!(a.union(&b), IntervalSet::from_ranges(a.ranges().iter().chain(b.ranges()).copied()));
+            prop_assert_eq!(a.complement().complement(), a.clone());
+            for v in [0u8, 1, 17, 128, 254, 255] {
+                prop_assert_eq!(a.contains(v), sa.contains(&v));
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! The vnetlint driver: finds template files, groups them into modules, runs the frontends and
+//! the checks, and returns sorted findings. The binary (`main.rs`) adds arguments and output.
+//!
+//! Architecture invariant: this crate and the language server are the only ones that do IO.
+//! Nothing here follows symbolic links or reads outside the paths the user named.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use vnetlint_diagnostics::{Finding, Label, Level, sort_findings};
+use vnetlint_source::{FileId, SourceMap, Span, TextRange};
+
+mod arm;
+mod terraform;
+
+pub use arm::ArmOptions;
+pub use terraform::TerraformOptions;
+
+/// The result of analyzing a set of paths.
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    /// Problems reading the file system (the run went on without those files).
+    pub io_errors: Vec<String>,
+}
+
+impl Analysis {
+    pub fn files_scanned(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The highest level among the findings, if any.
+    pub fn max_level(&self) -> Option<Level> {
+        self.findings.iter().map(|f| f.level).max()
+    }
+}
+
+/// What kind of template a path holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FileKind {
+    Terraform,
+    TerraformVars,
+    /// ARM templates, parameter files and plan JSON; the content decides which.
+    Json,
+}
+
+fn file_kind(path: &Path) -> Option<FileKind> {
+    // Terraform matches its suffixes exactly (`main.TF` is not loaded), so vnetlint does too.
+    match path.extension()?.to_str()? {
+        "tf" => Some(FileKind::Terraform),
+        "tfvars" => Some(FileKind::TerraformVars),
+        "json" => Some(FileKind::Json),
+        _ => None,
+    }
+}
+
+/// Options of a run, one part per frontend (each frontend's driver module owns its part).
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    pub terraform: terraform::TerraformOptions,
+    pub arm: arm::ArmOptions,
+}
+
+/// Analyzes files and directories. Directories are walked honouring `.gitignore`,
+/// `.ignore` and `.vnetlintignore`, skipping hidden entries (such as `.terraform/`) and never
+/// following symbolic links. Paths in the output are relative to `display_root` when under it.
+pub fn analyze(paths: &[PathBuf], display_root: &Path) -> Analysis {
+    analyze_with(paths, display_root, &AnalyzeOptions::default())
+}
+
+/// [`analyze`] with options.
+pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOptions) -> Analysis {
+    let mut io_errors = Vec::new();
+    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        collect(path, &mut modules, &mut io_errors);
+    }
+    let scan_roots = paths
+        .iter()
+        .filter_map(|p| {
+            let dir = if p.is_dir() { p.as_path() } else { p.parent()? };
+            std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+            .ok()
+        })
+        .collect();
+    let mut run = Run {
+        sources: SourceMap::new(),
+        findings: Vec::new(),
+        io_errors,
+        display_root: display_root.to_path_buf(),
+        scan_roots,
+    };
+    for (dir, mut files) in modules {
+        files.sort();
+        files.dedup();
+        let (json, hcl): (Vec<PathBuf>, Vec<PathBuf>) = files
+            .into_iter()
+            .partition(|f| file_kind(f) == Some(FileKind::Json));
+        if !hcl.is_empty() {
+            terraform::analyze_module(&mut run, &dir, &hcl, &options.terraform);
+        }
+        if !json.is_empty() {
+            arm::analyze_json_files(&mut run, &dir, &json, &options.arm);
+        }
+    }
+    sort_findings(&mut run.findings);
+    Analysis {
+        sources: run.sources,
+        findings: run.findings,
+        io_errors: run.io_errors,
+    }
+}
+
+/// The state of one run, shared by the frontend driver modules.
+pub(crate) struct Run {
+    pub(crate) sources: SourceMap,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) io_errors: Vec<String>,
+    pub(crate) display_root: PathBuf,
+    // Read by the module loader that comes with Terraform evaluation (issue 3).
+    #[allow(dead_code)]
+    /// The canonical directories the user named (a file's parent for a file). Nothing outside
+    /// them is read unless the user asks.
+    pub(crate) scan_roots: Vec<PathBuf>,
+}
+
+impl Run {
+    /// Whether `path` lies inside one of the scan roots (after resolving `..` and links).
+    #[allow(dead_code)]
+    pub(crate) fn is_inside_scan_root(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path)
+            .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))
+    }
+}
+
+impl Run {
+    /// Reads a file into the source map (reporting non-UTF-8 content as VNL001), or records an
+    /// I/O error and returns `None`.
+    pub(crate) fn load(&mut self, path: &Path) -> Option<FileId> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let shown = display_path(path, &self.display_root);
+                let (id, finding) = add_source(&mut self.sources, shown, bytes);
+                self.findings.extend(finding);
+                Some(id)
+            }
+            Err(err) => {
+                self.io_errors
+                    .push(format!("cannot read {}: {err}", path.display()));
+                None
+            }
+        }
+    }
+}
+
+/// Analyzes in-memory files as one Terraform module; used by tests and doc examples.
+pub fn analyze_sources(files: &[(&str, &str)]) -> Analysis {
+    let mut sources = SourceMap::new();
+    let mut findings = Vec::new();
+    let ids: Vec<FileId> = files
+        .iter()
+        .map(|(path, text)| {
+            let (id, finding) =
+                add_source(&mut sources, (*path).to_owned(), text.as_bytes().to_vec());
+            findings.extend(finding);
+            id
+        })
+        .collect();
+    let lowered = vnetlint_terraform::lower_module(&sources, &ids, "");
+    findings.extend(lowered.findings);
+    findings.extend(vnetlint_checks::run(&lowered.network));
+    sort_findings(&mut findings);
+    Analysis {
+        sources,
+        findings,
+        io_errors: Vec::new(),
+    }
+}
+
+/// Adds a file's bytes to the source map. Bytes that are not UTF-8 are replaced (so the rest
+/// of the file can still be shown) and reported as a parse error at the first bad byte.
+fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId, Option<Finding>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(path, text), None),
+        Err(err) => {
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let id = sources.add(path.clone(), text);
+            let at = u32::try_from(valid_up_to).unwrap_or(u32::MAX);
+            let check = vnetlint_checks::check_by_code("VNL001").expect("VNL001 is registered");
+            let finding = Finding::new(
+                check.code,
+                check.name,
+                check.default_level,
+                format!(
+                    "cannot parse `{path}`: the file is not valid UTF-8 (first bad byte at offset {valid_up_to}); the file is not analyzed, the other files are; save it as UTF-8"
+                ),
+                Label::new(
+                    Span::new(id, TextRange::new(at, at.saturating_add(1))),
+                    "invalid UTF-8 here",
+                ),
+            );
+            (id, Some(finding))
+        }
+    }
+}
+
+fn collect(
+    path: &Path,
+    modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
+    io_errors: &mut Vec<String>,
+) {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) => {
+            io_errors.push(format!("cannot read {}: {err}", path.display()));
+            return;
+        }
+    };
+    if meta.is_file() {
+        if file_kind(path).is_some() {
+            let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            modules.entry(dir).or_default().push(path.to_path_buf());
+        } else {
+            io_errors.push(format!(
+                "{} is not a template file (.tf, .tfvars, .json); skipped",
+                path.display()
+            ));
+        }
+        return;
+    }
+    let walker = ignore::WalkBuilder::new(path)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".vnetlintignore")
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && file_kind(entry.path()).is_some() {
+                    let dir = entry
+                        .path()
+                        .parent()
+                        .map_or_else(PathBuf::new, Path::to_path_buf);
+                    modules.entry(dir).or_default().push(entry.into_path());
+                }
+            }
+            Err(err) => io_errors.push(err.to_string()),
+        }
+    }
+}
+
+/// The path as shown in outputs: relative to `root` when under it, always with `/`.
+fn display_path(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let relative = relative.strip_prefix(".").unwrap_or(relative);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The documentation page of a rule, as `vnetlint rule` prints it and `docs/rules/VNLnnn.md`
+/// holds it. The fenced examples lose their `expect=` markers, which only the tests read.
+pub fn rule_page(check: &vnetlint_checks::Check) -> String {
+    let doc = check.doc();
+    let mut body = String::new();
+    for line in doc.markdown.lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```")
+            && !info.is_empty()
+        {
+            let language = info.split(',').next().unwrap_or("");
+            let language = if language == "arm" { "json" } else { language };
+            body.push_str("```");
+            body.push_str(language);
+        } else {
+            body.push_str(line);
+        }
+        body.push('\n');
+    }
+    let mut tags = check.tags.join(", ");
+    if tags.is_empty() {
+        tags.push('-');
+    }
+    format!(
+        "# {} {}\n\n<!-- Generated from the check's doc comment in crates/vnetlint-checks; edit it there. -->\n\nDefault level: **{}** · Tags: {} · Precision: {}\n\n{}",
+        check.code,
+        check.name,
+        check.default_level.as_str(),
+        tags,
+        check.precision,
+        body
+    )
+}

@@ -1,0 +1,195 @@
+//! The `vnetlint` command line: `check`, `rules` and `rule`.
+//!
+//! Exit codes follow ruff's convention: 0 when nothing at or above `--fail-on` was found,
+//! 1 when something was, 2 on usage or I/O errors.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use vnetlint_diagnostics::Level;
+use vnetlint_report::ReportContext;
+
+#[derive(Parser)]
+#[command(
+    name = "vnetlint",
+    version,
+    about = "Static analysis of Azure network templates"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyze Terraform files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List the rule catalog.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print the documentation of one rule, by code (VNL101) or name.
+    Rule { code: String },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories; each directory of `.tf` files is one Terraform module.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this level is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        help = "Colour the text output: auto (only on a terminal, and not when NO_COLOR is set), always, never"
+    )]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules { format } => rules(format),
+        Command::Rule { code } => rule(&code),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let analysis = vnetlint::analyze(&args.paths, &root);
+    for err in &analysis.io_errors {
+        eprintln!("vnetlint: {err}");
+    }
+    let ctx = ReportContext {
+        sources: &analysis.sources,
+        rules: vnetlint_checks::rule_infos(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        files_scanned: analysis.files_scanned(),
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = match args.format {
+        Format::Text => vnetlint_report::render_text(&analysis.findings, &ctx, color),
+        Format::Json => vnetlint_report::render_json(&analysis.findings, &ctx),
+        Format::Sarif => vnetlint_report::render_sarif(&analysis.findings, &ctx),
+    };
+    let written = if let Some(path) = &args.output {
+        std::fs::write(path, rendered.as_bytes())
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(rendered.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    if let Err(err) = written {
+        eprintln!("vnetlint: cannot write the report: {err}");
+        return ExitCode::from(2);
+    }
+    if !analysis.io_errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Note => Some(Level::Note),
+        FailOn::Never => None,
+    };
+    match (threshold, analysis.max_level()) {
+        (Some(threshold), Some(max)) if max >= threshold => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn rules(format: ListFormat) -> ExitCode {
+    let infos = vnetlint_checks::rule_infos();
+    match format {
+        ListFormat::Text => {
+            for info in infos {
+                println!(
+                    "{}  {:<36} {:<8} {}",
+                    info.code,
+                    info.name,
+                    info.default_level.as_str(),
+                    info.summary
+                );
+            }
+        }
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = infos
+                .iter()
+                .map(|info| {
+                    serde_json::json!({
+                        "code": info.code,
+                        "name": info.name,
+                        "level": info.default_level.as_str(),
+                        "summary": info.summary,
+                        "tags": info.tags,
+                        "help_uri": info.help_uri(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("serializable")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn rule(code: &str) -> ExitCode {
+    if let Some(check) = vnetlint_checks::check_by_code(code) {
+        print!("{}", vnetlint::rule_page(check));
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("vnetlint: no rule `{code}`; `vnetlint rules` lists them");
+        ExitCode::from(2)
+    }
+}

@@ -1,0 +1,213 @@
+//! End-to-end tests of the `vnetlint` binary: the README's example command, the three output
+//! formats (snapshotted), exit codes, `rules` and `rule`, and message style over every output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_path_buf()
+}
+
+fn vnetlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn snapshot(name: &str, text: &str) {
+    let version = env!("CARGO_PKG_VERSION");
+    insta::with_settings!({
+        snapshot_path => root().join("testdata/snapshots/cli"),
+        prepend_module_to_snapshot => false,
+        filters => vec![(regex_escape(version).as_str(), "[VERSION]")],
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_bundled_example_reports_its_findings_in_all_three_formats() {
+    for (format, name) in [
+        ("text", "example_text"),
+        ("json", "example_json"),
+        ("sarif", "example_sarif"),
+    ] {
+        let output = vnetlint(&["check", "testdata/examples/ase-sql", "--format", format]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "findings at warning or above exit 1; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = stdout(&output);
+        assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+        snapshot(name, &text);
+    }
+}
+
+#[test]
+fn json_and_sarif_outputs_are_valid_json_with_relative_paths() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--format",
+        "sarif",
+    ])))
+    .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            uri.starts_with("testdata/examples/ase-sql/"),
+            "relative to the scan root: {uri}"
+        );
+    }
+    let root_text = root().display().to_string();
+    assert!(
+        !json.to_string().contains(&root_text),
+        "no absolute paths in JSON"
+    );
+    assert!(
+        !sarif.to_string().contains(&root_text),
+        "no absolute paths in SARIF"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_code_and_output_goes_to_a_file() {
+    let dir = std::env::temp_dir().join(format!("vnetlint-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("report.sarif");
+    let output = vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--format",
+        "sarif",
+        "--output",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("\"ruleId\": \"VNL101\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A clean module exits 0; a missing path is an I/O error (2).
+    assert_eq!(
+        vnetlint(&["check", "testdata/cases/exposure/deny-before-allow"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        vnetlint(&["check", "testdata/does-not-exist"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        vnetlint(&["check", "--format", "xml"]).status.code(),
+        Some(2),
+        "usage errors exit 2"
+    );
+}
+
+#[test]
+fn a_truncated_file_is_reported_and_the_good_file_beside_it_still_analyzed() {
+    let output = vnetlint(&[
+        "check",
+        "testdata/cases/parse/truncated-beside-good",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["VNL001", "VNL101"]);
+    let parse = &json["findings"][0];
+    assert_eq!(
+        parse["file"],
+        "testdata/cases/parse/truncated-beside-good/broken.tf"
+    );
+    assert!(parse["start"]["line"].as_u64().unwrap() > 1);
+    assert!(parse["start"]["column"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn rules_and_rule_print_the_catalog() {
+    let list = stdout(&vnetlint(&["rules"]));
+    for check in vnetlint_checks::CHECKS {
+        assert!(list.contains(check.code) && list.contains(check.name));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&vnetlint(&["rules", "--format", "json"]))).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        vnetlint_checks::CHECKS.len()
+    );
+    let page = stdout(&vnetlint(&["rule", "VNL101"]));
+    assert!(page.starts_with("# VNL101 internet-exposed-management-port"));
+    assert_eq!(
+        page,
+        std::fs::read_to_string(root().join("docs/rules/VNL101.md")).unwrap()
+    );
+    assert_eq!(vnetlint(&["rule", "VNL999"]).status.code(), Some(2));
+}
+
+#[test]
+fn messages_start_lowercase_and_end_without_a_period() {
+    let output = vnetlint(&["check", "testdata/cases", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(findings.len() > 20);
+    for finding in findings {
+        let message = finding["message"].as_str().unwrap();
+        let first = message.chars().next().unwrap();
+        assert!(
+            !first.is_uppercase() || message.starts_with("NSG"),
+            "lowercase start: {message}"
+        );
+        assert!(!message.ends_with('.'), "no final period: {message}");
+    }
+}

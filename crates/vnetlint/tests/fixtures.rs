@@ -1,0 +1,138 @@
+//! The fixture harness: every folder under `testdata/cases/<area>/<case>/` is one test case.
+//!
+//! A case's expectations sit beside its templates: a trailing `# expect: VNL101, VNL102`
+//! comment on a line (`// expect:` in ARM JSON, which allows comments) means exactly those
+//! findings start on that line; a file `expected.txt`
+//! can list further ones as `VNL001 broken.tf:3` (for positions a comment cannot mark, such as
+//! the end of a truncated file). The harness compares the exact set of (code, file, line), and
+//! snapshots the text output of every case. Adding a case is adding a folder.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+type Expectation = (String, String, u32);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/vnetlint is two levels below the root")
+        .to_path_buf()
+}
+
+fn case_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for area in sorted_entries(root) {
+        if area.is_dir() {
+            for case in sorted_entries(&area) {
+                if case.is_dir() {
+                    dirs.push(case);
+                }
+            }
+        }
+    }
+    dirs
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    entries
+}
+
+fn expectations(case: &Path) -> BTreeSet<Expectation> {
+    let mut expected = BTreeSet::new();
+    for file in sorted_entries(case) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue; // Cases about invalid UTF-8 use expected.txt.
+        };
+        if name == "expected.txt" {
+            for line in text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (code, place) = line.split_once(' ').expect("`CODE file:line`");
+                let (path, line_no) = place.trim().rsplit_once(':').expect("`file:line`");
+                expected.insert((
+                    code.to_owned(),
+                    path.to_owned(),
+                    line_no.parse().expect("line number"),
+                ));
+            }
+            continue;
+        }
+        for (index, line) in text.lines().enumerate() {
+            let marker = line
+                .split_once("# expect:")
+                .or_else(|| line.split_once("// expect:"));
+            if let Some((_, codes)) = marker {
+                for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    expected.insert((
+                        code.to_owned(),
+                        name.clone(),
+                        u32::try_from(index + 1).unwrap(),
+                    ));
+                }
+            }
+        }
+    }
+    expected
+}
+
+#[test]
+fn every_fixture_case_yields_exactly_its_expected_findings() {
+    let root = workspace_root();
+    let cases_root = root.join("testdata/cases");
+    let cases = case_dirs(&cases_root);
+    assert!(
+        cases.len() >= 10,
+        "the fixture tree went missing: {} cases",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let analysis = vnetlint::analyze(std::slice::from_ref(case), case);
+        let actual: BTreeSet<Expectation> = analysis
+            .findings
+            .iter()
+            .map(|f| {
+                let file = analysis.sources.get(f.primary.span.file);
+                let line = file.line_index().line_col(f.primary.span.range.start).line;
+                (f.code.to_owned(), file.path.clone(), line)
+            })
+            .collect();
+        let expected = expectations(case);
+        let name = case
+            .strip_prefix(&cases_root)
+            .unwrap()
+            .display()
+            .to_string();
+        if actual != expected {
+            let missing: Vec<_> = expected.difference(&actual).collect();
+            let unexpected: Vec<_> = actual.difference(&expected).collect();
+            failures.push(format!(
+                "{name}:\n  missing: {missing:?}\n  unexpected: {unexpected:?}"
+            ));
+        }
+        let ctx = vnetlint_report::ReportContext {
+            sources: &analysis.sources,
+            rules: vnetlint_checks::rule_infos(),
+            tool_version: "test",
+            files_scanned: analysis.files_scanned(),
+        };
+        let text = vnetlint_report::render_text(&analysis.findings, &ctx, false);
+        insta::with_settings!({ snapshot_path => root.join("testdata/snapshots/cases"), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name.replace(['/', '\\'], "__"), text);
+        });
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
