@@ -12,7 +12,9 @@ mod compile;
 pub mod interval;
 mod model;
 pub mod packet;
+mod path;
 pub mod tags;
+mod topology;
 mod validate;
 
 pub use addr::AddrSet;
@@ -23,5 +25,10 @@ pub use model::{
     Uncertainty, Verdict,
 };
 pub use packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
+pub use path::{
+    Association, Hop, HopTrace, PairResult, PathResult, PathVerdict, ResolvedEndpoint, Segment,
+    Traffic, parse_ports, parse_protocols,
+};
 pub use tags::{OPAQUE_TAGS, StructuralTag, TagContext, TagLookup, lookup_tag};
+pub use topology::{PeeringLink, PeeringState, Topology};
 pub use validate::{ProblemKind, RuleProblem, validate_rule};

@@ -8,6 +8,7 @@ use crate::Run;
 #[derive(Debug, Clone, Default)]
 pub struct ArmOptions {}
 
+/// Each template's network goes to `run.add_unit(network)`, which runs the checks.
 /// JSON files are recognised by content once the ARM frontend lands; until then they are
 /// not read at all (nothing is reported about them).
 pub(crate) fn analyze_json_files(

@@ -11,6 +11,7 @@ use vnetlint_diagnostics::{Finding, Label, Level, sort_findings};
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 mod arm;
+pub mod reach;
 mod terraform;
 
 pub use arm::ArmOptions;
@@ -21,6 +22,8 @@ pub use terraform::TerraformOptions;
 pub struct Analysis {
     pub sources: SourceMap,
     pub findings: Vec<Finding>,
+    /// One network per analyzed unit (a Terraform module, an ARM template), in path order.
+    pub networks: Vec<vnetlint_ir::Network>,
     /// Problems reading the file system (the run went on without those files).
     pub io_errors: Vec<String>,
 }
@@ -91,6 +94,7 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     let mut run = Run {
         sources: SourceMap::new(),
         findings: Vec::new(),
+        networks: Vec::new(),
         io_errors,
         display_root: display_root.to_path_buf(),
         scan_roots,
@@ -112,6 +116,7 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     Analysis {
         sources: run.sources,
         findings: run.findings,
+        networks: run.networks,
         io_errors: run.io_errors,
     }
 }
@@ -120,6 +125,7 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
 pub(crate) struct Run {
     pub(crate) sources: SourceMap,
     pub(crate) findings: Vec<Finding>,
+    pub(crate) networks: Vec<vnetlint_ir::Network>,
     pub(crate) io_errors: Vec<String>,
     pub(crate) display_root: PathBuf,
     // Read by the module loader that comes with Terraform evaluation (issue 3).
@@ -139,6 +145,12 @@ impl Run {
 }
 
 impl Run {
+    /// Runs the checks on one lowered unit and keeps its network (for `reach`).
+    pub(crate) fn add_unit(&mut self, network: vnetlint_ir::Network) {
+        self.findings.extend(vnetlint_checks::run(&network));
+        self.networks.push(network);
+    }
+
     /// Reads a file into the source map (reporting non-UTF-8 content as VNL001), or records an
     /// I/O error and returns `None`.
     pub(crate) fn load(&mut self, path: &Path) -> Option<FileId> {
@@ -178,6 +190,7 @@ pub fn analyze_sources(files: &[(&str, &str)]) -> Analysis {
     Analysis {
         sources,
         findings,
+        networks: vec![lowered.network],
         io_errors: Vec::new(),
     }
 }

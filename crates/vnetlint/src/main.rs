@@ -27,6 +27,9 @@ struct Cli {
 enum Command {
     /// Analyze Terraform files and directories (default: the current directory).
     Check(CheckArgs),
+    /// Can traffic get from one endpoint to another? Prints the verdict, a witness packet and
+    /// the deciding rule at each NSG on the path.
+    Reach(ReachArgs),
     /// List the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -56,6 +59,28 @@ struct CheckArgs {
         help = "Colour the text output: auto (only on a terminal, and not when NO_COLOR is set), always, never"
     )]
     color: ColorChoice,
+}
+
+#[derive(clap::Args)]
+struct ReachArgs {
+    /// The templates to read (a Terraform module directory or an ARM template).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Source: `Internet`, a service tag, an IP or CIDR, or an element address such as
+    /// `azurerm_subnet.ase`.
+    #[arg(long)]
+    from: String,
+    /// Destination, in the same forms as `--from`.
+    #[arg(long)]
+    to: String,
+    /// Destination ports: `N`, `A-B`, a comma list, or `*`.
+    #[arg(long, default_value = "*")]
+    port: String,
+    /// `tcp`, `udp`, `icmp`, `esp`, `ah` or `*`.
+    #[arg(long, default_value = "tcp")]
+    protocol: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,6 +115,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Reach(args) => reach(&args),
         Command::Rules { format } => rules(format),
         Command::Rule { code } => rule(&code),
     }
@@ -144,6 +170,46 @@ fn check(args: &CheckArgs) -> ExitCode {
     match (threshold, analysis.max_level()) {
         (Some(threshold), Some(max)) if max >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
+    }
+}
+
+fn reach(args: &ReachArgs) -> ExitCode {
+    let (Some(dst_ports), Some(protocols)) = (
+        vnetlint_engine::parse_ports(&args.port),
+        vnetlint_engine::parse_protocols(&args.protocol),
+    ) else {
+        eprintln!(
+            "vnetlint: `--port {}` or `--protocol {}` is not valid (ports: N, A-B, a comma list or *; protocols: tcp, udp, icmp, esp, ah, *)",
+            args.port, args.protocol
+        );
+        return ExitCode::from(2);
+    };
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let analysis = vnetlint::analyze(std::slice::from_ref(&args.path), &root);
+    for err in &analysis.io_errors {
+        eprintln!("vnetlint: {err}");
+    }
+    let query = vnetlint::reach::ReachQuery {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        traffic: vnetlint_engine::Traffic {
+            protocols,
+            dst_ports,
+        },
+    };
+    match vnetlint::reach::reach(&analysis, &query) {
+        Ok(answer) => {
+            let text = match args.format {
+                ListFormat::Text => answer.render_text(&analysis.sources),
+                ListFormat::Json => answer.render_json(&analysis.sources),
+            };
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("vnetlint: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -21,5 +21,5 @@ pub(crate) fn analyze_module(
     }
     let lowered = vnetlint_terraform::lower_module(&run.sources, &ids, "");
     run.findings.extend(lowered.findings);
-    run.findings.extend(vnetlint_checks::run(&lowered.network));
+    run.add_unit(lowered.network);
 }

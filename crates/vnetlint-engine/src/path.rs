@@ -1,0 +1,757 @@
+//! Path evaluation between two endpoints: the NSGs a packet crosses (source NIC then subnet
+//! outbound, destination subnet then NIC inbound, spec §2.3), evaluated over exact packet sets,
+//! with a concrete witness packet traced hop by hop.
+//!
+//! An endpoint resolves to segments: address sets that share the same NSGs. A subnet with two
+//! NICs is three segments (each NIC, and the rest of the subnet), so that a NIC NSG applies only
+//! to that NIC's address. The verdict is the union over all (source, destination) segment pairs.
+
+use std::net::IpAddr;
+
+use vnetlint_ir::{Attr, ElementId, NicId, NsgId, PublicIpId, SubnetId, VnetId};
+
+use crate::addr::AddrSet;
+use crate::model::{Access, Direction, Mode, RuleRef};
+use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
+use crate::tags::{StructuralTag, TagContext, TagLookup, lookup_tag};
+use crate::topology::Topology;
+
+/// Addresses that share the same NSGs on a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub label: String,
+    pub addresses: AddrSet,
+    pub vnet: Option<VnetId>,
+    pub subnet: Option<SubnetId>,
+    pub nic: Option<NicId>,
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedEndpoint {
+    pub label: String,
+    pub segments: Vec<Segment>,
+    /// Outside every scanned virtual network (the Internet, a tag, an outside address).
+    pub external: bool,
+    /// The destination was named by its public IP: traffic arrives as Internet traffic.
+    pub via_public_ip: Option<PublicIpId>,
+    /// Caveats to show with any verdict involving this endpoint.
+    pub notes: Vec<String>,
+}
+
+/// Where an NSG sits on a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Association {
+    Subnet(SubnetId),
+    Nic(NicId),
+}
+
+/// One NSG evaluation on the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub nsg: NsgId,
+    pub vnet: Option<VnetId>,
+    pub association: Association,
+    pub direction: Direction,
+}
+
+/// A hop of the witness packet: which rule decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HopTrace {
+    pub hop: Hop,
+    pub rule: RuleRef,
+    pub priority: u32,
+    pub access: Access,
+}
+
+/// The overall outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathVerdict {
+    Allowed,
+    Denied,
+    Partial,
+}
+
+impl PathVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathVerdict::Allowed => "allowed",
+            PathVerdict::Denied => "denied",
+            PathVerdict::Partial => "partial",
+        }
+    }
+}
+
+/// The evaluation of one (source segment, destination segment) pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairResult {
+    pub source: usize,
+    pub destination: usize,
+    pub hops: Vec<Hop>,
+    /// Set when no route exists; the NSGs are not consulted then.
+    pub no_route: Option<String>,
+    pub query: PacketSet,
+    /// Allowed for certain (unresolved allows match nothing, unresolved denies everything).
+    pub allowed: PacketSet,
+    /// Possibly allowed (the reverse); differs from `allowed` only through unresolved values.
+    pub may_allow: PacketSet,
+}
+
+/// The result of a path query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathResult {
+    pub verdict: PathVerdict,
+    pub pairs: Vec<PairResult>,
+    pub allowed: PacketSet,
+    pub denied: PacketSet,
+    /// Packets whose verdict depends on unresolved values.
+    pub uncertain: PacketSet,
+    pub witness: Option<Packet>,
+    /// The witness's hops, in evaluation order, up to the first deny.
+    pub trace: Vec<HopTrace>,
+    pub notes: Vec<String>,
+}
+
+/// The traffic a query asks about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traffic {
+    pub protocols: ProtocolSet,
+    pub dst_ports: PortSet,
+}
+
+impl Traffic {
+    pub fn all() -> Traffic {
+        Traffic {
+            protocols: ProtocolSet::all(),
+            dst_ports: PortSet::all(),
+        }
+    }
+}
+
+impl Topology<'_> {
+    /// Resolves an endpoint: `Internet`, a service tag, an IP or CIDR, or an element address.
+    pub fn resolve(&self, name: &str) -> Result<ResolvedEndpoint, String> {
+        let name = name.trim();
+        if name == "*" {
+            return Ok(ResolvedEndpoint {
+                label: name.to_owned(),
+                segments: vec![external_segment(name, AddrSet::all())],
+                external: true,
+                via_public_ip: None,
+                notes: Vec::new(),
+            });
+        }
+        if let Some(set) = AddrSet::parse(name) {
+            return Ok(self.address_endpoint(name, &set));
+        }
+        if let Some(id) = self.net.find(name) {
+            return self.element_endpoint(id);
+        }
+        match lookup_tag(name) {
+            TagLookup::Structural(tag) => Ok(Self::tag_endpoint(name, tag)),
+            TagLookup::Opaque(_) => Ok(ResolvedEndpoint {
+                label: name.to_owned(),
+                segments: vec![external_segment(name, TagContext::stand_in().internet())],
+                external: true,
+                via_public_ip: None,
+                notes: vec![format!(
+                    "the contents of service tag `{name}` are published by Microsoft and not known offline; it is taken as any Internet address"
+                )],
+            }),
+            _ => Err(self.unknown_endpoint(name)),
+        }
+    }
+
+    fn unknown_endpoint(&self, name: &str) -> String {
+        let mut candidates: Vec<(usize, String)> = self
+            .net
+            .elements()
+            .into_iter()
+            .map(|id| self.net.meta(id).address.clone())
+            .map(|address| (edit_distance(name, &address), address))
+            .collect();
+        candidates.sort();
+        let close: Vec<String> = candidates
+            .into_iter()
+            .take(3)
+            .map(|(_, a)| format!("`{a}`"))
+            .collect();
+        if close.is_empty() {
+            format!("no endpoint `{name}`: the scanned files define no elements")
+        } else {
+            format!(
+                "no endpoint `{name}`; the closest names are {}",
+                close.join(", ")
+            )
+        }
+    }
+
+    fn tag_endpoint(name: &str, tag: StructuralTag) -> ResolvedEndpoint {
+        let stand_in = TagContext::stand_in();
+        let set = match tag {
+            StructuralTag::Internet => stand_in.internet(),
+            StructuralTag::AzureLoadBalancer => stand_in.azure_load_balancer(),
+            StructuralTag::VirtualNetwork => stand_in.virtual_network,
+        };
+        ResolvedEndpoint {
+            label: name.to_owned(),
+            segments: vec![external_segment(name, set)],
+            external: true,
+            via_public_ip: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn address_endpoint(&self, name: &str, set: &AddrSet) -> ResolvedEndpoint {
+        // An address inside a scanned subnet is that subnet's traffic (and a NIC's when it is
+        // the NIC's static address).
+        if let Some(ip) = set.min()
+            && AddrSet::from_ip(ip) == *set
+            && let Some(subnet) = self.subnet_containing(ip)
+        {
+            let nic = self.nics_in_subnet(subnet).into_iter().find(|&(nic, i)| {
+                self.nic_config_addresses(nic, i)
+                    .is_some_and(|a| a == AddrSet::from_ip(ip))
+            });
+            return ResolvedEndpoint {
+                label: name.to_owned(),
+                segments: vec![Segment {
+                    label: name.to_owned(),
+                    addresses: set.clone(),
+                    vnet: self.subnet_vnet(subnet),
+                    subnet: Some(subnet),
+                    nic: nic.map(|(n, _)| n),
+                }],
+                external: false,
+                via_public_ip: None,
+                notes: Vec::new(),
+            };
+        }
+        let inside = (0..self.net.subnets.len()).find_map(|i| {
+            let id = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
+            self.subnet_prefixes(id)
+                .filter(|p| set.is_subset(p))
+                .map(|_| id)
+        });
+        match inside {
+            Some(subnet) => ResolvedEndpoint {
+                label: name.to_owned(),
+                segments: vec![Segment {
+                    label: name.to_owned(),
+                    addresses: set.clone(),
+                    vnet: self.subnet_vnet(subnet),
+                    subnet: Some(subnet),
+                    nic: None,
+                }],
+                external: false,
+                via_public_ip: None,
+                notes: Vec::new(),
+            },
+            None => ResolvedEndpoint {
+                label: name.to_owned(),
+                segments: vec![external_segment(name, set.clone())],
+                external: true,
+                via_public_ip: None,
+                notes: Vec::new(),
+            },
+        }
+    }
+
+    fn element_endpoint(&self, id: ElementId) -> Result<ResolvedEndpoint, String> {
+        let net = self.net;
+        let label = net.meta(id).address.clone();
+        let mut endpoint = ResolvedEndpoint {
+            label: label.clone(),
+            segments: Vec::new(),
+            external: false,
+            via_public_ip: None,
+            notes: Vec::new(),
+        };
+        match id {
+            ElementId::Subnet(subnet) => self.subnet_segments(subnet, &mut endpoint),
+            ElementId::Nic(nic) => self.nic_segments(nic, &mut endpoint),
+            ElementId::Vm(vm) => {
+                for nic in net[vm].nics.iter().filter_map(Attr::get) {
+                    self.nic_segments(*nic, &mut endpoint);
+                }
+            }
+            ElementId::PublicIp(pip) => {
+                endpoint.via_public_ip = Some(pip);
+                for (nic, n) in net.iter_nics() {
+                    if n.ip_configurations
+                        .iter()
+                        .any(|c| c.public_ip.as_ref().and_then(Attr::get) == Some(&pip))
+                    {
+                        self.nic_segments(nic, &mut endpoint);
+                    }
+                }
+            }
+            ElementId::Ase(ase) => match net[ase].subnet.as_ref().and_then(Attr::get) {
+                Some(&subnet) => self.whole_subnet_segment(subnet, &mut endpoint),
+                None => endpoint
+                    .notes
+                    .push("the App Service Environment's subnet is not known".to_owned()),
+            },
+            ElementId::WebApp(app) => {
+                let subnet = net[app]
+                    .vnet_integration_subnet
+                    .as_ref()
+                    .and_then(Attr::get)
+                    .copied()
+                    .or_else(|| {
+                        let plan = *net[app].plan.as_ref()?.get()?;
+                        let ase = *net[plan].ase.as_ref()?.get()?;
+                        net[ase].subnet.as_ref()?.get().copied()
+                    });
+                match subnet {
+                    Some(subnet) => self.whole_subnet_segment(subnet, &mut endpoint),
+                    None => endpoint.notes.push(
+                        "the app is in no App Service Environment or integrated subnet vnetlint can see".to_owned(),
+                    ),
+                }
+            }
+            ElementId::Vnet(vnet) => {
+                for (subnet, s) in net.iter_subnets() {
+                    if s.vnet.as_ref().and_then(Attr::get) == Some(&vnet) {
+                        self.subnet_segments(subnet, &mut endpoint);
+                    }
+                }
+            }
+            other => {
+                return Err(format!(
+                    "`{label}` is a {}, which is not an endpoint; name a subnet, NIC, VM, public IP, App Service Environment, app, virtual network, an address or a service tag",
+                    other.kind_name()
+                ));
+            }
+        }
+        if endpoint.segments.is_empty() {
+            return Err(format!(
+                "the addresses of `{label}` are not known statically{}",
+                endpoint
+                    .notes
+                    .first()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ));
+        }
+        Ok(endpoint)
+    }
+
+    fn whole_subnet_segment(&self, subnet: SubnetId, endpoint: &mut ResolvedEndpoint) {
+        if let Some(prefixes) = self.subnet_prefixes(subnet) {
+            endpoint.segments.push(Segment {
+                label: self.net[subnet].meta.address.clone(),
+                addresses: prefixes.clone(),
+                vnet: self.subnet_vnet(subnet),
+                subnet: Some(subnet),
+                nic: None,
+            });
+        }
+    }
+
+    /// Each NIC in the subnet on its own, then the rest of the subnet's addresses.
+    fn subnet_segments(&self, subnet: SubnetId, endpoint: &mut ResolvedEndpoint) {
+        let Some(prefixes) = self.subnet_prefixes(subnet) else {
+            return;
+        };
+        let mut rest = prefixes.clone();
+        for (nic, index) in self.nics_in_subnet(subnet) {
+            if let Some(addresses) = self.nic_config_addresses(nic, index) {
+                // A dynamic address is "somewhere in the subnet": that NIC's NSG may apply
+                // anywhere, so it gets the whole subnet, and the rest keeps it too.
+                if addresses != *prefixes {
+                    rest = rest.subtract(&addresses);
+                }
+                endpoint.segments.push(Segment {
+                    label: self.net[nic].meta.address.clone(),
+                    addresses,
+                    vnet: self.subnet_vnet(subnet),
+                    subnet: Some(subnet),
+                    nic: Some(nic),
+                });
+            }
+        }
+        if !rest.is_empty() {
+            endpoint.segments.push(Segment {
+                label: self.net[subnet].meta.address.clone(),
+                addresses: rest,
+                vnet: self.subnet_vnet(subnet),
+                subnet: Some(subnet),
+                nic: None,
+            });
+        }
+    }
+
+    fn nic_segments(&self, nic: NicId, endpoint: &mut ResolvedEndpoint) {
+        for (index, config) in self.net[nic].ip_configurations.iter().enumerate() {
+            let subnet = config.subnet.as_ref().and_then(Attr::get).copied();
+            match self.nic_config_addresses(nic, index) {
+                Some(addresses) => endpoint.segments.push(Segment {
+                    label: self.net[nic].meta.address.clone(),
+                    addresses,
+                    vnet: subnet.and_then(|s| self.subnet_vnet(s)),
+                    subnet,
+                    nic: Some(nic),
+                }),
+                None => endpoint.notes.push(format!(
+                    "the address of `{}` is not known statically",
+                    self.net[nic].meta.address
+                )),
+            }
+        }
+    }
+
+    /// The NSGs a packet from `src` to `dst` crosses, in Azure's order.
+    pub fn hops(&self, src: &Segment, dst: &Segment) -> Vec<Hop> {
+        let mut hops = Vec::new();
+        if let Some(nic) = src.nic
+            && let Some(nsg) = self.nic_nsg(nic)
+        {
+            hops.push(Hop {
+                nsg,
+                vnet: src.vnet,
+                association: Association::Nic(nic),
+                direction: Direction::Outbound,
+            });
+        }
+        if let Some(subnet) = src.subnet
+            && let Some(nsg) = self.subnet_nsg(subnet)
+        {
+            hops.push(Hop {
+                nsg,
+                vnet: src.vnet,
+                association: Association::Subnet(subnet),
+                direction: Direction::Outbound,
+            });
+        }
+        if let Some(subnet) = dst.subnet
+            && let Some(nsg) = self.subnet_nsg(subnet)
+        {
+            hops.push(Hop {
+                nsg,
+                vnet: dst.vnet,
+                association: Association::Subnet(subnet),
+                direction: Direction::Inbound,
+            });
+        }
+        if let Some(nic) = dst.nic
+            && let Some(nsg) = self.nic_nsg(nic)
+        {
+            hops.push(Hop {
+                nsg,
+                vnet: dst.vnet,
+                association: Association::Nic(nic),
+                direction: Direction::Inbound,
+            });
+        }
+        hops
+    }
+
+    /// Evaluates all traffic of `traffic` from `from` to `to`.
+    pub fn evaluate_path(
+        &self,
+        from: &ResolvedEndpoint,
+        to: &ResolvedEndpoint,
+        traffic: &Traffic,
+    ) -> PathResult {
+        let mut pairs = Vec::new();
+        let mut notes: Vec<String> = from.notes.iter().chain(&to.notes).cloned().collect();
+        for (si, src) in from.segments.iter().enumerate() {
+            for (di, dst) in to.segments.iter().enumerate() {
+                let mut src = src.clone();
+                // Reaching a public IP, the packet arrives from the source's public egress
+                // address: an Internet address, never its private one (spec §2.2).
+                if to.via_public_ip.is_some() {
+                    let tag = dst
+                        .vnet
+                        .map_or_else(TagContext::stand_in, |v| self.vnet_tag(v).clone());
+                    src = Segment {
+                        label: format!("{} (through its public egress address)", src.label),
+                        addresses: tag.internet_hosts(),
+                        vnet: None,
+                        subnet: None,
+                        nic: None,
+                    };
+                } else if from.external && src.label == "Internet" {
+                    // "Internet" as seen from the destination: not its own VirtualNetwork.
+                    if let Some(vnet) = dst.vnet {
+                        src.addresses = self.vnet_tag(vnet).internet_hosts();
+                    }
+                }
+                pairs.push(self.evaluate_pair(si, &src, di, dst, traffic, &mut notes));
+            }
+        }
+        let allowed = pairs
+            .iter()
+            .fold(PacketSet::empty(), |a, p| a.union(&p.allowed));
+        let may = pairs
+            .iter()
+            .fold(PacketSet::empty(), |a, p| a.union(&p.may_allow));
+        let query = pairs
+            .iter()
+            .fold(PacketSet::empty(), |a, p| a.union(&p.query));
+        let denied = query.subtract(&may);
+        let uncertain = may.subtract(&allowed);
+        let verdict = if denied.is_empty() && uncertain.is_empty() && !allowed.is_empty() {
+            PathVerdict::Allowed
+        } else if allowed.is_empty() && uncertain.is_empty() {
+            PathVerdict::Denied
+        } else {
+            PathVerdict::Partial
+        };
+        if !uncertain.is_empty() {
+            notes.push("part of the traffic depends on values vnetlint cannot resolve".to_owned());
+        }
+        let hints = preferred_witnesses(traffic);
+        let (witness, pair) = pick_witness(&pairs, &allowed, &denied, &hints);
+        let trace = match (&witness, pair) {
+            (Some(packet), Some(pair)) => self.trace(&pairs[pair].hops, packet),
+            _ => Vec::new(),
+        };
+        if let Some(pair) = pair
+            && let Some(reason) = &pairs[pair].no_route
+        {
+            notes.push(reason.clone());
+        }
+        notes.sort();
+        notes.dedup();
+        PathResult {
+            verdict,
+            pairs,
+            allowed,
+            denied,
+            uncertain,
+            witness,
+            trace,
+            notes,
+        }
+    }
+
+    fn evaluate_pair(
+        &self,
+        si: usize,
+        src: &Segment,
+        di: usize,
+        dst: &Segment,
+        traffic: &Traffic,
+        notes: &mut Vec<String>,
+    ) -> PairResult {
+        let query = PacketSet::from_cube(Cube {
+            src: src.addresses.clone(),
+            dst: dst.addresses.clone(),
+            protocols: traffic.protocols,
+            src_ports: PortSet::all(),
+            dst_ports: traffic.dst_ports.clone(),
+        });
+        let no_route = match (src.vnet, dst.vnet) {
+            (Some(a), Some(b)) => self.route(a, b).err(),
+            _ => None,
+        };
+        let hops = self.hops(src, dst);
+        if no_route.is_some() {
+            return PairResult {
+                source: si,
+                destination: di,
+                hops,
+                no_route,
+                query,
+                allowed: PacketSet::empty(),
+                may_allow: PacketSet::empty(),
+            };
+        }
+        let mut allowed = query.clone();
+        let mut may_allow = query.clone();
+        for hop in &hops {
+            let compiled = self.compiled(hop.nsg, hop.vnet);
+            allowed = compiled.allowed(hop.direction, &allowed, Mode::Must);
+            may_allow = compiled.allowed(hop.direction, &may_allow, Mode::May);
+        }
+        if hops.is_empty() && src.vnet.is_none() && dst.nic.is_some() {
+            notes.push(
+                "no NSG guards this destination: a Standard public IP is closed to inbound traffic until an NSG allows it, so Internet traffic through one is denied (secure by default)".to_owned(),
+            );
+            allowed = PacketSet::empty();
+            may_allow = PacketSet::empty();
+        }
+        PairResult {
+            source: si,
+            destination: di,
+            hops,
+            no_route: None,
+            query,
+            allowed,
+            may_allow,
+        }
+    }
+
+    /// The rules that decide one concrete packet at each hop, up to the first deny.
+    pub fn trace(&self, hops: &[Hop], packet: &Packet) -> Vec<HopTrace> {
+        let mut out = Vec::new();
+        for hop in hops {
+            let compiled = self.compiled(hop.nsg, hop.vnet);
+            let verdict = compiled.evaluate(hop.direction, packet);
+            let priority = compiled.rules(hop.direction)[verdict.rule_index].priority;
+            out.push(HopTrace {
+                hop: hop.clone(),
+                rule: verdict.rule,
+                priority,
+                access: verdict.access,
+            });
+            if verdict.access == Access::Deny {
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn external_segment(name: &str, addresses: AddrSet) -> Segment {
+    Segment {
+        label: name.to_owned(),
+        addresses,
+        vnet: None,
+        subnet: None,
+        nic: None,
+    }
+}
+
+/// Preferred witnesses: documentation-range sources, the first ports of the query.
+fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
+    let src: IpAddr = "203.0.113.1".parse().expect("literal address");
+    let mut out = Vec::new();
+    for protocol in traffic.protocols.iter() {
+        let port = traffic.dst_ports.min().unwrap_or(0);
+        out.push(Packet {
+            protocol,
+            src,
+            src_port: 49152,
+            dst: src,
+            dst_port: port,
+        });
+    }
+    out
+}
+
+/// A witness from the allowed packets if any (else the denied), and the pair it belongs to.
+fn pick_witness(
+    pairs: &[PairResult],
+    allowed: &PacketSet,
+    denied: &PacketSet,
+    hints: &[Packet],
+) -> (Option<Packet>, Option<usize>) {
+    let target = if allowed.is_empty() { denied } else { allowed };
+    for (i, pair) in pairs.iter().enumerate() {
+        let part = pair.query.intersect(target);
+        if part.is_empty() {
+            continue;
+        }
+        // Prefer TCP and the query's first port, from a documentation address when possible.
+        let mut tailored: Vec<Packet> = Vec::new();
+        for hint in hints {
+            for cube in part.cubes() {
+                let dst = first_host(&cube.dst);
+                let src = if cube.src.contains(hint.src) {
+                    Some(hint.src)
+                } else {
+                    first_host(&cube.src)
+                };
+                if let (Some(src), Some(dst)) = (src, dst) {
+                    tailored.push(Packet { src, dst, ..*hint });
+                }
+            }
+        }
+        let witness = part.witness(&tailored);
+        if witness.is_some() {
+            return (witness, Some(i));
+        }
+    }
+    (None, None)
+}
+
+/// The first address Azure would assign in a range (the fifth; the first four are reserved),
+/// or the lowest address when the range is smaller.
+fn first_host(set: &AddrSet) -> Option<IpAddr> {
+    let min = set.min()?;
+    let host = match min {
+        IpAddr::V4(v4) => IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v4).saturating_add(4))),
+        IpAddr::V6(v6) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6).saturating_add(4))),
+    };
+    Some(if set.contains(host) { host } else { min })
+}
+
+/// Levenshtein distance, for suggesting endpoint names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The protocol set of a CLI-style protocol name.
+pub fn parse_protocols(text: &str) -> Option<ProtocolSet> {
+    match text.to_ascii_lowercase().as_str() {
+        "tcp" => Some(ProtocolSet::of(&[Protocol::Tcp])),
+        "udp" => Some(ProtocolSet::of(&[Protocol::Udp])),
+        "icmp" => Some(ProtocolSet::of(&[Protocol::Icmp])),
+        "esp" => Some(ProtocolSet::of(&[Protocol::Esp])),
+        "ah" => Some(ProtocolSet::of(&[Protocol::Ah])),
+        "*" | "any" | "all" => Some(ProtocolSet::all()),
+        _ => None,
+    }
+}
+
+/// A CLI-style port set: `*`, `N`, `A-B`, or a comma list of those.
+pub fn parse_ports(text: &str) -> Option<PortSet> {
+    let mut set = PortSet::empty();
+    for part in text.split(',').map(str::trim) {
+        if part == "*" {
+            return Some(PortSet::all());
+        }
+        let (lo, hi) = part.split_once('-').unwrap_or((part, part));
+        let (lo, hi): (u16, u16) = (lo.trim().parse().ok()?, hi.trim().parse().ok()?);
+        if lo > hi {
+            return None;
+        }
+        set = set.union(&PortSet::range(lo, hi));
+    }
+    Some(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_and_protocols_parse() {
+        assert_eq!(parse_ports("22"), Some(PortSet::single(22)));
+        assert_eq!(parse_ports("*"), Some(PortSet::all()));
+        assert_eq!(
+            parse_ports("80, 443-444"),
+            Some(PortSet::single(80).union(&PortSet::range(443, 444)))
+        );
+        assert_eq!(parse_ports("9-1"), None);
+        assert_eq!(
+            parse_protocols("TCP"),
+            Some(ProtocolSet::of(&[Protocol::Tcp]))
+        );
+        assert_eq!(parse_protocols("gre"), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+}

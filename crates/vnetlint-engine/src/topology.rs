@@ -1,0 +1,346 @@
+//! The network's topology as the NSG evaluation needs it: which NSG guards which subnet and
+//! NIC, the addresses of every subnet and NIC, peerings and on-premises ranges, and the
+//! `VirtualNetwork` tag of each virtual network (spec §2.6), with each NSG compiled once per
+//! virtual network it is used in.
+//!
+//! Why per virtual network: the same NSG attached to subnets of two VNets means two different
+//! `VirtualNetwork` sets, so its rules match different packets in each.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use vnetlint_ir::{Attr, Network, NicId, NsgId, PublicIpId, SubnetId, VnetGatewayId, VnetId};
+
+use crate::addr::AddrSet;
+use crate::compile::compile_nsg;
+use crate::model::CompiledNsg;
+use crate::tags::{AZURE_HOST_IP, TagContext};
+
+/// Whether both directions of a peering are declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PeeringState {
+    /// Both links exist: traffic flows.
+    Connected,
+    /// Only the link from `from` exists: Azure shows it as `Initiated` and carries nothing.
+    OneSided,
+}
+
+/// A peering between two virtual networks, as declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeeringLink {
+    pub from: VnetId,
+    pub to: VnetId,
+    pub state: PeeringState,
+    /// `allow_virtual_network_access` of the link from `from` (default true): whether `to` is
+    /// part of `from`'s `VirtualNetwork` tag.
+    pub in_tag: bool,
+}
+
+/// The network's topology, with compiled NSGs.
+pub struct Topology<'n> {
+    pub net: &'n Network,
+    /// `VirtualNetwork` per virtual network, by `VnetId` index.
+    vnet_tags: Vec<TagContext>,
+    /// The known prefixes of each subnet (`None` when unknown).
+    subnet_prefixes: Vec<Option<AddrSet>>,
+    pub peerings: Vec<PeeringLink>,
+    /// On-premises prefixes reachable from each VNet through its gateway.
+    on_premises: Vec<AddrSet>,
+    compiled: BTreeMap<(NsgId, Option<VnetId>), CompiledNsg>,
+}
+
+impl<'n> Topology<'n> {
+    pub fn build(net: &'n Network) -> Topology<'n> {
+        let subnet_prefixes: Vec<Option<AddrSet>> = net
+            .subnets
+            .iter()
+            .map(|s| parse_list(s.address_prefixes.as_ref()))
+            .collect();
+        let peerings = peering_links(net);
+        let on_premises = on_premises_ranges(net);
+        let spaces: Vec<Option<AddrSet>> = net
+            .vnets
+            .iter()
+            .map(|v| parse_list(v.address_space.as_ref()))
+            .collect();
+        let vnet_tags = (0..net.vnets.len())
+            .map(|i| {
+                let id = VnetId(u32::try_from(i).unwrap_or(u32::MAX));
+                let mut incomplete = spaces[i].is_none();
+                let mut tag = spaces[i].clone().unwrap_or_default();
+                for link in peerings.iter().filter(|l| l.from == id && l.in_tag) {
+                    match &spaces[link.to.index()] {
+                        Some(space) => tag = tag.union(space),
+                        None => incomplete = true,
+                    }
+                }
+                tag = tag.union(&on_premises[i]);
+                if tag.is_empty() {
+                    TagContext::stand_in()
+                } else {
+                    TagContext {
+                        incomplete,
+                        ..TagContext::new(&tag)
+                    }
+                }
+            })
+            .collect();
+        let mut topology = Topology {
+            net,
+            vnet_tags,
+            subnet_prefixes,
+            peerings,
+            on_premises,
+            compiled: BTreeMap::new(),
+        };
+        let mut uses: Vec<(NsgId, Option<VnetId>)> = Vec::new();
+        for (id, subnet) in net.iter_subnets() {
+            if let Some(nsg) = known(subnet.nsg.as_ref()) {
+                uses.push((nsg, topology.subnet_vnet(id)));
+            }
+        }
+        for (id, nic) in net.iter_nics() {
+            if let Some(nsg) = known(nic.nsg.as_ref()) {
+                uses.push((nsg, topology.nic_vnet(id)));
+            }
+        }
+        for (id, _) in net.iter_nsgs() {
+            uses.push((id, None));
+        }
+        uses.sort_unstable();
+        uses.dedup();
+        for (nsg, vnet) in uses {
+            let tags = topology.tag_context(vnet, nsg);
+            topology
+                .compiled
+                .insert((nsg, vnet), compile_nsg(net, nsg, &tags));
+        }
+        topology
+    }
+
+    /// The `VirtualNetwork` context for an NSG evaluated in `vnet` (or on its own).
+    pub fn tag_context(&self, vnet: Option<VnetId>, nsg: NsgId) -> TagContext {
+        match vnet {
+            Some(vnet) => self.vnet_tags[vnet.index()].clone(),
+            None => TagContext::for_nsg(self.net, nsg),
+        }
+    }
+
+    /// The NSG compiled for use in `vnet` (or on its own when `vnet` is `None`).
+    pub fn compiled(&self, nsg: NsgId, vnet: Option<VnetId>) -> &CompiledNsg {
+        self.compiled
+            .get(&(nsg, vnet))
+            .or_else(|| self.compiled.get(&(nsg, None)))
+            .expect("every NSG is compiled on its own")
+    }
+
+    pub fn vnet_tag(&self, vnet: VnetId) -> &TagContext {
+        &self.vnet_tags[vnet.index()]
+    }
+
+    pub fn subnet_prefixes(&self, subnet: SubnetId) -> Option<&AddrSet> {
+        self.subnet_prefixes.get(subnet.index())?.as_ref()
+    }
+
+    pub fn subnet_vnet(&self, subnet: SubnetId) -> Option<VnetId> {
+        known(self.net.subnets.get(subnet.index())?.vnet.as_ref())
+    }
+
+    pub fn subnet_nsg(&self, subnet: SubnetId) -> Option<NsgId> {
+        known(self.net.subnets.get(subnet.index())?.nsg.as_ref())
+    }
+
+    pub fn nic_nsg(&self, nic: NicId) -> Option<NsgId> {
+        known(self.net.nics.get(nic.index())?.nsg.as_ref())
+    }
+
+    /// The VNet of a NIC's first configuration with a known subnet.
+    pub fn nic_vnet(&self, nic: NicId) -> Option<VnetId> {
+        self.net[nic]
+            .ip_configurations
+            .iter()
+            .find_map(|c| known(c.subnet.as_ref()))
+            .and_then(|s| self.subnet_vnet(s))
+    }
+
+    /// The on-premises ranges connected to a VNet's gateway.
+    pub fn on_premises(&self, vnet: VnetId) -> &AddrSet {
+        &self.on_premises[vnet.index()]
+    }
+
+    /// Whether traffic can be routed from `a` to `b`, and why not.
+    pub fn route(&self, a: VnetId, b: VnetId) -> Result<(), String> {
+        if a == b {
+            return Ok(());
+        }
+        let link = self
+            .peerings
+            .iter()
+            .find(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a));
+        match link.map(|l| l.state) {
+            Some(PeeringState::Connected) => Ok(()),
+            Some(PeeringState::OneSided) => Err(format!(
+                "the peering between `{}` and `{}` is declared in one direction only, so it stays `Initiated` and carries no traffic",
+                self.net[a].meta.display_name(),
+                self.net[b].meta.display_name()
+            )),
+            None => Err(format!(
+                "`{}` and `{}` are not peered (peering is not transitive)",
+                self.net[a].meta.display_name(),
+                self.net[b].meta.display_name()
+            )),
+        }
+    }
+
+    /// The NICs (and configuration index) placed in a subnet.
+    pub fn nics_in_subnet(&self, subnet: SubnetId) -> Vec<(NicId, usize)> {
+        let mut out = Vec::new();
+        for (id, nic) in self.net.iter_nics() {
+            for (i, config) in nic.ip_configurations.iter().enumerate() {
+                if known(config.subnet.as_ref()) == Some(subnet) {
+                    out.push((id, i));
+                }
+            }
+        }
+        out
+    }
+
+    /// The NIC configurations that carry a public IP.
+    pub fn public_ip_of(&self, nic: NicId) -> Option<PublicIpId> {
+        self.net[nic]
+            .ip_configurations
+            .iter()
+            .find_map(|c| known(c.public_ip.as_ref()))
+    }
+
+    /// The address of one NIC configuration: the static IP exactly, else "somewhere in the
+    /// subnet" (a dynamic address), else unknown.
+    pub fn nic_config_addresses(&self, nic: NicId, index: usize) -> Option<AddrSet> {
+        let config = self.net[nic].ip_configurations.get(index)?;
+        let ip = config
+            .private_ip
+            .as_ref()
+            .and_then(Attr::get)
+            .and_then(|t| t.parse::<IpAddr>().ok());
+        match ip {
+            Some(ip) => Some(AddrSet::from_ip(ip)),
+            None => self
+                .subnet_prefixes(known(config.subnet.as_ref())?)
+                .cloned(),
+        }
+    }
+
+    /// The subnet whose prefixes contain `ip`, if any.
+    pub fn subnet_containing(&self, ip: IpAddr) -> Option<SubnetId> {
+        self.subnet_prefixes.iter().enumerate().find_map(|(i, p)| {
+            p.as_ref()
+                .filter(|p| p.contains(ip))
+                .map(|_| SubnetId(u32::try_from(i).unwrap_or(u32::MAX)))
+        })
+    }
+}
+
+fn known<T: Copy>(attr: Option<&Attr<T>>) -> Option<T> {
+    attr.and_then(Attr::get).copied()
+}
+
+fn parse_list(list: Option<&vnetlint_ir::AttrList<String>>) -> Option<AddrSet> {
+    let items = list?.get()?;
+    let mut set = AddrSet::empty();
+    for item in items {
+        set = set.union(&AddrSet::parse(item.get()?)?);
+    }
+    Some(set)
+}
+
+fn peering_links(net: &Network) -> Vec<PeeringLink> {
+    let declared: Vec<(VnetId, VnetId, bool)> = net
+        .peerings
+        .iter()
+        .filter_map(|p| {
+            let from = known(p.vnet.as_ref())?;
+            let to = known(p.remote_vnet.as_ref())?;
+            let access = p
+                .allow_virtual_network_access
+                .as_ref()
+                .and_then(Attr::get)
+                .copied()
+                .unwrap_or(true);
+            Some((from, to, access))
+        })
+        .collect();
+    let mut links: Vec<PeeringLink> = declared
+        .iter()
+        .map(|&(from, to, in_tag)| PeeringLink {
+            from,
+            to,
+            state: if declared.iter().any(|&(f, t, _)| f == to && t == from) {
+                PeeringState::Connected
+            } else {
+                PeeringState::OneSided
+            },
+            in_tag,
+        })
+        .collect();
+    links.sort_by_key(|l| (l.from, l.to));
+    links.dedup_by_key(|l| (l.from, l.to));
+    // A one-sided link carries nothing, so it adds nothing to the tag either.
+    for link in &mut links {
+        if link.state == PeeringState::OneSided {
+            link.in_tag = false;
+        }
+    }
+    links
+}
+
+/// On-premises prefixes per VNet: the address spaces of local network gateways connected to a
+/// gateway whose subnet is in that VNet (§2.6 item 3; the inference is the spec's best model).
+fn on_premises_ranges(net: &Network) -> Vec<AddrSet> {
+    let mut out = vec![AddrSet::empty(); net.vnets.len()];
+    let gateway_vnet = |gw: VnetGatewayId| -> Option<VnetId> {
+        let subnet = known(net.vnet_gateways.get(gw.index())?.subnet.as_ref())?;
+        known(net.subnets.get(subnet.index())?.vnet.as_ref())
+    };
+    for connection in &net.gateway_connections {
+        let (Some(gw), Some(lgw)) = (
+            known(connection.gateway.as_ref()),
+            known(connection.local_gateway.as_ref()),
+        ) else {
+            continue;
+        };
+        let Some(vnet) = gateway_vnet(gw) else {
+            continue;
+        };
+        if let Some(space) = parse_list(net.local_gateways[lgw.index()].address_space.as_ref()) {
+            out[vnet.index()] = out[vnet.index()].union(&space);
+        }
+    }
+    let host = AddrSet::parse(AZURE_HOST_IP).unwrap_or_default();
+    for set in &mut out {
+        *set = set.subtract(&host);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_network_builds() {
+        let net = Network::default();
+        let topology = Topology::build(&net);
+        assert!(topology.peerings.is_empty());
+    }
+
+    #[test]
+    fn known_extracts_only_known_values() {
+        use vnetlint_ir::{FileId, Span, TextRange, Unknown};
+        let span = Span::new(FileId(0), TextRange::new(0, 1));
+        assert_eq!(known(Some(&Attr::known(3u32, span))), Some(3));
+        assert_eq!(
+            known::<u32>(Some(&Attr::unknown(Unknown::new("x"), span))),
+            None
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! `vnetlint reach`: the verdict for traffic between two endpoints, with a witness packet and
+//! the rule that decides it at each NSG on the path, as text or JSON.
+
+use std::fmt::Write as _;
+
+use vnetlint_engine::{
+    Access, AddrSet, Association, Direction, HopTrace, PacketSet, PathResult, ResolvedEndpoint,
+    RuleRef, TagContext, Topology, Traffic,
+};
+use vnetlint_ir::Network;
+use vnetlint_source::SourceMap;
+
+use crate::Analysis;
+
+/// A reachability question.
+#[derive(Debug, Clone)]
+pub struct ReachQuery {
+    pub from: String,
+    pub to: String,
+    pub traffic: Traffic,
+}
+
+/// The answer, ready to render.
+pub struct ReachAnswer<'a> {
+    pub network: &'a Network,
+    pub from: ResolvedEndpoint,
+    pub to: ResolvedEndpoint,
+    pub result: PathResult,
+}
+
+/// Answers a query over the first analyzed unit in which both endpoints resolve.
+pub fn reach<'a>(analysis: &'a Analysis, query: &ReachQuery) -> Result<ReachAnswer<'a>, String> {
+    let mut first_error = None;
+    for network in &analysis.networks {
+        let topology = Topology::build(network);
+        let from = topology.resolve(&query.from);
+        let to = topology.resolve(&query.to);
+        match (from, to) {
+            (Ok(from), Ok(to)) => {
+                let result = topology.evaluate_path(&from, &to, &query.traffic);
+                return Ok(ReachAnswer {
+                    network,
+                    from,
+                    to,
+                    result,
+                });
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| "the paths hold no templates".to_owned()))
+}
+
+impl ReachAnswer<'_> {
+    fn hop_nsg(&self, trace: &HopTrace) -> String {
+        self.network[trace.hop.nsg].meta.display_name().to_owned()
+    }
+
+    fn association(&self, trace: &HopTrace) -> String {
+        match trace.hop.association {
+            Association::Subnet(s) => format!("subnet `{}`", self.network[s].meta.display_name()),
+            Association::Nic(n) => format!("NIC `{}`", self.network[n].meta.display_name()),
+        }
+    }
+
+    fn rule_name(&self, trace: &HopTrace) -> String {
+        match trace.rule {
+            RuleRef::Custom(id) => self.network[id].meta.display_name().to_owned(),
+            RuleRef::Default(d) => d.name().to_owned(),
+        }
+    }
+
+    /// Where the deciding rule is written (for a default rule, the NSG).
+    fn location(&self, trace: &HopTrace, sources: &SourceMap) -> (String, u32) {
+        let span = match trace.rule {
+            RuleRef::Custom(id) => {
+                let rule = &self.network[id];
+                rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span)
+            }
+            RuleRef::Default(_) => self.network[trace.hop.nsg].meta.span,
+        };
+        let file = sources.get(span.file);
+        (
+            file.path.clone(),
+            file.line_index().line_col(span.range.start).line,
+        )
+    }
+
+    pub fn render_text(&self, sources: &SourceMap) -> String {
+        let r = &self.result;
+        let mut out = String::new();
+        let _ = writeln!(out, "from:    {}", self.from.label);
+        let _ = writeln!(out, "to:      {}", self.to.label);
+        let _ = writeln!(out, "verdict: {}", r.verdict.as_str());
+        if let Some(w) = &r.witness {
+            let _ = writeln!(out, "witness: {w}");
+        }
+        if !r.trace.is_empty() {
+            let _ = writeln!(out, "hops:");
+            for (i, trace) in r.trace.iter().enumerate() {
+                let (file, line) = self.location(trace, sources);
+                let _ = writeln!(
+                    out,
+                    "  {}. {:<8} NSG `{}` on {}: rule `{}` (priority {}) {}  {file}:{line}",
+                    i + 1,
+                    direction(trace.hop.direction),
+                    self.hop_nsg(trace),
+                    self.association(trace),
+                    self.rule_name(trace),
+                    trace.priority,
+                    access(trace.access),
+                );
+            }
+        } else if r.pairs.iter().all(|p| p.hops.is_empty()) {
+            let _ = writeln!(out, "hops:    no NSG on the path");
+        }
+        for (name, set) in [
+            ("allowed", &r.allowed),
+            ("denied", &r.denied),
+            ("unresolved", &r.uncertain),
+        ] {
+            let summary = summarize(set);
+            if !summary.is_empty() {
+                let _ = writeln!(out, "{name}:");
+                for line in summary {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        }
+        for note in &r.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
+        out
+    }
+
+    pub fn render_json(&self, sources: &SourceMap) -> String {
+        let r = &self.result;
+        let hops: Vec<serde_json::Value> = r
+            .trace
+            .iter()
+            .map(|trace| {
+                let (file, line) = self.location(trace, sources);
+                serde_json::json!({
+                    "nsg": self.network[trace.hop.nsg].meta.address,
+                    "association": self.association(trace),
+                    "rule": self.rule_name(trace),
+                    "priority": trace.priority,
+                    "access": access(trace.access),
+                    "direction": direction(trace.hop.direction),
+                    "location": { "file": file, "line": line },
+                })
+            })
+            .collect();
+        let witness = r.witness.as_ref().map(|w| {
+            serde_json::json!({
+                "protocol": w.protocol.to_string(),
+                "source": w.src.to_string(),
+                "source_port": w.src_port,
+                "destination": w.dst.to_string(),
+                "destination_port": w.dst_port,
+            })
+        });
+        let value = serde_json::json!({
+            "from": self.from.label,
+            "to": self.to.label,
+            "verdict": r.verdict.as_str(),
+            "witness": witness,
+            "hops": hops,
+            "allowed": summarize(&r.allowed),
+            "denied": summarize(&r.denied),
+            "unresolved": summarize(&r.uncertain),
+            "notes": r.notes,
+        });
+        serde_json::to_string_pretty(&value).expect("serializable") + "\n"
+    }
+}
+
+fn direction(d: Direction) -> &'static str {
+    match d {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    }
+}
+
+fn access(a: Access) -> &'static str {
+    match a {
+        Access::Allow => "allow",
+        Access::Deny => "deny",
+    }
+}
+
+/// At most 20 lines, one per cube: `tcp 10.0.1.0/24 -> 10.0.2.4/32 ports 1433`.
+fn summarize(set: &PacketSet) -> Vec<String> {
+    let mut lines: Vec<String> = set
+        .cubes()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} -> {} ports {}",
+                c.protocols,
+                describe_addresses(&c.src),
+                describe_addresses(&c.dst),
+                c.dst_ports
+            )
+        })
+        .collect();
+    lines.sort();
+    if lines.len() > 20 {
+        let more = lines.len() - 20;
+        lines.truncate(20);
+        lines.push(format!("... and {more} more"));
+    }
+    lines
+}
+
+/// An address set in words a reader can take in: `*`, `Internet`, `Internet except …`, or CIDRs.
+fn describe_addresses(set: &AddrSet) -> String {
+    if set.is_all() {
+        return "*".to_owned();
+    }
+    let internet = TagContext::stand_in().internet();
+    if set.is_subset(&internet) {
+        let missing = internet.subtract(set);
+        if missing.is_empty() {
+            return "Internet".to_owned();
+        }
+        let cidrs = missing.to_cidrs();
+        if cidrs.len() <= 6 {
+            return format!("Internet except {}", cidrs.join(", "));
+        }
+    }
+    let cidrs = set.to_cidrs();
+    if cidrs.len() > 8 {
+        return format!(
+            "{} and {} more ranges",
+            cidrs[..8].join(", "),
+            cidrs.len() - 8
+        );
+    }
+    cidrs.join(", ")
+}
