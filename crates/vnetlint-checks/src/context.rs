@@ -3,11 +3,15 @@
 
 use std::net::IpAddr;
 
-use vnetlint_engine::{AddrSet, CompiledNsg, RuleProblem, TagContext, compile_nsg, validate_rule};
+use vnetlint_engine::{
+    AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, compile_nsg, validate_rule,
+};
 use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
 
 pub struct Context<'a> {
     pub network: &'a Network,
+    /// The topology with each NSG compiled per virtual network, for path questions.
+    pub topology: Topology<'a>,
     /// One entry per NSG, in `Network::nsgs` order.
     pub nsgs: Vec<NsgView>,
     /// Problems of standalone rules whose NSG is not known (they are validated all the same).
@@ -16,6 +20,8 @@ pub struct Context<'a> {
 
 pub struct NsgView {
     pub id: NsgId,
+    /// Whether the NSG is attached to a subnet or a NIC (else it is judged on its own).
+    pub attached: bool,
     pub tags: TagContext,
     pub compiled: CompiledNsg,
     /// The addresses the NSG filters: the prefixes of the subnets it is attached to and the
@@ -55,8 +61,15 @@ impl<'a> Context<'a> {
                 let tags = TagContext::for_nsg(network, id);
                 let compiled = compile_nsg(network, id, &tags);
                 let guarded = guarded_addresses(network, id);
+                let attached = network
+                    .subnets
+                    .iter()
+                    .map(|s| s.nsg.as_ref())
+                    .chain(network.nics.iter().map(|n| n.nsg.as_ref()))
+                    .any(|a| a.and_then(Attr::get) == Some(&id));
                 NsgView {
                     id,
+                    attached,
                     tags,
                     compiled,
                     guarded,
@@ -70,6 +83,7 @@ impl<'a> Context<'a> {
             .collect();
         Self {
             network,
+            topology: Topology::build(network),
             nsgs,
             orphan_rule_problems,
         }

@@ -211,3 +211,16 @@ fn messages_start_lowercase_and_end_without_a_period() {
         assert!(!message.ends_with('.'), "no final period: {message}");
     }
 }
+
+#[test]
+fn the_readme_shows_what_the_example_command_prints_today() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("cargo run -q -p vnetlint -- check testdata/examples/ase-sql"));
+    assert!(readme.contains("cargo test --workspace"));
+    let start = readme.find("It prints").expect("the example section");
+    let block_start = readme[start..].find("```text\n").unwrap() + start + "```text\n".len();
+    let block_end = readme[block_start..].find("```").unwrap() + block_start;
+    let pasted = &readme[block_start..block_end];
+    let actual = stdout(&vnetlint(&["check", "testdata/examples/ase-sql"]));
+    assert_eq!(pasted.trim_end(), actual.trim_end(), "run scripts/readme-example");
+}

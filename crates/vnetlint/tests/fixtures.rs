@@ -6,6 +6,9 @@
 //! can list further ones as `VNL001 broken.tf:3` (for positions a comment cannot mark, such as
 //! the end of a truncated file). The harness compares the exact set of (code, file, line), and
 //! snapshots the text output of every case. Adding a case is adding a folder.
+//!
+//! A case may also hold `reach.txt`: one query per line,
+//! `FROM | TO | PORTS | PROTOCOL => VERDICT [| WITNESS]`, asserted with `vnetlint reach` semantics.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -119,6 +122,7 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
                 "{name}:\n  missing: {missing:?}\n  unexpected: {unexpected:?}"
             ));
         }
+        failures.extend(check_reach(case, &analysis, &name));
         let ctx = vnetlint_report::ReportContext {
             sources: &analysis.sources,
             rules: vnetlint_checks::rule_infos(),
@@ -135,4 +139,51 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
         "fixture mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+/// Runs the `reach.txt` queries of a case; returns one message per mismatch.
+fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(case.join("reach.txt")) else {
+        return Vec::new();
+    };
+    let mut failures = Vec::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (query, expected) = line.split_once("=>").expect("`query => verdict`");
+        let fields: Vec<&str> = query.split('|').map(str::trim).collect();
+        let [from, to, ports, protocol] = fields[..] else {
+            panic!("{name}: reach.txt wants `FROM | TO | PORTS | PROTOCOL => VERDICT`: {line}");
+        };
+        let traffic = vnetlint_engine::Traffic {
+            protocols: vnetlint_engine::parse_protocols(protocol).expect("protocol"),
+            dst_ports: vnetlint_engine::parse_ports(ports).expect("ports"),
+        };
+        let query = vnetlint::reach::ReachQuery {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            traffic,
+        };
+        let mut expected_parts = expected.split('|').map(str::trim);
+        let verdict = expected_parts.next().unwrap_or("");
+        let witness = expected_parts.next();
+        match vnetlint::reach::reach(analysis, &query) {
+            Ok(answer) => {
+                let got = answer.result.verdict.as_str();
+                let got_witness = answer.result.witness.map(|w| w.to_string());
+                if got != verdict || witness.is_some_and(|w| got_witness.as_deref() != Some(w)) {
+                    failures.push(format!(
+                        "{name}: reach {from} -> {to} {ports}/{protocol}: expected {verdict} {witness:?}, got {got} {got_witness:?}"
+                    ));
+                }
+            }
+            Err(err) if verdict == "error" => {
+                let _ = err;
+            }
+            Err(err) => failures.push(format!("{name}: reach {from} -> {to}: {err}")),
+        }
+    }
+    failures
 }

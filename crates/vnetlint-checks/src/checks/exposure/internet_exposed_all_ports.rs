@@ -2,13 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::{Finding, Label, Level};
 use vnetlint_engine::{
     Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol, ProtocolSet,
     RuleRef,
 };
 use vnetlint_ir::RuleId;
 
+use super::units;
 use crate::Context;
 use crate::declare::declare_check;
 
@@ -70,8 +71,12 @@ declare_check! {
     /// }
     /// ```
     ///
+    /// ## Path and level
+    /// Destinations and levels are those of VNL101: every NSG on the inbound path must allow
+    /// the traffic; **error** when a public IP leads to the destination, **warning** otherwise.
+    ///
     /// ## Options
-    /// None yet.
+    /// None.
     ///
     /// ## References
     /// - [Network security group rules](https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules)
@@ -88,47 +93,45 @@ declare_check! {
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let net = ctx.network;
-    for view in &ctx.nsgs {
-        let internet = view.tags.internet_hosts();
+    // One finding per first-NSG rule, over all destinations.
+    let mut reported: BTreeMap<RuleId, Finding> = BTreeMap::new();
+    for unit in units(ctx) {
         let tcp = Protocol::Tcp;
         let query = PacketSet::from_cube(Cube {
-            src: internet.clone(),
-            dst: view.guarded.clone(),
+            src: unit.internet.clone(),
+            dst: unit.destination.clone(),
             protocols: ProtocolSet::of(&[tcp]),
             src_ports: PortSet::all(),
             dst_ports: PortSet::all(),
         });
-        let allowed = view
-            .compiled
-            .allowed(Direction::Inbound, &query, Mode::Must);
+        let allowed = unit.allowed(&query, Mode::Must);
         if allowed.is_empty() {
             continue;
         }
-        // The (source, destination) pairs with some TCP port NOT allowed are the projection of the
-        // denied part onto addresses; every other pair of the query has all ports open.
+        // The (source, destination) pairs with some TCP port NOT allowed are the projection of
+        // the denied part onto addresses; every other pair of the query has all ports open.
         let denied = query.subtract(&allowed);
-        let mut partly_closed = PacketSet::empty();
-        for cube in denied.cubes() {
-            partly_closed = partly_closed.union(&PacketSet::from_cube(Cube {
+        let partly_closed = denied.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
+            acc.union(&PacketSet::from_cube(Cube {
                 src: cube.src.clone(),
                 dst: cube.dst.clone(),
                 protocols: ProtocolSet::of(&[tcp]),
                 src_ports: PortSet::all(),
                 dst_ports: PortSet::all(),
-            }));
-        }
+            }))
+        });
         let fully_open = query.subtract(&partly_closed);
         let hint = Packet {
             protocol: tcp,
             src: "203.0.113.1".parse().expect("literal address"),
             src_port: 49152,
-            dst: view.sample_destination(),
+            dst: unit.sample_destination(),
             dst_port: 0,
         };
         let Some(witness) = fully_open.witness(&[hint]) else {
             continue;
         };
-        // Which rules open the ports of that one pair, in priority order.
+        // Which rules of the first NSG open the ports of that one pair, in priority order.
         let pair = PacketSet::from_cube(Cube {
             src: AddrSet::from_ip(witness.src),
             dst: AddrSet::from_ip(witness.dst),
@@ -136,44 +139,58 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             src_ports: PortSet::all(),
             dst_ports: PortSet::all(),
         });
-        let decisions = view.compiled.decide(Direction::Inbound, &pair, Mode::Must);
-        let mut rules: BTreeMap<usize, RuleId> = BTreeMap::new();
-        for d in &decisions {
-            if let (Access::Allow, RuleRef::Custom(rule)) = (d.access, d.rule) {
-                rules.insert(d.rule_index, rule);
-            }
-        }
-        let every_protocol = decisions
+        let pair_allowed = unit.allowed(&pair, Mode::Must);
+        let (first_nsg, first) = unit.hops[0];
+        let decisions = first.decide(Direction::Inbound, &pair_allowed, Mode::Must);
+        let rules: Vec<RuleId> = decisions
             .iter()
-            .filter(|d| d.access == Access::Deny)
-            .all(|d| d.packets.is_empty());
-        let Some((_, &first)) = rules.iter().next() else {
+            .filter_map(|d| match (d.access, d.rule) {
+                (Access::Allow, RuleRef::Custom(rule)) => Some(rule),
+                _ => None,
+            })
+            .collect();
+        let Some(&first_rule) = rules.first() else {
             continue;
         };
-        let rule = &net[first];
-        let nsg = &net[view.id];
+        if reported.contains_key(&first_rule) {
+            continue;
+        }
+        let every_protocol = pair.subtract(&pair_allowed).is_empty();
+        let rule = &net[first_rule];
         let what = if every_protocol {
             "every protocol and port"
         } else {
             "every TCP port"
         };
+        let (level, entry) = match unit.public_ip {
+            Some(pip) => (
+                Level::Error,
+                format!("public IP `{}` leads there", net[pip].meta.display_name()),
+            ),
+            None => (
+                Level::Warning,
+                "no public IP leads there in the scanned templates, so the exposure is latent"
+                    .to_owned(),
+            ),
+        };
         let message = format!(
-            "NSG `{}` lets the Internet reach {what} of `{}` through rule `{}`: every service on the host, present or future, is exposed; allow only the ports the service needs",
-            nsg.meta.display_name(),
+            "NSG `{}` lets the Internet reach {what} of `{}` on `{}` through rule `{}` ({entry}): every service on the host, present or future, is exposed; allow only the ports the service needs",
+            net[first_nsg].meta.display_name(),
             witness.dst,
+            unit.label,
             rule.meta.display_name(),
         );
         let span = rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span);
         let mut finding = Finding::new(
             INTERNET_EXPOSED_ALL_PORTS.code,
             INTERNET_EXPOSED_ALL_PORTS.name,
-            INTERNET_EXPOSED_ALL_PORTS.default_level,
+            level,
             message,
             Label::new(span, "this rule opens all ports").with_address(rule.meta.address.clone()),
         )
         .with_address(rule.meta.address.clone())
         .with_fingerprint_key(what);
-        for &other in rules.values().skip(1) {
+        for &other in rules.iter().skip(1) {
             let other_rule = &net[other];
             let span = other_rule
                 .meta
@@ -189,6 +206,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "packets Internet {} -> {} on tcp/0-65535 are all allowed",
             witness.src, witness.dst
         ));
-        out.push(finding);
+        reported.insert(first_rule, finding);
     }
+    out.extend(reported.into_values());
 }

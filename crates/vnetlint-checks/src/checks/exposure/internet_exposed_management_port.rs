@@ -69,9 +69,18 @@ declare_check! {
     /// }
     /// ```
     ///
+    /// ## Path and level
+    /// The destination is real: each network interface (its private address), the addresses of
+    /// a subnet that holds no network interfaces (an App Service Environment's, say), or, for an
+    /// NSG attached nowhere, whatever it would guard. Inbound traffic must pass the subnet's NSG
+    /// and then the network interface's NSG, so a subnet rule that the NIC NSG denies is no
+    /// exposure. The finding is an **error** when a public IP leads to the destination, and a
+    /// **warning** when the NSGs admit Internet traffic but no public entry point is declared in
+    /// the scanned templates (latent: it opens as soon as one is attached). Rules of later NSGs
+    /// on the path that also let the traffic through are shown as related locations.
+    ///
     /// ## Options
-    /// None yet. In this version each NSG is judged on its own rules; composing the subnet and
-    /// network interface NSGs along a path comes with the connectivity engine.
+    /// None.
     ///
     /// ## References
     /// - [How network security groups filter traffic](https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works)

@@ -5,4 +5,4 @@ pub(crate) mod internet_exposed_data_port;
 pub(crate) mod internet_exposed_management_port;
 mod port_exposure;
 
-pub(crate) use port_exposure::{PortClass, report_port_exposure};
+pub(crate) use port_exposure::{PortClass, report_port_exposure, units};
