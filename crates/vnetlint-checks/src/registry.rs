@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{exposure, frontend, nsg};
+use crate::checks::{exposure, frontend, nsg, topology};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -14,6 +14,7 @@ pub static CHECKS: &[&Check] = &[
     &exposure::internet_exposed_management_port::INTERNET_EXPOSED_MANAGEMENT_PORT,
     &exposure::internet_exposed_data_port::INTERNET_EXPOSED_DATA_PORT,
     &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,
+    &topology::subnet_without_nsg::SUBNET_WITHOUT_NSG,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,
     &nsg::invalid_rule::INVALID_RULE,
 ];
