@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::config::Config;
 use vnetlint_engine::{
     AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, compile_nsg, validate_rule,
 };
@@ -10,6 +11,7 @@ use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
 
 pub struct Context<'a> {
     pub network: &'a Network,
+    pub config: &'a Config,
     /// The topology with each NSG compiled per virtual network, for path questions.
     pub topology: Topology<'a>,
     /// One entry per NSG, in `Network::nsgs` order.
@@ -54,7 +56,7 @@ impl NsgView {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(network: &'a Network) -> Self {
+    pub fn new(network: &'a Network, config: &'a Config) -> Self {
         let nsgs = network
             .iter_nsgs()
             .map(|(id, _)| {
@@ -83,6 +85,7 @@ impl<'a> Context<'a> {
             .collect();
         Self {
             network,
+            config,
             topology: Topology::build(network),
             nsgs,
             orphan_rule_problems,

@@ -4,12 +4,14 @@
 //! Architecture invariant: checks see only the IR and the engine, never syntax. A check turns
 //! engine verdicts (which name IR ids) into `Finding`s that point at spans the IR carries.
 
+mod config;
 mod context;
 mod declare;
 mod registry;
 
 pub(crate) mod checks;
 
+pub use config::{Config, Expectation, Intent};
 pub use context::Context;
 pub use declare::{Check, DocExample, RuleDoc};
 pub use registry::{CHECKS, check_by_code, rule_infos};
@@ -19,7 +21,12 @@ use vnetlint_ir::Network;
 
 /// Runs every registered check on one network and returns the findings, sorted.
 pub fn run(network: &Network) -> Vec<Finding> {
-    let ctx = Context::new(network);
+    run_with(network, &Config::default())
+}
+
+/// [`run`] with the user's configuration (connectivity intents).
+pub fn run_with(network: &Network, config: &Config) -> Vec<Finding> {
+    let ctx = Context::new(network, config);
     let mut findings = Vec::new();
     for check in CHECKS {
         (check.run)(&ctx, &mut findings);

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{exposure, frontend, nsg, topology};
+use crate::checks::{exposure, frontend, intent, nsg, topology};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -17,6 +17,7 @@ pub static CHECKS: &[&Check] = &[
     &topology::subnet_without_nsg::SUBNET_WITHOUT_NSG,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,
     &nsg::invalid_rule::INVALID_RULE,
+    &intent::intent_violated::INTENT_VIOLATED,
 ];
 
 static INFOS: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| CHECKS.iter().map(|c| c.info()).collect());

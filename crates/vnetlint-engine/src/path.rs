@@ -503,9 +503,16 @@ impl Topology<'_> {
             notes.push("part of the traffic depends on values vnetlint cannot resolve".to_owned());
         }
         let hints = preferred_witnesses(traffic);
-        let (witness, pair) = pick_witness(&pairs, &allowed, &denied, &hints);
+        let target = if allowed.is_empty() {
+            &denied
+        } else {
+            &allowed
+        };
+        let (witness, pair) = pick_witness(&pairs, target, &hints);
         let trace = match (&witness, pair) {
-            (Some(packet), Some(pair)) => self.trace(&pairs[pair].hops, packet),
+            (Some(packet), Some(pair)) if pairs[pair].no_route.is_none() => {
+                self.trace(&pairs[pair].hops, packet)
+            }
             _ => Vec::new(),
         };
         if let Some(pair) = pair
@@ -525,6 +532,24 @@ impl Topology<'_> {
             trace,
             notes,
         }
+    }
+
+    /// A witness among `target` (part of the result's query) with its hop trace; the trace is
+    /// empty when no route exists for it, since no NSG is consulted then.
+    pub fn witness_in(
+        &self,
+        result: &PathResult,
+        target: &PacketSet,
+        traffic: &Traffic,
+    ) -> Option<(Packet, Vec<HopTrace>)> {
+        let (witness, pair) = pick_witness(&result.pairs, target, &preferred_witnesses(traffic));
+        let (witness, pair) = (witness?, &result.pairs[pair?]);
+        let trace = if pair.no_route.is_some() {
+            Vec::new()
+        } else {
+            self.trace(&pair.hops, &witness)
+        };
+        Some((witness, trace))
     }
 
     fn evaluate_pair(
@@ -632,14 +657,12 @@ fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
     out
 }
 
-/// A witness from the allowed packets if any (else the denied), and the pair it belongs to.
+/// A witness among `target`, and the pair it belongs to.
 fn pick_witness(
     pairs: &[PairResult],
-    allowed: &PacketSet,
-    denied: &PacketSet,
+    target: &PacketSet,
     hints: &[Packet],
 ) -> (Option<Packet>, Option<usize>) {
-    let target = if allowed.is_empty() { denied } else { allowed };
     for (i, pair) in pairs.iter().enumerate() {
         let part = pair.query.intersect(target);
         if part.is_empty() {

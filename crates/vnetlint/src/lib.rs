@@ -11,6 +11,7 @@ use vnetlint_diagnostics::{Finding, Label, Level, sort_findings};
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 mod arm;
+pub mod config;
 pub mod reach;
 mod terraform;
 
@@ -63,6 +64,8 @@ fn file_kind(path: &Path) -> Option<FileKind> {
 pub struct AnalyzeOptions {
     pub terraform: terraform::TerraformOptions,
     pub arm: arm::ArmOptions,
+    /// `--config FILE`; by default `vnetlint.toml` is looked for in the scanned directories.
+    pub config: Option<PathBuf>,
 }
 
 /// Analyzes files and directories. Directories are walked honouring `.gitignore`,
@@ -98,7 +101,11 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         io_errors,
         display_root: display_root.to_path_buf(),
         scan_roots,
+        config: vnetlint_checks::Config::default(),
     };
+    if let Some(path) = config::find(options.config.as_deref(), &run.scan_roots) {
+        run.config = config::load(&mut run, &path);
+    }
     for (dir, mut files) in modules {
         files.sort();
         files.dedup();
@@ -112,6 +119,8 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
             arm::analyze_json_files(&mut run, &dir, &json, &options.arm);
         }
     }
+    let intents = std::mem::take(&mut run.config);
+    config::report_unresolved_intents(&mut run, &intents);
     sort_findings(&mut run.findings);
     Analysis {
         sources: run.sources,
@@ -133,6 +142,8 @@ pub(crate) struct Run {
     /// The canonical directories the user named (a file's parent for a file). Nothing outside
     /// them is read unless the user asks.
     pub(crate) scan_roots: Vec<PathBuf>,
+    /// The user's configuration, applied to every unit.
+    pub(crate) config: vnetlint_checks::Config,
 }
 
 impl Run {
@@ -147,7 +158,8 @@ impl Run {
 impl Run {
     /// Runs the checks on one lowered unit and keeps its network (for `reach`).
     pub(crate) fn add_unit(&mut self, network: vnetlint_ir::Network) {
-        self.findings.extend(vnetlint_checks::run(&network));
+        self.findings
+            .extend(vnetlint_checks::run_with(&network, &self.config));
         self.networks.push(network);
     }
 
@@ -172,20 +184,29 @@ impl Run {
 
 /// Analyzes in-memory files as one Terraform module; used by tests and doc examples.
 pub fn analyze_sources(files: &[(&str, &str)]) -> Analysis {
+    analyze_sources_with_config(files, None)
+}
+
+/// [`analyze_sources`] with the text of a `vnetlint.toml`.
+pub fn analyze_sources_with_config(files: &[(&str, &str)], config_text: Option<&str>) -> Analysis {
     let mut sources = SourceMap::new();
     let mut findings = Vec::new();
-    let ids: Vec<FileId> = files
-        .iter()
-        .map(|(path, text)| {
-            let (id, finding) =
-                add_source(&mut sources, (*path).to_owned(), text.as_bytes().to_vec());
-            findings.extend(finding);
-            id
-        })
-        .collect();
+    let mut ids = Vec::new();
+    for (path, text) in files {
+        let (id, finding) = add_source(&mut sources, (*path).to_owned(), text.as_bytes().to_vec());
+        findings.extend(finding);
+        ids.push(id);
+    }
+    let config = match config_text {
+        Some(text) => {
+            let id = sources.add(config::CONFIG_FILE, text);
+            config::parse(text, id).unwrap_or_default()
+        }
+        None => vnetlint_checks::Config::default(),
+    };
     let lowered = vnetlint_terraform::lower_module(&sources, &ids, "");
     findings.extend(lowered.findings);
-    findings.extend(vnetlint_checks::run(&lowered.network));
+    findings.extend(vnetlint_checks::run_with(&lowered.network, &config));
     sort_findings(&mut findings);
     Analysis {
         sources,

@@ -46,6 +46,10 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// The configuration file (connectivity intents); default: `vnetlint.toml` in the first
+    /// scanned directory that has one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -123,7 +127,11 @@ fn main() -> ExitCode {
 
 fn check(args: &CheckArgs) -> ExitCode {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let analysis = vnetlint::analyze(&args.paths, &root);
+    let options = vnetlint::AnalyzeOptions {
+        config: args.config.clone(),
+        ..Default::default()
+    };
+    let analysis = vnetlint::analyze_with(&args.paths, &root, &options);
     for err in &analysis.io_errors {
         eprintln!("vnetlint: {err}");
     }

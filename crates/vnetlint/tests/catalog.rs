@@ -115,11 +115,17 @@ fn docs_have_the_fixed_sections_and_examples_for_each_outcome() {
 fn doc_examples_yield_exactly_their_expected_findings() {
     let mut failures = Vec::new();
     for check in vnetlint_checks::CHECKS {
-        for (i, example) in check.examples().iter().enumerate() {
+        let examples = check.examples();
+        let config = examples
+            .iter()
+            .find(|e| e.language == "toml")
+            .map(|e| e.source.as_str());
+        for (i, example) in examples.iter().enumerate() {
             if example.language != "hcl" {
                 continue;
             }
-            let analysis = vnetlint::analyze_sources(&[("example.tf", &example.source)]);
+            let analysis =
+                vnetlint::analyze_sources_with_config(&[("example.tf", &example.source)], config);
             let mut wanted: Vec<&str> = example.expect.iter().map(String::as_str).collect();
             if !wanted.contains(&check.code) {
                 // An unmarked example must not raise this check at all.

@@ -222,5 +222,9 @@ fn the_readme_shows_what_the_example_command_prints_today() {
     let block_end = readme[block_start..].find("```").unwrap() + block_start;
     let pasted = &readme[block_start..block_end];
     let actual = stdout(&vnetlint(&["check", "testdata/examples/ase-sql"]));
-    assert_eq!(pasted.trim_end(), actual.trim_end(), "run scripts/readme-example");
+    assert_eq!(
+        pasted.trim_end(),
+        actual.trim_end(),
+        "run scripts/readme-example"
+    );
 }

@@ -1,7 +1,8 @@
 //! The checks, grouped by family: `frontend` (VNL0xx), `exposure` and `topology` (VNL1xx),
-//! `nsg` (VNL2xx).
+//! `nsg` (VNL2xx), `intent` (VNL9xx).
 
 pub(crate) mod exposure;
 pub(crate) mod frontend;
+pub(crate) mod intent;
 pub(crate) mod nsg;
 pub(crate) mod topology;

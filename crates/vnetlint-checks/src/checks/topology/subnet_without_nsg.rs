@@ -132,7 +132,11 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if workloads.is_empty() {
             continue;
         }
-        let span = subnet.meta.name.as_ref().map_or(subnet.meta.span, |n| n.span);
+        let span = subnet
+            .meta
+            .name
+            .as_ref()
+            .map_or(subnet.meta.span, |n| n.span);
         let message = format!(
             "subnet `{}` has no network security group, and neither do the workloads in it ({}): nothing filters their traffic from the virtual network, its peers and on-premises; associate an NSG with the subnet",
             subnet.meta.display_name(),
@@ -166,7 +170,10 @@ fn unprotected_workloads(ctx: &Context<'_>, subnet: SubnetId) -> Vec<String> {
     }
     for ase in &net.ases {
         if ase.subnet.as_ref().and_then(Attr::get) == Some(&subnet) {
-            out.push(format!("App Service Environment `{}`", ase.meta.display_name()));
+            out.push(format!(
+                "App Service Environment `{}`",
+                ase.meta.display_name()
+            ));
         }
     }
     for app in &net.web_apps {

@@ -1,0 +1,252 @@
+//! VNL901: a connectivity intent from `vnetlint.toml` does not hold.
+
+use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_engine::{HopTrace, PathVerdict, RuleRef, Traffic, parse_ports, parse_protocols};
+
+use crate::Context;
+use crate::config::{Expectation, Intent};
+use crate::declare::declare_check;
+
+declare_check! {
+    /// A connectivity intent declared in `vnetlint.toml` does not hold for the scanned templates.
+    ///
+    /// ## What it does
+    /// Reads the `[[intent]]` tables of `vnetlint.toml` (at the scan root, or `--config FILE`)
+    /// and evaluates each with the same path semantics as `vnetlint reach`: source NIC and
+    /// subnet NSGs outbound, destination subnet and NIC NSGs inbound, peering and routing, over
+    /// every packet of the given ports and protocol. An intent with `expect = "allow"` is
+    /// violated when some of that traffic is denied (or depends on an unresolved value); one
+    /// with `expect = "deny"` when some of it gets through. The finding points at the intent,
+    /// names a witness packet, and points at the rules that decide it.
+    ///
+    /// An intent whose endpoints exist in none of the scanned templates is reported too,
+    /// at the intent, with the closest names.
+    ///
+    /// ## Why is this bad?
+    /// Intents state what the network is for ("the ASE reaches SQL on 1433", "nothing from
+    /// the Internet reaches the backend"). A rule change that breaks one shows up in review,
+    /// not after deployment.
+    ///
+    /// ## Example
+    /// With this `vnetlint.toml`:
+    /// ```toml,config
+    /// [[intent]]
+    /// name = "nothing from the Internet reaches the backend"
+    /// from = "Internet"
+    /// to = "azurerm_subnet.backend"
+    /// ports = "*"
+    /// expect = "deny"
+    /// ```
+    ///
+    /// ```hcl,expect=VNL901+VNL101
+    /// resource "azurerm_virtual_network" "main" {
+    ///   name                = "vnet-main"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///   address_space       = ["10.0.0.0/16"]
+    /// }
+    ///
+    /// resource "azurerm_subnet" "backend" {
+    ///   name                 = "snet-backend"
+    ///   resource_group_name  = "rg"
+    ///   virtual_network_name = azurerm_virtual_network.main.name
+    ///   address_prefixes     = ["10.0.2.0/24"]
+    /// }
+    ///
+    /// resource "azurerm_network_security_group" "backend" {
+    ///   name                = "nsg-backend"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = "*"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    ///
+    /// resource "azurerm_subnet_network_security_group_association" "backend" {
+    ///   subnet_id                 = azurerm_subnet.backend.id
+    ///   network_security_group_id = azurerm_network_security_group.backend.id
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// resource "azurerm_virtual_network" "main" {
+    ///   name                = "vnet-main"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///   address_space       = ["10.0.0.0/16"]
+    /// }
+    ///
+    /// resource "azurerm_subnet" "backend" {
+    ///   name                 = "snet-backend"
+    ///   resource_group_name  = "rg"
+    ///   virtual_network_name = azurerm_virtual_network.main.name
+    ///   address_prefixes     = ["10.0.2.0/24"]
+    /// }
+    ///
+    /// resource "azurerm_network_security_group" "backend" {
+    ///   name                = "nsg-backend"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    /// }
+    ///
+    /// resource "azurerm_subnet_network_security_group_association" "backend" {
+    ///   subnet_id                 = azurerm_subnet.backend.id
+    ///   network_security_group_id = azurerm_network_security_group.backend.id
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// Each `[[intent]]` has `from`, `to` (endpoints as `vnetlint reach` takes them:
+    /// `Internet`, a service tag, an IP or CIDR, or an element address such as
+    /// `azurerm_subnet.ase`), `ports` (`N`, `A-B`, a comma list or `*`; default `*`),
+    /// `protocol` (`tcp`, `udp`, `icmp`, `esp`, `ah` or `*`; default `tcp`), `expect`
+    /// (`allow` or `deny`) and an optional `name`.
+    ///
+    /// ## References
+    /// - [Network Watcher IP flow verify](https://learn.microsoft.com/azure/network-watcher/ip-flow-verify-overview)
+    pub static INTENT_VIOLATED = {
+        code: "VNL901",
+        name: "intent-violated",
+        level: Error,
+        tags: ["correctness", "network", "intent"],
+        precision: "very-high",
+        security_severity: None,
+        run: run,
+    };
+}
+
+fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for intent in &ctx.config.intents {
+        if let Some(finding) = evaluate(ctx, intent) {
+            out.push(finding);
+        }
+    }
+}
+
+/// The finding for one intent, if it is violated in this network. Intents whose endpoints do
+/// not resolve here belong to another template and are left to the driver.
+fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
+    let topo = &ctx.topology;
+    let net = ctx.network;
+    let from = topo.resolve(&intent.from).ok()?;
+    let to = topo.resolve(&intent.to).ok()?;
+    // Malformed ports or protocols are reported by the driver when it reads the file.
+    let traffic = Traffic {
+        protocols: parse_protocols(&intent.protocol)?,
+        dst_ports: parse_ports(&intent.ports)?,
+    };
+    let result = topo.evaluate_path(&from, &to, &traffic);
+    let violated = match intent.expect {
+        Expectation::Allow => result.verdict != PathVerdict::Allowed,
+        Expectation::Deny => !result.allowed.is_empty() || !result.uncertain.is_empty(),
+    };
+    if !violated {
+        return None;
+    }
+    // The witness shows what breaks the intent: a denied packet for "allow", an allowed (or
+    // possibly allowed) one for "deny".
+    let target = match intent.expect {
+        Expectation::Allow if !result.denied.is_empty() => &result.denied,
+        Expectation::Deny if !result.allowed.is_empty() => &result.allowed,
+        Expectation::Allow | Expectation::Deny => &result.uncertain,
+    };
+    let (witness, trace) = match topo.witness_in(&result, target, &traffic) {
+        Some((packet, trace)) => (Some(packet), trace),
+        None => (None, Vec::new()),
+    };
+    let what = match intent.expect {
+        Expectation::Allow => "must be allowed, but",
+        Expectation::Deny => "must be denied, but",
+    };
+    let outcome = match (intent.expect, result.verdict) {
+        (Expectation::Allow, PathVerdict::Denied) => "all of it is denied".to_owned(),
+        (Expectation::Allow, _) => "part of it is denied".to_owned(),
+        (Expectation::Deny, PathVerdict::Allowed) => "all of it gets through".to_owned(),
+        (Expectation::Deny, _) => "part of it gets through".to_owned(),
+    };
+    let message = format!(
+        "intent `{}` does not hold: traffic from `{}` to `{}` on {}/{} {what} {outcome}; change the rules named below, or the intent if the network changed on purpose",
+        intent.title(),
+        intent.from,
+        intent.to,
+        intent.protocol,
+        intent.ports,
+    );
+    let mut finding = Finding::new(
+        INTENT_VIOLATED.code,
+        INTENT_VIOLATED.name,
+        INTENT_VIOLATED.default_level,
+        message,
+        Label::new(intent.span, "this intent"),
+    )
+    .with_fingerprint_key(intent.title());
+    for hop in &trace {
+        finding = finding.with_secondary(hop_label(ctx, hop));
+    }
+    if let Some(packet) = witness {
+        let decided: Vec<String> = trace.iter().map(|h| describe_hop(net, h)).collect();
+        finding = finding.with_note(format!(
+            "packet {packet}: {}",
+            if decided.is_empty() {
+                "no NSG is consulted on its way".to_owned()
+            } else {
+                decided.join(", then ")
+            }
+        ));
+    }
+    for note in &result.notes {
+        finding = finding.with_note(note.clone());
+    }
+    Some(finding)
+}
+
+fn hop_label(ctx: &Context<'_>, hop: &HopTrace) -> Label {
+    let net = ctx.network;
+    let (span, address) = match hop.rule {
+        RuleRef::Custom(id) => {
+            let rule = &net[id];
+            (
+                rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span),
+                rule.meta.address.clone(),
+            )
+        }
+        RuleRef::Default(_) => {
+            let nsg = &net[hop.hop.nsg];
+            (
+                nsg.meta.name.as_ref().map_or(nsg.meta.span, |n| n.span),
+                nsg.meta.address.clone(),
+            )
+        }
+    };
+    Label::new(span, format!("decides it: {}", describe_hop(net, hop))).with_address(address)
+}
+
+fn describe_hop(net: &vnetlint_ir::Network, hop: &HopTrace) -> String {
+    let rule = match hop.rule {
+        RuleRef::Custom(id) => format!("rule `{}`", net[id].meta.display_name()),
+        RuleRef::Default(d) => format!("default rule `{}`", d.name()),
+    };
+    format!(
+        "{} {} by {rule} (priority {}) of NSG `{}`",
+        match hop.access {
+            vnetlint_engine::Access::Allow => "allowed",
+            vnetlint_engine::Access::Deny => "denied",
+        },
+        match hop.hop.direction {
+            vnetlint_engine::Direction::Inbound => "inbound",
+            vnetlint_engine::Direction::Outbound => "outbound",
+        },
+        hop.priority,
+        net[hop.hop.nsg].meta.display_name()
+    )
+}

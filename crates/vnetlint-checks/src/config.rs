@@ -1,0 +1,44 @@
+//! What the user declares about their network beside the templates (connectivity intents),
+//! as plain data: the binary reads `vnetlint.toml`, the checks never see TOML.
+
+use vnetlint_ir::Span;
+
+/// Options and declarations the checks honour.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub intents: Vec<Intent>,
+}
+
+/// What must (or must not) be reachable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    pub name: Option<String>,
+    /// Endpoints as `vnetlint reach` takes them.
+    pub from: String,
+    pub to: String,
+    /// `N`, `A-B`, a comma list or `*`.
+    pub ports: String,
+    /// `tcp`, `udp`, `icmp`, `esp`, `ah` or `*`.
+    pub protocol: String,
+    pub expect: Expectation,
+    /// The `[[intent]]` table in the configuration file.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expectation {
+    Allow,
+    Deny,
+}
+
+impl Intent {
+    /// The intent's name, or a description built from its endpoints.
+    pub fn title(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            format!(
+                "{} -> {} {}/{}",
+                self.from, self.to, self.protocol, self.ports
+            )
+        })
+    }
+}
