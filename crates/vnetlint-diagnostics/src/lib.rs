@@ -82,6 +82,9 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     /// Extra lines: the witness packet, the evaluation path.
     pub notes: Vec<String>,
+    /// The witness packet's path, step by step (the rules that decide it at each NSG, in
+    /// evaluation order); SARIF renders it as a `codeFlow`. Empty when there is no path.
+    pub flow: Vec<Label>,
     /// The logical address of the element at fault; part of the stable fingerprint.
     pub address: Option<String>,
     /// A stable discriminator beyond code and address (for example the port class), also fingerprinted.
@@ -104,6 +107,7 @@ impl Finding {
             primary,
             secondary: Vec::new(),
             notes: Vec::new(),
+            flow: Vec::new(),
             address: None,
             fingerprint_key: String::new(),
         }
@@ -124,6 +128,12 @@ impl Finding {
     #[must_use]
     pub fn with_address(mut self, address: impl Into<String>) -> Self {
         self.address = Some(address.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_flow_step(mut self, label: Label) -> Self {
+        self.flow.push(label);
         self
     }
 

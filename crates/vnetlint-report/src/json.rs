@@ -40,6 +40,8 @@ struct JsonFinding<'a> {
     end: JsonPosition,
     address: Option<&'a str>,
     related: Vec<Related<'a>>,
+    /// The witness packet's path: the deciding rule at each NSG, in evaluation order.
+    flow: Vec<Related<'a>>,
     notes: &'a [String],
     fingerprint: String,
 }
@@ -51,6 +53,17 @@ struct Related<'a> {
     end: JsonPosition,
     message: &'a str,
     address: Option<&'a str>,
+}
+
+fn related<'a>(label: &'a vnetlint_diagnostics::Label, ctx: &'a ReportContext) -> Related<'a> {
+    let (file, start, end) = place(label, ctx.sources);
+    Related {
+        file,
+        start,
+        end,
+        message: &label.message,
+        address: label.address.as_deref(),
+    }
 }
 
 #[derive(Serialize)]
@@ -118,16 +131,12 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext) -> String {
                     related: finding
                         .secondary
                         .iter()
-                        .map(|label| {
-                            let (file, start, end) = place(label, ctx.sources);
-                            Related {
-                                file,
-                                start,
-                                end,
-                                message: &label.message,
-                                address: label.address.as_deref(),
-                            }
-                        })
+                        .map(|label| related(label, ctx))
+                        .collect(),
+                    flow: finding
+                        .flow
+                        .iter()
+                        .map(|label| related(label, ctx))
                         .collect(),
                     notes: &finding.notes,
                     fingerprint,

@@ -168,7 +168,30 @@ struct SarifResult {
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+/// The witness packet's path through the NSGs, as one thread of steps.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    message: Message,
+    thread_flows: Vec<ThreadFlow>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ThreadFlowLocation {
+    location: Location,
+    nesting_level: u32,
+    execution_order: usize,
 }
 
 // The field names are SARIF's (`physicalLocation` inside `location`).
@@ -371,6 +394,33 @@ fn result(
             }),
         })
         .collect();
+    let steps: Vec<ThreadFlowLocation> = finding
+        .flow
+        .iter()
+        .enumerate()
+        .map(|(i, label)| ThreadFlowLocation {
+            location: Location {
+                id: None,
+                physical_location: physical_location(label, ctx.sources, artifacts),
+                logical_locations: logical_locations(label.address.as_deref()),
+                message: Some(Message {
+                    text: sentence(&label.message),
+                }),
+            },
+            nesting_level: 0,
+            execution_order: i + 1,
+        })
+        .collect();
+    let code_flows = if steps.is_empty() {
+        Vec::new()
+    } else {
+        vec![CodeFlow {
+            message: Message {
+                text: "The witness packet's path through the network security groups.".to_owned(),
+            },
+            thread_flows: vec![ThreadFlow { locations: steps }],
+        }]
+    };
     SarifResult {
         rule_id: finding.code.to_owned(),
         rule_index: ctx.rules.iter().position(|rule| rule.code == finding.code),
@@ -385,6 +435,7 @@ fn result(
             message: None,
         }],
         related_locations,
+        code_flows,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
     }
 }

@@ -423,7 +423,12 @@ fn exposure_finding(
         || rule_label(rule, "this rule allows it"),
         |span| Label::new(span, "this rule allows it").with_address(rule.meta.address.clone()),
     );
+    let flow_step = rule_label(
+        rule,
+        &format!("the Internet packet passes NSG `{nsg_name}` by this rule"),
+    );
     let mut finding = Finding::new(check.code, check.name, level, message, primary)
+        .with_flow_step(flow_step)
         .with_address(rule.meta.address.clone())
         .with_fingerprint_key(
             exposure
@@ -447,10 +452,12 @@ fn exposure_finding(
     }
     for &later in &exposure.later {
         let other = &net[later];
-        finding = finding.with_secondary(rule_label(
-            other,
-            "and this rule lets it through the next NSG",
-        ));
+        finding = finding
+            .with_secondary(rule_label(
+                other,
+                "and this rule lets it through the next NSG",
+            ))
+            .with_flow_step(rule_label(other, "then passes the next NSG by this rule"));
     }
     for &pip in &exposure.public {
         let meta = &net[pip].meta;

@@ -191,7 +191,8 @@ fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
     )
     .with_fingerprint_key(intent.title());
     for hop in &trace {
-        finding = finding.with_secondary(hop_label(ctx, hop));
+        let label = hop_label(ctx, hop);
+        finding = finding.with_secondary(label.clone()).with_flow_step(label);
     }
     if let Some(packet) = witness {
         let decided: Vec<String> = trace.iter().map(|h| describe_hop(net, h)).collect();
