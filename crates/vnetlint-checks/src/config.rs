@@ -7,6 +7,10 @@ use vnetlint_ir::Span;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     pub intents: Vec<Intent>,
+    /// Ports to treat as management ports (VNL101) beyond SSH, RDP and WinRM, as ranges.
+    pub extra_management_ports: Vec<(u16, u16)>,
+    /// Ports to treat as data ports (VNL102) beyond the built-in list, as ranges.
+    pub extra_data_ports: Vec<(u16, u16)>,
 }
 
 /// What must (or must not) be reachable.

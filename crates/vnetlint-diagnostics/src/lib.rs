@@ -89,6 +89,18 @@ pub struct Finding {
     pub address: Option<String>,
     /// A stable discriminator beyond code and address (for example the port class), also fingerprinted.
     pub fingerprint_key: String,
+    /// Set when an inline `vnetlint:ignore` comment suppresses the finding: outputs keep it
+    /// (SARIF as a suppressed result) but it no longer counts for the exit code.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why and where a finding was suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// The justification written after the codes (empty when none was given).
+    pub reason: String,
+    /// The comment that suppresses it.
+    pub span: Span,
 }
 
 impl Finding {
@@ -110,6 +122,7 @@ impl Finding {
             flow: Vec::new(),
             address: None,
             fingerprint_key: String::new(),
+            suppression: None,
         }
     }
 

@@ -27,6 +27,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -44,6 +45,9 @@ struct JsonFinding<'a> {
     flow: Vec<Related<'a>>,
     notes: &'a [String],
     fingerprint: String,
+    /// The reason given in the `vnetlint:ignore` comment, when the finding is suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +114,7 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext) -> String {
             errors: counts.errors,
             warnings: counts.warnings,
             notes: counts.notes,
+            suppressed: findings.iter().filter(|f| f.suppression.is_some()).count(),
         },
         findings: findings
             .iter()
@@ -140,6 +145,7 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext) -> String {
                         .collect(),
                     notes: &finding.notes,
                     fingerprint,
+                    suppressed: finding.suppression.as_ref().map(|s| s.reason.as_str()),
                 }
             })
             .collect(),

@@ -171,6 +171,16 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     code_flows: Vec<CodeFlow>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+/// An in-source suppression (`vnetlint:ignore`): GitHub shows the alert as dismissed.
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
 }
 
 /// The witness packet's path through the NSGs, as one thread of steps.
@@ -437,6 +447,14 @@ fn result(
         related_locations,
         code_flows,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        suppressions: finding
+            .suppression
+            .iter()
+            .map(|s| SarifSuppression {
+                kind: "inSource",
+                justification: (!s.reason.is_empty()).then(|| s.reason.clone()),
+            })
+            .collect(),
     }
 }
 

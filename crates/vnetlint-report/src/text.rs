@@ -20,7 +20,10 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
     let files = SourceFiles(ctx.sources);
     let config = Config::default();
     let mut out = String::new();
-    for finding in findings {
+    // Suppressed findings are not shown in the terminal; the summary counts them.
+    let (suppressed, shown): (Vec<&Finding>, Vec<&Finding>) =
+        findings.iter().partition(|f| f.suppression.is_some());
+    for finding in shown.iter().copied() {
         let diagnostic = diagnostic(finding, ctx.sources);
         let rendered = if color {
             let mut writer = Ansi::new(Vec::new());
@@ -42,7 +45,15 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
             }
         }
     }
-    out.push_str(&summary(findings, ctx.files_scanned));
+    let shown: Vec<Finding> = shown.into_iter().cloned().collect();
+    out.push_str(&summary(&shown, ctx.files_scanned));
+    if !suppressed.is_empty() {
+        let _ = write!(
+            out,
+            "; {} suppressed by `vnetlint:ignore` comments",
+            suppressed.len()
+        );
+    }
     out.push('\n');
     out
 }

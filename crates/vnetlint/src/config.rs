@@ -18,6 +18,32 @@ pub const CONFIG_FILE: &str = "vnetlint.toml";
 struct RawFile {
     #[serde(default)]
     intent: Vec<toml::Spanned<RawIntent>>,
+    /// Rule code or name → `off`, `note`, `warning` or `error`.
+    #[serde(default)]
+    rules: std::collections::BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    ports: RawPorts,
+    /// Paths (globs, relative to the scanned directory) not to analyze.
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPorts {
+    #[serde(default)]
+    management: Vec<toml::Spanned<Ports>>,
+    #[serde(default)]
+    data: Vec<toml::Spanned<Ports>>,
+}
+
+/// Everything `vnetlint.toml` sets: what the checks read, and what the driver applies.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub checks: Config,
+    /// Per-rule level overrides; `None` turns the rule off.
+    pub levels: std::collections::BTreeMap<&'static str, Option<vnetlint_diagnostics::Level>>,
+    pub exclude: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -54,9 +80,9 @@ pub(crate) fn find(explicit: Option<&Path>, scan_roots: &[PathBuf]) -> Option<Pa
 }
 
 /// Loads the configuration into the run; problems become VNL001 findings at their position.
-pub(crate) fn load(run: &mut Run, path: &Path) -> Config {
+pub(crate) fn load(run: &mut Run, path: &Path) -> Settings {
     let Some(file) = run.load(path) else {
-        return Config::default();
+        return Settings::default();
     };
     let text = run.sources.get(file).text.clone();
     match parse(&text, file) {
@@ -73,13 +99,13 @@ pub(crate) fn load(run: &mut Run, path: &Path) -> Config {
                 ),
                 Label::new(Span::new(file, range), "here"),
             ));
-            Config::default()
+            Settings::default()
         }
     }
 }
 
 /// Parses the text of a configuration file.
-pub fn parse(text: &str, file: FileId) -> Result<Config, (TextRange, String)> {
+pub fn parse(text: &str, file: FileId) -> Result<Settings, (TextRange, String)> {
     let raw: RawFile = toml::from_str(text).map_err(|err| {
         let range = err
             .span()
@@ -128,7 +154,64 @@ pub fn parse(text: &str, file: FileId) -> Result<Config, (TextRange, String)> {
             span: Span::new(file, range),
         });
     }
-    Ok(Config { intents })
+    let mut levels = std::collections::BTreeMap::new();
+    for (rule, level) in raw.rules {
+        let range = TextRange::from_usize(level.span());
+        let Some(check) = vnetlint_checks::check_by_code(&rule) else {
+            return Err((
+                range,
+                format!("`{rule}` is not a rule; `vnetlint rules` lists them"),
+            ));
+        };
+        let value = match level.get_ref().to_ascii_lowercase().as_str() {
+            "off" => None,
+            other => Some(vnetlint_diagnostics::Level::parse(other).ok_or_else(|| {
+                (
+                    range,
+                    format!("the level of `{rule}` must be `off`, `note`, `warning` or `error`"),
+                )
+            })?),
+        };
+        levels.insert(check.code, value);
+    }
+    let ranges = |list: Vec<toml::Spanned<Ports>>| -> Result<Vec<(u16, u16)>, (TextRange, String)> {
+        let mut out = Vec::new();
+        for item in list {
+            let range = TextRange::from_usize(item.span());
+            let text = match item.into_inner() {
+                Ports::Number(n) => n.to_string(),
+                Ports::Text(t) => t,
+            };
+            let set = vnetlint_engine::parse_ports(&text)
+                .ok_or_else(|| (range, format!("`{text}` is not a port or a range A-B")))?;
+            out.extend(set.ranges().iter().copied());
+        }
+        Ok(out)
+    };
+    Ok(Settings {
+        checks: Config {
+            intents,
+            extra_management_ports: ranges(raw.ports.management)?,
+            extra_data_ports: ranges(raw.ports.data)?,
+        },
+        levels,
+        exclude: raw.exclude,
+    })
+}
+
+/// Applies the per-rule levels: a rule set to `off` loses its findings, others change level.
+pub(crate) fn apply_levels(findings: &mut Vec<Finding>, settings: &Settings) {
+    if settings.levels.is_empty() {
+        return;
+    }
+    findings.retain_mut(|finding| match settings.levels.get(finding.code) {
+        Some(None) => false,
+        Some(Some(level)) => {
+            finding.level = *level;
+            true
+        }
+        None => true,
+    });
 }
 
 /// VNL901 for intents whose endpoints resolve in no analyzed template: they cannot be checked,

@@ -13,6 +13,7 @@ use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 mod arm;
 pub mod config;
 pub mod reach;
+mod suppress;
 mod terraform;
 
 pub use arm::ArmOptions;
@@ -34,9 +35,13 @@ impl Analysis {
         self.sources.len()
     }
 
-    /// The highest level among the findings, if any.
+    /// The highest level among the findings that are not suppressed, if any.
     pub fn max_level(&self) -> Option<Level> {
-        self.findings.iter().map(|f| f.level).max()
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_none())
+            .map(|f| f.level)
+            .max()
     }
 }
 
@@ -77,11 +82,6 @@ pub fn analyze(paths: &[PathBuf], display_root: &Path) -> Analysis {
 
 /// [`analyze`] with options.
 pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOptions) -> Analysis {
-    let mut io_errors = Vec::new();
-    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for path in paths {
-        collect(path, &mut modules, &mut io_errors);
-    }
     let scan_roots = paths
         .iter()
         .filter_map(|p| {
@@ -98,13 +98,19 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         sources: SourceMap::new(),
         findings: Vec::new(),
         networks: Vec::new(),
-        io_errors,
+        io_errors: Vec::new(),
         display_root: display_root.to_path_buf(),
         scan_roots,
         config: vnetlint_checks::Config::default(),
     };
+    let mut settings = config::Settings::default();
     if let Some(path) = config::find(options.config.as_deref(), &run.scan_roots) {
-        run.config = config::load(&mut run, &path);
+        settings = config::load(&mut run, &path);
+        run.config = settings.checks.clone();
+    }
+    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        collect(path, &settings.exclude, &mut modules, &mut run.io_errors);
     }
     for (dir, mut files) in modules {
         files.sort();
@@ -121,6 +127,8 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     }
     let intents = std::mem::take(&mut run.config);
     config::report_unresolved_intents(&mut run, &intents);
+    suppress::apply(&mut run.findings, &run.sources, &run.networks);
+    config::apply_levels(&mut run.findings, &settings);
     sort_findings(&mut run.findings);
     Analysis {
         sources: run.sources,
@@ -197,21 +205,25 @@ pub fn analyze_sources_with_config(files: &[(&str, &str)], config_text: Option<&
         findings.extend(finding);
         ids.push(id);
     }
-    let config = match config_text {
+    let settings = match config_text {
         Some(text) => {
             let id = sources.add(config::CONFIG_FILE, text);
             config::parse(text, id).unwrap_or_default()
         }
-        None => vnetlint_checks::Config::default(),
+        None => config::Settings::default(),
     };
+    let config = settings.checks.clone();
     let lowered = vnetlint_terraform::lower_module(&sources, &ids, "");
     findings.extend(lowered.findings);
     findings.extend(vnetlint_checks::run_with(&lowered.network, &config));
+    let networks = vec![lowered.network];
+    suppress::apply(&mut findings, &sources, &networks);
+    config::apply_levels(&mut findings, &settings);
     sort_findings(&mut findings);
     Analysis {
         sources,
         findings,
-        networks: vec![lowered.network],
+        networks,
         io_errors: Vec::new(),
     }
 }
@@ -246,6 +258,7 @@ fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId,
 
 fn collect(
     path: &Path,
+    exclude: &[String],
     modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
     io_errors: &mut Vec<String>,
 ) {
@@ -268,12 +281,28 @@ fn collect(
         }
         return;
     }
-    let walker = ignore::WalkBuilder::new(path)
+    // `exclude` globs from vnetlint.toml, relative to the walked directory.
+    let mut overrides = ignore::overrides::OverrideBuilder::new(path);
+    for glob in exclude {
+        if let Err(err) = overrides.add(&format!("!{glob}")) {
+            io_errors.push(format!(
+                "exclude pattern `{glob}` is not a valid glob: {err}"
+            ));
+        }
+    }
+    let mut walker = ignore::WalkBuilder::new(path);
+    walker
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(".vnetlintignore")
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .build();
+        .sort_by_file_name(std::cmp::Ord::cmp);
+    match overrides.build() {
+        Ok(overrides) => {
+            walker.overrides(overrides);
+        }
+        Err(err) => io_errors.push(format!("exclude patterns: {err}")),
+    }
+    let walker = walker.build();
     for entry in walker {
         match entry {
             Ok(entry) => {

@@ -7,6 +7,8 @@
 //! the end of a truncated file). The harness compares the exact set of (code, file, line), and
 //! snapshots the text output of every case. Adding a case is adding a folder.
 //!
+//! A suppressed finding is expected with `# expect-suppressed: VNL101`.
+//!
 //! A case may also hold `reach.txt`: one query per line,
 //! `FROM | TO | PORTS | PROTOCOL => VERDICT [| WITNESS]`, asserted with `vnetlint reach` semantics.
 
@@ -70,16 +72,19 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
             continue;
         }
         for (index, line) in text.lines().enumerate() {
-            let marker = line
-                .split_once("# expect:")
-                .or_else(|| line.split_once("// expect:"));
-            if let Some((_, codes)) = marker {
-                for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    expected.insert((
-                        code.to_owned(),
-                        name.clone(),
-                        u32::try_from(index + 1).unwrap(),
-                    ));
+            for (marker, prefix) in [("expect:", ""), ("expect-suppressed:", "suppressed ")] {
+                let found = line
+                    .split_once(&format!("# {marker}"))
+                    .or_else(|| line.split_once(&format!("// {marker}")));
+                if let Some((_, codes)) = found {
+                    let codes = codes.split('#').next().unwrap_or("");
+                    for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                        expected.insert((
+                            format!("{prefix}{code}"),
+                            name.clone(),
+                            u32::try_from(index + 1).unwrap(),
+                        ));
+                    }
                 }
             }
         }
@@ -106,7 +111,12 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
             .map(|f| {
                 let file = analysis.sources.get(f.primary.span.file);
                 let line = file.line_index().line_col(f.primary.span.range.start).line;
-                (f.code.to_owned(), file.path.clone(), line)
+                let code = if f.suppression.is_some() {
+                    format!("suppressed {}", f.code)
+                } else {
+                    f.code.to_owned()
+                };
+                (code, file.path.clone(), line)
             })
             .collect();
         let expected = expectations(case);

@@ -94,7 +94,7 @@ declare_check! {
     };
 }
 
-const DATA: &[PortClass] = &[
+const DATA: &[PortClass<'static>] = &[
     PortClass {
         label: "RPC",
         ports: &[(135, 135)],
@@ -142,10 +142,24 @@ const DATA: &[PortClass] = &[
 ];
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Ports the user lists in `vnetlint.toml` (`[ports]`) join the built-in ones.
+    let mut classes: Vec<PortClass<'_>> = DATA
+        .iter()
+        .map(|c| PortClass {
+            label: c.label,
+            ports: c.ports,
+        })
+        .collect();
+    if !ctx.config.extra_data_ports.is_empty() {
+        classes.push(PortClass {
+            label: "configured data port",
+            ports: &ctx.config.extra_data_ports,
+        });
+    }
     report_port_exposure(
         ctx,
         &INTERNET_EXPOSED_DATA_PORT,
-        DATA,
+        &classes,
         "data services open to the Internet leak data through weak credentials and unauthenticated exploits",
         out,
     );

@@ -96,7 +96,7 @@ declare_check! {
     };
 }
 
-const MANAGEMENT: &[PortClass] = &[
+const MANAGEMENT: &[PortClass<'static>] = &[
     PortClass {
         label: "SSH",
         ports: &[(22, 22)],
@@ -112,10 +112,24 @@ const MANAGEMENT: &[PortClass] = &[
 ];
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Ports the user lists in `vnetlint.toml` (`[ports]`) join the built-in ones.
+    let mut classes: Vec<PortClass<'_>> = MANAGEMENT
+        .iter()
+        .map(|c| PortClass {
+            label: c.label,
+            ports: c.ports,
+        })
+        .collect();
+    if !ctx.config.extra_management_ports.is_empty() {
+        classes.push(PortClass {
+            label: "configured management port",
+            ports: &ctx.config.extra_management_ports,
+        });
+    }
     report_port_exposure(
         ctx,
         &INTERNET_EXPOSED_MANAGEMENT_PORT,
-        MANAGEMENT,
+        &classes,
         "remote login services open to the Internet are brute-forced and exploited within minutes of deployment",
         out,
     );

@@ -32,12 +32,12 @@ use crate::context::Context;
 use crate::declare::Check;
 
 /// A named set of ports, such as SSH on TCP 22.
-pub(crate) struct PortClass {
-    pub label: &'static str,
-    pub ports: &'static [(u16, u16)],
+pub(crate) struct PortClass<'p> {
+    pub label: &'p str,
+    pub ports: &'p [(u16, u16)],
 }
 
-impl PortClass {
+impl PortClass<'_> {
     fn describe(&self) -> String {
         format!("{} ({})", self.label, self.port_set())
     }
@@ -159,7 +159,7 @@ impl Unit<'_> {
 /// What one rule exposes, over all destinations.
 #[derive(Default)]
 struct Exposure<'c> {
-    classes: Vec<(&'c PortClass, PortSet)>,
+    classes: Vec<(&'c PortClass<'c>, PortSet)>,
     witness: Option<Packet>,
     destinations: BTreeSet<String>,
     public: BTreeSet<PublicIpId>,
@@ -172,7 +172,7 @@ struct Exposure<'c> {
 impl<'c> Exposure<'c> {
     fn add(
         &mut self,
-        class: &'c PortClass,
+        class: &'c PortClass<'c>,
         packets: &PacketSet,
         hints: &[Packet],
         unit: &Unit<'_>,
@@ -214,13 +214,14 @@ impl<'c> Exposure<'c> {
 pub(crate) fn report_port_exposure(
     ctx: &Context<'_>,
     check: &Check,
-    classes: &[PortClass],
+    classes: &[PortClass<'_>],
     why: &str,
     out: &mut Vec<Finding>,
 ) {
     let net = ctx.network;
     let mut exposed: BTreeMap<RuleId, Exposure<'_>> = BTreeMap::new();
-    let mut uncertain: BTreeMap<Span, (String, Vec<&PortClass>, RuleId, NsgId)> = BTreeMap::new();
+    let mut uncertain: BTreeMap<Span, (String, Vec<&PortClass<'_>>, RuleId, NsgId)> =
+        BTreeMap::new();
     for unit in units(ctx) {
         for class in classes {
             let hints = witness_hints(class, unit.sample_destination());
@@ -283,7 +284,7 @@ pub(crate) fn report_port_exposure(
 fn attribute<'c>(
     unit: &Unit<'_>,
     allowed: &PacketSet,
-    class: &'c PortClass,
+    class: &'c PortClass<'c>,
     hints: &[Packet],
     exposed: &mut BTreeMap<RuleId, Exposure<'c>>,
 ) {
@@ -311,10 +312,10 @@ fn collect_uncertain<'c>(
     unit: &Unit<'_>,
     query: &PacketSet,
     maybe: &PacketSet,
-    class: &'c PortClass,
+    class: &'c PortClass<'c>,
     hints: &[Packet],
     exposed: &mut BTreeMap<RuleId, Exposure<'c>>,
-    uncertain: &mut BTreeMap<Span, (String, Vec<&'c PortClass>, RuleId, NsgId)>,
+    uncertain: &mut BTreeMap<Span, (String, Vec<&'c PortClass<'c>>, RuleId, NsgId)>,
 ) {
     let mut current = query.clone();
     for (nsg, compiled) in &unit.hops {
@@ -365,7 +366,7 @@ fn collect_uncertain<'c>(
 }
 
 /// Preferred witnesses: a documentation-range source, the destination's first host, each port.
-fn witness_hints(class: &PortClass, dst: IpAddr) -> Vec<Packet> {
+fn witness_hints(class: &PortClass<'_>, dst: IpAddr) -> Vec<Packet> {
     let src = "203.0.113.1".parse().expect("literal address");
     class
         .ports

@@ -1,4 +1,5 @@
 //! Findings the frontends emit while reading templates (VNL0xx); documented here like any check.
 
 pub(crate) mod parse_error;
+pub(crate) mod unjustified_suppression;
 pub(crate) mod unresolved_value;

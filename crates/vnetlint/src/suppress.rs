@@ -1,0 +1,170 @@
+//! Inline suppressions: a `# vnetlint:ignore VNL101 reason` comment (`//` in ARM JSON) on the
+//! line of a finding, on the line above it, or on or above the first line of the element the
+//! finding is about, suppresses that finding. Suppressed findings stay in the outputs (SARIF
+//! marks them `suppressions`) but no longer count for the exit code. A suppression without a
+//! reason is itself reported (VNL003), so that every silenced finding says why.
+
+use vnetlint_diagnostics::{Finding, Label, Suppression};
+use vnetlint_ir::Network;
+use vnetlint_source::{FileId, SourceMap, Span, TextRange};
+
+const MARKER: &str = "vnetlint:ignore";
+
+/// One `vnetlint:ignore` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Directive {
+    file: FileId,
+    /// 1-based line of the comment.
+    line: u32,
+    codes: Vec<String>,
+    reason: String,
+    span: Span,
+}
+
+/// Finds the directives in every file: the marker must follow a comment opener on its line.
+fn directives(sources: &SourceMap) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for (file, source) in sources.iter() {
+        let mut offset = 0usize;
+        for (index, line) in source.text.split_inclusive('\n').enumerate() {
+            if let Some(at) = line.find(MARKER) {
+                let before = &line[..at];
+                let in_comment =
+                    before.contains('#') || before.contains("//") || before.contains("/*");
+                if in_comment {
+                    let rest = line[at + MARKER.len()..].trim_end_matches(['\n', '\r']);
+                    let rest = rest.trim_end_matches("*/");
+                    // A further comment on the same line (`# expect: ...`) is not the reason.
+                    let rest = rest.split(" #").next().unwrap_or("");
+                    let mut words = rest.split_whitespace().peekable();
+                    let mut codes = Vec::new();
+                    while let Some(word) = words.peek() {
+                        let candidates: Vec<&str> =
+                            word.split(',').filter(|c| !c.is_empty()).collect();
+                        if !candidates.is_empty() && candidates.iter().all(|c| is_code(c)) {
+                            codes.extend(candidates.iter().map(|c| c.to_ascii_uppercase()));
+                            words.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    let reason = words.collect::<Vec<_>>().join(" ");
+                    let start = offset + at;
+                    let end = offset + line.trim_end_matches(['\n', '\r']).len();
+                    out.push(Directive {
+                        file,
+                        line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                        codes,
+                        reason,
+                        span: Span::new(file, TextRange::from_usize(start..end.max(start))),
+                    });
+                }
+            }
+            offset += line.len();
+        }
+    }
+    out
+}
+
+fn is_code(word: &str) -> bool {
+    word.len() == 6
+        && word[..3].eq_ignore_ascii_case("VNL")
+        && word[3..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// The first line of the element a finding is about, if its address is known.
+fn element_first_line(finding: &Finding, networks: &[Network], sources: &SourceMap) -> Option<u32> {
+    let address = finding.address.as_deref()?;
+    let span = networks
+        .iter()
+        .find_map(|n| n.find(address).map(|id| n.meta(id).span))?;
+    if span.file != finding.primary.span.file
+        || !span.range.contains_range(finding.primary.span.range)
+    {
+        return None;
+    }
+    Some(
+        sources
+            .get(span.file)
+            .line_index()
+            .line_col(span.range.start)
+            .line,
+    )
+}
+
+/// Marks suppressed findings and reports directives without a reason (VNL003).
+pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap, networks: &[Network]) {
+    let directives = directives(sources);
+    if directives.is_empty() {
+        return;
+    }
+    for finding in findings.iter_mut() {
+        let file = finding.primary.span.file;
+        let Some(source) = sources.try_get(file) else {
+            continue;
+        };
+        let line = source
+            .line_index()
+            .line_col(finding.primary.span.range.start)
+            .line;
+        let mut lines = vec![line, line.saturating_sub(1)];
+        if let Some(first) = element_first_line(finding, networks, sources) {
+            lines.extend([first, first.saturating_sub(1)]);
+        }
+        let hit = directives.iter().find(|d| {
+            d.file == file && lines.contains(&d.line) && d.codes.iter().any(|c| c == finding.code)
+        });
+        if let Some(directive) = hit {
+            finding.suppression = Some(Suppression {
+                reason: directive.reason.clone(),
+                span: directive.span,
+            });
+        }
+    }
+    let check = vnetlint_checks::check_by_code("VNL003").expect("VNL003 is registered");
+    for directive in directives
+        .iter()
+        .filter(|d| d.reason.is_empty() || d.codes.is_empty())
+    {
+        let problem = if directive.codes.is_empty() {
+            "names no rule (write the codes, such as `VNL101`, after `vnetlint:ignore`)"
+        } else {
+            "gives no reason"
+        };
+        findings.push(
+            Finding::new(
+                check.code,
+                check.name,
+                check.default_level,
+                format!(
+                    "this `vnetlint:ignore` comment {problem}; say why the finding does not apply, after the codes, so that reviewers can judge it"
+                ),
+                Label::new(directive.span, "suppression without a reason"),
+            )
+            .with_fingerprint_key(directive.codes.join(",")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_are_read_from_hash_and_slash_comments() {
+        let mut sources = SourceMap::new();
+        sources.add(
+            "a.tf",
+            "x = 1 # vnetlint:ignore VNL101,VNL102 bastion host, reviewed\n# vnetlint:ignore VNL104\ny = \"vnetlint:ignore VNL101 not a comment\"\n",
+        );
+        sources.add("b.json", "{ // vnetlint:ignore vnl203 legacy\n}\n");
+        let found = directives(&sources);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[0].codes, ["VNL101", "VNL102"]);
+        assert_eq!(found[0].reason, "bastion host, reviewed");
+        assert_eq!(found[1].line, 2);
+        assert!(found[1].reason.is_empty());
+        assert_eq!(found[2].codes, ["VNL203"]);
+        assert_eq!(found[2].reason, "legacy");
+    }
+}

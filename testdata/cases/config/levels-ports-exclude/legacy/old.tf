@@ -1,0 +1,2 @@
+# Excluded by vnetlint.toml: never analyzed, so this broken file raises nothing.
+resource "azurerm_network_security_group" "old" {
