@@ -50,6 +50,10 @@ struct CheckArgs {
     /// scanned directory that has one.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// An ARM parameter file to apply to every ARM template (by default `X.json` is paired with
+    /// `X.parameters.json` in the same folder).
+    #[arg(long, value_name = "FILE")]
+    arm_parameters: Option<PathBuf>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -129,6 +133,9 @@ fn check(args: &CheckArgs) -> ExitCode {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let options = vnetlint::AnalyzeOptions {
         config: args.config.clone(),
+        arm: vnetlint::ArmOptions {
+            parameters: args.arm_parameters.clone(),
+        },
         ..Default::default()
     };
     let analysis = vnetlint::analyze_with(&args.paths, &root, &options);

@@ -1,0 +1,185 @@
+//! Evaluated ARM values: JSON plus what only deployment knows (`reference()` results, strings
+//! built from them) and what vnetlint could not evaluate, each with the span that produced it.
+
+use std::rc::Rc;
+
+use vnetlint_ir::{Origin, Reference, Span, Template, TemplatePart};
+
+use crate::expr::Expr;
+
+/// An evaluated value with its use site and, when it came from elsewhere, the chain of places.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Value {
+    pub(crate) kind: Kind,
+    pub(crate) span: Span,
+    pub(crate) origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// A non-integer JSON number, as written.
+    Number(String),
+    Str(String),
+    Array(Vec<Value>),
+    /// Members in written order; keys compare case-insensitively, as ARM does.
+    Object(Vec<(String, Value)>),
+    /// A value Azure computes at deployment (`reference(...).ipAddress`, `listKeys(...)`).
+    Runtime(Reference),
+    /// A string with parts only known at deployment.
+    Template(Template),
+    Lambda(Rc<Lambda>),
+    /// Not evaluated, with the reason in words a user understands.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Lambda {
+    pub(crate) params: Vec<String>,
+    pub(crate) body: Expr,
+}
+
+impl Value {
+    pub(crate) fn new(kind: Kind, span: Span) -> Self {
+        Self {
+            kind,
+            span,
+            origin: Origin::Literal,
+        }
+    }
+
+    pub(crate) fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Self::new(Kind::Unknown(reason.into()), span)
+    }
+
+    /// The member `key` of an object, ignoring case.
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        match &self.kind {
+            Kind::Object(members) => members
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A nested member by path.
+    pub(crate) fn path(&self, keys: &[&str]) -> Option<&Value> {
+        keys.iter().try_fold(self, |value, key| value.get(key))
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn elements(&self) -> &[Value] {
+        match &self.kind {
+            Kind::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn members(&self) -> &[(String, Value)] {
+        match &self.kind {
+            Kind::Object(members) => members,
+            _ => &[],
+        }
+    }
+
+    /// Whether the value is not fully known (unknown, runtime or partly runtime).
+    pub(crate) fn is_symbolic(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Unknown(_) | Kind::Runtime(_) | Kind::Template(_)
+        )
+    }
+
+    /// The derived spans after the use site, to chain into a value computed from this one.
+    pub(crate) fn derived_tail(&self) -> &[Span] {
+        match &self.origin {
+            Origin::Derived(chain) => chain.get(1..).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// This value as used at `use_site`: the span moves there and the origin records where the
+    /// value was defined (`[use site, definition, ...]`).
+    pub(crate) fn used_at(mut self, use_site: Span) -> Self {
+        let mut chain = vec![use_site, self.span];
+        chain.extend_from_slice(self.derived_tail());
+        chain.dedup();
+        self.span = use_site;
+        self.origin = if chain.len() > 1 {
+            Origin::Derived(chain)
+        } else {
+            Origin::Literal
+        };
+        self
+    }
+
+    /// The value as the text of a string part, for `concat` and `format`.
+    pub(crate) fn string_parts(&self) -> Result<Vec<TemplatePart>, String> {
+        Ok(match &self.kind {
+            Kind::Str(s) => vec![TemplatePart::Literal(s.clone())],
+            Kind::Int(i) => vec![TemplatePart::Literal(i.to_string())],
+            Kind::Number(n) => vec![TemplatePart::Literal(n.clone())],
+            Kind::Bool(b) => vec![TemplatePart::Literal(
+                if *b { "True" } else { "False" }.into(),
+            )],
+            Kind::Null => vec![TemplatePart::Literal(String::new())],
+            Kind::Runtime(reference) => vec![TemplatePart::Reference(reference.clone())],
+            Kind::Template(template) => template.parts.clone(),
+            Kind::Unknown(reason) => vec![TemplatePart::Unknown(reason.clone())],
+            Kind::Array(_) | Kind::Object(_) => {
+                return Err("an array or object cannot be part of a string".to_owned());
+            }
+            Kind::Lambda(_) => return Err("a lambda cannot be part of a string".to_owned()),
+        })
+    }
+}
+
+/// Joins string parts into a string value, or a template when a part is symbolic.
+pub(crate) fn from_parts(parts: Vec<TemplatePart>, span: Span) -> Value {
+    let mut merged: Vec<TemplatePart> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (Some(TemplatePart::Literal(last)), TemplatePart::Literal(text)) => {
+                last.push_str(&text);
+            }
+            (_, part) => merged.push(part),
+        }
+    }
+    let template = Template { parts: merged };
+    match template.as_literal() {
+        Some(text) => Value::new(Kind::Str(text), span),
+        None => Value::new(Kind::Template(template), span),
+    }
+}
+
+/// Values equal as ARM compares them: strings ignoring case, the rest structurally.
+pub(crate) fn arm_equals(a: &Value, b: &Value) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Str(x), Kind::Str(y)) => x.eq_ignore_ascii_case(y),
+        (Kind::Int(x), Kind::Int(y)) => x == y,
+        (Kind::Bool(x), Kind::Bool(y)) => x == y,
+        (Kind::Null, Kind::Null) => true,
+        (Kind::Number(x), Kind::Number(y)) => x == y,
+        (Kind::Array(x), Kind::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| arm_equals(p, q))
+        }
+        (Kind::Object(x), Kind::Object(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.iter()
+                        .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
+                        .is_some_and(|(_, v2)| arm_equals(v, v2))
+                })
+        }
+        _ => false,
+    }
+}
