@@ -16,6 +16,8 @@ pub static CHECKS: &[&Check] = &[
     &exposure::internet_exposed_data_port::INTERNET_EXPOSED_DATA_PORT,
     &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,
     &topology::subnet_without_nsg::SUBNET_WITHOUT_NSG,
+    &nsg::shadowed_rule::SHADOWED_RULE,
+    &nsg::redundant_rule::REDUNDANT_RULE,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,
     &nsg::invalid_rule::INVALID_RULE,
     &intent::intent_violated::INTENT_VIOLATED,

@@ -13,6 +13,7 @@ pub mod interval;
 mod model;
 pub mod packet;
 mod path;
+mod ruleset;
 pub mod tags;
 mod topology;
 mod validate;
@@ -29,6 +30,7 @@ pub use path::{
     Association, Hop, HopTrace, PairResult, PathResult, PathVerdict, ResolvedEndpoint, Segment,
     Traffic, parse_ports, parse_protocols,
 };
+pub use ruleset::*;
 pub use tags::{OPAQUE_TAGS, StructuralTag, TagContext, TagLookup, lookup_tag};
 pub use topology::{PeeringLink, PeeringState, Topology};
 pub use validate::{ProblemKind, RuleProblem, validate_rule};

@@ -5,7 +5,7 @@ resource "azurerm_network_security_group" "web" {
   resource_group_name = "rg-net"
 
   security_rule {
-    name                       = "allow-ssh"
+    name                       = "allow-ssh" # expect: VNL201
     priority                   = 1000
     direction                  = "Inbound"
     access                     = "Allow"

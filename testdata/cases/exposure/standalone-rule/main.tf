@@ -35,7 +35,7 @@ resource "azurerm_network_security_rule" "deny_pg" {
 }
 
 resource "azurerm_network_security_rule" "pg" {
-  name                        = "allow-postgres"
+  name                        = "allow-postgres" # expect: VNL201
   priority                    = 170
   direction                   = "Inbound"
   access                      = "Allow"

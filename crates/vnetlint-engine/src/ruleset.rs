@@ -1,0 +1,285 @@
+//! Rule-set analysis within one NSG and direction: which custom rules can never take effect
+//! because earlier rules decide every packet they match, and which earlier rules do it. VNL201
+//! (shadowed-rule) and VNL202 (redundant-rule) are thin wrappers around [`covered_rules`].
+//!
+//! # Design note: the cover walk
+//!
+//! A rule `r` takes effect for a packet when `r` matches it and no earlier rule does. So `r`
+//! never takes effect exactly when its match set `M` lies inside the union of the earlier
+//! rules' match sets, and the union is what matters: other scanners compare rules pairwise and
+//! miss a rule that two earlier rules cover together. For each custom rule, the walk starts with
+//! `remaining = M` and goes through the earlier rules in evaluation order; each earlier rule `e`
+//! takes `part = remaining ∩ e` (the packets `e` decides *among those `r` matches*) and leaves
+//! `remaining − e`. If `remaining` ends empty the rule is dead, and the parts name the deciders:
+//!
+//! ```text
+//! 100 deny  tcp 10.0.0.0/24 -> * : 22-23
+//! 110 deny  tcp 10.0.1.0/24 -> * : 22
+//! 120 allow tcp 10.0.0.0/23 -> * : 22          M = tcp × 10.0.0.0/23 × * × * × 22
+//!
+//! after 100: part = tcp × 10.0.0.0/24 × 22, remaining = tcp × 10.0.1.0/24 × 22
+//! after 110: part = tcp × 10.0.1.0/24 × 22, remaining = ∅   → dead
+//! ```
+//!
+//! Every part is decided by a deny and rule 120 allows, so it is *shadowed* (the author's intent
+//! is contradicted); had every part been decided with the rule's own access it would be
+//! *redundant* (harmless, but misleading to the next reader). One opposite part is enough for
+//! shadowed.
+//!
+//! Uncertainty. Only exact rules are judged (an unresolved or opaque value makes `M` itself
+//! unknown). Earlier rules cover with their `lower` bound: what they certainly match. A rule is
+//! therefore reported only when the packets it matches are certainly decided before it, and
+//! inserting or resolving other rules can never revive it (adding rules only takes packets
+//! away). What an unresolved earlier rule may change is *who* decides: when its `upper` reaches
+//! packets of `remaining` beyond its `lower`, it is listed in [`CoveredRule::may_decide_first`]
+//! so that messages can say the verdict for some packets may differ.
+//!
+//! Cost. Most rules are live, and a broad live rule is the expensive case: every earlier rule
+//! overlaps it and each subtraction fragments its remainder. So before walking, two opposite
+//! corners of each cube of `M` (lowest and highest protocol, addresses and ports) are tested
+//! against the earlier rules one packet at a time; if one gets past all of them the rule is
+//! live and the walk is skipped. During the walk, each time the remainder doubles in cubes
+//! (from 4), the corners of its cubes are tested against the rules still to come, with the same
+//! early exit. Otherwise an earlier rule that does not overlap the remainder is skipped by a
+//! per-dimension overlap test that allocates nothing. On the 1,000-rule benchmark
+//! (`benches/ruleset.rs`) the probes take the analysis from about 500 ms to about 13 ms.
+//!
+//! Alternatives rejected: pairwise containment (misses covers by a union, the case that matters
+//! in long rule lists); one running union of all earlier rules with a subset test per rule (the
+//! same O(n²), but the union fragments into thousands of cubes over a long list, and it forgets
+//! which rules decide, which the findings must name); sampling packets (cannot prove "never",
+//! and narrow rules slip between samples; it is the brute-force twin in the tests and the
+//! benchmark, not the analysis).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::AddrSet;
+use crate::model::{Access, CompiledNsg, CompiledRule, Decision, Direction, RuleRef};
+use crate::packet::{Cube, Packet, PacketSet};
+
+/// Why a rule never takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CoverKind {
+    /// Some of its packets are decided earlier with the opposite access (VNL201).
+    Shadowed,
+    /// All of its packets are decided earlier with its own access (VNL202).
+    Redundant,
+}
+
+/// A custom rule that never takes effect, with the earlier rules that decide its packets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoveredRule {
+    pub direction: Direction,
+    /// Index into [`CompiledNsg::rules`] for the direction.
+    pub rule_index: usize,
+    pub rule: vnetlint_ir::RuleId,
+    pub priority: u32,
+    pub access: Access,
+    pub kind: CoverKind,
+    /// The earlier rules that decide the rule's packets, in evaluation order; their `packets`
+    /// are disjoint and together are exactly what the rule matches.
+    pub deciders: Vec<Decision>,
+    /// Earlier rules with unknown values that may decide some of these packets before the
+    /// listed deciders (indices into [`CompiledNsg::rules`]); empty when the deciders are sure.
+    pub may_decide_first: Vec<usize>,
+    /// A packet the rule matches, decided by a rule of the opposite access when shadowed.
+    pub witness: Packet,
+}
+
+impl CoveredRule {
+    /// The deciders whose access differs from the rule's.
+    pub fn opposite(&self) -> impl Iterator<Item = &Decision> {
+        self.deciders.iter().filter(|d| d.access != self.access)
+    }
+}
+
+/// The custom rules of one direction that never take effect, in evaluation order (see the
+/// module note). Default rules, rules with uncertain matches and rules that match nothing are
+/// never reported.
+pub fn covered_rules(nsg: &CompiledNsg, direction: Direction) -> Vec<CoveredRule> {
+    let rules = nsg.rules(direction);
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(index, rule)| cover(rules, index, rule, direction))
+        .collect()
+}
+
+/// [`covered_rules`] for inbound, then outbound.
+pub fn covered_rules_all(nsg: &CompiledNsg) -> Vec<CoveredRule> {
+    let mut out = covered_rules(nsg, Direction::Inbound);
+    out.extend(covered_rules(nsg, Direction::Outbound));
+    out
+}
+
+/// The cover walk for `rules[index]`; `None` when some packet reaches it (or it is not judged).
+fn cover(
+    rules: &[CompiledRule],
+    index: usize,
+    rule: &CompiledRule,
+    direction: Direction,
+) -> Option<CoveredRule> {
+    let RuleRef::Custom(id) = rule.rule else {
+        return None;
+    };
+    if !rule.uncertain.is_empty() || rule.matches.lower.is_empty() {
+        return None;
+    }
+    let earlier_rules = &rules[..index];
+    // Most rules are live, and a corner of their match usually proves it at once; the walk
+    // below would fragment the remainder of a broad live rule over hundreds of earlier rules.
+    let mut probes = rule.matches.lower.cubes().iter().flat_map(corners);
+    if probes.any(|p| reaches(earlier_rules, &p)) {
+        return None;
+    }
+    let mut remaining = rule.matches.lower.clone();
+    let mut deciders = Vec::new();
+    let mut may_decide_first = Vec::new();
+    let mut probe_at = PROBE_FIRST;
+    for (earlier_index, earlier) in earlier_rules.iter().enumerate() {
+        // `upper` contains `lower`, so no overlap with it means the rule is irrelevant here.
+        if !overlaps(&remaining, &earlier.matches.upper) {
+            continue;
+        }
+        if !earlier.uncertain.is_empty()
+            && !remaining
+                .intersect(&earlier.matches.upper)
+                .is_subset(&earlier.matches.lower)
+        {
+            may_decide_first.push(earlier_index);
+        }
+        if !overlaps(&remaining, &earlier.matches.lower) {
+            continue;
+        }
+        let part = remaining.intersect(&earlier.matches.lower);
+        if part.is_empty() {
+            continue;
+        }
+        remaining = remaining.subtract(&part);
+        deciders.push(Decision {
+            rule_index: earlier_index,
+            rule: earlier.rule,
+            access: earlier.access,
+            packets: part,
+        });
+        if remaining.is_empty() {
+            break;
+        }
+        // A fragmented remainder is expensive to carry on; check whether a corner of it already
+        // gets past every rule still to come, and stop if so.
+        if remaining.cubes().len() >= probe_at {
+            probe_at *= 2;
+            let rest = &earlier_rules[earlier_index + 1..];
+            if remaining
+                .cubes()
+                .iter()
+                .flat_map(corners)
+                .any(|p| reaches(rest, &p))
+            {
+                return None;
+            }
+        }
+    }
+    if !remaining.is_empty() {
+        return None;
+    }
+    let shadowing = deciders.iter().find(|d| d.access != rule.access);
+    let kind = if shadowing.is_some() {
+        CoverKind::Shadowed
+    } else {
+        CoverKind::Redundant
+    };
+    // The walk only ends with an empty remainder after at least one non-empty part.
+    let witness = shadowing
+        .or(deciders.first())
+        .and_then(|d| d.packets.witness(&[]))?;
+    Some(CoveredRule {
+        direction,
+        rule_index: index,
+        rule: id,
+        priority: rule.priority,
+        access: rule.access,
+        kind,
+        deciders,
+        may_decide_first,
+        witness,
+    })
+}
+
+/// The remainder size (in cubes) at which the walk first probes for a packet that gets through.
+const PROBE_FIRST: usize = 4;
+
+/// Whether no rule of `rules` certainly matches the packet, so it gets past all of them.
+fn reaches(rules: &[CompiledRule], packet: &Packet) -> bool {
+    !rules.iter().any(|r| r.matches.lower.contains(packet))
+}
+
+/// Two opposite corners of a cube: its lowest and highest protocol, addresses and ports.
+fn corners(cube: &Cube) -> impl Iterator<Item = Packet> {
+    let low = (|| {
+        let protocol = cube.protocols.iter().next()?;
+        let src = cube.src.min()?;
+        let dst = cube.dst.min()?;
+        let ports = protocol.has_ports();
+        Some(Packet::new(
+            protocol,
+            src,
+            if ports { cube.src_ports.min()? } else { 0 },
+            dst,
+            if ports { cube.dst_ports.min()? } else { 0 },
+        ))
+    })();
+    let high = (|| {
+        let protocol = cube.protocols.iter().last()?;
+        let max = |set: &AddrSet| {
+            set.v6
+                .max()
+                .map(|v6| IpAddr::V6(Ipv6Addr::from(v6)))
+                .or_else(|| set.v4.max().map(|v4| IpAddr::V4(Ipv4Addr::from(v4))))
+        };
+        let ports = protocol.has_ports();
+        Some(Packet::new(
+            protocol,
+            max(&cube.src)?,
+            if ports { cube.src_ports.max()? } else { 0 },
+            max(&cube.dst)?,
+            if ports { cube.dst_ports.max()? } else { 0 },
+        ))
+    })();
+    low.into_iter().chain(high)
+}
+
+/// Whether two packet sets share a packet, without building the intersection.
+fn overlaps(left: &PacketSet, right: &PacketSet) -> bool {
+    left.cubes()
+        .iter()
+        .any(|a| right.cubes().iter().any(|b| cubes_overlap(a, b)))
+}
+
+fn cubes_overlap(a: &Cube, b: &Cube) -> bool {
+    !a.protocols.intersect(b.protocols).is_empty()
+        && ranges_overlap(a.dst_ports.ranges(), b.dst_ports.ranges())
+        && (ranges_overlap(a.dst.v4.ranges(), b.dst.v4.ranges())
+            || ranges_overlap(a.dst.v6.ranges(), b.dst.v6.ranges()))
+        && (ranges_overlap(a.src.v4.ranges(), b.src.v4.ranges())
+            || ranges_overlap(a.src.v6.ranges(), b.src.v6.ranges()))
+        && ranges_overlap(a.src_ports.ranges(), b.src_ports.ranges())
+}
+
+/// Whether two sorted lists of disjoint inclusive ranges share a point: a merge walk, where
+/// `IntervalSet::intersects` would build the intersection (an allocation per test, and the
+/// walk does this test n² times).
+fn ranges_overlap<T: Ord + Copy>(left: &[(T, T)], right: &[(T, T)]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&(a_lo, a_hi)), Some(&(b_lo, b_hi))) = (left.get(i), right.get(j)) {
+        if a_lo <= b_hi && b_lo <= a_hi {
+            return true;
+        }
+        if a_hi < b_hi {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    false
+}
