@@ -95,6 +95,10 @@ pub struct PairResult {
     pub allowed: PacketSet,
     /// Possibly allowed (the reverse); differs from `allowed` only through unresolved values.
     pub may_allow: PacketSet,
+    /// Toward a public IP: the source's own outbound NSGs, crossed before the address
+    /// translation, and the pre-translation packets they were asked about.
+    pub egress: Vec<Hop>,
+    pub egress_query: PacketSet,
 }
 
 /// The result of a path query.
@@ -133,13 +137,7 @@ impl Topology<'_> {
     pub fn resolve(&self, name: &str) -> Result<ResolvedEndpoint, String> {
         let name = name.trim();
         if name == "*" {
-            return Ok(ResolvedEndpoint {
-                label: name.to_owned(),
-                segments: vec![external_segment(name, AddrSet::all())],
-                external: true,
-                via_public_ip: None,
-                notes: Vec::new(),
-            });
+            return Ok(self.address_endpoint(name, &AddrSet::all()));
         }
         if let Some(set) = AddrSet::parse(name) {
             return Ok(self.address_endpoint(name, &set));
@@ -148,7 +146,7 @@ impl Topology<'_> {
             return self.element_endpoint(id);
         }
         match lookup_tag(name) {
-            TagLookup::Structural(tag) => Ok(Self::tag_endpoint(name, tag)),
+            TagLookup::Structural(tag) => Ok(self.tag_endpoint(name, tag)),
             TagLookup::Opaque(_) => Ok(ResolvedEndpoint {
                 label: name.to_owned(),
                 segments: vec![external_segment(name, TagContext::stand_in().internet())],
@@ -186,75 +184,61 @@ impl Topology<'_> {
         }
     }
 
-    fn tag_endpoint(name: &str, tag: StructuralTag) -> ResolvedEndpoint {
+    fn tag_endpoint(&self, name: &str, tag: StructuralTag) -> ResolvedEndpoint {
         let stand_in = TagContext::stand_in();
         let set = match tag {
             StructuralTag::Internet => stand_in.internet(),
             StructuralTag::AzureLoadBalancer => stand_in.azure_load_balancer(),
-            StructuralTag::VirtualNetwork => stand_in.virtual_network,
+            // The scanned VNets' own tags, or the private stand-in when there are none.
+            StructuralTag::VirtualNetwork => {
+                let mut set = AddrSet::empty();
+                for i in 0..self.net.vnets.len() {
+                    let id = VnetId(u32::try_from(i).unwrap_or(u32::MAX));
+                    set = set.union(&self.vnet_tag(id).virtual_network);
+                }
+                if set.is_empty() {
+                    stand_in.virtual_network
+                } else {
+                    set
+                }
+            }
         };
-        ResolvedEndpoint {
-            label: name.to_owned(),
-            segments: vec![external_segment(name, set)],
-            external: true,
-            via_public_ip: None,
-            notes: Vec::new(),
-        }
+        self.address_endpoint(name, &set)
     }
 
+    /// An address set as an endpoint: the part inside each scanned subnet is that subnet's
+    /// traffic (split by NIC, so each NIC's NSG applies to its own address), and only the part
+    /// inside no subnet is outside the network.
     fn address_endpoint(&self, name: &str, set: &AddrSet) -> ResolvedEndpoint {
-        // An address inside a scanned subnet is that subnet's traffic (and a NIC's when it is
-        // the NIC's static address).
-        if let Some(ip) = set.min()
-            && AddrSet::from_ip(ip) == *set
-            && let Some(subnet) = self.subnet_containing(ip)
-        {
-            let nic = self.nics_in_subnet(subnet).into_iter().find(|&(nic, i)| {
-                self.nic_config_addresses(nic, i)
-                    .is_some_and(|a| a == AddrSet::from_ip(ip))
-            });
-            return ResolvedEndpoint {
-                label: name.to_owned(),
-                segments: vec![Segment {
-                    label: name.to_owned(),
-                    addresses: set.clone(),
-                    vnet: self.subnet_vnet(subnet),
-                    subnet: Some(subnet),
-                    nic: nic.map(|(n, _)| n),
-                }],
-                external: false,
-                via_public_ip: None,
-                notes: Vec::new(),
+        let mut endpoint = ResolvedEndpoint {
+            label: name.to_owned(),
+            segments: Vec::new(),
+            external: false,
+            via_public_ip: None,
+            notes: Vec::new(),
+        };
+        let mut outside = set.clone();
+        for i in 0..self.net.subnets.len() {
+            let subnet = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
+            let Some(prefixes) = self.subnet_prefixes(subnet) else {
+                continue;
             };
+            let part = set.intersect(prefixes);
+            if part.is_empty() {
+                continue;
+            }
+            outside = outside.subtract(&part);
+            self.subnet_segments_within(subnet, &part, &mut endpoint);
         }
-        let inside = (0..self.net.subnets.len()).find_map(|i| {
-            let id = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
-            self.subnet_prefixes(id)
-                .filter(|p| set.is_subset(p))
-                .map(|_| id)
-        });
-        match inside {
-            Some(subnet) => ResolvedEndpoint {
-                label: name.to_owned(),
-                segments: vec![Segment {
-                    label: name.to_owned(),
-                    addresses: set.clone(),
-                    vnet: self.subnet_vnet(subnet),
-                    subnet: Some(subnet),
-                    nic: None,
-                }],
-                external: false,
-                via_public_ip: None,
-                notes: Vec::new(),
-            },
-            None => ResolvedEndpoint {
-                label: name.to_owned(),
-                segments: vec![external_segment(name, set.clone())],
-                external: true,
-                via_public_ip: None,
-                notes: Vec::new(),
-            },
+        if !outside.is_empty() {
+            endpoint.external = endpoint.segments.is_empty();
+            endpoint.segments.push(external_segment(name, outside));
         }
+        // A lone address keeps the name the user gave it.
+        if endpoint.segments.len() == 1 {
+            name.clone_into(&mut endpoint.segments[0].label);
+        }
+        endpoint
     }
 
     fn element_endpoint(&self, id: ElementId) -> Result<ResolvedEndpoint, String> {
@@ -351,10 +335,22 @@ impl Topology<'_> {
 
     /// Each NIC in the subnet on its own, then the rest of the subnet's addresses.
     fn subnet_segments(&self, subnet: SubnetId, endpoint: &mut ResolvedEndpoint) {
+        if let Some(prefixes) = self.subnet_prefixes(subnet).cloned() {
+            self.subnet_segments_within(subnet, &prefixes, endpoint);
+        }
+    }
+
+    /// [`Self::subnet_segments`] restricted to `within` (a part of the subnet's prefixes).
+    fn subnet_segments_within(
+        &self,
+        subnet: SubnetId,
+        within: &AddrSet,
+        endpoint: &mut ResolvedEndpoint,
+    ) {
         let Some(prefixes) = self.subnet_prefixes(subnet) else {
             return;
         };
-        let mut rest = prefixes.clone();
+        let mut rest = within.clone();
         for (nic, index) in self.nics_in_subnet(subnet) {
             if let Some(addresses) = self.nic_config_addresses(nic, index) {
                 // A dynamic address is "somewhere in the subnet": that NIC's NSG may apply
@@ -362,9 +358,13 @@ impl Topology<'_> {
                 if addresses != *prefixes {
                     rest = rest.subtract(&addresses);
                 }
+                let mine = addresses.intersect(within);
+                if mine.is_empty() {
+                    continue;
+                }
                 endpoint.segments.push(Segment {
                     label: self.net[nic].meta.address.clone(),
-                    addresses,
+                    addresses: mine,
                     vnet: self.subnet_vnet(subnet),
                     subnet: Some(subnet),
                     nic: Some(nic),
@@ -456,9 +456,14 @@ impl Topology<'_> {
     ) -> PathResult {
         let mut pairs = Vec::new();
         let mut notes: Vec<String> = from.notes.iter().chain(&to.notes).cloned().collect();
-        for (si, src) in from.segments.iter().enumerate() {
+        for (si, original) in from.segments.iter().enumerate() {
+            // Toward a public IP the packet first leaves through the source's own NSGs, with
+            // its private address, toward the public address (spec §2.10 step 4).
+            let egress = to
+                .via_public_ip
+                .map(|pip| self.egress(original, pip, traffic));
             for (di, dst) in to.segments.iter().enumerate() {
-                let mut src = src.clone();
+                let mut src = original.clone();
                 // Reaching a public IP, the packet arrives from the source's public egress
                 // address: an Internet address, never its private one (spec §2.2).
                 if to.via_public_ip.is_some() {
@@ -478,7 +483,16 @@ impl Topology<'_> {
                         src.addresses = self.vnet_tag(vnet).internet_hosts();
                     }
                 }
-                pairs.push(self.evaluate_pair(si, &src, di, dst, traffic, &mut notes));
+                let mut pair = self.evaluate_pair(si, &src, di, dst, traffic, &mut notes);
+                if let Some(egress) = &egress {
+                    // Only the protocols and ports that got out can arrive; the address and
+                    // source port are translated, so nothing else carries over.
+                    pair.allowed = pair.allowed.intersect(&egress.must);
+                    pair.may_allow = pair.may_allow.intersect(&egress.may);
+                    pair.egress.clone_from(&egress.hops);
+                    pair.egress_query = egress.query.clone();
+                }
+                pairs.push(pair);
             }
         }
         let allowed = pairs
@@ -511,7 +525,7 @@ impl Topology<'_> {
         let (witness, pair) = pick_witness(&pairs, target, &hints);
         let trace = match (&witness, pair) {
             (Some(packet), Some(pair)) if pairs[pair].no_route.is_none() => {
-                self.trace(&pairs[pair].hops, packet)
+                self.trace_pair(&pairs[pair], packet)
             }
             _ => Vec::new(),
         };
@@ -582,6 +596,8 @@ impl Topology<'_> {
                 query,
                 allowed: PacketSet::empty(),
                 may_allow: PacketSet::empty(),
+                egress: Vec::new(),
+                egress_query: PacketSet::empty(),
             };
         }
         let mut allowed = query.clone();
@@ -606,7 +622,77 @@ impl Topology<'_> {
             query,
             allowed,
             may_allow,
+            egress: Vec::new(),
+            egress_query: PacketSet::empty(),
         }
+    }
+
+    /// The source's outbound NSGs toward a public IP: what gets out, projected onto
+    /// (protocol, destination port), which is all that survives the address translation.
+    fn egress(&self, src: &Segment, pip: PublicIpId, traffic: &Traffic) -> Egress {
+        let outside = external_segment("", AddrSet::empty());
+        let hops = self.hops(src, &outside);
+        let destination = self.net[pip]
+            .ip_address
+            .as_ref()
+            .and_then(Attr::get)
+            .and_then(|text| AddrSet::parse(text))
+            .unwrap_or_else(|| TagContext::stand_in().internet());
+        let query = PacketSet::from_cube(Cube {
+            src: src.addresses.clone(),
+            dst: destination,
+            protocols: traffic.protocols,
+            src_ports: PortSet::all(),
+            dst_ports: traffic.dst_ports.clone(),
+        });
+        let mut must = query.clone();
+        let mut may = query.clone();
+        for hop in &hops {
+            let compiled = self.compiled(hop.nsg, hop.vnet);
+            must = compiled.allowed(hop.direction, &must, Mode::Must);
+            may = compiled.allowed(hop.direction, &may, Mode::May);
+        }
+        Egress {
+            hops,
+            query,
+            must: project_service(&must),
+            may: project_service(&may),
+        }
+    }
+
+    /// The witness's trace through one pair: the egress hops with a pre-translation packet of
+    /// the same protocol and port, then the destination's hops.
+    fn trace_pair(&self, pair: &PairResult, packet: &Packet) -> Vec<HopTrace> {
+        let mut out = Vec::new();
+        if !pair.egress.is_empty() {
+            let same_service = PacketSet::from_cube(Cube {
+                src: AddrSet::all(),
+                dst: AddrSet::all(),
+                protocols: ProtocolSet::of(&[packet.protocol]),
+                src_ports: PortSet::all(),
+                dst_ports: PortSet::single(packet.dst_port),
+            });
+            let candidates = pair.egress_query.intersect(&same_service);
+            let hints: Vec<Packet> = candidates
+                .cubes()
+                .iter()
+                .filter_map(|c| {
+                    Some(Packet {
+                        src: first_host(&c.src)?,
+                        dst: c.dst.min()?,
+                        ..*packet
+                    })
+                })
+                .collect();
+            if let Some(before) = candidates.witness(&hints) {
+                out = self.trace(&pair.egress, &before);
+                if out.iter().any(|h| h.access == Access::Deny) {
+                    return out;
+                }
+            }
+        }
+        out.extend(self.trace(&pair.hops, packet));
+        out
     }
 
     /// The rules that decide one concrete packet at each hop, up to the first deny.
@@ -628,6 +714,28 @@ impl Topology<'_> {
         }
         out
     }
+}
+
+/// The source side of a path toward a public IP.
+struct Egress {
+    hops: Vec<Hop>,
+    query: PacketSet,
+    /// (protocol, destination port) combinations that certainly / possibly get out.
+    must: PacketSet,
+    may: PacketSet,
+}
+
+/// The protocols and destination ports of a packet set, for any addresses and source ports.
+fn project_service(set: &PacketSet) -> PacketSet {
+    set.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
+        acc.union(&PacketSet::from_cube(Cube {
+            src: AddrSet::all(),
+            dst: AddrSet::all(),
+            protocols: cube.protocols,
+            src_ports: PortSet::all(),
+            dst_ports: cube.dst_ports.clone(),
+        }))
+    })
 }
 
 fn external_segment(name: &str, addresses: AddrSet) -> Segment {
