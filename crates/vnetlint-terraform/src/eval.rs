@@ -1,20 +1,34 @@
-//! Evaluation of HCL expressions into IR attribute values: literals, lists, string templates,
-//! `var.NAME` with literal defaults, and references to resources of the module.
+//! Evaluation of HCL expressions the way `terraform plan` resolves a configuration, without a
+//! provider: variables (tfvars, CLI, environment, defaults, module inputs), locals, module
+//! outputs, resource attributes, `count`/`for_each`/`each`, templates with directives,
+//! conditionals, `for` expressions, splats, operators and the functions of `funcs.rs`.
 //!
-//! Anything else (functions, locals, conditionals, `each`, `count`, data sources, module outputs)
-//! becomes `Val::Unknown` with a reason naming the expression: a guessed value would make checks
-//! report on a network that is not the one deployed.
+//! Values carry the span of their use site and an `Origin` chain to where they were set, so a
+//! finding can point at the attribute and name the variable default or tfvars entry behind it.
+//! What cannot be known before deployment (a resource `id`, a data source, an unknown function)
+//! is `Unknown` with a reason, never a guess; a Terraform error (a missing key, a type mismatch)
+//! is `Error`, which `try` and `can` catch. Named values are evaluated lazily and memoized; a
+//! cycle is cut with an error finding naming its path, and every recursion is bounded.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template as HclTemplate};
-use vnetlint_ir::{
-    Attr, AttrList, ElementId, FileId, Origin, Reference, Span, Template, TemplatePart, TextRange,
-    Unknown, Val,
-};
+use vnetlint_diagnostics::{Finding, Label, Level};
+use vnetlint_ir::{FileId, Origin, Reference, Span, Template, TemplatePart, TextRange, Unknown};
+
+use crate::funcs;
+use crate::syntax::{BlockRef, BodyRef};
+
+/// How deep expression evaluation may nest (expressions inside references inside expressions).
+/// hcl-edit caps syntactic nesting at 64; this caps chains of references, whose frames add up.
+const MAX_DEPTH: usize = 160;
+/// The largest collection evaluation builds (`range`, `for`, `count`), so no input can hang.
+pub(crate) const MAX_ITEMS: usize = 10_000;
 
 /// One parsed file: where its spans point and the text they point into.
 pub(crate) struct FileCtx<'a> {
@@ -49,30 +63,6 @@ impl FileCtx<'_> {
     }
 }
 
-/// A resource of the module that an expression can link to.
-#[derive(Debug, Clone)]
-pub(crate) struct Symbol {
-    pub(crate) id: ElementId,
-    pub(crate) address: String,
-}
-
-/// A `variable` block: where it is declared and its default, if any.
-pub(crate) struct VarDef<'a> {
-    pub(crate) ctx: &'a FileCtx<'a>,
-    pub(crate) default: Option<&'a Expression>,
-}
-
-/// What an expression refers to: `TYPE.NAME.ATTR` or `data.TYPE.NAME.ATTR`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
-    /// `TYPE.NAME` without the module prefix (`data.TYPE.NAME` for data sources).
-    pub(crate) key: String,
-    pub(crate) attribute: String,
-    pub(crate) data: bool,
-    /// The expression as written, for messages.
-    pub(crate) text: String,
-}
-
 /// An evaluated expression, before it is shaped into the attribute type the IR expects.
 #[derive(Debug, Clone)]
 pub(crate) struct Ev {
@@ -80,22 +70,36 @@ pub(crate) struct Ev {
     /// The use site: the expression written at the attribute.
     pub(crate) span: Span,
     pub(crate) origin: Origin,
+    /// The resource attribute this value was read from (`azurerm_nsg.x.name`), so that a link
+    /// by name can go to that resource even when several share the name.
+    pub(crate) via: Option<Reference>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum EvKind {
     /// `null`: the attribute counts as not written, as Terraform treats it.
     Null,
-    /// A string or a number, kept as its text.
+    /// A string.
     Scalar(String),
+    /// A number, as text (as written for literals, canonical when computed).
+    Number(String),
     Bool(bool),
+    /// A tuple, list or set (a set is a sorted, deduplicated list).
     List(Vec<Ev>),
+    /// An object or map, in written order (Terraform iterates it by sorted key).
     Object(Vec<ObjectEntry>),
     /// A string with parts only known at deployment (at least one non-literal part).
     Template(Template),
-    /// A reference to an attribute of another resource or data source.
-    Ref(Target),
+    /// A deployment-time attribute of a resource or data source, with its reference and reason.
+    Ref(Unknown),
+    /// A resource instance, an object whose attributes are evaluated when read.
+    Resource(ResInst),
+    /// A module call instance, an object whose attributes are the module's outputs.
+    Module(usize),
+    /// Not knowable statically.
     Unknown(Unknown),
+    /// An evaluation that Terraform would reject; `try` and `can` catch it.
+    Error(String),
 }
 
 #[derive(Debug, Clone)]
@@ -106,633 +110,263 @@ pub(crate) struct ObjectEntry {
     pub(crate) value: Ev,
 }
 
-/// What names and resources an expression can see: one module.
-pub(crate) struct Scope<'a> {
-    pub(crate) prefix: &'a str,
-    pub(crate) vars: BTreeMap<&'a str, VarDef<'a>>,
-    /// Modelled resources by `TYPE.NAME`, filled after the elements are created.
-    pub(crate) symbols: BTreeMap<String, Symbol>,
-    /// Every resource `TYPE.NAME` declared in the module, modelled or not.
-    pub(crate) declared: BTreeSet<String>,
-    /// Known Azure names of modelled resources by `TYPE.NAME`, so that `TYPE.NAME.name` used as a
-    /// string has the value it names.
-    pub(crate) names: BTreeMap<String, Attr<String>>,
+/// The instance key of a resource or module with `count` (`[1]`) or `for_each` (`["a"]`);
+/// `Star` stands for all instances when the count or set is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum InstKey {
+    Int(i64),
+    Str(String),
+    Star,
 }
 
-impl Scope<'_> {
-    /// Evaluates an expression written in `ctx`.
-    pub(crate) fn eval(&self, ctx: &FileCtx<'_>, expr: &Expression) -> Ev {
-        self.eval_in(ctx, expr, false)
+impl InstKey {
+    pub(crate) fn suffix(&self) -> String {
+        match self {
+            InstKey::Int(i) => format!("[{i}]"),
+            InstKey::Str(s) => format!("[\"{}\"]", s.replace('\\', "\\\\").replace('"', "\\\"")),
+            InstKey::Star => "[*]".to_owned(),
+        }
+    }
+}
+
+/// Names bound in a block: `count`, `each`, iterators, `for` variables.
+pub(crate) type Bindings = Vec<(String, Ev)>;
+
+/// One resource instance: module instance, resource index in its module, instance key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ResInst {
+    pub(crate) inst: usize,
+    pub(crate) res: usize,
+    pub(crate) key: Option<InstKey>,
+}
+
+/// What `count` or `for_each` expands a resource or module call into.
+#[derive(Debug, Clone)]
+pub(crate) enum Expansion {
+    /// Neither is written.
+    Single,
+    /// One binding (`count` or `each`) per instance.
+    Instances(Vec<(InstKey, (String, Ev))>),
+    /// The count or set is unknown: one element stands for all instances.
+    Unknown(Unknown, &'static str),
+}
+
+impl Expansion {
+    /// `(key, bindings)` of each instance.
+    pub(crate) fn instances(&self) -> Vec<(Option<InstKey>, Bindings)> {
+        match self {
+            Expansion::Single => vec![(None, Vec::new())],
+            Expansion::Instances(items) => items
+                .iter()
+                .map(|(key, binding)| (Some(key.clone()), vec![binding.clone()]))
+                .collect(),
+            Expansion::Unknown(unknown, name) => {
+                let value = Ev::new(EvKind::Unknown(unknown.clone()), placeholder_span());
+                vec![(Some(InstKey::Star), vec![((*name).to_owned(), value)])]
+            }
+        }
+    }
+}
+
+/// The names a block's expressions see beyond the module: `count`, `each`, `for` variables and
+/// dynamic block iterators.
+#[derive(Debug, Clone)]
+pub(crate) struct Env {
+    pub(crate) inst: usize,
+    pub(crate) file: usize,
+    pub(crate) bindings: Rc<Vec<(String, Ev)>>,
+    /// Variable defaults and tfvars allow no references.
+    pub(crate) no_refs: bool,
+}
+
+impl Env {
+    pub(crate) fn new(inst: usize, file: usize) -> Self {
+        Self {
+            inst,
+            file,
+            bindings: Rc::new(Vec::new()),
+            no_refs: false,
+        }
     }
 
-    /// `in_default` is set while evaluating a variable default, where Terraform allows no
-    /// references; it also stops any chance of recursion between variables.
-    fn eval_in(&self, ctx: &FileCtx<'_>, expr: &Expression, in_default: bool) -> Ev {
-        let span = ctx.span(expr.span());
-        let make = |kind| Ev {
+    pub(crate) fn with(&self, name: String, value: Ev) -> Self {
+        let mut bindings = (*self.bindings).clone();
+        bindings.push((name, value));
+        Self {
+            bindings: Rc::new(bindings),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn with_all(&self, extra: Vec<(String, Ev)>) -> Self {
+        let mut env = self.clone();
+        for (name, value) in extra {
+            env = env.with(name, value);
+        }
+        env
+    }
+}
+
+/// A `variable` block.
+pub(crate) struct VarDecl<'a> {
+    pub(crate) file: usize,
+    pub(crate) span: Option<Range<usize>>,
+    pub(crate) default: Option<&'a Expression>,
+    /// The type constraint as written (`string`, `list(string)`), for CLI value parsing.
+    pub(crate) type_text: Option<String>,
+}
+
+/// A local value or an output.
+pub(crate) struct Named<'a> {
+    pub(crate) file: usize,
+    pub(crate) expr: &'a Expression,
+}
+
+/// A `resource` or `data` block.
+pub(crate) struct ResDecl<'a> {
+    pub(crate) file: usize,
+    pub(crate) rtype: &'a str,
+    /// `TYPE.NAME` (`data.TYPE.NAME` for a data source).
+    pub(crate) key: String,
+    pub(crate) block: BlockRef<'a>,
+}
+
+/// A `module` block.
+pub(crate) struct CallDecl<'a> {
+    pub(crate) file: usize,
+    pub(crate) block: BlockRef<'a>,
+    pub(crate) target: CallTarget,
+}
+
+pub(crate) enum CallTarget {
+    /// A loaded local module: the index of its definition.
+    Local(usize),
+    /// Not loaded, with the reason (remote source, outside the scan root, missing).
+    Unresolved(String),
+}
+
+/// One module directory: its declarations.
+#[derive(Default)]
+pub(crate) struct ModuleDef<'a> {
+    pub(crate) dir: String,
+    pub(crate) variables: BTreeMap<&'a str, VarDecl<'a>>,
+    pub(crate) locals: BTreeMap<&'a str, Named<'a>>,
+    pub(crate) outputs: BTreeMap<&'a str, Named<'a>>,
+    pub(crate) resources: Vec<ResDecl<'a>>,
+    pub(crate) resource_index: BTreeMap<String, usize>,
+    pub(crate) calls: BTreeMap<&'a str, CallDecl<'a>>,
+}
+
+/// A value given to a root variable from outside the `.tf` files.
+pub(crate) enum RootValue<'a> {
+    /// An attribute of a tfvars file.
+    Expr { file: usize, expr: &'a Expression },
+    /// `--var NAME=VALUE` or `TF_VAR_NAME`: raw text, parsed as HCL for non-primitive types.
+    Text { text: String, what: String },
+}
+
+/// One module instance: the root, or one instance of a module call.
+#[derive(Debug, Clone)]
+pub(crate) struct Inst {
+    pub(crate) def: usize,
+    /// `""` for the root, `module.a["x"].module.b.` below it.
+    pub(crate) prefix: String,
+    /// The calling instance, the call name and the call instance's bindings.
+    pub(crate) parent: Option<(usize, String, Bindings)>,
+    pub(crate) depth: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum MemoKey {
+    Var(usize, String),
+    Local(usize, String),
+    Output(usize, String),
+    Attr(ResInst, String),
+    Expand(usize, usize),
+    Calls(usize, String),
+}
+
+/// The evaluator of one root module and every module instance below it.
+pub(crate) struct Eval<'a> {
+    pub(crate) files: &'a [FileCtx<'a>],
+    pub(crate) defs: &'a [ModuleDef<'a>],
+    pub(crate) root_values: &'a BTreeMap<String, RootValue<'a>>,
+    pub(crate) insts: RefCell<Vec<Inst>>,
+    values: RefCell<BTreeMap<MemoKey, Ev>>,
+    expansions: RefCell<BTreeMap<MemoKey, Rc<Expansion>>>,
+    call_insts: RefCell<BTreeMap<MemoKey, Rc<CallInsts>>>,
+    in_progress: RefCell<Vec<(MemoKey, String)>>,
+    reported_cycles: RefCell<BTreeSet<BTreeSet<String>>>,
+    depth: Cell<usize>,
+    pub(crate) findings: RefCell<Vec<Finding>>,
+}
+
+/// The instances of one module call.
+#[derive(Debug, Clone)]
+pub(crate) enum CallInsts {
+    Single(usize),
+    Many(Vec<(InstKey, usize)>),
+    Unknown(Unknown),
+}
+
+impl Ev {
+    pub(crate) fn new(kind: EvKind, span: Span) -> Self {
+        Self {
             kind,
             span,
             origin: Origin::Literal,
-        };
-        let unknown = |reason: String| make(EvKind::Unknown(Unknown::new(reason)));
-        let text = || ctx.snippet(span);
-        match expr {
-            Expression::Null(_) => make(EvKind::Null),
-            Expression::Bool(b) => make(EvKind::Bool(*b.value())),
-            Expression::Number(n) => {
-                // Keep the number as written (`100`, `1e3`), as Azure receives the text.
-                let written = ctx.text.get(span.range.as_usize()).unwrap_or("");
-                let written = if written.is_empty() {
-                    n.value().to_string()
-                } else {
-                    written.to_owned()
-                };
-                make(EvKind::Scalar(written))
-            }
-            Expression::String(s) => make(EvKind::Scalar(s.value().clone())),
-            Expression::Array(array) => make(EvKind::List(
-                array
-                    .iter()
-                    .map(|e| self.eval_in(ctx, e, in_default))
-                    .collect(),
-            )),
-            Expression::Object(object) => {
-                let mut entries = Vec::new();
-                for (key, value) in object {
-                    let key_text = match key {
-                        ObjectKey::Ident(ident) => Some(ident.as_str().to_owned()),
-                        ObjectKey::Expression(Expression::String(s)) => Some(s.value().clone()),
-                        ObjectKey::Expression(_) => None,
-                    };
-                    let Some(key_text) = key_text else {
-                        return unknown(format!(
-                            "`{}` has a computed key, which is not evaluated yet",
-                            text()
-                        ));
-                    };
-                    let key_span = ctx.span(key.span());
-                    let value_ev = self.eval_in(ctx, value.expr(), in_default);
-                    entries.push(ObjectEntry {
-                        key: key_text,
-                        span: Span::new(
-                            ctx.file,
-                            TextRange::new(key_span.range.start, value_ev.span.range.end),
-                        ),
-                        value: value_ev,
-                    });
-                }
-                make(EvKind::Object(entries))
-            }
-            Expression::StringTemplate(template) => {
-                self.eval_template(ctx, template, span, in_default)
-            }
-            Expression::HeredocTemplate(heredoc) => {
-                // The parser has already dedented `<<-` heredocs.
-                self.eval_template(ctx, &heredoc.template, span, in_default)
-            }
-            Expression::Parenthesis(inner) => {
-                let mut ev = self.eval_in(ctx, inner.inner(), in_default);
-                ev.span = span;
-                ev
-            }
-            Expression::UnaryOp(op) => {
-                let inner = self.eval_in(ctx, &op.expr, in_default);
-                match (op.operator.value(), inner.kind) {
-                    (UnaryOperator::Neg, EvKind::Scalar(n)) if is_number(&n) => {
-                        make(EvKind::Scalar(format!("-{n}")))
-                    }
-                    (UnaryOperator::Not, EvKind::Bool(b)) => make(EvKind::Bool(!b)),
-                    _ => unknown(format!("`{}` is not evaluated yet", text())),
-                }
-            }
-            Expression::Variable(ident) => unknown(format!(
-                "`{}` is not a value vnetlint can evaluate",
-                ident.as_str()
-            )),
-            Expression::FuncCall(call) => unknown(format!(
-                "`{}(...)` is not evaluated yet (Terraform functions are not supported yet)",
-                call.name.name.as_str()
-            )),
-            Expression::Conditional(_) => {
-                unknown(format!("the conditional `{}` is not evaluated yet", text()))
-            }
-            Expression::BinaryOp(_) => {
-                unknown(format!("the operation `{}` is not evaluated yet", text()))
-            }
-            Expression::ForExpr(_) => unknown(format!(
-                "the `for` expression `{}` is not evaluated yet",
-                text()
-            )),
-            Expression::Traversal(traversal) => {
-                self.eval_traversal(ctx, &traversal.expr, &traversal.operators, span, in_default)
-            }
+            via: None,
         }
     }
 
-    fn eval_traversal(
-        &self,
-        ctx: &FileCtx<'_>,
-        root: &Expression,
-        operators: &[hcl_edit::Decorated<TraversalOperator>],
-        span: Span,
-        in_default: bool,
-    ) -> Ev {
-        let text = ctx.snippet(span);
-        let make = |kind| Ev {
-            kind,
-            span,
-            origin: Origin::Literal,
-        };
-        let unknown = |reason: String| make(EvKind::Unknown(Unknown::new(reason)));
-        let Expression::Variable(root) = root else {
-            return unknown(format!("`{text}` is not evaluated yet"));
-        };
-        let get_attr = |i: usize| match operators.get(i).map(hcl_edit::Decorated::value) {
-            Some(TraversalOperator::GetAttr(ident)) => Some(ident.as_str()),
-            _ => None,
-        };
-        match root.as_str() {
-            "var" => {
-                let Some(name) = get_attr(0) else {
-                    return unknown(format!("`{text}` is not evaluated yet"));
-                };
-                if operators.len() > 1 {
-                    return unknown(format!(
-                        "`{text}` selects inside variable `{name}`, which is not evaluated yet"
-                    ));
-                }
-                if in_default {
-                    return unknown(format!(
-                        "`{text}` is used in a variable default, where Terraform allows no references"
-                    ));
-                }
-                self.eval_var(name, span)
-            }
-            "local" => unknown(format!(
-                "`{text}` is a local value, which is not evaluated yet"
-            )),
-            "each" | "count" => unknown(format!(
-                "`{text}` depends on the instance of a resource with `for_each` or `count`, which are not expanded yet"
-            )),
-            "module" => unknown(format!(
-                "`{text}` is a module output, and modules are not evaluated yet"
-            )),
-            "path" | "terraform" | "self" => unknown(format!("`{text}` is not evaluated yet")),
-            "data" => {
-                // data.TYPE.NAME.ATTR: an existing Azure resource, never visible in the files.
-                let (Some(rtype), Some(name)) = (get_attr(0), get_attr(1)) else {
-                    return unknown(format!("`{text}` is not evaluated yet"));
-                };
-                let mut next = 2;
-                if matches!(
-                    operators.get(next).map(hcl_edit::Decorated::value),
-                    Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
-                ) {
-                    next += 1;
-                }
-                match (get_attr(next), operators.len() == next + 1) {
-                    (Some(attribute), true) => make(EvKind::Ref(Target {
-                        key: format!("data.{rtype}.{name}"),
-                        attribute: attribute.to_owned(),
-                        data: true,
-                        text,
-                    })),
-                    _ => unknown(format!(
-                        "`{text}` reads a data source, an existing Azure resource that is not in the scanned files"
-                    )),
-                }
-            }
-            rtype => {
-                let Some(name) = get_attr(0) else {
-                    return unknown(format!("`{text}` is not evaluated yet"));
-                };
-                let mut next = 1;
-                if matches!(
-                    operators.get(next).map(hcl_edit::Decorated::value),
-                    Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
-                ) {
-                    next += 1;
-                }
-                match (get_attr(next), operators.len() == next + 1) {
-                    (Some(attribute), true) => make(EvKind::Ref(Target {
-                        key: format!("{rtype}.{name}"),
-                        attribute: attribute.to_owned(),
-                        data: false,
-                        text,
-                    })),
-                    _ => unknown(format!(
-                        "`{text}` is not a plain `TYPE.NAME.ATTRIBUTE` reference and is not evaluated yet"
-                    )),
-                }
-            }
-        }
+    pub(crate) fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Self::new(EvKind::Unknown(Unknown::new(reason)), span)
     }
 
-    fn eval_var(&self, name: &str, use_span: Span) -> Ev {
-        let unknown = |reason: String| Ev {
-            kind: EvKind::Unknown(Unknown::new(reason)),
-            span: use_span,
-            origin: Origin::Literal,
-        };
-        let Some(def) = self.vars.get(name) else {
-            return unknown(format!(
-                "variable `{name}` is not declared in the scanned files"
-            ));
-        };
-        let Some(default) = def.default else {
-            return unknown(format!(
-                "variable `{name}` has no value in the scanned files"
-            ));
-        };
-        let value = self.eval_in(def.ctx, default, true);
-        if matches!(value.kind, EvKind::Null) {
-            return unknown(format!(
-                "variable `{name}` has no value in the scanned files"
-            ));
-        }
-        let mut chain = vec![use_span, value.span];
-        if let Origin::Derived(inner) = value.origin {
-            chain.extend(inner.into_iter().skip(1));
-        }
-        Ev {
-            kind: value.kind,
-            span: use_span,
-            origin: Origin::Derived(chain),
-        }
+    pub(crate) fn error(reason: impl Into<String>, span: Span) -> Self {
+        Self::new(EvKind::Error(reason.into()), span)
     }
 
-    fn eval_template(
-        &self,
-        ctx: &FileCtx<'_>,
-        template: &HclTemplate,
-        span: Span,
-        in_default: bool,
-    ) -> Ev {
-        // A template made of one interpolation returns that value unchanged in Terraform
-        // (`"${azurerm_subnet.a.id}"` is the id, not a string built from it).
-        let elements: Vec<&Element> = template.iter().collect();
-        if let [Element::Interpolation(interpolation)] = elements.as_slice() {
-            let mut ev = self.eval_in(ctx, &interpolation.expr, in_default);
-            ev.span = span;
-            return ev;
-        }
-        let mut parts: Vec<TemplatePart> = Vec::new();
-        let mut derived: Vec<Span> = Vec::new();
-        let push_literal = |parts: &mut Vec<TemplatePart>, text: &str| {
-            if let Some(TemplatePart::Literal(last)) = parts.last_mut() {
-                last.push_str(text);
-            } else {
-                parts.push(TemplatePart::Literal(text.to_owned()));
-            }
-        };
-        for element in elements {
-            match element {
-                Element::Literal(literal) => push_literal(&mut parts, literal.value()),
-                Element::Interpolation(interpolation) => {
-                    let ev = self.eval_in(ctx, &interpolation.expr, in_default);
-                    if let Origin::Derived(chain) = &ev.origin {
-                        derived.extend(chain.iter().skip(1).copied());
-                    }
-                    match ev.kind {
-                        EvKind::Scalar(text) => push_literal(&mut parts, &text),
-                        EvKind::Bool(b) => {
-                            push_literal(&mut parts, if b { "true" } else { "false" });
-                        }
-                        EvKind::Template(inner) => {
-                            for part in inner.parts {
-                                match part {
-                                    TemplatePart::Literal(text) => push_literal(&mut parts, &text),
-                                    other => parts.push(other),
-                                }
-                            }
-                        }
-                        EvKind::Ref(target) => match self.static_name(&target) {
-                            Some((name, name_span)) => {
-                                push_literal(&mut parts, &name);
-                                derived.push(name_span);
-                            }
-                            None => parts.push(TemplatePart::Reference(self.reference(&target))),
-                        },
-                        EvKind::Unknown(unknown) => {
-                            parts.push(TemplatePart::Unknown(unknown.reason));
-                        }
-                        EvKind::Null => parts.push(TemplatePart::Unknown(format!(
-                            "`{}` is null, which Terraform rejects in a string",
-                            ctx.snippet(ev.span)
-                        ))),
-                        EvKind::List(_) | EvKind::Object(_) => {
-                            parts.push(TemplatePart::Unknown(format!(
-                                "`{}` is a collection, which Terraform rejects in a string",
-                                ctx.snippet(ev.span)
-                            )));
-                        }
-                    }
-                }
-                Element::Directive(directive) => {
-                    let what = match directive.as_ref() {
-                        Directive::If(_) => "%{if}",
-                        Directive::For(_) => "%{for}",
-                    };
-                    parts.push(TemplatePart::Unknown(format!(
-                        "the template directive `{what}` is not evaluated yet"
-                    )));
+    pub(crate) fn str(text: impl Into<String>, span: Span) -> Self {
+        Self::new(EvKind::Scalar(text.into()), span)
+    }
+
+    pub(crate) fn is_unresolved(&self) -> bool {
+        matches!(
+            self.kind,
+            EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) | EvKind::Template(_)
+        )
+    }
+
+    /// The same value seen from `use_span`: the origin chain grows by where it was set.
+    pub(crate) fn seen_from(mut self, use_span: Span) -> Self {
+        let mut chain = vec![use_span];
+        match std::mem::take(&mut self.origin) {
+            Origin::Derived(inner) => chain.extend(inner.into_iter().filter(|s| *s != use_span)),
+            Origin::Literal | Origin::Default => {
+                if self.span != use_span {
+                    chain.push(self.span);
                 }
             }
         }
-        let origin = if derived.is_empty() {
-            Origin::Literal
-        } else {
-            let mut chain = vec![span];
-            chain.extend(derived);
+        chain.dedup();
+        self.origin = if chain.len() > 1 {
             Origin::Derived(chain)
-        };
-        let template = Template { parts };
-        let kind = match template.as_literal() {
-            Some(text) => EvKind::Scalar(text),
-            None => EvKind::Template(template),
-        };
-        Ev { kind, span, origin }
-    }
-
-    /// The logical reference a target stands for, with the module prefix.
-    pub(crate) fn reference(&self, target: &Target) -> Reference {
-        let address = self.symbols.get(&target.key).map_or_else(
-            || format!("{}{}", self.prefix, target.key),
-            |symbol| symbol.address.clone(),
-        );
-        Reference {
-            address,
-            attribute: target.attribute.clone(),
-        }
-    }
-
-    /// The known Azure name a `TYPE.NAME.name` reference stands for, with where it is written.
-    fn static_name(&self, target: &Target) -> Option<(String, Span)> {
-        if target.data || target.attribute != "name" {
-            return None;
-        }
-        let name = self.names.get(&target.key)?;
-        name.get().map(|text| (text.clone(), name.span))
-    }
-
-    /// Why a reference has no value here.
-    fn ref_unknown(&self, target: &Target) -> Unknown {
-        let reason = if target.data {
-            format!(
-                "`{}` reads a data source, an existing Azure resource that is not in the scanned files",
-                target.text
-            )
-        } else if self.symbols.contains_key(&target.key) || self.declared.contains(&target.key) {
-            if COMPUTED_ATTRIBUTES.contains(&target.attribute.as_str()) {
-                format!("`{}` is computed by Azure at deployment", target.text)
-            } else {
-                format!(
-                    "`{}` is an attribute of another resource, which is not evaluated yet",
-                    target.text
-                )
-            }
         } else {
-            format!(
-                "`{}` refers to `{}`, which is not declared in this module",
-                target.text, target.key
-            )
+            Origin::Literal
         };
-        Unknown::reference(self.reference(target), reason)
+        self.span = use_span;
+        self
     }
+}
 
-    /// Shapes a value as a string attribute; `None` when the attribute is `null`.
-    pub(crate) fn string(&self, ev: Ev) -> Option<Attr<String>> {
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::Scalar(text) => Val::Known(text),
-            EvKind::Bool(b) => Val::Known(b.to_string()),
-            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
-            EvKind::Ref(target) => {
-                if let Some((name, name_span)) = self.static_name(&target) {
-                    return Some(Attr {
-                        value: Val::Known(name),
-                        span: ev.span,
-                        origin: Origin::Derived(vec![ev.span, name_span]),
-                    });
-                }
-                Val::Unknown(self.ref_unknown(&target))
-            }
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::List(_) | EvKind::Object(_) => Val::Unknown(Unknown::new(
-                "a collection is written where a single value is expected",
-            )),
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin: ev.origin,
-        })
-    }
-
-    /// Shapes a value as a bool attribute; strings `"true"`/`"false"` convert as in Terraform.
-    pub(crate) fn bool(&self, ev: Ev) -> Option<Attr<bool>> {
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::Bool(b) => Val::Known(b),
-            EvKind::Scalar(text) if text == "true" => Val::Known(true),
-            EvKind::Scalar(text) if text == "false" => Val::Known(false),
-            EvKind::Scalar(text) => Val::Unknown(Unknown::new(format!("`{text}` is not a bool"))),
-            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
-            EvKind::Ref(target) => Val::Unknown(self.ref_unknown(&target)),
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::List(_) | EvKind::Object(_) => Val::Unknown(Unknown::new(
-                "a collection is written where a bool is expected",
-            )),
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin: ev.origin,
-        })
-    }
-
-    /// Shapes a value as a list of strings, each element with its own span.
-    pub(crate) fn string_list(&self, ev: Ev) -> Option<AttrList<String>> {
-        self.list(ev, Scope::string)
-    }
-
-    /// Shapes a value as a list, converting each element with `item`; null elements are dropped.
-    pub(crate) fn list<T>(
-        &self,
-        ev: Ev,
-        item: impl Fn(&Self, Ev) -> Option<Attr<T>>,
-    ) -> Option<AttrList<T>> {
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::List(items) => {
-                Val::Known(items.into_iter().filter_map(|i| item(self, i)).collect())
-            }
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::Ref(target) => Val::Unknown(self.ref_unknown(&target)),
-            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
-            EvKind::Scalar(_) | EvKind::Bool(_) | EvKind::Object(_) => {
-                Val::Unknown(Unknown::new("a list is expected here"))
-            }
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin: ev.origin,
-        })
-    }
-
-    /// Shapes a value as a template (connection strings, app settings), keeping references.
-    pub(crate) fn template(&self, ev: Ev) -> Option<Attr<Template>> {
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::Scalar(text) => Val::Known(Template::literal(text)),
-            EvKind::Bool(b) => Val::Known(Template::literal(b.to_string())),
-            EvKind::Template(template) => Val::Known(template),
-            // A bare reference is a one-part template, so checks see what it stands for.
-            EvKind::Ref(target) => Val::Known(Template {
-                parts: vec![TemplatePart::Reference(self.reference(&target))],
-            }),
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::List(_) | EvKind::Object(_) => Val::Unknown(Unknown::new(
-                "a collection is written where a string is expected",
-            )),
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin: ev.origin,
-        })
-    }
-
-    /// Shapes a value as a link to another element by its `id`.
-    pub(crate) fn link<I>(
-        &self,
-        ev: Ev,
-        expected: &str,
-        pick: impl Fn(ElementId) -> Option<I>,
-    ) -> Option<Attr<I>> {
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::Ref(target) => self.resolve(&target, "id", expected, &pick),
-            EvKind::Scalar(text) => Val::Unknown(Unknown::reference(
-                Reference {
-                    address: text.clone(),
-                    attribute: "id".to_owned(),
-                },
-                format!("`{text}` is the id of a {expected} outside the scanned files"),
-            )),
-            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::Bool(_) | EvKind::List(_) | EvKind::Object(_) => Val::Unknown(Unknown::new(
-                format!("the id of a {expected} is expected here"),
-            )),
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin: ev.origin,
-        })
-    }
-
-    /// Shapes a value as a link to another element by its Azure name: a `.name` reference, or a
-    /// literal matched against the literal names in `names` (which must match exactly one).
-    pub(crate) fn name_link<I>(
-        &self,
-        ev: Ev,
-        expected: &str,
-        names: &BTreeMap<String, Vec<(ElementId, Span)>>,
-        pick: impl Fn(ElementId) -> Option<I>,
-    ) -> Option<Attr<I>> {
-        let mut origin = ev.origin;
-        let value = match ev.kind {
-            EvKind::Null => return None,
-            EvKind::Ref(target) => self.resolve(&target, "name", expected, &pick),
-            EvKind::Scalar(text) => {
-                let candidates: Vec<&(ElementId, Span)> = names
-                    .get(&text)
-                    .map(|v| v.iter().filter(|(id, _)| pick(*id).is_some()).collect())
-                    .unwrap_or_default();
-                match candidates.as_slice() {
-                    [(id, name_span)] => {
-                        // Point from the use site to the name that matched.
-                        let mut chain = match origin {
-                            Origin::Derived(chain) => chain,
-                            _ => vec![ev.span],
-                        };
-                        chain.push(*name_span);
-                        origin = Origin::Derived(chain);
-                        pick(*id).map_or_else(
-                            || Val::Unknown(Unknown::new("internal: candidate vanished")),
-                            Val::Known,
-                        )
-                    }
-                    [] => Val::Unknown(Unknown::new(format!(
-                        "no {expected} named `{text}` is declared in this module"
-                    ))),
-                    _ => Val::Unknown(Unknown::new(format!(
-                        "several {expected}s in this module are named `{text}`; reference one by `.name` instead"
-                    ))),
-                }
-            }
-            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
-            EvKind::Unknown(unknown) => Val::Unknown(unknown),
-            EvKind::Bool(_) | EvKind::List(_) | EvKind::Object(_) => Val::Unknown(Unknown::new(
-                format!("the name of a {expected} is expected here"),
-            )),
-        };
-        Some(Attr {
-            value,
-            span: ev.span,
-            origin,
-        })
-    }
-
-    fn resolve<I>(
-        &self,
-        target: &Target,
-        attribute: &str,
-        expected: &str,
-        pick: &impl Fn(ElementId) -> Option<I>,
-    ) -> Val<I> {
-        if target.data {
-            return Val::Unknown(self.ref_unknown(target));
-        }
-        let Some(symbol) = self.symbols.get(&target.key) else {
-            let reason = if self.declared.contains(&target.key) {
-                format!(
-                    "`{}` is not a {expected}, or not a resource type vnetlint models yet",
-                    target.key
-                )
-            } else {
-                format!(
-                    "`{}` refers to `{}`, which is not declared in this module",
-                    target.text, target.key
-                )
-            };
-            return Val::Unknown(Unknown::reference(self.reference(target), reason));
-        };
-        if target.attribute != attribute {
-            return Val::Unknown(Unknown::reference(
-                self.reference(target),
-                format!("`{}` is not the `{attribute}` of a {expected}", target.text),
-            ));
-        }
-        match pick(symbol.id) {
-            Some(id) => Val::Known(id),
-            None => Val::Unknown(Unknown::reference(
-                self.reference(target),
-                format!(
-                    "`{}` is a {}, not a {expected}",
-                    target.key,
-                    symbol.id.kind_name()
-                ),
-            )),
-        }
-    }
+/// The span of a value that is never shown (a placeholder binding), pointing nowhere useful.
+pub(crate) fn placeholder_span() -> Span {
+    Span::new(FileId(0), TextRange::new(0, 0))
 }
 
 /// Attributes Azure assigns when it deploys a resource, which no template can know.
-const COMPUTED_ATTRIBUTES: &[&str] = &[
+pub(crate) const COMPUTED_ATTRIBUTES: &[&str] = &[
     "id",
     "ip_address",
     "ip_addresses",
@@ -750,8 +384,1543 @@ const COMPUTED_ATTRIBUTES: &[&str] = &[
     "guid",
 ];
 
+/// Attributes of a block that are meta-arguments, not resource attributes.
+const META_ARGUMENTS: &[&str] = &["count", "for_each", "depends_on", "provider", "lifecycle"];
+
+impl<'a> Eval<'a> {
+    pub(crate) fn new(
+        files: &'a [FileCtx<'a>],
+        defs: &'a [ModuleDef<'a>],
+        root_values: &'a BTreeMap<String, RootValue<'a>>,
+        root_prefix: &str,
+    ) -> Self {
+        Self {
+            files,
+            defs,
+            root_values,
+            insts: RefCell::new(vec![Inst {
+                def: 0,
+                prefix: root_prefix.to_owned(),
+                parent: None,
+                depth: 0,
+            }]),
+            values: RefCell::new(BTreeMap::new()),
+            expansions: RefCell::new(BTreeMap::new()),
+            call_insts: RefCell::new(BTreeMap::new()),
+            in_progress: RefCell::new(Vec::new()),
+            reported_cycles: RefCell::new(BTreeSet::new()),
+            depth: Cell::new(0),
+            findings: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn ctx(&self, file: usize) -> &'a FileCtx<'a> {
+        &self.files[file]
+    }
+
+    pub(crate) fn inst(&self, inst: usize) -> Inst {
+        self.insts.borrow()[inst].clone()
+    }
+
+    pub(crate) fn def_of(&self, inst: usize) -> &'a ModuleDef<'a> {
+        &self.defs[self.insts.borrow()[inst].def]
+    }
+
+    /// The logical address of a resource instance.
+    pub(crate) fn address(&self, ri: &ResInst) -> String {
+        let prefix = self.insts.borrow()[ri.inst].prefix.clone();
+        let decl = &self.def_of(ri.inst).resources[ri.res];
+        format!(
+            "{prefix}{}{}",
+            decl.key,
+            ri.key.as_ref().map(InstKey::suffix).unwrap_or_default()
+        )
+    }
+
+    /// Runs `compute` for a named value once, detecting cycles.
+    fn guarded<T: Clone>(
+        &self,
+        key: MemoKey,
+        label: String,
+        use_span: Span,
+        cache: &RefCell<BTreeMap<MemoKey, T>>,
+        compute: impl FnOnce() -> T,
+        on_cycle: impl FnOnce(String) -> T,
+    ) -> T {
+        if let Some(done) = cache.borrow().get(&key) {
+            return done.clone();
+        }
+        let position = self
+            .in_progress
+            .borrow()
+            .iter()
+            .position(|(k, _)| *k == key);
+        if let Some(start) = position {
+            let mut path: Vec<String> = self.in_progress.borrow()[start..]
+                .iter()
+                .map(|(_, l)| l.clone())
+                .collect();
+            path.push(label);
+            let text = path.join(" -> ");
+            self.report_cycle(&path, &text, use_span);
+            return on_cycle(format!("the value is part of the cycle {text}"));
+        }
+        self.in_progress.borrow_mut().push((key.clone(), label));
+        let value = compute();
+        self.in_progress.borrow_mut().pop();
+        cache.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn report_cycle(&self, path: &[String], text: &str, span: Span) {
+        let members: BTreeSet<String> = path.iter().cloned().collect();
+        if !self.reported_cycles.borrow_mut().insert(members) {
+            return;
+        }
+        self.findings.borrow_mut().push(Finding::new(
+            "VNL002",
+            "unresolved-value",
+            Level::Error,
+            format!(
+                "the configuration has a cycle: {text}; Terraform rejects it, and every value on it is unresolved; break the cycle"
+            ),
+            Label::new(span, "the cycle closes here"),
+        ));
+    }
+
+    /// Evaluates an expression.
+    pub(crate) fn eval(&self, env: &Env, expr: &Expression) -> Ev {
+        let depth = self.depth.get();
+        let span = self.ctx(env.file).span(expr.span());
+        if depth >= MAX_DEPTH {
+            return Ev::unknown(
+                "the expression nests references too deeply to evaluate",
+                span,
+            );
+        }
+        self.depth.set(depth + 1);
+        let value = self.eval_inner(env, expr, span);
+        self.depth.set(depth);
+        value
+    }
+
+    fn eval_inner(&self, env: &Env, expr: &Expression, span: Span) -> Ev {
+        let ctx = self.ctx(env.file);
+        let text = || ctx.snippet(span);
+        let make = |kind| Ev::new(kind, span);
+        match expr {
+            Expression::Null(_) => make(EvKind::Null),
+            Expression::Bool(b) => make(EvKind::Bool(*b.value())),
+            Expression::Number(n) => {
+                // Keep the number as written (`100`, `1e3`), as Azure receives the text.
+                let written = ctx.text.get(span.range.as_usize()).unwrap_or("");
+                let written = if written.is_empty() || written.parse::<f64>().is_err() {
+                    n.value().to_string()
+                } else {
+                    written.to_owned()
+                };
+                make(EvKind::Number(written))
+            }
+            Expression::String(s) => make(EvKind::Scalar(s.value().clone())),
+            Expression::Array(array) => make(EvKind::List(
+                array.iter().map(|e| self.eval(env, e)).collect(),
+            )),
+            Expression::Object(object) => {
+                let mut entries = Vec::new();
+                for (key, value) in object {
+                    let key_span = ctx.span(key.span());
+                    let key_text = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_owned(),
+                        ObjectKey::Expression(Expression::Variable(ident)) => {
+                            ident.as_str().to_owned()
+                        }
+                        ObjectKey::Expression(key_expr) => {
+                            let key_ev = self.eval(env, key_expr);
+                            match scalar_text(&key_ev) {
+                                Some(text) => text,
+                                None => return Self::unresolved_as(key_ev, span),
+                            }
+                        }
+                    };
+                    let value_ev = self.eval(env, value.expr());
+                    let end = value_ev.span.range.end.max(key_span.range.start);
+                    entries.push(ObjectEntry {
+                        key: key_text,
+                        span: Span::new(ctx.file, TextRange::new(key_span.range.start, end)),
+                        value: value_ev,
+                    });
+                }
+                make(EvKind::Object(entries))
+            }
+            Expression::StringTemplate(template) => self.eval_template(env, template, span),
+            Expression::HeredocTemplate(heredoc) => {
+                // The parser has already dedented `<<-` heredocs.
+                self.eval_template(env, &heredoc.template, span)
+            }
+            Expression::Parenthesis(inner) => {
+                let mut ev = self.eval(env, inner.inner());
+                ev.span = span;
+                ev
+            }
+            Expression::UnaryOp(op) => {
+                let inner = self.eval(env, &op.expr);
+                if inner.is_unresolved() {
+                    return Self::unresolved_as(inner, span);
+                }
+                match (op.operator.value(), &inner.kind) {
+                    (UnaryOperator::Neg, _) => match number(&inner) {
+                        Some(n) => make(EvKind::Number(funcs::format_number(-n))),
+                        None => Ev::error(format!("`{}` is not a number", text()), span),
+                    },
+                    (UnaryOperator::Not, EvKind::Bool(b)) => make(EvKind::Bool(!b)),
+                    (UnaryOperator::Not, _) => {
+                        Ev::error(format!("`{}` is not a bool", text()), span)
+                    }
+                }
+            }
+            Expression::BinaryOp(op) => self.eval_binary(env, op, span),
+            Expression::Conditional(cond) => {
+                let condition = self.eval(env, &cond.cond_expr);
+                match truth(&condition) {
+                    Some(true) => self.eval(env, &cond.true_expr).seen_from(span),
+                    Some(false) => self.eval(env, &cond.false_expr).seen_from(span),
+                    None if condition.is_unresolved() => {
+                        let reason = unresolved_reason(&condition);
+                        Ev::unknown(
+                            format!("the condition of `{}` is unresolved: {reason}", text()),
+                            span,
+                        )
+                    }
+                    None => Ev::error(format!("the condition of `{}` is not a bool", text()), span),
+                }
+            }
+            Expression::ForExpr(for_expr) => self.eval_for(env, for_expr, span),
+            Expression::Variable(ident) => {
+                let name = ident.as_str();
+                match env.bindings.iter().rev().find(|(n, _)| n == name) {
+                    Some((_, value)) => value.clone().seen_from(span),
+                    None => Ev::unknown(
+                        format!("`{name}` is not a value vnetlint can evaluate"),
+                        span,
+                    ),
+                }
+            }
+            Expression::FuncCall(call) => self.eval_call(env, call, span),
+            Expression::Traversal(traversal) => {
+                self.eval_traversal(env, &traversal.expr, &traversal.operators, span)
+            }
+        }
+    }
+
+    /// An unresolved value seen at another span (keeps the reason and the reference).
+    pub(crate) fn unresolved_as(ev: Ev, span: Span) -> Ev {
+        let kind = match ev.kind {
+            EvKind::Template(template) => EvKind::Unknown(template_unknown(&template)),
+            other => other,
+        };
+        Ev {
+            kind,
+            span,
+            origin: ev.origin,
+            via: None,
+        }
+    }
+
+    fn eval_binary(&self, env: &Env, op: &hcl_edit::expr::BinaryOp, span: Span) -> Ev {
+        let lhs = self.eval(env, &op.lhs_expr);
+        let operator = *op.operator.value();
+        // `false && x` and `true || x` decide without the right side, as Terraform short-circuits.
+        match (operator, truth(&lhs)) {
+            (BinaryOperator::And, Some(false)) => return Ev::new(EvKind::Bool(false), span),
+            (BinaryOperator::Or, Some(true)) => return Ev::new(EvKind::Bool(true), span),
+            _ => {}
+        }
+        let rhs = self.eval(env, &op.rhs_expr);
+        for side in [&lhs, &rhs] {
+            if side.is_unresolved() {
+                return Self::unresolved_as(side.clone(), span);
+            }
+        }
+        let text = self.ctx(env.file).snippet(span);
+        let kind = match operator {
+            BinaryOperator::Eq => EvKind::Bool(equal(&lhs, &rhs)),
+            BinaryOperator::NotEq => EvKind::Bool(!equal(&lhs, &rhs)),
+            BinaryOperator::And | BinaryOperator::Or => match (truth(&lhs), truth(&rhs)) {
+                (Some(a), Some(b)) => EvKind::Bool(if operator == BinaryOperator::And {
+                    a && b
+                } else {
+                    a || b
+                }),
+                _ => return Ev::error(format!("`{text}` needs bool operands"), span),
+            },
+            _ => {
+                let (Some(a), Some(b)) = (number(&lhs), number(&rhs)) else {
+                    return Ev::error(format!("`{text}` needs number operands"), span);
+                };
+                match operator {
+                    BinaryOperator::Less => EvKind::Bool(a < b),
+                    BinaryOperator::LessEq => EvKind::Bool(a <= b),
+                    BinaryOperator::Greater => EvKind::Bool(a > b),
+                    BinaryOperator::GreaterEq => EvKind::Bool(a >= b),
+                    BinaryOperator::Plus => EvKind::Number(funcs::format_number(a + b)),
+                    BinaryOperator::Minus => EvKind::Number(funcs::format_number(a - b)),
+                    BinaryOperator::Mul => EvKind::Number(funcs::format_number(a * b)),
+                    BinaryOperator::Div | BinaryOperator::Mod if b == 0.0 => {
+                        return Ev::error(format!("`{text}` divides by zero"), span);
+                    }
+                    BinaryOperator::Div => EvKind::Number(funcs::format_number(a / b)),
+                    BinaryOperator::Mod => EvKind::Number(funcs::format_number(a % b)),
+                    _ => return Ev::error(format!("`{text}` is not evaluated"), span),
+                }
+            }
+        };
+        Ev::new(kind, span)
+    }
+
+    fn eval_for(&self, env: &Env, for_expr: &hcl_edit::expr::ForExpr, span: Span) -> Ev {
+        let collection = self.eval(env, &for_expr.intro.collection_expr);
+        let items = match iterate(&collection) {
+            Ok(items) => items,
+            Err(unresolved) => return Self::unresolved_as(unresolved, span),
+        };
+        if items.len() > MAX_ITEMS {
+            return Ev::unknown("the `for` expression iterates over too many items", span);
+        }
+        let key_name = for_expr
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.as_str().to_owned());
+        let value_name = for_expr.intro.value_var.as_str().to_owned();
+        let mut list = Vec::new();
+        let mut object: Vec<ObjectEntry> = Vec::new();
+        let mut grouped: BTreeMap<String, (Span, Vec<Ev>)> = BTreeMap::new();
+        for (key, value) in items {
+            let mut inner = env.with(value_name.clone(), value);
+            if let Some(key_name) = &key_name {
+                inner = inner.with(key_name.clone(), key);
+            }
+            if let Some(cond) = &for_expr.cond {
+                let keep = self.eval(&inner, &cond.expr);
+                match truth(&keep) {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Self::unresolved_as(keep, span),
+                }
+            }
+            let value_ev = self.eval(&inner, &for_expr.value_expr);
+            match &for_expr.key_expr {
+                None => list.push(value_ev),
+                Some(key_expr) => {
+                    let key_ev = self.eval(&inner, key_expr);
+                    let Some(key_text) = scalar_text(&key_ev) else {
+                        return Self::unresolved_as(key_ev, span);
+                    };
+                    if for_expr.grouping {
+                        grouped
+                            .entry(key_text)
+                            .or_insert_with(|| (value_ev.span, Vec::new()))
+                            .1
+                            .push(value_ev);
+                    } else if object.iter().any(|e| e.key == key_text) {
+                        return Ev::error(
+                            format!(
+                                "the `for` expression produces the key `{key_text}` twice; add `...` to group"
+                            ),
+                            span,
+                        );
+                    } else {
+                        object.push(ObjectEntry {
+                            key: key_text,
+                            span: value_ev.span,
+                            value: value_ev,
+                        });
+                    }
+                }
+            }
+        }
+        if for_expr.key_expr.is_none() {
+            return Ev::new(EvKind::List(list), span);
+        }
+        if for_expr.grouping {
+            object = grouped
+                .into_iter()
+                .map(|(key, (entry_span, values))| ObjectEntry {
+                    key,
+                    span: entry_span,
+                    value: Ev::new(EvKind::List(values), entry_span),
+                })
+                .collect();
+        }
+        Ev::new(EvKind::Object(object), span)
+    }
+
+    fn eval_call(&self, env: &Env, call: &hcl_edit::expr::FuncCall, span: Span) -> Ev {
+        let name = call.name.name.as_str();
+        if !call.name.namespace.is_empty() {
+            let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+            if namespace != ["core"] {
+                return Ev::unknown(
+                    format!(
+                        "`{}::{name}(...)` is a provider-defined function, which vnetlint does not evaluate",
+                        namespace.join("::")
+                    ),
+                    span,
+                );
+            }
+        }
+        let arg_exprs: Vec<&Expression> = call.args.iter().collect();
+        match name {
+            "try" => {
+                let mut last = Ev::error("`try` has no argument that evaluates", span);
+                for arg in arg_exprs {
+                    let value = self.eval(env, arg);
+                    if !matches!(value.kind, EvKind::Error(_)) {
+                        return value.seen_from(span);
+                    }
+                    last = value;
+                }
+                let reason = unresolved_reason(&last);
+                return Ev::error(format!("no argument of `try` evaluates: {reason}"), span);
+            }
+            "can" => {
+                let Some(arg) = arg_exprs.first() else {
+                    return Ev::error("`can` needs one argument", span);
+                };
+                let value = self.eval(env, arg);
+                return match value.kind {
+                    EvKind::Error(_) => Ev::new(EvKind::Bool(false), span),
+                    EvKind::Unknown(_) => Self::unresolved_as(value, span),
+                    _ => Ev::new(EvKind::Bool(true), span),
+                };
+            }
+            _ => {}
+        }
+        let mut args: Vec<Ev> = arg_exprs.iter().map(|a| self.eval(env, a)).collect();
+        if call.args.expand_final()
+            && let Some(last) = args.pop()
+        {
+            match last.kind {
+                EvKind::List(items) => args.extend(items),
+                _ => return Self::unresolved_as(last, span),
+            }
+        }
+        let module_dir = self.def_of(env.inst).dir.clone();
+        funcs::call(name, args, span, &module_dir)
+    }
+
+    fn eval_traversal(
+        &self,
+        env: &Env,
+        root: &Expression,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+        span: Span,
+    ) -> Ev {
+        let ctx = self.ctx(env.file);
+        let text = ctx.snippet(span);
+        // Resolve the root name and how many operators that consumed.
+        let (start, used) = match root {
+            Expression::Variable(ident) => {
+                let name = ident.as_str();
+                if let Some((_, value)) = env.bindings.iter().rev().find(|(n, _)| n == name) {
+                    (value.clone().seen_from(span), 0)
+                } else if env.no_refs {
+                    return Ev::error(
+                        format!(
+                            "`{text}` is a reference, which Terraform allows no here (variable defaults and tfvars must be constants)"
+                        ),
+                        span,
+                    );
+                } else {
+                    match self.eval_root_name(env, name, operators, span, &text) {
+                        Ok(pair) => pair,
+                        Err(ev) => return ev,
+                    }
+                }
+            }
+            other => (self.eval(env, other), 0),
+        };
+        self.apply_operators(env, start, &operators[used.min(operators.len())..], span)
+    }
+
+    /// The value a root name stands for and how many operators it consumed (`var.x` uses 1).
+    fn eval_root_name(
+        &self,
+        env: &Env,
+        name: &str,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+        span: Span,
+        text: &str,
+    ) -> Result<(Ev, usize), Ev> {
+        let get_attr = |i: usize| match operators.get(i).map(hcl_edit::Decorated::value) {
+            Some(TraversalOperator::GetAttr(ident)) => Some(ident.as_str()),
+            _ => None,
+        };
+        let need = |i: usize| {
+            get_attr(i).ok_or_else(|| Ev::error(format!("`{text}` is not a valid reference"), span))
+        };
+        match name {
+            "var" => {
+                let var = need(0)?;
+                Ok((self.var(env.inst, var, span), 1))
+            }
+            "local" => {
+                let local = need(0)?;
+                Ok((self.local(env.inst, local, span), 1))
+            }
+            "module" => {
+                let call = need(0)?;
+                Ok((self.module_call(env.inst, call, span), 1))
+            }
+            "each" | "count" => Err(Ev::error(
+                format!(
+                    "`{text}` is only valid in a block with `{}`",
+                    if name == "each" { "for_each" } else { "count" }
+                ),
+                span,
+            )),
+            "path" => {
+                let what = need(0)?;
+                match what {
+                    "module" => Ok((Ev::str(self.def_of(env.inst).dir.clone(), span), 1)),
+                    "root" => Ok((Ev::str(self.defs[0].dir.clone(), span), 1)),
+                    _ => Err(Ev::unknown(
+                        format!("`{text}` depends on where Terraform runs"),
+                        span,
+                    )),
+                }
+            }
+            "terraform" => match need(0)? {
+                "workspace" => Ok((Ev::str("default", span), 1)),
+                _ => Err(Ev::unknown(format!("`{text}` is not evaluated"), span)),
+            },
+            "self" => Err(Ev::unknown(
+                format!("`{text}` is only known at deployment"),
+                span,
+            )),
+            "data" => {
+                let rtype = need(0)?;
+                let rname = need(1)?;
+                let key = format!("data.{rtype}.{rname}");
+                let prefix = self.inst(env.inst).prefix;
+                let mut used = 2;
+                let mut suffix = String::new();
+                if let Some(TraversalOperator::Index(index)) =
+                    operators.get(2).map(hcl_edit::Decorated::value)
+                {
+                    let index = self.eval(env, index);
+                    if let Some(text) = scalar_text(&index) {
+                        suffix = match index.kind {
+                            EvKind::Number(_) => format!("[{text}]"),
+                            _ => InstKey::Str(text).suffix(),
+                        };
+                    }
+                    used = 3;
+                }
+                let attribute = get_attr(used).unwrap_or("id");
+                let reference = Reference {
+                    address: format!("{prefix}{key}{suffix}"),
+                    attribute: attribute.to_owned(),
+                };
+                let consumed = if get_attr(used).is_some() {
+                    used + 1
+                } else {
+                    used
+                };
+                let reason = format!(
+                    "`{text}` reads a data source, an existing Azure resource that is not in the scanned files"
+                );
+                Ok((
+                    Ev::new(EvKind::Ref(Unknown::reference(reference, reason)), span),
+                    consumed,
+                ))
+            }
+            rtype => {
+                let rname = need(0)?;
+                let key = format!("{rtype}.{rname}");
+                let def = self.def_of(env.inst);
+                let Some(&res) = def.resource_index.get(&key) else {
+                    let prefix = self.inst(env.inst).prefix;
+                    let attribute = get_attr(1).unwrap_or("id");
+                    return Err(Ev::new(
+                        EvKind::Ref(Unknown::reference(
+                            Reference {
+                                address: format!("{prefix}{key}"),
+                                attribute: attribute.to_owned(),
+                            },
+                            format!(
+                                "`{text}` refers to `{key}`, which is not declared in this module"
+                            ),
+                        )),
+                        span,
+                    ));
+                };
+                Ok((self.resource_value(env.inst, res, span), 1))
+            }
+        }
+    }
+
+    /// Applies `.attr`, `[index]` and splat operators.
+    fn apply_operators(
+        &self,
+        env: &Env,
+        mut value: Ev,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+        span: Span,
+    ) -> Ev {
+        for (i, operator) in operators.iter().enumerate() {
+            match operator.value() {
+                TraversalOperator::GetAttr(ident) => {
+                    value = self.get_attr(value, ident.as_str(), span);
+                }
+                TraversalOperator::Index(index) => {
+                    let index = self.eval(env, index);
+                    value = Self::index(value, &index, span);
+                }
+                TraversalOperator::LegacyIndex(index) => {
+                    let index = Ev::new(EvKind::Number(index.value().to_string()), span);
+                    value = Self::index(value, &index, span);
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &operators[i + 1..];
+                    let items = match value.kind {
+                        EvKind::Null => Vec::new(),
+                        EvKind::List(items) => items,
+                        EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) => {
+                            return Self::unresolved_as(value, span);
+                        }
+                        EvKind::Resource(ResInst {
+                            key: Some(InstKey::Star),
+                            ..
+                        }) => {
+                            return Ev::unknown(
+                                "the splat is over a resource whose instances are unknown",
+                                span,
+                            );
+                        }
+                        _ => vec![value],
+                    };
+                    let (inside, after) = match operator.value() {
+                        TraversalOperator::AttrSplat(_) => {
+                            let n = rest
+                                .iter()
+                                .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                                .count();
+                            (&rest[..n], &rest[n..])
+                        }
+                        _ => (rest, &rest[rest.len()..]),
+                    };
+                    let mapped: Vec<Ev> = items
+                        .into_iter()
+                        .map(|item| {
+                            let item_span = item.span;
+                            self.apply_operators(env, item, inside, item_span)
+                        })
+                        .collect();
+                    let list = Ev::new(EvKind::List(mapped), span);
+                    return self.apply_operators(env, list, after, span);
+                }
+            }
+            if matches!(value.kind, EvKind::Unknown(_) | EvKind::Error(_)) {
+                return value;
+            }
+        }
+        value
+    }
+
+    /// `value.name`.
+    pub(crate) fn get_attr(&self, value: Ev, name: &str, span: Span) -> Ev {
+        match value.kind {
+            EvKind::Object(entries) => match entries.into_iter().find(|e| e.key == name) {
+                Some(entry) => entry.value.seen_from(span),
+                None => Ev::error(format!("the object has no attribute `{name}`"), span),
+            },
+            EvKind::Resource(ri) => self.resource_attr(&ri, name, span),
+            EvKind::Module(inst) => self.output(inst, name, span),
+            EvKind::Ref(unknown) => {
+                // `azurerm_x.y.id.something` stays symbolic.
+                Ev::new(EvKind::Ref(unknown), span)
+            }
+            EvKind::Unknown(_) | EvKind::Error(_) => Ev { span, ..value },
+            EvKind::Null => Ev::error(format!("cannot read `{name}` of null"), span),
+            _ => Ev::error(
+                format!("cannot read attribute `{name}` of a primitive value"),
+                span,
+            ),
+        }
+    }
+
+    /// `value[index]`.
+    pub(crate) fn index(value: Ev, index: &Ev, span: Span) -> Ev {
+        if index.is_unresolved() {
+            return Self::unresolved_as(index.clone(), span);
+        }
+        match value.kind {
+            EvKind::List(items) => {
+                let Some(n) = number(index) else {
+                    return Ev::error("a list index must be a number", span);
+                };
+                #[allow(clippy::cast_precision_loss)]
+                let in_range = n >= 0.0 && n.fract() == 0.0 && n < items.len() as f64;
+                if !in_range {
+                    return Ev::error(
+                        format!(
+                            "the index {} is out of range for a list of {}",
+                            funcs::format_number(n),
+                            items.len()
+                        ),
+                        span,
+                    );
+                }
+                #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+                let item = items.into_iter().nth(n as usize);
+                item.map_or_else(
+                    || Ev::error("index out of range", span),
+                    |i| i.seen_from(span),
+                )
+            }
+            EvKind::Object(entries) => {
+                let Some(key) = scalar_text(index) else {
+                    return Ev::error("a map key must be a string", span);
+                };
+                match entries.into_iter().find(|e| e.key == key) {
+                    Some(entry) => entry.value.seen_from(span),
+                    None => Ev::error(format!("the map has no key `{key}`"), span),
+                }
+            }
+            EvKind::Resource(ri) if ri.key == Some(InstKey::Star) => {
+                Ev::new(EvKind::Resource(ri), span)
+            }
+            EvKind::Ref(unknown) => Ev::new(EvKind::Ref(unknown), span),
+            EvKind::Unknown(_) | EvKind::Error(_) => Ev { span, ..value },
+            _ => Ev::error("only lists and maps can be indexed", span),
+        }
+    }
+
+    /// The value of `var.NAME` in a module instance.
+    pub(crate) fn var(&self, inst: usize, name: &str, use_span: Span) -> Ev {
+        let def = self.def_of(inst);
+        let Some(decl) = def.variables.get(name) else {
+            return Ev::unknown(
+                format!("variable `{name}` is not declared in the scanned files"),
+                use_span,
+            );
+        };
+        let prefix = self.inst(inst).prefix;
+        let value = self.guarded(
+            MemoKey::Var(inst, name.to_owned()),
+            format!("{prefix}var.{name}"),
+            use_span,
+            &self.values,
+            || self.var_value(inst, name, decl),
+            |reason| Ev::error(reason, use_span),
+        );
+        value.seen_from(use_span)
+    }
+
+    fn var_value(&self, inst: usize, name: &str, decl: &VarDecl<'a>) -> Ev {
+        let decl_span = self.ctx(decl.file).span(decl.span.clone());
+        let info = self.inst(inst);
+        let given = if let Some((parent, call, bindings)) = &info.parent {
+            let call_decl = &self.def_of(*parent).calls[call.as_str()];
+            call_decl.block.body.attr(name).map(|expr| {
+                let env = Env::new(*parent, call_decl.file).with_all(bindings.clone());
+                self.eval(&env, expr)
+            })
+        } else {
+            self.root_values.get(name).map(|value| match value {
+                RootValue::Expr { file, expr } => {
+                    let mut env = Env::new(inst, *file);
+                    env.no_refs = true;
+                    self.eval(&env, expr)
+                }
+                RootValue::Text { text, what } => Self::cli_value(decl, text, what, decl_span),
+            })
+        };
+        let value = given
+            .filter(|v| !matches!(v.kind, EvKind::Null))
+            .or_else(|| {
+                decl.default.map(|default| {
+                    let mut env = Env::new(inst, decl.file);
+                    env.no_refs = true;
+                    self.eval(&env, default)
+                })
+            });
+        match value {
+            Some(value) if !matches!(value.kind, EvKind::Null) => convert_to_type(value, decl),
+            _ if info.parent.is_some() => Ev::unknown(
+                format!(
+                    "variable `{name}` of the module has no value: the module call sets no input `{name}`"
+                ),
+                decl_span,
+            ),
+            _ => Ev::unknown(
+                format!("variable `{name}` has no value in the scanned files"),
+                decl_span,
+            ),
+        }
+    }
+
+    /// A `--var` or `TF_VAR_` value: a string for primitive types, HCL for the others.
+    fn cli_value(decl: &VarDecl<'a>, text: &str, what: &str, span: Span) -> Ev {
+        let primitive = decl
+            .type_text
+            .as_deref()
+            .is_none_or(|t| matches!(t, "string" | "number" | "bool"));
+        if primitive {
+            return Ev::str(text, span);
+        }
+        match hcl_edit::parser::parse_expr(text) {
+            Ok(expr) => {
+                // The parsed text is not a file, so every part points at the variable block.
+                let scratch = [FileCtx {
+                    file: span.file,
+                    text,
+                    base: 0,
+                }];
+                let defs: [ModuleDef<'_>; 1] = [ModuleDef::default()];
+                let values = BTreeMap::new();
+                let inner = Eval::new(&scratch, &defs, &values, "");
+                let mut env = Env::new(0, 0);
+                env.no_refs = true;
+                respan(inner.eval(&env, &expr), span)
+            }
+            Err(error) => Ev::error(
+                format!("{what} is not valid HCL: {}", error.message()),
+                span,
+            ),
+        }
+    }
+
+    /// The value of `local.NAME`.
+    pub(crate) fn local(&self, inst: usize, name: &str, use_span: Span) -> Ev {
+        let def = self.def_of(inst);
+        let Some(named) = def.locals.get(name) else {
+            return Ev::error(
+                format!("local value `{name}` is not declared in this module"),
+                use_span,
+            );
+        };
+        let prefix = self.inst(inst).prefix;
+        let value = self.guarded(
+            MemoKey::Local(inst, name.to_owned()),
+            format!("{prefix}local.{name}"),
+            use_span,
+            &self.values,
+            || self.eval(&Env::new(inst, named.file), named.expr),
+            |reason| Ev::error(reason, use_span),
+        );
+        value.seen_from(use_span)
+    }
+
+    /// The value of output `name` of a module instance.
+    pub(crate) fn output(&self, inst: usize, name: &str, use_span: Span) -> Ev {
+        let def = self.def_of(inst);
+        let prefix = self.inst(inst).prefix;
+        let Some(named) = def.outputs.get(name) else {
+            return Ev::error(
+                format!(
+                    "the module `{}` has no output `{name}`",
+                    prefix.trim_end_matches('.')
+                ),
+                use_span,
+            );
+        };
+        let value = self.guarded(
+            MemoKey::Output(inst, name.to_owned()),
+            format!("{prefix}output.{name}"),
+            use_span,
+            &self.values,
+            || self.eval(&Env::new(inst, named.file), named.expr),
+            |reason| Ev::error(reason, use_span),
+        );
+        value.seen_from(use_span)
+    }
+
+    /// `module.NAME`: one module instance, a list (count) or a map (`for_each`) of them.
+    fn module_call(&self, inst: usize, call: &str, span: Span) -> Ev {
+        match &*self.call_instances(inst, call, span) {
+            CallInsts::Single(child) => Ev::new(EvKind::Module(*child), span),
+            CallInsts::Many(children) => {
+                let is_count = children.iter().all(|(k, _)| matches!(k, InstKey::Int(_)));
+                if is_count && !children.is_empty() {
+                    Ev::new(
+                        EvKind::List(
+                            children
+                                .iter()
+                                .map(|(_, c)| Ev::new(EvKind::Module(*c), span))
+                                .collect(),
+                        ),
+                        span,
+                    )
+                } else {
+                    Ev::new(
+                        EvKind::Object(
+                            children
+                                .iter()
+                                .map(|(k, c)| ObjectEntry {
+                                    key: match k {
+                                        InstKey::Str(s) => s.clone(),
+                                        other => other.suffix(),
+                                    },
+                                    span,
+                                    value: Ev::new(EvKind::Module(*c), span),
+                                })
+                                .collect(),
+                        ),
+                        span,
+                    )
+                }
+            }
+            CallInsts::Unknown(unknown) => Ev::new(EvKind::Unknown(unknown.clone()), span),
+        }
+    }
+
+    /// The instances of a module call, created on first use.
+    pub(crate) fn call_instances(&self, inst: usize, call: &str, span: Span) -> Rc<CallInsts> {
+        let info = self.inst(inst);
+        let label = format!("{}module.{call}", info.prefix);
+        self.guarded(
+            MemoKey::Calls(inst, call.to_owned()),
+            label.clone(),
+            span,
+            &self.call_insts,
+            || Rc::new(self.make_call_instances(inst, call, &info, span)),
+            |reason| Rc::new(CallInsts::Unknown(Unknown::new(reason))),
+        )
+    }
+
+    fn make_call_instances(&self, inst: usize, call: &str, info: &Inst, span: Span) -> CallInsts {
+        let def = &self.defs[info.def];
+        let Some(decl) = def.calls.get(call) else {
+            return CallInsts::Unknown(Unknown::new(format!(
+                "module `{call}` is not declared in this module"
+            )));
+        };
+        let child_def = match &decl.target {
+            CallTarget::Local(child) => *child,
+            CallTarget::Unresolved(reason) => {
+                return CallInsts::Unknown(Unknown::new(reason.clone()));
+            }
+        };
+        // A module that calls itself, directly or through others, would expand forever.
+        let mut chain = vec![info.def];
+        let mut up = info.parent.as_ref().map(|(p, _, _)| *p);
+        while let Some(p) = up {
+            let parent = self.inst(p);
+            chain.push(parent.def);
+            up = parent.parent.as_ref().map(|(pp, _, _)| *pp);
+        }
+        if chain.contains(&child_def) || info.depth >= 16 {
+            let path = format!(
+                "module `{}{call}` calls `{}`, which is already being expanded above it",
+                info.prefix, self.defs[child_def].dir
+            );
+            let decl_span = self.ctx(decl.file).span(decl.block.span.clone());
+            self.report_module_recursion(&path, decl_span);
+            return CallInsts::Unknown(Unknown::new(path));
+        }
+        let env = Env::new(inst, decl.file);
+        let expansion = self.expand(
+            &env,
+            decl.block.body,
+            &format!("{}module.{call}", info.prefix),
+        );
+        let make = |key: Option<&InstKey>, bindings: Vec<(String, Ev)>| {
+            let prefix = format!(
+                "{}module.{call}{}.",
+                info.prefix,
+                key.map(InstKey::suffix).unwrap_or_default()
+            );
+            let mut insts = self.insts.borrow_mut();
+            insts.push(Inst {
+                def: child_def,
+                prefix,
+                parent: Some((inst, call.to_owned(), bindings)),
+                depth: info.depth + 1,
+            });
+            insts.len() - 1
+        };
+        let _ = span;
+        match expansion {
+            Expansion::Single => CallInsts::Single(make(None, Vec::new())),
+            Expansion::Instances(items) => CallInsts::Many(
+                items
+                    .into_iter()
+                    .map(|(key, binding)| {
+                        let child = make(Some(&key), vec![binding]);
+                        (key, child)
+                    })
+                    .collect(),
+            ),
+            Expansion::Unknown(unknown, name) => {
+                let value = Ev::new(EvKind::Unknown(unknown), placeholder_span());
+                let child = make(Some(&InstKey::Star), vec![(name.to_owned(), value)]);
+                CallInsts::Many(vec![(InstKey::Star, child)])
+            }
+        }
+    }
+
+    fn report_module_recursion(&self, path: &str, span: Span) {
+        let members: BTreeSet<String> = std::iter::once(path.to_owned()).collect();
+        if !self.reported_cycles.borrow_mut().insert(members) {
+            return;
+        }
+        self.findings.borrow_mut().push(Finding::new(
+            "VNL002",
+            "unresolved-value",
+            Level::Error,
+            format!(
+                "the module calls itself: {path}; Terraform rejects the recursion, and the call's outputs are unresolved; remove the recursive call"
+            ),
+            Label::new(span, "this call recurses"),
+        ));
+    }
+
+    /// Evaluates `count` / `for_each` of a block.
+    pub(crate) fn expand(&self, env: &Env, body: BodyRef<'a>, what: &str) -> Expansion {
+        if let Some(expr) = body.attr("count") {
+            let value = self.eval(env, expr);
+            return match number(&value) {
+                #[allow(clippy::cast_precision_loss)]
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_ITEMS as f64 => {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let n = n as i64;
+                    Expansion::Instances(
+                        (0..n)
+                            .map(|i| {
+                                let index = Ev::new(EvKind::Number(i.to_string()), value.span);
+                                let object = Ev::new(
+                                    EvKind::Object(vec![ObjectEntry {
+                                        key: "index".to_owned(),
+                                        span: value.span,
+                                        value: index,
+                                    }]),
+                                    value.span,
+                                );
+                                (InstKey::Int(i), ("count".to_owned(), object))
+                            })
+                            .collect(),
+                    )
+                }
+                Some(_) => Expansion::Unknown(
+                    Unknown::new(format!(
+                        "the `count` of `{what}` is not a whole number vnetlint expands"
+                    )),
+                    "count",
+                ),
+                None => Expansion::Unknown(
+                    Unknown::new(format!(
+                        "the `count` of `{what}` is unresolved: {}",
+                        unresolved_reason(&value)
+                    )),
+                    "count",
+                ),
+            };
+        }
+        if let Some(expr) = body.attr("for_each") {
+            let value = self.eval(env, expr);
+            let items = match &value.kind {
+                EvKind::Object(entries) => {
+                    let mut sorted: Vec<(String, Ev)> = entries
+                        .iter()
+                        .map(|e| (e.key.clone(), e.value.clone()))
+                        .collect();
+                    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                    Some(sorted)
+                }
+                EvKind::List(items) => {
+                    let mut keys: Vec<(String, Ev)> = Vec::new();
+                    for item in items {
+                        if let Some(text) = scalar_text(item) {
+                            keys.push((text, item.clone()));
+                        } else {
+                            {
+                                return Expansion::Unknown(
+                                    Unknown::new(format!(
+                                        "the `for_each` of `{what}` has an element that is not a known string: {}",
+                                        unresolved_reason(item)
+                                    )),
+                                    "each",
+                                );
+                            }
+                        }
+                    }
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    Some(keys)
+                }
+                EvKind::Null => Some(Vec::new()),
+                _ => None,
+            };
+            let Some(items) = items else {
+                return Expansion::Unknown(
+                    Unknown::new(format!(
+                        "the `for_each` of `{what}` is unresolved: {}",
+                        unresolved_reason(&value)
+                    )),
+                    "each",
+                );
+            };
+            return Expansion::Instances(
+                items
+                    .into_iter()
+                    .take(MAX_ITEMS)
+                    .map(|(key, item)| {
+                        let object = Ev::new(
+                            EvKind::Object(vec![
+                                ObjectEntry {
+                                    key: "key".to_owned(),
+                                    span: value.span,
+                                    value: Ev::str(key.clone(), item.span),
+                                },
+                                ObjectEntry {
+                                    key: "value".to_owned(),
+                                    span: item.span,
+                                    value: item,
+                                },
+                            ]),
+                            value.span,
+                        );
+                        (InstKey::Str(key), ("each".to_owned(), object))
+                    })
+                    .collect(),
+            );
+        }
+        Expansion::Single
+    }
+
+    /// The instances of a resource (memoized).
+    pub(crate) fn resource_expansion(&self, inst: usize, res: usize, span: Span) -> Rc<Expansion> {
+        let decl = &self.def_of(inst).resources[res];
+        let prefix = self.inst(inst).prefix;
+        let what = format!("{prefix}{}", decl.key);
+        self.guarded(
+            MemoKey::Expand(inst, res),
+            format!("{what} (count/for_each)"),
+            span,
+            &self.expansions,
+            || Rc::new(self.expand(&Env::new(inst, decl.file), decl.block.body, &what)),
+            |reason| Rc::new(Expansion::Unknown(Unknown::new(reason), "each")),
+        )
+    }
+
+    /// `TYPE.NAME`: one resource instance, a list (count) or a map (`for_each`) of them.
+    fn resource_value(&self, inst: usize, res: usize, span: Span) -> Ev {
+        let expansion = self.resource_expansion(inst, res, span);
+        let make =
+            |key: Option<InstKey>| Ev::new(EvKind::Resource(ResInst { inst, res, key }), span);
+        match &*expansion {
+            Expansion::Single => make(None),
+            Expansion::Instances(items) => {
+                let is_count = matches!(items.first(), Some((InstKey::Int(_), _)));
+                if is_count || items.is_empty() {
+                    Ev::new(
+                        EvKind::List(items.iter().map(|(k, _)| make(Some(k.clone()))).collect()),
+                        span,
+                    )
+                } else {
+                    Ev::new(
+                        EvKind::Object(
+                            items
+                                .iter()
+                                .map(|(k, _)| ObjectEntry {
+                                    key: match k {
+                                        InstKey::Str(s) => s.clone(),
+                                        other => other.suffix(),
+                                    },
+                                    span,
+                                    value: make(Some(k.clone())),
+                                })
+                                .collect(),
+                        ),
+                        span,
+                    )
+                }
+            }
+            Expansion::Unknown(..) => make(Some(InstKey::Star)),
+        }
+    }
+
+    /// The bindings of one resource instance (`count.index`, `each.key`...).
+    pub(crate) fn instance_bindings(&self, ri: &ResInst) -> Vec<(String, Ev)> {
+        let Some(key) = &ri.key else {
+            return Vec::new();
+        };
+        let expansion = self.resource_expansion(ri.inst, ri.res, placeholder_span());
+        expansion
+            .instances()
+            .into_iter()
+            .find(|(k, _)| k.as_ref() == Some(key))
+            .map(|(_, b)| b)
+            .unwrap_or_default()
+    }
+
+    /// `TYPE.NAME[key].attr`: the written value, or a symbolic reference for what Azure computes.
+    fn resource_attr(&self, ri: &ResInst, attribute: &str, span: Span) -> Ev {
+        let decl = &self.def_of(ri.inst).resources[ri.res];
+        let address = self.address(ri);
+        let reference = Reference {
+            address: address.clone(),
+            attribute: attribute.to_owned(),
+        };
+        let expr = decl
+            .block
+            .body
+            .attr(attribute)
+            .filter(|_| !META_ARGUMENTS.contains(&attribute));
+        let Some(expr) = expr else {
+            let reason = if COMPUTED_ATTRIBUTES.contains(&attribute) {
+                format!("`{address}.{attribute}` is computed by Azure at deployment")
+            } else {
+                format!(
+                    "`{address}.{attribute}` is not set in the configuration and is only known at deployment"
+                )
+            };
+            return Ev::new(EvKind::Ref(Unknown::reference(reference, reason)), span);
+        };
+        let value = self.guarded(
+            MemoKey::Attr(ri.clone(), attribute.to_owned()),
+            format!("{address}.{attribute}"),
+            span,
+            &self.values,
+            || {
+                let env = Env::new(ri.inst, decl.file).with_all(self.instance_bindings(ri));
+                self.eval(&env, expr)
+            },
+            |reason| Ev::error(reason, span),
+        );
+        let mut value = value.seen_from(span);
+        if !value.is_unresolved() {
+            value.via = Some(reference);
+        }
+        value
+    }
+
+    /// The templates's value: a string, or a `Template` with deployment-time parts.
+    fn eval_template(&self, env: &Env, template: &HclTemplate, span: Span) -> Ev {
+        // A template made of one interpolation returns that value unchanged in Terraform
+        // (`"${azurerm_subnet.a.id}"` is the id, not a string built from it).
+        let elements: Vec<&Element> = template.iter().collect();
+        if let [Element::Interpolation(interpolation)] = elements.as_slice() {
+            return self.eval(env, &interpolation.expr).seen_from(span);
+        }
+        let mut builder = TemplateBuilder::default();
+        if let Err(error) = self.render(env, template, &mut builder, 0) {
+            return error;
+        }
+        builder.finish(span)
+    }
+
+    /// Appends a template's elements to `out`; an `Err` is an evaluation error of the whole.
+    fn render(
+        &self,
+        env: &Env,
+        template: &HclTemplate,
+        out: &mut TemplateBuilder,
+        depth: usize,
+    ) -> Result<(), Ev> {
+        if depth > 32 {
+            return Err(Ev::unknown(
+                "the template nests directives too deeply",
+                placeholder_span(),
+            ));
+        }
+        for element in template {
+            match element {
+                Element::Literal(literal) => out.literal(literal.value()),
+                Element::Interpolation(interpolation) => {
+                    if interpolation.strip.strip_start() {
+                        out.strip_end();
+                    }
+                    let value = self.eval(env, &interpolation.expr);
+                    out.value(value)?;
+                    if interpolation.strip.strip_end() {
+                        out.strip_next = true;
+                    }
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(if_directive) => {
+                        if if_directive.if_expr.strip.strip_start() {
+                            out.strip_end();
+                        }
+                        let condition = self.eval(env, &if_directive.if_expr.cond_expr);
+                        match truth(&condition) {
+                            Some(true) => {
+                                out.strip_next = if_directive.if_expr.strip.strip_end();
+                                self.render(env, &if_directive.if_expr.template, out, depth + 1)?;
+                            }
+                            Some(false) => {
+                                if let Some(else_expr) = &if_directive.else_expr {
+                                    out.strip_next = else_expr.strip.strip_end();
+                                    self.render(env, &else_expr.template, out, depth + 1)?;
+                                }
+                            }
+                            None => {
+                                out.parts.push(TemplatePart::Unknown(format!(
+                                    "the `%{{if}}` condition is unresolved: {}",
+                                    unresolved_reason(&condition)
+                                )));
+                            }
+                        }
+                        if if_directive.endif_expr.strip.strip_start() {
+                            out.strip_end();
+                        }
+                        out.strip_next = if_directive.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(for_directive) => {
+                        let for_expr = &for_directive.for_expr;
+                        if for_expr.strip.strip_start() {
+                            out.strip_end();
+                        }
+                        let collection = self.eval(env, &for_expr.collection_expr);
+                        match iterate(&collection) {
+                            Ok(items) => {
+                                for (key, value) in items.into_iter().take(MAX_ITEMS) {
+                                    let mut inner =
+                                        env.with(for_expr.value_var.as_str().to_owned(), value);
+                                    if let Some(key_var) = &for_expr.key_var {
+                                        inner = inner.with(key_var.as_str().to_owned(), key);
+                                    }
+                                    out.strip_next = for_expr.strip.strip_end();
+                                    self.render(&inner, &for_expr.template, out, depth + 1)?;
+                                    if for_directive.endfor_expr.strip.strip_start() {
+                                        out.strip_end();
+                                    }
+                                }
+                            }
+                            Err(unresolved) => out.parts.push(TemplatePart::Unknown(format!(
+                                "the `%{{for}}` collection is unresolved: {}",
+                                unresolved_reason(&unresolved)
+                            ))),
+                        }
+                        out.strip_next = for_directive.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Collects the parts of a template as it is rendered.
+#[derive(Default)]
+pub(crate) struct TemplateBuilder {
+    pub(crate) parts: Vec<TemplatePart>,
+    pub(crate) derived: Vec<Span>,
+    strip_next: bool,
+}
+
+impl TemplateBuilder {
+    pub(crate) fn literal(&mut self, text: &str) {
+        let text = if std::mem::take(&mut self.strip_next) {
+            text.trim_start()
+        } else {
+            text
+        };
+        if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
+            last.push_str(text);
+        } else if !text.is_empty() {
+            self.parts.push(TemplatePart::Literal(text.to_owned()));
+        }
+    }
+
+    fn strip_end(&mut self) {
+        if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
+            let trimmed = last.trim_end().len();
+            last.truncate(trimmed);
+        }
+    }
+
+    /// Appends an interpolated value; an error makes the whole template an error.
+    pub(crate) fn value(&mut self, ev: Ev) -> Result<(), Ev> {
+        self.strip_next = false;
+        if let Origin::Derived(chain) = &ev.origin {
+            self.derived.extend(chain.iter().skip(1).copied());
+        }
+        match ev.kind {
+            EvKind::Scalar(text) | EvKind::Number(text) => self.literal(&text),
+            EvKind::Bool(b) => self.literal(if b { "true" } else { "false" }),
+            EvKind::Template(inner) => {
+                for part in inner.parts {
+                    match part {
+                        TemplatePart::Literal(text) => self.literal(&text),
+                        other => self.parts.push(other),
+                    }
+                }
+            }
+            EvKind::Ref(unknown) => match unknown.reference {
+                Some(reference) => self.parts.push(TemplatePart::Reference(reference)),
+                None => self.parts.push(TemplatePart::Unknown(unknown.reason)),
+            },
+            EvKind::Unknown(unknown) => self.parts.push(TemplatePart::Unknown(unknown.reason)),
+            EvKind::Error(reason) => return Err(Ev::error(reason, ev.span)),
+            EvKind::Null => {
+                return Err(Ev::error(
+                    "a null value is interpolated into a string, which Terraform rejects",
+                    ev.span,
+                ));
+            }
+            EvKind::List(_) | EvKind::Object(_) | EvKind::Resource(_) | EvKind::Module(_) => {
+                return Err(Ev::error(
+                    "a collection is interpolated into a string, which Terraform rejects",
+                    ev.span,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(self, span: Span) -> Ev {
+        let mut derived = self.derived;
+        derived.dedup();
+        let origin = if derived.is_empty() {
+            Origin::Literal
+        } else {
+            let mut chain = vec![span];
+            chain.extend(derived);
+            Origin::Derived(chain)
+        };
+        let template = Template { parts: self.parts };
+        let kind = match template.as_literal() {
+            Some(text) => EvKind::Scalar(text),
+            None => EvKind::Template(template),
+        };
+        Ev {
+            kind,
+            span,
+            origin,
+            via: None,
+        }
+    }
+}
+
+/// Converts a value to a variable's primitive type constraint, as Terraform does on input.
+fn convert_to_type(mut value: Ev, decl: &VarDecl<'_>) -> Ev {
+    match (decl.type_text.as_deref(), &value.kind) {
+        (Some("string"), EvKind::Number(text)) => value.kind = EvKind::Scalar(text.clone()),
+        (Some("string"), EvKind::Bool(b)) => value.kind = EvKind::Scalar(b.to_string()),
+        (Some("number"), EvKind::Scalar(text)) if text.trim().parse::<f64>().is_ok() => {
+            value.kind = EvKind::Number(text.trim().to_owned());
+        }
+        (Some("bool"), EvKind::Scalar(text)) if text == "true" || text == "false" => {
+            value.kind = EvKind::Bool(text == "true");
+        }
+        _ => {}
+    }
+    value
+}
+
+/// Points every part of a value at one span (values parsed from text that is not a file).
+fn respan(mut value: Ev, span: Span) -> Ev {
+    value.span = span;
+    value.origin = Origin::Literal;
+    match &mut value.kind {
+        EvKind::List(items) => {
+            let taken = std::mem::take(items);
+            *items = taken.into_iter().map(|i| respan(i, span)).collect();
+        }
+        EvKind::Object(entries) => {
+            for entry in entries.iter_mut() {
+                entry.span = span;
+                let taken = std::mem::replace(&mut entry.value, Ev::new(EvKind::Null, span));
+                entry.value = respan(taken, span);
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+/// The items of a collection as `(key, value)`: index for lists, sorted key for maps.
+pub(crate) fn iterate(collection: &Ev) -> Result<Vec<(Ev, Ev)>, Ev> {
+    match &collection.kind {
+        EvKind::List(items) => Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Ev::new(EvKind::Number(i.to_string()), v.span), v.clone()))
+            .collect()),
+        EvKind::Object(entries) => {
+            let mut sorted: Vec<&ObjectEntry> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            Ok(sorted
+                .into_iter()
+                .map(|e| (Ev::str(e.key.clone(), e.span), e.value.clone()))
+                .collect())
+        }
+        EvKind::Null => Err(Ev::error("cannot iterate over null", collection.span)),
+        EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) | EvKind::Template(_) => {
+            Err(collection.clone())
+        }
+        _ => Err(Ev::error(
+            "only lists, sets and maps can be iterated",
+            collection.span,
+        )),
+    }
+}
+
+/// A string, number or bool as text.
+pub(crate) fn scalar_text(ev: &Ev) -> Option<String> {
+    match &ev.kind {
+        EvKind::Scalar(text) | EvKind::Number(text) => Some(text.clone()),
+        EvKind::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A number, or a string that converts to one.
+pub(crate) fn number(ev: &Ev) -> Option<f64> {
+    match &ev.kind {
+        EvKind::Number(text) | EvKind::Scalar(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
+/// A bool, or a string that converts to one.
+pub(crate) fn truth(ev: &Ev) -> Option<bool> {
+    match &ev.kind {
+        EvKind::Bool(b) => Some(*b),
+        EvKind::Scalar(text) if text == "true" => Some(true),
+        EvKind::Scalar(text) if text == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Terraform's `==`: equal type and value; numbers compare by value.
+pub(crate) fn equal(a: &Ev, b: &Ev) -> bool {
+    match (&a.kind, &b.kind) {
+        (EvKind::Null, EvKind::Null) => true,
+        (EvKind::Number(x), EvKind::Number(y)) => x.parse::<f64>().ok() == y.parse::<f64>().ok(),
+        (EvKind::Scalar(x), EvKind::Scalar(y)) => x == y,
+        (EvKind::Bool(x), EvKind::Bool(y)) => x == y,
+        (EvKind::List(x), EvKind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
+        }
+        (EvKind::Object(x), EvKind::Object(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|e| {
+                    y.iter()
+                        .any(|f| f.key == e.key && equal(&e.value, &f.value))
+                })
+        }
+        (EvKind::Resource(x), EvKind::Resource(y)) => x == y,
+        (EvKind::Module(x), EvKind::Module(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Why a value is not known, for messages.
+pub(crate) fn unresolved_reason(ev: &Ev) -> String {
+    match &ev.kind {
+        EvKind::Unknown(unknown) | EvKind::Ref(unknown) => unknown.reason.clone(),
+        EvKind::Error(reason) => reason.clone(),
+        EvKind::Template(template) => template_unknown(template).reason,
+        _ => "the value has the wrong type".to_owned(),
+    }
+}
+
 /// Why a template with deployment-time parts has no single value.
-fn template_unknown(template: &Template) -> Unknown {
+pub(crate) fn template_unknown(template: &Template) -> Unknown {
     for part in &template.parts {
         match part {
             TemplatePart::Reference(reference) => {
@@ -767,8 +1936,4 @@ fn template_unknown(template: &Template) -> Unknown {
         }
     }
     Unknown::new("the string is not evaluated yet")
-}
-
-fn is_number(text: &str) -> bool {
-    !text.is_empty() && text.parse::<f64>().is_ok()
 }

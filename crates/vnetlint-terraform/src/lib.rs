@@ -1,57 +1,514 @@
-//! The Terraform HCL frontend: parses the `.tf` files of one module with hcl-edit and lowers the
+//! The Terraform frontend: parses the `.tf` and `.tf.json` files of a root module and of the
+//! local modules it calls, evaluates them as `terraform plan` would (variables, tfvars, locals,
+//! `count`/`for_each`, dynamic blocks, functions, module inputs and outputs), and lowers the
 //! azurerm network resources into the IR.
 //!
 //! Architecture invariant: lowering never fails. A file that does not parse yields one VNL001
 //! finding and nothing else, and the other files of the module are still lowered; a value that
 //! cannot be evaluated becomes `Val::Unknown` with a reason.
+//!
+//! Architecture invariant: this crate does no IO. Module directories are read through the
+//! `ModuleLoader` the driver implements, which decides what may be read (never outside the scan
+//! root) and never fetches a remote module.
+
+// An evaluated value is the error of an evaluation by design (`try` and `can` inspect it, and
+// it carries the span a finding points at); boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 mod eval;
+mod funcs;
 mod lower;
+mod syntax;
+
+use std::collections::BTreeMap;
 
 use vnetlint_diagnostics::{Finding, Label, Level};
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
-/// The result of lowering one module: the IR and the findings met on the way (parse errors).
+use crate::eval::{CallDecl, CallTarget, FileCtx, ModuleDef, Named, ResDecl, RootValue, VarDecl};
+use crate::syntax::{BodyRef, Parsed};
+
+/// The result of lowering one module: the IR and the findings met on the way (parse errors,
+/// cycles, modules that are not read).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lowered {
     pub network: vnetlint_ir::Network,
     pub findings: Vec<Finding>,
 }
 
-/// Lowers one Terraform module: `files` are the `.tf` files (and `.tfvars` files, which for now
-/// are only syntax-checked) of one directory, already loaded into `sources`. `address_prefix` is
-/// `""` for a root module (later `"module.x."`).
+/// A module directory as the loader identifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModuleDir {
+    /// The directory's identity: two calls that reach the same directory must give the same
+    /// text (the driver uses the canonical path), which is also `path.module`.
+    pub dir: String,
+    /// The `.tf` and `.tf.json` files of the directory (for the root also its `.tfvars` and
+    /// `.tfvars.json` files), already in the loader's source map, in a stable order.
+    pub files: Vec<FileId>,
+}
+
+/// Reads module directories for the evaluator; implemented by the driver, which does the IO.
+pub trait ModuleLoader {
+    /// The source map every returned file id points into.
+    fn sources(&self) -> &SourceMap;
+
+    /// Loads the local module `source` (`./net`, `../modules/vnet`) called from the module in
+    /// `from_dir`. An `Err` says why it is not read (outside the scan root, missing); it is
+    /// reported as an unresolved value and the module's outputs stay unknown.
+    fn load_module_dir(&mut self, from_dir: &str, source: &str) -> Result<ModuleDir, String>;
+}
+
+/// A loader that reads no module: for in-memory sources (tests, doc examples).
+pub struct NoModules<'a>(pub &'a SourceMap);
+
+impl ModuleLoader for NoModules<'_> {
+    fn sources(&self) -> &SourceMap {
+        self.0
+    }
+
+    fn load_module_dir(&mut self, _from_dir: &str, source: &str) -> Result<ModuleDir, String> {
+        Err(format!(
+            "module source `{source}` is not read: only the given files are analyzed"
+        ))
+    }
+}
+
+/// Values for root variables from outside the configuration, in Terraform's precedence.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--var-file` files, in command-line order, already in the loader's source map.
+    pub var_files: Vec<FileId>,
+    /// `--var NAME=VALUE`, in command-line order (they override every file).
+    pub vars: Vec<(String, String)>,
+    /// `TF_VAR_NAME` environment values as `(NAME, VALUE)` (the lowest precedence).
+    pub env_vars: Vec<(String, String)>,
+    /// `""` for a root module; `"module.x."` to lower a module as if called (tests).
+    pub address_prefix: String,
+}
+
+/// Lowers one Terraform module: `files` are the `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json`
+/// files of one directory, already loaded into `sources`. `address_prefix` is `""` for a root
+/// module. Local modules are not read (see [`lower_root`] for that).
 ///
 /// Files are read in the order given, which is the declaration order of the output (for example
 /// the order of an NSG's rules). File ids missing from `sources` are skipped.
 pub fn lower_module(sources: &SourceMap, files: &[FileId], address_prefix: &str) -> Lowered {
+    let root = ModuleDir {
+        dir: ".".to_owned(),
+        files: files.to_vec(),
+    };
+    let options = Options {
+        address_prefix: address_prefix.to_owned(),
+        ..Options::default()
+    };
+    lower_root(&mut NoModules(sources), &root, &options)
+}
+
+/// How a file takes part in a module, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileRole {
+    Config,
+    ConfigJson,
+    /// Loaded automatically in the root: `terraform.tfvars(.json)`, `*.auto.tfvars(.json)`;
+    /// the number orders them as Terraform does.
+    AutoVars(u8, bool),
+    /// Any other variable file: only syntax-checked unless given with `--var-file`.
+    OtherVars(bool),
+    Ignored,
+}
+
+// The name is lowercased first, so the suffix comparisons are case-insensitive.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
+fn file_role(path: &str) -> FileRole {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    if name.ends_with(".tf.json") {
+        FileRole::ConfigJson
+    } else if name.ends_with(".tf") {
+        FileRole::Config
+    } else if name == "terraform.tfvars" {
+        FileRole::AutoVars(0, false)
+    } else if name == "terraform.tfvars.json" {
+        FileRole::AutoVars(1, true)
+    } else if name.ends_with(".auto.tfvars") {
+        FileRole::AutoVars(2, false)
+    } else if name.ends_with(".auto.tfvars.json") {
+        FileRole::AutoVars(2, true)
+    } else if name.ends_with(".tfvars") {
+        FileRole::OtherVars(false)
+    } else if name.ends_with(".tfvars.json") {
+        FileRole::OtherVars(true)
+    } else {
+        FileRole::Ignored
+    }
+}
+
+/// The stack of the evaluation thread: room for `eval::MAX_DEPTH` nested evaluations.
+const EVAL_STACK: usize = 256 * 1024 * 1024;
+
+/// At most this many module directories are read for one root (a guard against huge trees).
+const MAX_MODULE_DIRS: usize = 256;
+
+/// One directory after loading: its config files and the targets of its module calls.
+struct LoadedDir {
+    dir: String,
+    config: Vec<FileId>,
+    calls: BTreeMap<String, CallTarget>,
+}
+
+/// Lowers a root module and every local module it calls, read through `loader`.
+pub fn lower_root(loader: &mut dyn ModuleLoader, root: &ModuleDir, options: &Options) -> Lowered {
     let mut findings = Vec::new();
-    let mut parsed = Vec::new();
-    for &file in files {
-        let Some(source) = sources.try_get(file) else {
+    let mut parsed: BTreeMap<FileId, (usize, Parsed)> = BTreeMap::new();
+    let parse = |loader: &dyn ModuleLoader,
+                 file: FileId,
+                 json: bool,
+                 findings: &mut Vec<Finding>,
+                 parsed: &mut BTreeMap<FileId, (usize, Parsed)>| {
+        if parsed.contains_key(&file) {
+            return true;
+        }
+        let Some(source) = loader.sources().try_get(file) else {
+            return false;
+        };
+        match parse_file(file, &source.path, &source.text, json) {
+            Ok((base, body)) => {
+                parsed.insert(file, (base, body));
+                true
+            }
+            Err(finding) => {
+                findings.push(*finding);
+                false
+            }
+        }
+    };
+
+    // Root files by role; variable files are parsed for their syntax even when not loaded.
+    let mut root_config = Vec::new();
+    let mut auto_vars: Vec<(u8, String, FileId)> = Vec::new();
+    for &file in &root.files {
+        let Some(path) = loader.sources().try_get(file).map(|s| s.path.clone()) else {
             continue;
         };
-        // HCL's JSON syntax needs the JSON parser; it is not this function's input yet.
-        let extension = std::path::Path::new(&source.path)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if extension.as_deref() == Some("json") {
-            continue;
-        }
-        match parse_file(file, &source.path, &source.text) {
-            Ok((base, body)) => {
-                // Variable files are only checked for syntax until tfvars evaluation lands.
-                if extension.as_deref() != Some("tfvars") {
-                    parsed.push((file, source.text.as_str(), base, body));
+        match file_role(&path) {
+            FileRole::Config => root_config.push((file, false)),
+            FileRole::ConfigJson => root_config.push((file, true)),
+            FileRole::AutoVars(order, json) => {
+                if parse(&*loader, file, json, &mut findings, &mut parsed) {
+                    auto_vars.push((order, path, file));
                 }
             }
-            Err(finding) => findings.push(*finding),
+            FileRole::OtherVars(json) => {
+                parse(&*loader, file, json, &mut findings, &mut parsed);
+            }
+            FileRole::Ignored => {}
         }
     }
-    let network = lower::lower(&parsed, address_prefix);
+    auto_vars.sort();
+    for &file in &options.var_files {
+        let json = loader
+            .sources()
+            .try_get(file)
+            .is_some_and(|s| s.path.to_ascii_lowercase().ends_with(".json"));
+        parse(&*loader, file, json, &mut findings, &mut parsed);
+    }
+
+    // Load the root, then every local module directory it reaches, breadth-first.
+    let mut dirs: Vec<LoadedDir> = vec![LoadedDir {
+        dir: root.dir.clone(),
+        config: Vec::new(),
+        calls: BTreeMap::new(),
+    }];
+    let mut pending_files: Vec<Vec<(FileId, bool)>> = vec![root_config];
+    let mut next = 0;
+    while next < dirs.len() {
+        let files = std::mem::take(&mut pending_files[next]);
+        let mut config = Vec::new();
+        for (file, json) in files {
+            if parse(&*loader, file, json, &mut findings, &mut parsed) {
+                config.push(file);
+            }
+        }
+        // Module calls with their literal `source`.
+        let mut calls_found: Vec<(String, String, Span)> = Vec::new();
+        for file in &config {
+            let Some((base, body)) = parsed.get(file) else {
+                continue;
+            };
+            let Some(body) = body.body() else { continue };
+            for block in body.top_blocks() {
+                if block.ident != "module" {
+                    continue;
+                }
+                let Some((name, _)) = block.labels.first() else {
+                    continue;
+                };
+                let source_expr = block.body.attr("source");
+                let range = source_expr
+                    .and_then(hcl_edit::Span::span)
+                    .or_else(|| block.span.clone())
+                    .unwrap_or(0..0);
+                let span = Span::new(
+                    *file,
+                    TextRange::from_usize(range.start + base..range.end + base),
+                );
+                let source = match source_expr {
+                    Some(hcl_edit::expr::Expression::String(s)) => s.value().clone(),
+                    _ => String::new(),
+                };
+                calls_found.push(((*name).to_owned(), source, span));
+            }
+        }
+        let from_dir = dirs[next].dir.clone();
+        let mut calls = BTreeMap::new();
+        for (name, source, span) in calls_found {
+            let address = format!("{}module.{name}", options.address_prefix);
+            let target = if source.starts_with("./")
+                || source.starts_with("../")
+                || source == "."
+                || source == ".."
+            {
+                match loader.load_module_dir(&from_dir, &source) {
+                    Ok(module) => {
+                        if let Some(index) = dirs.iter().position(|d| d.dir == module.dir) {
+                            CallTarget::Local(index)
+                        } else if dirs.len() >= MAX_MODULE_DIRS {
+                            CallTarget::Unresolved(format!(
+                                "module `{address}` is not read: more than {MAX_MODULE_DIRS} module directories"
+                            ))
+                        } else {
+                            let files = module
+                                .files
+                                .iter()
+                                .filter_map(|&f| {
+                                    let path = &loader.sources().try_get(f)?.path;
+                                    match file_role(path) {
+                                        FileRole::Config => Some((f, false)),
+                                        FileRole::ConfigJson => Some((f, true)),
+                                        _ => None,
+                                    }
+                                })
+                                .collect();
+                            dirs.push(LoadedDir {
+                                dir: module.dir,
+                                config: Vec::new(),
+                                calls: BTreeMap::new(),
+                            });
+                            pending_files.push(files);
+                            CallTarget::Local(dirs.len() - 1)
+                        }
+                    }
+                    Err(reason) => {
+                        let message = format!(
+                            "module `{address}` is not read: {reason}; its outputs are unresolved"
+                        );
+                        findings.push(
+                            Finding::new(
+                                "VNL002",
+                                "unresolved-value",
+                                Level::Note,
+                                message.clone(),
+                                Label::new(span, "this module source is not read"),
+                            )
+                            .with_address(address.clone()),
+                        );
+                        CallTarget::Unresolved(message)
+                    }
+                }
+            } else {
+                let reason = if source.is_empty() {
+                    format!("module `{address}` has no literal `source`")
+                } else {
+                    format!(
+                        "module `{address}` comes from `{source}`, a registry or remote source that vnetlint does not fetch"
+                    )
+                };
+                findings.push(
+                    Finding::new(
+                        "VNL002",
+                        "unresolved-value",
+                        Level::Note,
+                        format!("{reason}; the resources it creates are not analyzed and its outputs are unresolved; scan a local copy to analyze it"),
+                        Label::new(span, "this module is not fetched"),
+                    )
+                    .with_address(address.clone()),
+                );
+                CallTarget::Unresolved(reason)
+            };
+            calls.insert(name, target);
+        }
+        dirs[next].config = config;
+        dirs[next].calls = calls;
+        next += 1;
+    }
+
+    // Evaluation borrows every parsed file and its text.
+    let sources = loader.sources();
+    let mut file_index: BTreeMap<FileId, usize> = BTreeMap::new();
+    let mut contexts: Vec<FileCtx<'_>> = Vec::new();
+    for (&file, (base, _)) in &parsed {
+        if let Some(source) = sources.try_get(file) {
+            file_index.insert(file, contexts.len());
+            contexts.push(FileCtx {
+                file,
+                text: &source.text,
+                base: *base,
+            });
+        }
+    }
+    let mut defs: Vec<ModuleDef<'_>> = Vec::new();
+    for loaded in &mut dirs {
+        let mut def = ModuleDef {
+            dir: loaded.dir.clone(),
+            ..ModuleDef::default()
+        };
+        for file in &loaded.config {
+            let (Some(&index), Some((_, body))) = (file_index.get(file), parsed.get(file)) else {
+                continue;
+            };
+            if let Some(body) = body.body() {
+                declare(&mut def, index, body, &mut loaded.calls);
+            }
+        }
+        defs.push(def);
+    }
+
+    // Root variable values, lowest precedence first: later ones override earlier ones.
+    let mut root_values: BTreeMap<String, RootValue<'_>> = BTreeMap::new();
+    for (name, value) in &options.env_vars {
+        root_values.insert(
+            name.clone(),
+            RootValue::Text {
+                text: value.clone(),
+                what: format!("the environment variable `TF_VAR_{name}`"),
+            },
+        );
+    }
+    let var_files = auto_vars
+        .iter()
+        .map(|(_, _, f)| *f)
+        .chain(options.var_files.iter().copied());
+    for file in var_files {
+        let (Some(&index), Some((_, body))) = (file_index.get(&file), parsed.get(&file)) else {
+            continue;
+        };
+        if let Some(body) = body.body() {
+            for (name, _, expr) in body.attributes() {
+                root_values.insert(name.to_owned(), RootValue::Expr { file: index, expr });
+            }
+        }
+    }
+    for (name, value) in &options.vars {
+        root_values.insert(
+            name.clone(),
+            RootValue::Text {
+                text: value.clone(),
+                what: format!("`--var {name}=...`"),
+            },
+        );
+    }
+
+    // Evaluation recurses through chains of references (bounded by `eval::MAX_DEPTH`); it runs
+    // on a thread with a stack sized for that bound, whatever the caller's stack is.
+    let evaluate = || {
+        let evaluator = eval::Eval::new(&contexts, &defs, &root_values, &options.address_prefix);
+        let network = lower::lower(&evaluator);
+        (network, evaluator.findings.into_inner())
+    };
+    let (network, eval_findings) = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("vnetlint-terraform-eval".to_owned())
+            .stack_size(EVAL_STACK)
+            .spawn_scoped(scope, evaluate)
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .unwrap_or_else(evaluate);
+    findings.extend(eval_findings);
     vnetlint_diagnostics::sort_findings(&mut findings);
     Lowered { network, findings }
+}
+
+/// Records the declarations of one file in its module's definition.
+fn declare<'a>(
+    def: &mut ModuleDef<'a>,
+    file: usize,
+    body: BodyRef<'a>,
+    calls: &mut BTreeMap<String, CallTarget>,
+) {
+    for block in body.top_blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|(l, _)| *l).collect();
+        match (block.ident, labels.as_slice()) {
+            ("variable", [name]) => {
+                let type_text = block.body.attr("type").map(type_text);
+                // Terraform rejects a duplicate variable; the first declaration is kept.
+                def.variables.entry(name).or_insert(VarDecl {
+                    file,
+                    span: block.span.clone(),
+                    default: block.body.attr("default"),
+                    type_text,
+                });
+            }
+            ("locals", []) => {
+                for (name, _, expr) in block.body.attributes() {
+                    def.locals.entry(name).or_insert(Named { file, expr });
+                }
+            }
+            ("output", [name]) => {
+                if let Some(expr) = block.body.attr("value") {
+                    def.outputs.entry(name).or_insert(Named { file, expr });
+                }
+            }
+            ("resource" | "data", [rtype, name]) => {
+                let key = if block.ident == "data" {
+                    format!("data.{rtype}.{name}")
+                } else {
+                    format!("{rtype}.{name}")
+                };
+                if def.resource_index.contains_key(&key) {
+                    continue;
+                }
+                def.resource_index.insert(key.clone(), def.resources.len());
+                def.resources.push(ResDecl {
+                    file,
+                    rtype,
+                    key,
+                    block: block.clone(),
+                });
+            }
+            ("module", [name]) => {
+                if def.calls.contains_key(name) {
+                    continue;
+                }
+                let target = calls.remove(*name).unwrap_or_else(|| {
+                    CallTarget::Unresolved(format!("module `{name}` is not loaded"))
+                });
+                def.calls.insert(
+                    name,
+                    CallDecl {
+                        file,
+                        block: block.clone(),
+                        target,
+                    },
+                );
+            }
+            // Providers and settings carry no network element.
+            _ => {}
+        }
+    }
+}
+
+/// The text of a type constraint: `string`, `list(string)`, `object({...})`.
+fn type_text(expr: &hcl_edit::expr::Expression) -> String {
+    match expr {
+        hcl_edit::expr::Expression::Variable(ident) => ident.as_str().to_owned(),
+        hcl_edit::expr::Expression::String(s) => s.value().clone(),
+        hcl_edit::expr::Expression::FuncCall(call) => format!("{}(...)", call.name.name.as_str()),
+        _ => "any".to_owned(),
+    }
 }
 
 /// A UTF-8 byte order mark, which hcl-edit rejects; it is stripped and spans shifted by its length.
@@ -62,10 +519,17 @@ fn parse_file(
     file: FileId,
     path: &str,
     text: &str,
-) -> Result<(usize, hcl_edit::structure::Body), Box<Finding>> {
+    json: bool,
+) -> Result<(usize, Parsed), Box<Finding>> {
     let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let parsed_text = text.get(base..).unwrap_or("");
-    hcl_edit::parser::parse_body(parsed_text)
+    let result = if json {
+        // HCL's JSON syntax is an HCL object expression (see `syntax.rs`).
+        hcl_edit::parser::parse_expr(parsed_text).map(Parsed::Json)
+    } else {
+        hcl_edit::parser::parse_body(parsed_text).map(Parsed::Hcl)
+    };
+    result
         .map(|body| (base, body))
         .map_err(|error| {
             let location = error.location();

@@ -1,21 +1,26 @@
-//! Lowering of azurerm resource blocks into the IR, in three passes over the module's blocks:
-//! allocate one element per modelled resource (so that any block can link to any other, whatever
-//! the file order), fill every element's attributes and links, then apply the association
-//! resources (which modify elements the second pass has completed).
+//! Lowering of azurerm resource blocks into the IR, in three passes over every resource
+//! instance of every module instance: allocate one element per instance (so that any block can
+//! link to any other, whatever the file or module), fill every element's attributes and links,
+//! then apply the association resources (which modify elements the second pass has completed).
+//!
+//! Values come from `eval::Eval`; this module only decides which attribute of which resource
+//! becomes which IR field, and shapes values into IR attribute types.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
-use hcl_edit::Span as _;
-use hcl_edit::structure::{Block, Body};
-use vnetlint_ir::{AppSetting, FileId};
 use vnetlint_ir::{
-    Ase, AseVersion, Asg, Attr, AttrList, ConnectionString, Dialect, ElementId, GatewayConnection,
-    IpConfiguration, LocalGateway, Meta, Network, Nic, Nsg, Origin, Peering, PublicIp, Reference,
-    Route, RouteTable, RuleStyle, SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer,
-    Subnet, Unknown, Vm, Vnet, VnetGateway, WebApp,
+    AppSetting, Ase, AseVersion, Asg, Attr, AttrList, ConnectionString, Dialect, ElementId,
+    ExpressRouteCircuit, GatewayConnection, IpConfiguration, LocalGateway, Meta, Network, Nic, Nsg,
+    Origin, Peering, PrivateEndpoint, PublicIp, Reference, Route, RouteTable, RuleStyle,
+    SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
+    Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
-use crate::eval::{Ev, EvKind, FileCtx, Scope, Symbol, VarDef};
+use crate::eval::{
+    Env, Ev, EvKind, Eval, ResDecl, ResInst, iterate, template_unknown, unresolved_reason,
+};
+use crate::syntax::{BlockRef, BodyRef};
 
 /// Extracts a typed id from an `ElementId` of the named kind.
 macro_rules! pick {
@@ -27,96 +32,64 @@ macro_rules! pick {
     };
 }
 
-/// One `resource "TYPE" "NAME"` block of the module.
+/// One instance of a `resource` block.
 struct Resource<'a> {
-    ctx: &'a FileCtx<'a>,
-    block: &'a Block,
-    rtype: &'a str,
-    /// `TYPE.NAME`, the key references use.
-    key: String,
-    /// The logical address: prefix, key and `[*]` for a resource with `count` or `for_each`.
+    env: Env,
+    decl: &'a ResDecl<'a>,
     address: String,
     element: Option<ElementId>,
 }
 
-/// Lowers the parsed files of one module (file id, whole text, stripped prefix length, body).
-pub(crate) fn lower(parsed: &[(FileId, &str, usize, Body)], prefix: &str) -> Network {
-    let contexts: Vec<FileCtx<'_>> = parsed
-        .iter()
-        .map(|(file, text, base, _)| FileCtx {
-            file: *file,
-            text,
-            base: *base,
-        })
-        .collect();
-    let mut scope = Scope {
-        prefix,
-        vars: BTreeMap::new(),
-        symbols: BTreeMap::new(),
-        declared: BTreeSet::new(),
-        names: BTreeMap::new(),
-    };
+/// Lowers every module instance the evaluator reaches from the root.
+pub(crate) fn lower(eval: &Eval<'_>) -> Network {
+    // Expand module calls breadth-first; instances are appended as calls are expanded.
+    let mut next = 0;
+    while next < eval.insts.borrow().len() {
+        let def = eval.def_of(next);
+        for (name, call) in &def.calls {
+            let span = eval.ctx(call.file).span(call.block.span.clone());
+            eval.call_instances(next, name, span);
+        }
+        next += 1;
+    }
     let mut resources = Vec::new();
-    for (ctx, (_, _, _, body)) in contexts.iter().zip(parsed) {
-        for block in body.blocks() {
-            match (block.ident.as_str(), block.labels.as_slice()) {
-                ("variable", [name]) => {
-                    // Terraform rejects a duplicate variable; the first declaration is kept.
-                    scope.vars.entry(name.as_str()).or_insert(VarDef {
-                        ctx,
-                        default: block.body.get_attribute("default").map(|a| &a.value),
-                    });
-                }
-                ("resource", [rtype, name]) => {
-                    let key = format!("{}.{}", rtype.as_str(), name.as_str());
-                    let multi =
-                        block.body.has_attribute("count") || block.body.has_attribute("for_each");
-                    // Instances are expanded in a later issue; until then one element stands
-                    // for all of them.
-                    let address = format!("{prefix}{key}{}", if multi { "[*]" } else { "" });
-                    scope.declared.insert(key.clone());
-                    resources.push(Resource {
-                        ctx,
-                        block,
-                        rtype: rtype.as_str(),
-                        key,
-                        address,
-                        element: None,
-                    });
-                }
-                // `module` and `provisioner` blocks are never fetched or executed; data sources,
-                // outputs, locals, providers and settings carry no network element yet.
-                _ => {}
+    let mut declared = BTreeSet::new();
+    let instance_count = eval.insts.borrow().len();
+    for inst in 0..instance_count {
+        let def = eval.def_of(inst);
+        for (res, decl) in def.resources.iter().enumerate() {
+            if decl.key.starts_with("data.") {
+                continue;
+            }
+            let span = eval.ctx(decl.file).span(decl.block.span.clone());
+            let expansion = eval.resource_expansion(inst, res, span);
+            for (key, bindings) in expansion.instances() {
+                let ri = ResInst { inst, res, key };
+                let address = eval.address(&ri);
+                declared.insert(address.clone());
+                resources.push(Resource {
+                    env: Env::new(inst, decl.file).with_all(bindings),
+                    decl,
+                    address,
+                    element: None,
+                });
             }
         }
     }
-
     let mut lowerer = Lowerer {
-        scope,
+        eval,
         network: Network::default(),
+        symbols: BTreeMap::new(),
+        declared,
         names: BTreeMap::new(),
     };
     for resource in &mut resources {
         resource.element = lowerer.allocate(resource);
         if let Some(id) = resource.element {
-            if let Some(name) = lowerer.network.meta(id).name.clone()
-                && name.get().is_some()
-            {
-                lowerer
-                    .scope
-                    .names
-                    .entry(resource.key.clone())
-                    .or_insert(name);
-            }
-            // A duplicate address is a Terraform error; references go to the first block.
             lowerer
-                .scope
                 .symbols
-                .entry(resource.key.clone())
-                .or_insert(Symbol {
-                    id,
-                    address: resource.address.clone(),
-                });
+                .entry(resource.address.clone())
+                .or_insert(id);
         }
     }
     lowerer.index_names();
@@ -126,8 +99,8 @@ pub(crate) fn lower(parsed: &[(FileId, &str, usize, Body)], prefix: &str) -> Net
     for resource in &resources {
         lowerer.associate(resource);
     }
-    // Rule ids are allocated in declaration order (files in the order given), so sorting keeps
-    // the order in which inline and standalone rules were written.
+    // Rule ids are allocated in declaration order, so sorting keeps the order in which inline
+    // and standalone rules were written.
     for nsg in &mut lowerer.network.nsgs {
         nsg.rules.sort();
         nsg.rules.dedup();
@@ -135,99 +108,444 @@ pub(crate) fn lower(parsed: &[(FileId, &str, usize, Body)], prefix: &str) -> Net
     lowerer.network
 }
 
-struct Lowerer<'a> {
-    scope: Scope<'a>,
+struct Lowerer<'e, 'a> {
+    eval: &'e Eval<'a>,
     network: Network,
+    /// Elements by logical address.
+    symbols: BTreeMap<String, ElementId>,
+    /// Every resource instance address, modelled or not.
+    declared: BTreeSet<String>,
     /// Known Azure names of the elements that other resources link to by name.
     names: BTreeMap<String, Vec<(ElementId, Span)>>,
 }
 
-impl Lowerer<'_> {
-    fn ev(ctx: &FileCtx<'_>, scope: &Scope<'_>, body: &Body, key: &str) -> Option<Ev> {
-        body.get_attribute(key).map(|a| scope.eval(ctx, &a.value))
+impl<'a> Lowerer<'_, 'a> {
+    fn span(&self, env: &Env, range: Option<Range<usize>>) -> Span {
+        self.eval.ctx(env.file).span(range)
     }
 
-    fn string(&self, ctx: &FileCtx<'_>, body: &Body, key: &str) -> Option<Attr<String>> {
-        Self::ev(ctx, &self.scope, body, key).and_then(|ev| self.scope.string(ev))
+    fn ev(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<Ev> {
+        body.attr(key).map(|expr| self.eval.eval(env, expr))
     }
 
-    fn bool(&self, ctx: &FileCtx<'_>, body: &Body, key: &str) -> Option<Attr<bool>> {
-        Self::ev(ctx, &self.scope, body, key).and_then(|ev| self.scope.bool(ev))
+    fn string(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<Attr<String>> {
+        self.ev(env, body, key).and_then(|ev| self.shape_string(ev))
     }
 
-    fn strings(&self, ctx: &FileCtx<'_>, body: &Body, key: &str) -> Option<AttrList<String>> {
-        Self::ev(ctx, &self.scope, body, key).and_then(|ev| self.scope.string_list(ev))
+    fn bool(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<Attr<bool>> {
+        self.ev(env, body, key).and_then(|ev| self.shape_bool(ev))
+    }
+
+    fn strings(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<AttrList<String>> {
+        self.ev(env, body, key)
+            .and_then(|ev| self.shape_list(ev, Self::shape_string))
     }
 
     /// A list attribute that older provider versions wrote as a single string (`address_prefix`).
     fn strings_or_single(
         &self,
-        ctx: &FileCtx<'_>,
-        body: &Body,
+        env: &Env,
+        body: BodyRef<'a>,
         plural: &str,
         singular: &str,
     ) -> Option<AttrList<String>> {
-        self.strings(ctx, body, plural).or_else(|| {
-            self.string(ctx, body, singular).map(|single| Attr {
+        self.strings(env, body, plural).or_else(|| {
+            self.string(env, body, singular).map(|single| Attr {
                 span: single.span,
                 origin: single.origin.clone(),
-                value: vnetlint_ir::Val::Known(vec![single]),
+                value: Val::Known(vec![single]),
             })
         })
     }
 
     fn link<I>(
         &self,
-        ctx: &FileCtx<'_>,
-        body: &Body,
+        env: &Env,
+        body: BodyRef<'a>,
         key: &str,
         expected: &str,
         pick: impl Fn(ElementId) -> Option<I>,
     ) -> Option<Attr<I>> {
-        Self::ev(ctx, &self.scope, body, key).and_then(|ev| self.scope.link(ev, expected, pick))
+        self.ev(env, body, key)
+            .and_then(|ev| self.shape_link(ev, expected, &pick))
     }
 
     fn name_link<I>(
         &self,
-        ctx: &FileCtx<'_>,
-        body: &Body,
+        env: &Env,
+        body: BodyRef<'a>,
         key: &str,
         expected: &str,
         pick: impl Fn(ElementId) -> Option<I>,
     ) -> Option<Attr<I>> {
-        Self::ev(ctx, &self.scope, body, key)
-            .and_then(|ev| self.scope.name_link(ev, expected, &self.names, pick))
+        self.ev(env, body, key)
+            .and_then(|ev| self.shape_name_link(ev, expected, &pick))
     }
 
     fn link_list<I>(
         &self,
-        ctx: &FileCtx<'_>,
-        body: &Body,
+        env: &Env,
+        body: BodyRef<'a>,
         key: &str,
         expected: &str,
         pick: impl Fn(ElementId) -> Option<I> + Copy,
     ) -> Option<AttrList<I>> {
-        Self::ev(ctx, &self.scope, body, key).and_then(|ev| {
-            self.scope
-                .list(ev, |scope, item| scope.link(item, expected, pick))
+        self.ev(env, body, key).and_then(|ev| {
+            self.shape_list(ev, |this: &Self, item| {
+                this.shape_link(item, expected, &pick)
+            })
         })
     }
 
-    fn meta(&self, ctx: &FileCtx<'_>, address: String, block: &Block) -> Meta {
+    /// The nested blocks of one type, static and `dynamic`, in written order, each with the
+    /// environment its expressions see (a dynamic block's iterator).
+    fn blocks(&self, env: &Env, body: BodyRef<'a>, name: &'a str) -> Vec<(Env, BlockRef<'a>)> {
+        let mut out: Vec<(Env, BlockRef<'a>)> = body
+            .blocks(name)
+            .into_iter()
+            .map(|b| (env.clone(), b))
+            .collect();
+        for dynamic in body.dynamic_blocks(name) {
+            let iterator = match dynamic.body.attr("iterator") {
+                Some(hcl_edit::expr::Expression::Variable(ident)) => ident.as_str().to_owned(),
+                _ => name.to_owned(),
+            };
+            let Some(content) = dynamic.body.blocks("content").into_iter().next() else {
+                continue;
+            };
+            let collection = self
+                .ev(env, dynamic.body, "for_each")
+                .unwrap_or_else(|| Ev::new(EvKind::Null, self.span(env, dynamic.span.clone())));
+            match iterate(&collection) {
+                Ok(items) => {
+                    for (key, value) in items.into_iter().take(crate::eval::MAX_ITEMS) {
+                        let object = Ev::new(
+                            EvKind::Object(vec![
+                                crate::eval::ObjectEntry {
+                                    key: "key".to_owned(),
+                                    span: key.span,
+                                    value: key,
+                                },
+                                crate::eval::ObjectEntry {
+                                    key: "value".to_owned(),
+                                    span: value.span,
+                                    value,
+                                },
+                            ]),
+                            collection.span,
+                        );
+                        out.push((env.with(iterator.clone(), object), content.clone()));
+                    }
+                }
+                Err(unresolved) => {
+                    // One block stands for all of them, every value depending on the iterator
+                    // unknown: a check then says which value it could not judge.
+                    let reason = format!(
+                        "the `for_each` of the dynamic `{name}` block is unresolved: {}",
+                        unresolved_reason(&unresolved)
+                    );
+                    let value = Ev::unknown(reason, collection.span);
+                    out.push((env.with(iterator.clone(), value), content.clone()));
+                }
+            }
+        }
+        out.sort_by_key(|(_, b)| b.span.as_ref().map_or(0, |r| r.start));
+        out
+    }
+
+    fn meta(&self, env: &Env, address: String, block: &BlockRef<'a>) -> Meta {
         Meta {
             address,
-            span: ctx.span(block.span()),
-            name: self.string(ctx, &block.body, "name"),
+            span: self.span(env, block.span.clone()),
+            name: self.string(env, block.body, "name"),
+        }
+    }
+
+    /// Shapes a value as a string attribute; `None` when the attribute is `null`.
+    // A method, so that every shaper has the signature `shape_list` takes.
+    #[allow(clippy::unused_self)]
+    fn shape_string(&self, ev: Ev) -> Option<Attr<String>> {
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::Scalar(text) | EvKind::Number(text) => Val::Known(text),
+            EvKind::Bool(b) => Val::Known(b.to_string()),
+            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
+            EvKind::Ref(unknown) | EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::List(_) | EvKind::Object(_) | EvKind::Resource(_) | EvKind::Module(_) => {
+                Val::Unknown(Unknown::new(
+                    "a collection is written where a single value is expected",
+                ))
+            }
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin: ev.origin,
+        })
+    }
+
+    /// Shapes a value as a bool attribute; strings `"true"`/`"false"` convert as in Terraform.
+    #[allow(clippy::unused_self)]
+    fn shape_bool(&self, ev: Ev) -> Option<Attr<bool>> {
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::Bool(b) => Val::Known(b),
+            EvKind::Scalar(text) if text == "true" => Val::Known(true),
+            EvKind::Scalar(text) if text == "false" => Val::Known(false),
+            EvKind::Scalar(text) | EvKind::Number(text) => {
+                Val::Unknown(Unknown::new(format!("`{text}` is not a bool")))
+            }
+            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
+            EvKind::Ref(unknown) | EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::List(_) | EvKind::Object(_) | EvKind::Resource(_) | EvKind::Module(_) => {
+                Val::Unknown(Unknown::new(
+                    "a collection is written where a bool is expected",
+                ))
+            }
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin: ev.origin,
+        })
+    }
+
+    /// Shapes a value as a list, converting each element with `item`; null elements are dropped.
+    fn shape_list<I>(
+        &self,
+        ev: Ev,
+        item: impl Fn(&Self, Ev) -> Option<Attr<I>>,
+    ) -> Option<AttrList<I>> {
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::List(items) => {
+                Val::Known(items.into_iter().filter_map(|i| item(self, i)).collect())
+            }
+            EvKind::Ref(unknown) | EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
+            EvKind::Scalar(_)
+            | EvKind::Number(_)
+            | EvKind::Bool(_)
+            | EvKind::Object(_)
+            | EvKind::Resource(_)
+            | EvKind::Module(_) => Val::Unknown(Unknown::new("a list is expected here")),
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin: ev.origin,
+        })
+    }
+
+    /// Shapes a value as a template (connection strings, app settings), keeping references.
+    #[allow(clippy::unused_self)]
+    fn shape_template(&self, ev: Ev) -> Option<Attr<Template>> {
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::Scalar(text) | EvKind::Number(text) => Val::Known(Template::literal(text)),
+            EvKind::Bool(b) => Val::Known(Template::literal(b.to_string())),
+            EvKind::Template(template) => Val::Known(template),
+            // A bare reference is a one-part template, so checks see what it stands for.
+            EvKind::Ref(Unknown {
+                reference: Some(reference),
+                ..
+            }) => Val::Known(Template {
+                parts: vec![TemplatePart::Reference(reference)],
+            }),
+            EvKind::Ref(unknown) | EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::List(_) | EvKind::Object(_) | EvKind::Resource(_) | EvKind::Module(_) => {
+                Val::Unknown(Unknown::new(
+                    "a collection is written where a string is expected",
+                ))
+            }
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin: ev.origin,
+        })
+    }
+
+    /// Shapes a value as a link to another element by its `id`.
+    fn shape_link<I>(
+        &self,
+        ev: Ev,
+        expected: &str,
+        pick: &impl Fn(ElementId) -> Option<I>,
+    ) -> Option<Attr<I>> {
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::Ref(unknown) => self.resolve(unknown, "id", expected, pick),
+            EvKind::Scalar(text) => Val::Unknown(Unknown::reference(
+                Reference {
+                    address: text.clone(),
+                    attribute: "id".to_owned(),
+                },
+                format!("`{text}` is the id of a {expected} outside the scanned files"),
+            )),
+            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
+            EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::Number(_)
+            | EvKind::Bool(_)
+            | EvKind::List(_)
+            | EvKind::Object(_)
+            | EvKind::Resource(_)
+            | EvKind::Module(_) => Val::Unknown(Unknown::new(format!(
+                "the id of a {expected} is expected here"
+            ))),
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin: ev.origin,
+        })
+    }
+
+    /// Shapes a value as a link by Azure name: the resource a `.name` was read from, or a
+    /// literal matched against the known names (which must match exactly one element).
+    fn shape_name_link<I>(
+        &self,
+        ev: Ev,
+        expected: &str,
+        pick: &impl Fn(ElementId) -> Option<I>,
+    ) -> Option<Attr<I>> {
+        let mut origin = ev.origin;
+        if let Some(via) = ev.via.filter(|via| via.attribute == "name")
+            && let Some(&id) = self.lookup(&via.address)
+        {
+            let value = match pick(id) {
+                Some(id) => Val::Known(id),
+                None => Val::Unknown(Unknown::reference(
+                    via.clone(),
+                    format!(
+                        "`{}` is a {}, not a {expected}",
+                        via.address,
+                        id.kind_name()
+                    ),
+                )),
+            };
+            return Some(Attr {
+                value,
+                span: ev.span,
+                origin,
+            });
+        }
+        let value = match ev.kind {
+            EvKind::Null => return None,
+            EvKind::Ref(unknown) => self.resolve(unknown, "name", expected, pick),
+            EvKind::Scalar(text) => {
+                let candidates: Vec<&(ElementId, Span)> = self
+                    .names
+                    .get(&text)
+                    .map(|v| v.iter().filter(|(id, _)| pick(*id).is_some()).collect())
+                    .unwrap_or_default();
+                match candidates.as_slice() {
+                    [(id, name_span)] => {
+                        // Point from the use site to the name that matched.
+                        let mut chain = match origin {
+                            Origin::Derived(chain) => chain,
+                            _ => vec![ev.span],
+                        };
+                        chain.push(*name_span);
+                        origin = Origin::Derived(chain);
+                        pick(*id).map_or_else(
+                            || Val::Unknown(Unknown::new("internal: candidate vanished")),
+                            Val::Known,
+                        )
+                    }
+                    [] => Val::Unknown(Unknown::new(format!(
+                        "no {expected} named `{text}` is declared in the scanned modules"
+                    ))),
+                    _ => Val::Unknown(Unknown::new(format!(
+                        "several {expected}s are named `{text}`; reference one by `.name` instead"
+                    ))),
+                }
+            }
+            EvKind::Template(template) => Val::Unknown(template_unknown(&template)),
+            EvKind::Unknown(unknown) => Val::Unknown(unknown),
+            EvKind::Error(reason) => Val::Unknown(Unknown::new(reason)),
+            EvKind::Number(_)
+            | EvKind::Bool(_)
+            | EvKind::List(_)
+            | EvKind::Object(_)
+            | EvKind::Resource(_)
+            | EvKind::Module(_) => Val::Unknown(Unknown::new(format!(
+                "the name of a {expected} is expected here"
+            ))),
+        };
+        Some(Attr {
+            value,
+            span: ev.span,
+            origin,
+        })
+    }
+
+    /// The element at an address; an instance of a resource whose instances are unknown falls
+    /// back to the one element standing for all of them.
+    fn lookup(&self, address: &str) -> Option<&ElementId> {
+        self.symbols.get(address).or_else(|| {
+            let base = address.strip_suffix(']')?.rsplit_once('[')?.0;
+            self.symbols.get(&format!("{base}[*]"))
+        })
+    }
+
+    fn resolve<I>(
+        &self,
+        unknown: Unknown,
+        attribute: &str,
+        expected: &str,
+        pick: &impl Fn(ElementId) -> Option<I>,
+    ) -> Val<I> {
+        let Some(reference) = unknown.reference.clone() else {
+            return Val::Unknown(unknown);
+        };
+        let Some(&id) = self.lookup(&reference.address) else {
+            if self.declared.contains(&reference.address) {
+                return Val::Unknown(Unknown::reference(
+                    reference.clone(),
+                    format!(
+                        "`{}` is not a {expected}, or not a resource type vnetlint models yet",
+                        reference.address
+                    ),
+                ));
+            }
+            return Val::Unknown(unknown);
+        };
+        if reference.attribute != attribute {
+            return Val::Unknown(Unknown::reference(
+                reference.clone(),
+                format!("`{reference}` is not the `{attribute}` of a {expected}"),
+            ));
+        }
+        match pick(id) {
+            Some(id) => Val::Known(id),
+            None => Val::Unknown(Unknown::reference(
+                reference.clone(),
+                format!(
+                    "`{}` is a {}, not a {expected}",
+                    reference.address,
+                    id.kind_name()
+                ),
+            )),
         }
     }
 
     /// Creates the element of a modelled resource with its metadata only. Standalone rules are
     /// not link targets and are created by `fill`, so that rule ids follow declaration order
     /// with the inline rules.
-    fn allocate(&mut self, resource: &Resource<'_>) -> Option<ElementId> {
-        let meta = self.meta(resource.ctx, resource.address.clone(), resource.block);
+    fn allocate(&mut self, resource: &Resource<'a>) -> Option<ElementId> {
+        let meta = self.meta(
+            &resource.env,
+            resource.address.clone(),
+            &resource.decl.block,
+        );
         let network = &mut self.network;
-        let id: ElementId = match resource.rtype {
+        let id: ElementId = match resource.decl.rtype {
             "azurerm_virtual_network" => network
                 .add_vnet(Vnet {
                     meta,
@@ -349,6 +667,40 @@ impl Lowerer<'_> {
                     end_ip: None,
                 })
                 .into(),
+            "azurerm_mssql_virtual_machine" => network
+                .add_sql_virtual_machine(SqlVirtualMachine {
+                    meta,
+                    vm: None,
+                    port: None,
+                    connectivity_type: None,
+                })
+                .into(),
+            "azurerm_private_endpoint" => network
+                .add_private_endpoint(PrivateEndpoint {
+                    meta,
+                    subnet: None,
+                    target: None,
+                    group_ids: None,
+                    private_ip: None,
+                })
+                .into(),
+            "azurerm_storage_account" => network
+                .add_storage_account(StorageAccount {
+                    meta,
+                    public_network_access: None,
+                    default_action: None,
+                    bypass: None,
+                    ip_rules: None,
+                    subnets: None,
+                })
+                .into(),
+            "azurerm_express_route_circuit" => network
+                .add_express_route_circuit(ExpressRouteCircuit {
+                    meta,
+                    service_provider: None,
+                    peering_location: None,
+                })
+                .into(),
             _ => return None,
         };
         Some(id)
@@ -356,41 +708,34 @@ impl Lowerer<'_> {
 
     /// Indexes the known names of the elements other resources reference by name.
     fn index_names(&mut self) {
-        let network = &self.network;
         let mut names: BTreeMap<String, Vec<(ElementId, Span)>> = BTreeMap::new();
-        let mut add = |id: ElementId, meta: &Meta| {
-            if let Some(name) = &meta.name
+        for id in self.network.elements() {
+            if !matches!(
+                id,
+                ElementId::Vnet(_) | ElementId::Nsg(_) | ElementId::SqlServer(_)
+            ) {
+                continue;
+            }
+            if let Some(name) = &self.network.meta(id).name
                 && let Some(text) = name.get()
             {
                 names.entry(text.clone()).or_default().push((id, name.span));
             }
-        };
-        for (id, vnet) in network.iter_vnets() {
-            add(id.into(), &vnet.meta);
-        }
-        for (id, nsg) in network.iter_nsgs() {
-            add(id.into(), &nsg.meta);
-        }
-        for (i, server) in network.sql_servers.iter().enumerate() {
-            add(
-                vnetlint_ir::SqlServerId(u32::try_from(i).unwrap_or(u32::MAX)).into(),
-                &server.meta,
-            );
         }
         self.names = names;
     }
 
     /// Fills the attributes and links of an allocated element, and creates its inline children.
-    fn fill(&mut self, resource: &Resource<'_>) {
-        let ctx = resource.ctx;
-        let block = resource.block;
-        let body = &block.body;
-        if resource.rtype == "azurerm_network_security_rule" {
-            let meta = self.meta(ctx, resource.address.clone(), block);
+    fn fill(&mut self, resource: &Resource<'a>) {
+        let env = &resource.env;
+        let block = &resource.decl.block;
+        let body = block.body;
+        if resource.decl.rtype == "azurerm_network_security_rule" {
+            let meta = self.meta(env, resource.address.clone(), block);
             let mut rule = SecurityRule::new(meta, Dialect::Terraform, RuleStyle::Standalone);
-            self.fill_rule(ctx, body, &mut rule);
+            self.fill_rule(env, body, &mut rule);
             rule.nsg = self.name_link(
-                ctx,
+                env,
                 body,
                 "network_security_group_name",
                 "network security group",
@@ -406,32 +751,33 @@ impl Lowerer<'_> {
         let Some(element) = resource.element else {
             return;
         };
+        let block_span = self.span(env, block.span.clone());
         match element {
             ElementId::Vnet(id) => {
-                let address_space = self.strings(ctx, body, "address_space");
-                let dns_servers = self.strings(ctx, body, "dns_servers");
-                let vnet_span = ctx.span(block.span());
+                let address_space = self.strings(env, body, "address_space");
+                let dns_servers = self.strings(env, body, "dns_servers");
                 let mut subnets = Vec::new();
-                for (index, subnet_block) in body.get_blocks("subnet").enumerate() {
-                    let mut subnet = empty_subnet(Meta::new(String::new(), vnet_span));
-                    subnet.meta = self.meta(ctx, String::new(), subnet_block);
+                for (index, (inner, subnet_block)) in
+                    self.blocks(env, body, "subnet").into_iter().enumerate()
+                {
+                    let mut subnet = empty_subnet(self.meta(&inner, String::new(), &subnet_block));
                     subnet.meta.address = format!(
                         "{}.subnet{}",
                         resource.address,
                         block_key(subnet.meta.name.as_ref(), index)
                     );
-                    subnet.vnet = Some(Attr::known(id, vnet_span));
-                    self.fill_subnet_common(ctx, &subnet_block.body, &mut subnet);
+                    subnet.vnet = Some(Attr::known(id, block_span));
+                    self.fill_subnet_common(&inner, subnet_block.body, &mut subnet);
                     subnet.nsg = self.link(
-                        ctx,
-                        &subnet_block.body,
+                        &inner,
+                        subnet_block.body,
                         "security_group",
                         "network security group",
                         pick!(Nsg),
                     );
                     subnet.route_table = self.link(
-                        ctx,
-                        &subnet_block.body,
+                        &inner,
+                        subnet_block.body,
                         "route_table_id",
                         "route table",
                         pick!(RouteTable),
@@ -448,16 +794,16 @@ impl Lowerer<'_> {
             ElementId::Subnet(id) => {
                 let mut subnet = empty_subnet(self.network[id].meta.clone());
                 subnet.vnet = self.name_link(
-                    ctx,
+                    env,
                     body,
                     "virtual_network_name",
                     "virtual network",
                     pick!(Vnet),
                 );
-                self.fill_subnet_common(ctx, body, &mut subnet);
+                self.fill_subnet_common(env, body, &mut subnet);
                 // Legacy (provider 1.x) association written on the subnet itself.
                 subnet.nsg = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_security_group_id",
                     "network security group",
@@ -466,37 +812,96 @@ impl Lowerer<'_> {
                 self.network[id] = subnet;
             }
             ElementId::Nsg(id) => {
-                let nsg_span = ctx.span(block.span());
-                let nsg_address = resource.address.clone();
-                for (index, rule_block) in body.get_blocks("security_rule").enumerate() {
-                    let mut meta = self.meta(ctx, String::new(), rule_block);
+                for (index, (inner, rule_block)) in self
+                    .blocks(env, body, "security_rule")
+                    .into_iter()
+                    .enumerate()
+                {
+                    let mut meta = self.meta(&inner, String::new(), &rule_block);
                     meta.address = format!(
-                        "{nsg_address}.security_rule{}",
+                        "{}.security_rule{}",
+                        resource.address,
                         block_key(meta.name.as_ref(), index)
                     );
                     let mut rule = SecurityRule::new(meta, Dialect::Terraform, RuleStyle::Inline);
-                    rule.nsg = Some(Attr::known(id, nsg_span));
-                    self.fill_rule(ctx, &rule_block.body, &mut rule);
+                    rule.nsg = Some(Attr::known(id, block_span));
+                    self.fill_rule(&inner, rule_block.body, &mut rule);
                     let rule_id = self.network.add_rule(rule);
                     self.network[id].rules.push(rule_id);
                 }
             }
-            // Rules are created above; ASGs have nothing beyond their name; the last four are
-            // lowered once the frontend models those resources (issue 3).
-            ElementId::SecurityRule(_)
-            | ElementId::Asg(_)
-            | ElementId::SqlVirtualMachine(_)
-            | ElementId::PrivateEndpoint(_)
-            | ElementId::StorageAccount(_)
-            | ElementId::ExpressRouteCircuit(_) => {}
+            // Rules are created above; ASGs have nothing beyond their name.
+            ElementId::SecurityRule(_) | ElementId::Asg(_) => {}
+            ElementId::SqlVirtualMachine(id) => {
+                let vm = self.link(
+                    env,
+                    body,
+                    "virtual_machine_id",
+                    "virtual machine",
+                    pick!(Vm),
+                );
+                // The provider's defaults, pointing at the block as defaults do.
+                let port = self
+                    .string(env, body, "sql_connectivity_port")
+                    .or_else(|| Some(default_attr("1433", block_span)));
+                let connectivity_type = self
+                    .string(env, body, "sql_connectivity_type")
+                    .or_else(|| Some(default_attr("PRIVATE", block_span)));
+                let sql = &mut self.network[id];
+                sql.vm = vm;
+                sql.port = port;
+                sql.connectivity_type = connectivity_type;
+            }
+            ElementId::PrivateEndpoint(id) => {
+                let subnet = self.link(env, body, "subnet_id", "subnet", pick!(Subnet));
+                let mut target = None;
+                let mut group_ids = None;
+                if let Some((inner, connection)) = self
+                    .blocks(env, body, "private_service_connection")
+                    .into_iter()
+                    .next()
+                {
+                    target = self
+                        .ev(&inner, connection.body, "private_connection_resource_id")
+                        .and_then(shape_reference);
+                    group_ids = self.strings(&inner, connection.body, "subresource_names");
+                }
+                let private_ip = self
+                    .blocks(env, body, "ip_configuration")
+                    .into_iter()
+                    .find_map(|(inner, config)| {
+                        self.string(&inner, config.body, "private_ip_address")
+                    });
+                let endpoint = &mut self.network[id];
+                endpoint.subnet = subnet;
+                endpoint.target = target;
+                endpoint.group_ids = group_ids;
+                endpoint.private_ip = private_ip;
+            }
+            ElementId::StorageAccount(id) => {
+                let public = self.bool(env, body, "public_network_access_enabled");
+                self.network[id].public_network_access = public;
+                if let Some((inner, rules)) =
+                    self.blocks(env, body, "network_rules").into_iter().next()
+                {
+                    self.fill_storage_rules(&inner, rules.body, id);
+                }
+            }
+            ElementId::ExpressRouteCircuit(id) => {
+                let provider = self.string(env, body, "service_provider_name");
+                let location = self.string(env, body, "peering_location");
+                let circuit = &mut self.network[id];
+                circuit.service_provider = provider;
+                circuit.peering_location = location;
+            }
             ElementId::Nic(id) => {
                 let mut configurations = Vec::new();
-                for config in body.get_blocks("ip_configuration") {
-                    let config_body = &config.body;
+                for (inner, config) in self.blocks(env, body, "ip_configuration") {
+                    let config_body = config.body;
                     let mut asgs = Vec::new();
                     // Legacy (provider 1.x) ASG list written on the configuration.
                     if let Some(list) = self.link_list(
-                        ctx,
+                        &inner,
                         config_body,
                         "application_security_group_ids",
                         "application security group",
@@ -505,13 +910,23 @@ impl Lowerer<'_> {
                         asgs = flatten_list(list);
                     }
                     configurations.push(IpConfiguration {
-                        span: ctx.span(config.span()),
-                        name: self.string(ctx, config_body, "name"),
-                        subnet: self.link(ctx, config_body, "subnet_id", "subnet", pick!(Subnet)),
-                        allocation: self.string(ctx, config_body, "private_ip_address_allocation"),
-                        private_ip: self.string(ctx, config_body, "private_ip_address"),
+                        span: self.span(&inner, config.span.clone()),
+                        name: self.string(&inner, config_body, "name"),
+                        subnet: self.link(
+                            &inner,
+                            config_body,
+                            "subnet_id",
+                            "subnet",
+                            pick!(Subnet),
+                        ),
+                        allocation: self.string(
+                            &inner,
+                            config_body,
+                            "private_ip_address_allocation",
+                        ),
+                        private_ip: self.string(&inner, config_body, "private_ip_address"),
                         public_ip: self.link(
-                            ctx,
+                            &inner,
                             config_body,
                             "public_ip_address_id",
                             "public IP",
@@ -520,10 +935,10 @@ impl Lowerer<'_> {
                         asgs,
                     });
                 }
-                let dns_servers = self.strings(ctx, body, "dns_servers");
+                let dns_servers = self.strings(env, body, "dns_servers");
                 // Legacy (provider 1.x) association written on the NIC itself.
                 let nsg = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_security_group_id",
                     "network security group",
@@ -535,13 +950,12 @@ impl Lowerer<'_> {
                 nic.nsg = nsg;
             }
             ElementId::PublicIp(id) => {
-                let sku = self.string(ctx, body, "sku");
-                let allocation = self.string(ctx, body, "allocation_method");
-                let block_span = ctx.span(block.span());
+                let sku = self.string(env, body, "sku");
+                let allocation = self.string(env, body, "allocation_method");
                 // Azure assigns the address at deployment; keep what it stands for.
-                let ip_address = self.string(ctx, body, "ip_address").or_else(|| {
+                let ip_address = self.string(env, body, "ip_address").or_else(|| {
                     Some(Attr {
-                        value: vnetlint_ir::Val::Unknown(Unknown::reference(
+                        value: Val::Unknown(Unknown::reference(
                             Reference {
                                 address: resource.address.clone(),
                                 attribute: "ip_address".to_owned(),
@@ -563,7 +977,7 @@ impl Lowerer<'_> {
             ElementId::Vm(id) => {
                 let nics = self
                     .link_list(
-                        ctx,
+                        env,
                         body,
                         "network_interface_ids",
                         "network interface",
@@ -574,14 +988,15 @@ impl Lowerer<'_> {
                 self.network[id].nics = nics;
             }
             ElementId::RouteTable(id) => {
-                let routes = body
-                    .get_blocks("route")
-                    .map(|route| Route {
-                        span: ctx.span(route.span()),
-                        name: self.string(ctx, &route.body, "name"),
-                        address_prefix: self.string(ctx, &route.body, "address_prefix"),
-                        next_hop_type: self.string(ctx, &route.body, "next_hop_type"),
-                        next_hop_ip: self.string(ctx, &route.body, "next_hop_in_ip_address"),
+                let routes = self
+                    .blocks(env, body, "route")
+                    .into_iter()
+                    .map(|(inner, route)| Route {
+                        span: self.span(&inner, route.span.clone()),
+                        name: self.string(&inner, route.body, "name"),
+                        address_prefix: self.string(&inner, route.body, "address_prefix"),
+                        next_hop_type: self.string(&inner, route.body, "next_hop_type"),
+                        next_hop_ip: self.string(&inner, route.body, "next_hop_in_ip_address"),
                     })
                     .collect();
                 self.network[id].routes = routes;
@@ -590,42 +1005,45 @@ impl Lowerer<'_> {
                 let peering = Peering {
                     meta: self.network[id].meta.clone(),
                     vnet: self.name_link(
-                        ctx,
+                        env,
                         body,
                         "virtual_network_name",
                         "virtual network",
                         pick!(Vnet),
                     ),
                     remote_vnet: self.link(
-                        ctx,
+                        env,
                         body,
                         "remote_virtual_network_id",
                         "virtual network",
                         pick!(Vnet),
                     ),
                     allow_virtual_network_access: self.bool(
-                        ctx,
+                        env,
                         body,
                         "allow_virtual_network_access",
                     ),
-                    allow_forwarded_traffic: self.bool(ctx, body, "allow_forwarded_traffic"),
-                    allow_gateway_transit: self.bool(ctx, body, "allow_gateway_transit"),
-                    use_remote_gateways: self.bool(ctx, body, "use_remote_gateways"),
+                    allow_forwarded_traffic: self.bool(env, body, "allow_forwarded_traffic"),
+                    allow_gateway_transit: self.bool(env, body, "allow_gateway_transit"),
+                    use_remote_gateways: self.bool(env, body, "use_remote_gateways"),
                 };
                 self.network[id] = peering;
             }
             ElementId::VnetGateway(id) => {
-                let gateway_type = self.string(ctx, body, "type");
-                let subnet = body.get_blocks("ip_configuration").find_map(|config| {
-                    self.link(ctx, &config.body, "subnet_id", "subnet", pick!(Subnet))
-                });
+                let gateway_type = self.string(env, body, "type");
+                let subnet = self
+                    .blocks(env, body, "ip_configuration")
+                    .into_iter()
+                    .find_map(|(inner, config)| {
+                        self.link(&inner, config.body, "subnet_id", "subnet", pick!(Subnet))
+                    });
                 let gateway = &mut self.network[id];
                 gateway.gateway_type = gateway_type;
                 gateway.subnet = subnet;
             }
             ElementId::LocalGateway(id) => {
-                let address_space = self.strings(ctx, body, "address_space");
-                let gateway_address = self.string(ctx, body, "gateway_address");
+                let address_space = self.strings(env, body, "address_space");
+                let gateway_address = self.string(env, body, "gateway_address");
                 let gateway = &mut self.network[id];
                 gateway.address_space = address_space;
                 gateway.gateway_address = gateway_address;
@@ -633,23 +1051,23 @@ impl Lowerer<'_> {
             ElementId::GatewayConnection(id) => {
                 let connection = GatewayConnection {
                     meta: self.network[id].meta.clone(),
-                    connection_type: self.string(ctx, body, "type"),
+                    connection_type: self.string(env, body, "type"),
                     gateway: self.link(
-                        ctx,
+                        env,
                         body,
                         "virtual_network_gateway_id",
                         "virtual network gateway",
                         pick!(VnetGateway),
                     ),
                     local_gateway: self.link(
-                        ctx,
+                        env,
                         body,
                         "local_network_gateway_id",
                         "local network gateway",
                         pick!(LocalGateway),
                     ),
                     peer_gateway: self.link(
-                        ctx,
+                        env,
                         body,
                         "peer_virtual_network_gateway_id",
                         "virtual network gateway",
@@ -659,7 +1077,7 @@ impl Lowerer<'_> {
                 self.network[id] = connection;
             }
             ElementId::Ase(id) => {
-                let version = if resource.rtype == "azurerm_app_service_environment_v3" {
+                let version = if resource.decl.rtype == "azurerm_app_service_environment_v3" {
                     AseVersion::V3
                 } else {
                     AseVersion::V2
@@ -668,9 +1086,9 @@ impl Lowerer<'_> {
                 let type_span = block
                     .labels
                     .first()
-                    .map_or_else(|| ctx.span(block.span()), |label| ctx.span(label.span()));
-                let subnet = self.link(ctx, body, "subnet_id", "subnet", pick!(Subnet));
-                let mode = self.string(ctx, body, "internal_load_balancing_mode");
+                    .map_or(block_span, |(_, range)| self.span(env, range.clone()));
+                let subnet = self.link(env, body, "subnet_id", "subnet", pick!(Subnet));
+                let mode = self.string(env, body, "internal_load_balancing_mode");
                 let ase = &mut self.network[id];
                 ase.version = Some(Attr::known(version, type_span));
                 ase.subnet = subnet;
@@ -678,16 +1096,17 @@ impl Lowerer<'_> {
             }
             ElementId::ServicePlan(id) => {
                 let ase = self.link(
-                    ctx,
+                    env,
                     body,
                     "app_service_environment_id",
                     "App Service Environment",
                     pick!(Ase),
                 );
                 // `azurerm_app_service_plan` writes the SKU as `sku { tier, size }`.
-                let sku = self.string(ctx, body, "sku_name").or_else(|| {
-                    body.get_blocks("sku")
-                        .find_map(|sku| self.string(ctx, &sku.body, "size"))
+                let sku = self.string(env, body, "sku_name").or_else(|| {
+                    self.blocks(env, body, "sku")
+                        .into_iter()
+                        .find_map(|(inner, sku)| self.string(&inner, sku.body, "size"))
                 });
                 let plan = &mut self.network[id];
                 plan.ase = ase;
@@ -696,7 +1115,7 @@ impl Lowerer<'_> {
             ElementId::WebApp(id) => {
                 let plan = self
                     .link(
-                        ctx,
+                        env,
                         body,
                         "service_plan_id",
                         "App Service plan",
@@ -704,7 +1123,7 @@ impl Lowerer<'_> {
                     )
                     .or_else(|| {
                         self.link(
-                            ctx,
+                            env,
                             body,
                             "app_service_plan_id",
                             "App Service plan",
@@ -712,30 +1131,32 @@ impl Lowerer<'_> {
                         )
                     });
                 let subnet = self.link(
-                    ctx,
+                    env,
                     body,
                     "virtual_network_subnet_id",
                     "subnet",
                     pick!(Subnet),
                 );
-                let connection_strings = body
-                    .get_blocks("connection_string")
-                    .map(|cs| ConnectionString {
-                        span: ctx.span(cs.span()),
-                        name: self.string(ctx, &cs.body, "name"),
-                        kind: self.string(ctx, &cs.body, "type"),
-                        value: Self::ev(ctx, &self.scope, &cs.body, "value")
-                            .and_then(|ev| self.scope.template(ev)),
+                let connection_strings = self
+                    .blocks(env, body, "connection_string")
+                    .into_iter()
+                    .map(|(inner, cs)| ConnectionString {
+                        span: self.span(&inner, cs.span.clone()),
+                        name: self.string(&inner, cs.body, "name"),
+                        kind: self.string(&inner, cs.body, "type"),
+                        value: self
+                            .ev(&inner, cs.body, "value")
+                            .and_then(|ev| self.shape_template(ev)),
                     })
                     .collect();
                 let mut app_settings = Vec::new();
                 if let Some(Ev {
                     kind: EvKind::Object(entries),
                     ..
-                }) = Self::ev(ctx, &self.scope, body, "app_settings")
+                }) = self.ev(env, body, "app_settings")
                 {
                     for entry in entries {
-                        if let Some(value) = self.scope.template(entry.value) {
+                        if let Some(value) = self.shape_template(entry.value) {
                             app_settings.push(AppSetting {
                                 span: entry.span,
                                 name: entry.key,
@@ -751,17 +1172,17 @@ impl Lowerer<'_> {
                 app.app_settings = app_settings;
             }
             ElementId::SqlServer(id) => {
-                let public = self.bool(ctx, body, "public_network_access_enabled");
+                let public = self.bool(env, body, "public_network_access_enabled");
                 self.network[id].public_network_access = public;
             }
             ElementId::SqlFirewallRule(id) => {
                 let server = self
-                    .link(ctx, body, "server_id", "SQL server", pick!(SqlServer))
+                    .link(env, body, "server_id", "SQL server", pick!(SqlServer))
                     .or_else(|| {
-                        self.name_link(ctx, body, "server_name", "SQL server", pick!(SqlServer))
+                        self.name_link(env, body, "server_name", "SQL server", pick!(SqlServer))
                     });
-                let start_ip = self.string(ctx, body, "start_ip_address");
-                let end_ip = self.string(ctx, body, "end_ip_address");
+                let start_ip = self.string(env, body, "start_ip_address");
+                let end_ip = self.string(env, body, "end_ip_address");
                 let rule = &mut self.network[id];
                 rule.server = server;
                 rule.start_ip = start_ip;
@@ -770,16 +1191,40 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `network_rules` of a storage account, inline or from the separate resource.
+    fn fill_storage_rules(
+        &mut self,
+        env: &Env,
+        body: BodyRef<'a>,
+        id: vnetlint_ir::StorageAccountId,
+    ) {
+        let default_action = self.string(env, body, "default_action");
+        let bypass = self.strings(env, body, "bypass");
+        let ip_rules = self.strings(env, body, "ip_rules");
+        let subnets = self.link_list(
+            env,
+            body,
+            "virtual_network_subnet_ids",
+            "subnet",
+            pick!(Subnet),
+        );
+        let account = &mut self.network[id];
+        account.default_action = default_action;
+        account.bypass = bypass;
+        account.ip_rules = ip_rules;
+        account.subnets = subnets;
+    }
+
     /// The attributes inline and standalone subnets share.
-    fn fill_subnet_common(&self, ctx: &FileCtx<'_>, body: &Body, subnet: &mut Subnet) {
+    fn fill_subnet_common(&self, env: &Env, body: BodyRef<'a>, subnet: &mut Subnet) {
         subnet.address_prefixes =
-            self.strings_or_single(ctx, body, "address_prefixes", "address_prefix");
+            self.strings_or_single(env, body, "address_prefixes", "address_prefix");
         subnet.service_endpoints = self
-            .strings(ctx, body, "service_endpoints")
-            .or_else(|| self.strings(ctx, body, "service_endpoint"));
-        for delegation in body.get_blocks("delegation") {
-            for service in delegation.body.get_blocks("service_delegation") {
-                if let Some(name) = self.string(ctx, &service.body, "name") {
+            .strings(env, body, "service_endpoints")
+            .or_else(|| self.strings(env, body, "service_endpoint"));
+        for (inner, delegation) in self.blocks(env, body, "delegation") {
+            for (innermost, service) in self.blocks(&inner, delegation.body, "service_delegation") {
+                if let Some(name) = self.string(&innermost, service.body, "name") {
                     subnet.delegations.push(name);
                 }
             }
@@ -787,34 +1232,34 @@ impl Lowerer<'_> {
     }
 
     /// The attributes inline and standalone security rules share.
-    fn fill_rule(&self, ctx: &FileCtx<'_>, body: &Body, rule: &mut SecurityRule) {
-        let asgs = |key| self.link_list(ctx, body, key, "application security group", pick!(Asg));
-        rule.priority = self.string(ctx, body, "priority");
-        rule.direction = self.string(ctx, body, "direction");
-        rule.access = self.string(ctx, body, "access");
-        rule.protocol = self.string(ctx, body, "protocol");
-        rule.source_port_range = self.string(ctx, body, "source_port_range");
-        rule.source_port_ranges = self.strings(ctx, body, "source_port_ranges");
-        rule.destination_port_range = self.string(ctx, body, "destination_port_range");
-        rule.destination_port_ranges = self.strings(ctx, body, "destination_port_ranges");
-        rule.source_address_prefix = self.string(ctx, body, "source_address_prefix");
-        rule.source_address_prefixes = self.strings(ctx, body, "source_address_prefixes");
-        rule.destination_address_prefix = self.string(ctx, body, "destination_address_prefix");
-        rule.destination_address_prefixes = self.strings(ctx, body, "destination_address_prefixes");
+    fn fill_rule(&self, env: &Env, body: BodyRef<'a>, rule: &mut SecurityRule) {
+        let asgs = |key| self.link_list(env, body, key, "application security group", pick!(Asg));
+        rule.priority = self.string(env, body, "priority");
+        rule.direction = self.string(env, body, "direction");
+        rule.access = self.string(env, body, "access");
+        rule.protocol = self.string(env, body, "protocol");
+        rule.source_port_range = self.string(env, body, "source_port_range");
+        rule.source_port_ranges = self.strings(env, body, "source_port_ranges");
+        rule.destination_port_range = self.string(env, body, "destination_port_range");
+        rule.destination_port_ranges = self.strings(env, body, "destination_port_ranges");
+        rule.source_address_prefix = self.string(env, body, "source_address_prefix");
+        rule.source_address_prefixes = self.strings(env, body, "source_address_prefixes");
+        rule.destination_address_prefix = self.string(env, body, "destination_address_prefix");
+        rule.destination_address_prefixes = self.strings(env, body, "destination_address_prefixes");
         rule.source_asgs = asgs("source_application_security_group_ids");
         rule.destination_asgs = asgs("destination_application_security_group_ids");
     }
 
     /// Applies an association resource to the elements it joins. An element already associated
     /// keeps its first association: the IR holds one, and the conflict is a check's business.
-    fn associate(&mut self, resource: &Resource<'_>) {
-        let ctx = resource.ctx;
-        let body = &resource.block.body;
-        match resource.rtype {
+    fn associate(&mut self, resource: &Resource<'a>) {
+        let env = &resource.env;
+        let body = resource.decl.block.body;
+        match resource.decl.rtype {
             "azurerm_subnet_network_security_group_association" => {
-                let subnet = self.link(ctx, body, "subnet_id", "subnet", pick!(Subnet));
+                let subnet = self.link(env, body, "subnet_id", "subnet", pick!(Subnet));
                 let nsg = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_security_group_id",
                     "network security group",
@@ -828,9 +1273,9 @@ impl Lowerer<'_> {
                 }
             }
             "azurerm_subnet_route_table_association" => {
-                let subnet = self.link(ctx, body, "subnet_id", "subnet", pick!(Subnet));
+                let subnet = self.link(env, body, "subnet_id", "subnet", pick!(Subnet));
                 let table = self.link(
-                    ctx,
+                    env,
                     body,
                     "route_table_id",
                     "route table",
@@ -845,14 +1290,14 @@ impl Lowerer<'_> {
             }
             "azurerm_network_interface_security_group_association" => {
                 let nic = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_interface_id",
                     "network interface",
                     pick!(Nic),
                 );
                 let nsg = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_security_group_id",
                     "network security group",
@@ -867,14 +1312,14 @@ impl Lowerer<'_> {
             }
             "azurerm_network_interface_application_security_group_association" => {
                 let nic = self.link(
-                    ctx,
+                    env,
                     body,
                     "network_interface_id",
                     "network interface",
                     pick!(Nic),
                 );
                 let asg = self.link(
-                    ctx,
+                    env,
                     body,
                     "application_security_group_id",
                     "application security group",
@@ -886,9 +1331,70 @@ impl Lowerer<'_> {
                     }
                 }
             }
+            "azurerm_virtual_network_dns_servers" => {
+                let vnet = self.link(
+                    env,
+                    body,
+                    "virtual_network_id",
+                    "virtual network",
+                    pick!(Vnet),
+                );
+                let servers = self.strings(env, body, "dns_servers");
+                if let (Some(vnet), Some(servers)) = (vnet.as_ref().and_then(Attr::get), servers) {
+                    let slot = &mut self.network[*vnet].dns_servers;
+                    if slot.is_none() {
+                        *slot = Some(servers);
+                    }
+                }
+            }
+            "azurerm_storage_account_network_rules" => {
+                let account = self.link(
+                    env,
+                    body,
+                    "storage_account_id",
+                    "storage account",
+                    pick!(StorageAccount),
+                );
+                if let Some(&account) = account.as_ref().and_then(Attr::get)
+                    && self.network[account].default_action.is_none()
+                {
+                    self.fill_storage_rules(env, body, account);
+                }
+            }
             _ => {}
         }
     }
+}
+
+/// A value the provider sets when the attribute is not written.
+fn default_attr(value: &str, block_span: Span) -> Attr<String> {
+    Attr {
+        value: Val::Known(value.to_owned()),
+        span: block_span,
+        origin: Origin::Default,
+    }
+}
+
+/// The resource a `private_connection_resource_id` stands for.
+fn shape_reference(ev: Ev) -> Option<Attr<Reference>> {
+    let value = match ev.kind {
+        EvKind::Null => return None,
+        EvKind::Ref(Unknown {
+            reference: Some(reference),
+            ..
+        }) => Val::Known(reference),
+        EvKind::Scalar(text) => Val::Known(Reference {
+            address: text,
+            attribute: "id".to_owned(),
+        }),
+        EvKind::Ref(unknown) | EvKind::Unknown(unknown) => Val::Unknown(unknown),
+        other => Val::Unknown(Unknown::new(unresolved_reason(&Ev::new(other, ev.span)))),
+    };
+    Some(Attr {
+        value,
+        span: ev.span,
+        origin: ev.origin,
+    })
 }
 
 fn empty_subnet(meta: Meta) -> Subnet {
@@ -915,9 +1421,9 @@ fn block_key(name: Option<&Attr<String>>, index: usize) -> String {
 /// so that the element still says something it links to is not known.
 fn flatten_list<I>(list: AttrList<I>) -> Vec<Attr<I>> {
     match list.value {
-        vnetlint_ir::Val::Known(items) => items,
-        vnetlint_ir::Val::Unknown(unknown) => vec![Attr {
-            value: vnetlint_ir::Val::Unknown(unknown),
+        Val::Known(items) => items,
+        Val::Unknown(unknown) => vec![Attr {
+            value: Val::Unknown(unknown),
             span: list.span,
             origin: list.origin,
         }],

@@ -436,17 +436,14 @@ resource "azurerm_virtual_network" "v" {
 "#;
     let (sources, network) = lower_ok(src);
     let subnet = &network.subnets[0];
+    let name = &unknown(subnet.meta.name.as_ref()).reason;
     assert!(
-        unknown(subnet.meta.name.as_ref())
-            .reason
-            .contains("`local.subnet_name`")
+        name.contains("local value `subnet_name` is not declared"),
+        "{name}"
     );
+    // Functions are evaluated; the element keeps the span of the call.
     let prefixes = known(subnet.address_prefixes.as_ref());
-    let reason = &unknown(Some(&prefixes[0])).reason;
-    assert!(
-        reason.contains("`cidrsubnet(...)` is not evaluated yet"),
-        "{reason}"
-    );
+    assert_eq!(known(Some(&prefixes[0])), "10.0.1.0/24");
     assert_eq!(
         text(&sources, prefixes[0].span),
         "cidrsubnet(\"10.0.0.0/16\", 8, 1)"
@@ -455,14 +452,14 @@ resource "azurerm_virtual_network" "v" {
     assert!(vnet.reason.contains("is not the `name`"), "{}", vnet.reason);
     let endpoints = unknown(subnet.service_endpoints.as_ref());
     assert!(
-        endpoints.reason.contains("conditional"),
+        endpoints.reason.contains("condition") && endpoints.reason.contains("`on` is not declared"),
         "{}",
         endpoints.reason
     );
 }
 
 #[test]
-fn count_and_for_each_resources_get_a_star_address() {
+fn count_and_for_each_resources_expand_into_instances() {
     let src = r#"
 resource "azurerm_network_security_group" "per_env" {
   count = 2
@@ -479,17 +476,33 @@ resource "azurerm_subnet" "each" {
 }
 "#;
     let (_, network) = lower_ok(src);
-    let nsg = &network.nsgs[0];
+    let addresses: Vec<&str> = network
+        .nsgs
+        .iter()
+        .map(|n| n.meta.address.as_str())
+        .collect();
     assert_eq!(
-        nsg.meta.address,
-        "azurerm_network_security_group.per_env[*]"
+        addresses,
+        [
+            "azurerm_network_security_group.per_env[0]",
+            "azurerm_network_security_group.per_env[1]"
+        ]
     );
-    assert!(nsg.meta.name.as_ref().is_some_and(|n| n.get().is_none()));
+    assert_eq!(known(network.nsgs[1].meta.name.as_ref()), "nsg-1");
     assert_eq!(
-        network[nsg.rules[0]].meta.address,
-        "azurerm_network_security_group.per_env[*].security_rule[\"a\"]"
+        network[network.nsgs[1].rules[0]].meta.address,
+        "azurerm_network_security_group.per_env[1].security_rule[\"a\"]"
     );
-    assert_eq!(network.subnets[0].meta.address, "azurerm_subnet.each[*]");
+    let subnets: Vec<&str> = network
+        .subnets
+        .iter()
+        .map(|s| s.meta.address.as_str())
+        .collect();
+    assert_eq!(
+        subnets,
+        ["azurerm_subnet.each[\"a\"]", "azurerm_subnet.each[\"b\"]"]
+    );
+    assert_eq!(known(network.subnets[1].meta.name.as_ref()), "b");
 }
 
 #[test]
@@ -574,7 +587,15 @@ resource "azurerm_network_security_group" "n" {
 #[test]
 fn every_modelled_resource_is_lowered_and_linked() {
     let text_all = include_str!("fixtures/all_resources.tf");
-    let (_, network) = lower_ok(text_all);
+    let (_, _, lowered) = check(&[("main.tf", text_all)]);
+    // The one finding: the remote module is reported, not fetched.
+    let codes: Vec<(&str, Level)> = lowered.findings.iter().map(|f| (f.code, f.level)).collect();
+    assert_eq!(codes, [("VNL002", Level::Note)]);
+    assert_eq!(
+        lowered.findings[0].address.as_deref(),
+        Some("module.remote")
+    );
+    let network = lowered.network;
     assert_eq!(network.vnets.len(), 2);
     assert_eq!(
         list_values(network.vnets[0].dns_servers.as_ref()),

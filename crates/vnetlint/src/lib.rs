@@ -115,9 +115,13 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     for (dir, mut files) in modules {
         files.sort();
         files.dedup();
-        let (json, hcl): (Vec<PathBuf>, Vec<PathBuf>) = files
-            .into_iter()
-            .partition(|f| file_kind(f) == Some(FileKind::Json));
+        // HCL's JSON syntax (`.tf.json`, `.tfvars.json`) belongs to the Terraform module.
+        let (json, hcl): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+            let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            file_kind(f) == Some(FileKind::Json)
+                && !name.ends_with(".tf.json")
+                && !name.ends_with(".tfvars.json")
+        });
         if !hcl.is_empty() {
             terraform::analyze_module(&mut run, &dir, &hcl, &options.terraform);
         }
@@ -145,8 +149,6 @@ pub(crate) struct Run {
     pub(crate) networks: Vec<vnetlint_ir::Network>,
     pub(crate) io_errors: Vec<String>,
     pub(crate) display_root: PathBuf,
-    // Read by the module loader that comes with Terraform evaluation (issue 3).
-    #[allow(dead_code)]
     /// The canonical directories the user named (a file's parent for a file). Nothing outside
     /// them is read unless the user asks.
     pub(crate) scan_roots: Vec<PathBuf>,
@@ -156,7 +158,6 @@ pub(crate) struct Run {
 
 impl Run {
     /// Whether `path` lies inside one of the scan roots (after resolving `..` and links).
-    #[allow(dead_code)]
     pub(crate) fn is_inside_scan_root(&self, path: &Path) -> bool {
         std::fs::canonicalize(path)
             .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))

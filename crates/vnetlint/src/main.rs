@@ -67,6 +67,23 @@ struct CheckArgs {
         help = "Colour the text output: auto (only on a terminal, and not when NO_COLOR is set), always, never"
     )]
     color: ColorChoice,
+    /// A Terraform variable file applied to every root module (repeatable; after the
+    /// automatically loaded `terraform.tfvars` and `*.auto.tfvars`).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// A Terraform variable value `NAME=VALUE` (repeatable; overrides every file).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+}
+
+/// `NAME=VALUE` of `--var`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
 }
 
 #[derive(clap::Args)]

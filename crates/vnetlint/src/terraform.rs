@@ -1,25 +1,182 @@
-//! Driving the Terraform frontend: one directory of `.tf` and `.tfvars` files is one module.
+//! Driving the Terraform frontend: one directory of `.tf` and `.tfvars` files is one root
+//! module; the local modules it calls are read through `DriverLoader`, never outside the scan
+//! roots, and a directory that another scanned module calls is analyzed only as that module.
 
 use std::path::{Path, PathBuf};
 
+use vnetlint_source::SourceMap;
+use vnetlint_terraform::{ModuleDir, ModuleLoader};
+
 use crate::Run;
 
-/// Terraform options of a run (variable files and values come with evaluation).
+/// Terraform options of a run.
 #[derive(Debug, Clone, Default)]
-pub struct TerraformOptions {}
+pub struct TerraformOptions {
+    /// `--var-file FILE`, in command-line order; applied to every root module.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in command-line order; they override every file.
+    pub vars: Vec<(String, String)>,
+    /// `TF_VAR_NAME` values; the binary fills them from its environment (the library reads
+    /// no environment, so tests stay deterministic).
+    pub env_vars: Vec<(String, String)>,
+}
 
-/// Lowers and checks one module directory.
+/// Lowers and checks one module directory, unless it is only a child module of another
+/// scanned module (then its resources appear under that module's address, with its inputs).
 pub(crate) fn analyze_module(
     run: &mut Run,
-    _dir: &Path,
+    dir: &Path,
     files: &[PathBuf],
-    _options: &TerraformOptions,
+    options: &TerraformOptions,
 ) {
+    if is_called_by_another_module(run, dir) {
+        return;
+    }
     let ids: Vec<_> = files.iter().filter_map(|f| run.load(f)).collect();
     if ids.is_empty() {
         return;
     }
-    let lowered = vnetlint_terraform::lower_module(&run.sources, &ids, "");
+    let var_files: Vec<_> = options
+        .var_files
+        .iter()
+        .filter_map(|f| run.load(f))
+        .collect();
+    let root = ModuleDir {
+        dir: normalize(dir).to_string_lossy().into_owned(),
+        files: ids,
+    };
+    let tf_options = vnetlint_terraform::Options {
+        var_files,
+        vars: options.vars.clone(),
+        env_vars: options.env_vars.clone(),
+        address_prefix: String::new(),
+    };
+    let mut loader = DriverLoader { run };
+    let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &tf_options);
     run.findings.extend(lowered.findings);
     run.add_unit(lowered.network);
+}
+
+/// The identity of a module directory: its canonical path, so that two calls of one
+/// directory (or a module calling itself through `./`) are recognized.
+fn module_key(dir: &Path) -> String {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Reads local module directories for the evaluator.
+struct DriverLoader<'r> {
+    run: &'r mut Run,
+}
+
+impl ModuleLoader for DriverLoader<'_> {
+    fn sources(&self) -> &SourceMap {
+        &self.run.sources
+    }
+
+    fn load_module_dir(&mut self, from_dir: &str, source: &str) -> Result<ModuleDir, String> {
+        let target = normalize(&Path::new(from_dir).join(source));
+        if !target.is_dir() {
+            return Err(format!("`{source}` is not a directory"));
+        }
+        if !self.run.is_inside_scan_root(&target) {
+            return Err(format!(
+                "`{source}` is outside the scanned directories, and vnetlint reads nothing outside them"
+            ));
+        }
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&target)
+            .map_err(|e| format!("`{source}` cannot be read: {e}"))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            // The name is lowercased first, so the suffix comparisons are case-insensitive.
+            .filter(|p| {
+                let name = p.to_string_lossy().to_ascii_lowercase();
+                #[allow(clippy::case_sensitive_file_extension_comparisons)]
+                let config = name.ends_with(".tf") || name.ends_with(".tf.json");
+                p.is_file() && config
+            })
+            .collect();
+        paths.sort();
+        let files = paths.iter().filter_map(|p| self.run.load(p)).collect();
+        Ok(ModuleDir {
+            dir: target.to_string_lossy().into_owned(),
+            files,
+        })
+    }
+}
+
+/// A path with `.` and `..` resolved lexically, so that shown paths and module identities do
+/// not depend on how a `source` was spelled (`../nsg` from `modules/platform`).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Whether a `.tf` file in another directory under the scan roots calls `dir` as a local
+/// module (`source = "./..."` or `"../..."`). A cheap textual scan: a false "called" only
+/// happens for a `source` line outside a module block, which Terraform does not have.
+fn is_called_by_another_module(run: &Run, dir: &Path) -> bool {
+    let target = module_key(dir);
+    for root in &run.scan_roots {
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .follow_links(false)
+            .add_custom_ignore_filename(".vnetlintignore")
+            .build();
+        for entry in walker.filter_map(Result::ok) {
+            let path = entry.path();
+            if !entry.file_type().is_some_and(|t| t.is_file())
+                || path.extension().and_then(|e| e.to_str()) != Some("tf")
+            {
+                continue;
+            }
+            let Some(caller_dir) = path.parent() else {
+                continue;
+            };
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            for source in local_sources(&text) {
+                let called = module_key(&caller_dir.join(source));
+                if called == target && module_key(caller_dir) != target {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The local module sources written in a file: `source = "./x"` lines.
+fn local_sources(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("source")?.trim_start();
+            let value = rest.strip_prefix('=')?.trim().strip_prefix('"')?;
+            let value = &value[..value.find('"')?];
+            (value.starts_with("./") || value.starts_with("../")).then_some(value)
+        })
+        .collect()
 }

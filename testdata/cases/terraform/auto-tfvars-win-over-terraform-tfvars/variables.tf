@@ -1,0 +1,3 @@
+variable "admin_port" {
+  type = string
+}

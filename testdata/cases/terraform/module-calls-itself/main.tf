@@ -1,0 +1,21 @@
+module "again" { # expect: VNL002
+  source = "./"
+}
+
+resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  security_rule {
+    name                       = "https"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}

@@ -1,0 +1,4 @@
+module "app" {
+  source   = "./modules/nsg"
+  ssh_port = "22"
+}

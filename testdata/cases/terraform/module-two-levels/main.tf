@@ -1,0 +1,4 @@
+module "platform" {
+  source     = "./modules/platform"
+  admin_port = "3389"
+}

@@ -1,0 +1,4 @@
+variable "admin_port" {
+  type    = string
+  default = "8443"
+}
