@@ -1312,9 +1312,10 @@ impl<'a> Eval<'a> {
             up = parent.parent.as_ref().map(|(pp, _, _)| *pp);
         }
         if chain.contains(&child_def) || info.depth >= 16 {
+            // The directory is not named: it is an absolute path, and outputs hold none.
             let path = format!(
-                "module `{}{call}` calls `{}`, which is already being expanded above it",
-                info.prefix, self.defs[child_def].dir
+                "module `{}{call}` calls a module directory that is already being expanded above it",
+                info.prefix
             );
             let decl_span = self.ctx(decl.file).span(decl.block.span.clone());
             self.report_module_recursion(&path, decl_span);
