@@ -15,7 +15,7 @@ use vnetlint_diagnostics::{Finding, Level, RuleInfo};
 use vnetlint_source::SourceMap;
 
 pub use fingerprint::fingerprints;
-pub use sarif::{SARIF_SCHEMA_URI, SRCROOT, VersionControl};
+pub use sarif::{SARIF_SCHEMA_URI, SRCROOT, SarifOptions, VersionControl};
 
 /// What every renderer needs besides the findings.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +77,16 @@ pub fn render_json(findings: &[Finding], ctx: &ReportContext) -> String {
 
 /// Renders the findings as a SARIF 2.1.0 log with one run, shaped for GitHub code scanning.
 pub fn render_sarif(findings: &[Finding], ctx: &ReportContext) -> String {
-    sarif::render(findings, ctx, None)
+    sarif::render(findings, ctx, &SarifOptions::default())
+}
+
+/// [`render_sarif`] with options: the repository, embedded sources.
+pub fn render_sarif_with(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    options: &SarifOptions,
+) -> String {
+    sarif::render(findings, ctx, options)
 }
 
 /// [`render_sarif`] plus `versionControlProvenance`, which lets SARIF viewers map the relative
@@ -87,7 +96,14 @@ pub fn render_sarif_with_vcs(
     ctx: &ReportContext,
     version_control: &VersionControl,
 ) -> String {
-    sarif::render(findings, ctx, Some(version_control))
+    sarif::render(
+        findings,
+        ctx,
+        &SarifOptions {
+            version_control: Some(*version_control),
+            embed_sources: false,
+        },
+    )
 }
 
 /// Counts of findings per level, shared by the text summary and the JSON summary.

@@ -14,12 +14,10 @@
 //! - Message texts are complete sentences (the finding message, its notes and links to the
 //!   related locations), since GitHub shows `message.text` and ignores message templates.
 //!
-//! The Multitool (`scripts/validate-sarif`) reports no error and no warning on these logs; two
-//! notes remain by choice. SARIF2002 suggests `message.id` + `arguments` with rule
-//! `messageStrings`: checks write whole sentences, not templates, and a `'{0}'.` template that
-//! only wraps the text would double every message for nothing. SARIF2013 suggests embedding the
-//! file contents, which would put every scanned template into the log. SARIF2003 (no
-//! `versionControlProvenance`) goes away with `render_sarif_with_vcs`.
+//! The Multitool (`scripts/validate-sarif`) reports no error, warning or note on these logs when
+//! the options give the repository (`versionControlProvenance`, SARIF2003) and embed the
+//! sources (SARIF2013); without them those two notes remain. Results carry `message.id` and
+//! `arguments` for the rule's one template next to `text` (SARIF2002).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -106,6 +104,10 @@ struct Rule<'a> {
     help: MultiformatMessage,
     help_uri: String,
     default_configuration: Configuration,
+    /// One template per rule, `default`, whose single argument is the finding's sentence:
+    /// results carry `message.id` and `arguments` next to `text` (SARIF2002), so viewers that
+    /// localize or restyle messages can, and GitHub keeps reading `text`.
+    message_strings: BTreeMap<&'static str, Message>,
     properties: RuleProperties<'a>,
 }
 
@@ -142,6 +144,9 @@ struct Artifact {
     /// Size in bytes; with `roles`, what makes the table more than a copy of the result URIs.
     length: usize,
     roles: [&'static str; 1],
+    /// The file's text, when the caller asks for embedded sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contents: Option<Message>,
 }
 
 #[derive(Serialize, Clone)]
@@ -164,7 +169,7 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
     level: &'static str,
-    message: Message,
+    message: ResultMessage,
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
@@ -253,10 +258,31 @@ struct Message {
     text: String,
 }
 
+/// The id of the one message template each rule declares.
+const MESSAGE_ID: &str = "default";
+
+/// A result message: the sentence, and the same as an argument of the rule's template.
+#[derive(Serialize)]
+struct ResultMessage {
+    text: String,
+    id: &'static str,
+    arguments: [String; 1],
+}
+
 #[derive(Serialize)]
 struct MultiformatMessage {
     text: String,
     markdown: String,
+}
+
+/// What the SARIF log may include beyond the results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SarifOptions<'a> {
+    /// The repository the scan root is, for `versionControlProvenance`.
+    pub version_control: Option<VersionControl<'a>>,
+    /// Embed the text of every file with a finding (`artifacts[].contents`), so the log can be
+    /// read without the repository; off by default because it copies the templates.
+    pub embed_sources: bool,
 }
 
 /// The repository the scan root is checked out from, for SARIF's `versionControlProvenance`.
@@ -272,11 +298,8 @@ pub struct VersionControl<'a> {
     pub branch: Option<&'a str>,
 }
 
-pub(crate) fn render(
-    findings: &[Finding],
-    ctx: &ReportContext,
-    version_control: Option<&VersionControl>,
-) -> String {
+pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, options: &SarifOptions) -> String {
+    let version_control = options.version_control.as_ref();
     let artifacts = ArtifactTable::new(findings, ctx.sources);
     let fingerprints = fingerprints(findings, ctx.sources);
     let results = findings
@@ -315,7 +338,7 @@ pub(crate) fn render(
                     }),
                 },
             )]),
-            artifacts: artifacts.artifacts(ctx.sources),
+            artifacts: artifacts.artifacts(ctx.sources, options.embed_sources),
             results,
             column_kind: "unicodeCodePoints",
             version_control_provenance: version_control.map(|vcs| {
@@ -363,6 +386,12 @@ fn rule(info: &RuleInfo) -> Rule<'_> {
             markdown: info.doc_markdown.trim_end().to_owned(),
         },
         help_uri: info.help_uri(),
+        message_strings: BTreeMap::from([(
+            MESSAGE_ID,
+            Message {
+                text: "'{0}'.".to_owned(),
+            },
+        )]),
         default_configuration: Configuration {
             level: level(info.default_level),
         },
@@ -435,8 +464,13 @@ fn result(
         rule_id: finding.code.to_owned(),
         rule_index: ctx.rules.iter().position(|rule| rule.code == finding.code),
         level: level(finding.level),
-        message: Message {
-            text: message_text(finding),
+        message: {
+            let text = message_text(finding);
+            ResultMessage {
+                arguments: [text.clone()],
+                text,
+                id: MESSAGE_ID,
+            }
         },
         locations: vec![Location {
             id: None,
@@ -620,7 +654,7 @@ impl ArtifactTable {
         self.files.binary_search(&file).ok()
     }
 
-    fn artifacts(&self, sources: &SourceMap) -> Vec<Artifact> {
+    fn artifacts(&self, sources: &SourceMap, embed: bool) -> Vec<Artifact> {
         self.files
             .iter()
             .map(|&file| Artifact {
@@ -632,6 +666,9 @@ impl ArtifactTable {
                 },
                 length: sources.get(file).text.len(),
                 roles: ["analysisTarget"],
+                contents: embed.then(|| Message {
+                    text: sources.get(file).text.clone(),
+                }),
             })
             .collect()
     }

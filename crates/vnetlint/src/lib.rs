@@ -12,6 +12,7 @@ use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 mod arm;
 pub mod config;
+pub mod git;
 pub mod reach;
 mod suppress;
 mod terraform;

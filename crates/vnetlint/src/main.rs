@@ -54,6 +54,13 @@ struct CheckArgs {
     /// `X.parameters.json` in the same folder).
     #[arg(long, value_name = "FILE")]
     arm_parameters: Option<PathBuf>,
+    /// SARIF: the repository URL for `versionControlProvenance` (default: the `origin` remote
+    /// when it is an https URL).
+    #[arg(long, value_name = "URI")]
+    repository_uri: Option<String>,
+    /// SARIF: embed the text of the files with findings, so the log reads without the checkout.
+    #[arg(long)]
+    sarif_embed_sources: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -176,7 +183,21 @@ fn check(args: &CheckArgs) -> ExitCode {
     let rendered = match args.format {
         Format::Text => vnetlint_report::render_text(&analysis.findings, &ctx, color),
         Format::Json => vnetlint_report::render_json(&analysis.findings, &ctx),
-        Format::Sarif => vnetlint_report::render_sarif(&analysis.findings, &ctx),
+        Format::Sarif => {
+            let git = vnetlint::git::read(&root).unwrap_or_default();
+            let repository = args.repository_uri.clone().or(git.remote.clone());
+            let options = vnetlint_report::SarifOptions {
+                version_control: repository
+                    .as_deref()
+                    .map(|uri| vnetlint_report::VersionControl {
+                        repository_uri: uri,
+                        revision_id: git.revision.as_deref(),
+                        branch: git.branch.as_deref(),
+                    }),
+                embed_sources: args.sarif_embed_sources,
+            };
+            vnetlint_report::render_sarif_with(&analysis.findings, &ctx, &options)
+        }
     };
     let written = if let Some(path) = &args.output {
         std::fs::write(path, rendered.as_bytes())
