@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{exposure, frontend, intent, nsg, topology};
+use crate::checks::{address, exposure, frontend, intent, nsg, topology};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -20,6 +20,11 @@ pub static CHECKS: &[&Check] = &[
     &nsg::redundant_rule::REDUNDANT_RULE,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,
     &nsg::invalid_rule::INVALID_RULE,
+    &address::subnet_outside_vnet::SUBNET_OUTSIDE_VNET,
+    &address::overlapping_subnets::OVERLAPPING_SUBNETS,
+    &address::overlapping_connected_address_space::OVERLAPPING_CONNECTED_ADDRESS_SPACE,
+    &address::forbidden_address_range::FORBIDDEN_ADDRESS_RANGE,
+    &address::public_address_space::PUBLIC_ADDRESS_SPACE,
     &intent::intent_violated::INTENT_VIOLATED,
 ];
 

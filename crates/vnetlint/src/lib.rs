@@ -11,6 +11,7 @@ use vnetlint_diagnostics::{Finding, Label, Level, sort_findings};
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 mod arm;
+pub mod baseline;
 pub mod config;
 pub mod git;
 pub mod reach;

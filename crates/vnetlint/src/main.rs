@@ -61,6 +61,16 @@ struct CheckArgs {
     /// SARIF: embed the text of the files with findings, so the log reads without the checkout.
     #[arg(long)]
     sarif_embed_sources: bool,
+    /// Report only findings whose fingerprint is not in FILE (written by `--write-baseline`),
+    /// so that an existing estate can adopt vnetlint and fail only on new problems.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the fingerprints of every finding of this run to FILE.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Analyze the whole directory (module) of each file given, as pre-commit passes files.
+    #[arg(long)]
+    modules_of_files: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -81,6 +91,26 @@ struct CheckArgs {
     /// A Terraform variable value `NAME=VALUE` (repeatable; overrides every file).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
+}
+
+/// Each file's directory (a Terraform module is a directory), each directory once.
+fn modules_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                match p.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                    _ => PathBuf::from("."),
+                }
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// `NAME=VALUE` of `--var`.
@@ -160,11 +190,50 @@ fn check(args: &CheckArgs) -> ExitCode {
         arm: vnetlint::ArmOptions {
             parameters: args.arm_parameters.clone(),
         },
-        ..Default::default()
+        terraform: vnetlint::TerraformOptions {
+            var_files: args.var_files.clone(),
+            vars: args.vars.clone(),
+            // The library reads no environment; the binary hands TF_VAR_* over.
+            env_vars: std::env::vars()
+                .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
+                .collect(),
+        },
     };
-    let analysis = vnetlint::analyze_with(&args.paths, &root, &options);
+    let paths = if args.modules_of_files {
+        modules_of(&args.paths)
+    } else {
+        args.paths.clone()
+    };
+    let mut analysis = vnetlint::analyze_with(&paths, &root, &options);
     for err in &analysis.io_errors {
         eprintln!("vnetlint: {err}");
+    }
+    if let Some(path) = &args.write_baseline {
+        let fingerprints = vnetlint_report::fingerprints(&analysis.findings, &analysis.sources);
+        if let Err(err) = vnetlint::baseline::write(path, &fingerprints) {
+            eprintln!(
+                "vnetlint: cannot write the baseline {}: {err}",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.baseline {
+        match vnetlint::baseline::read(path) {
+            Ok(known) => {
+                let fingerprints =
+                    vnetlint_report::fingerprints(&analysis.findings, &analysis.sources);
+                let mut keep = fingerprints.iter().map(|f| !known.contains(f));
+                analysis.findings.retain(|_| keep.next().unwrap_or(true));
+            }
+            Err(err) => {
+                eprintln!(
+                    "vnetlint: cannot read the baseline {}: {err}",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
     }
     let ctx = ReportContext {
         sources: &analysis.sources,

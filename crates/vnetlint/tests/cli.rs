@@ -228,3 +228,77 @@ fn the_readme_shows_what_the_example_command_prints_today() {
         "run scripts/readme-example"
     );
 }
+
+#[test]
+fn a_baseline_hides_known_findings_and_keeps_new_ones() {
+    let dir = std::env::temp_dir().join(format!("vnetlint-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = dir.join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let first = vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--write-baseline",
+        baseline_arg,
+    ]);
+    assert_eq!(first.status.code(), Some(1));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert!(written["fingerprints"].as_array().unwrap().len() >= 5);
+    // Everything known: nothing reported, exit 0.
+    let second = vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--baseline",
+        baseline_arg,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(second.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&second)).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+    // A baseline of another estate hides nothing here.
+    let other = dir.join("other.json");
+    let _ = vnetlint(&[
+        "check",
+        "testdata/cases/exposure/inline-ssh-open",
+        "--write-baseline",
+        other.to_str().unwrap(),
+    ]);
+    let third = vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--baseline",
+        other.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&third)).unwrap();
+    assert!(json["findings"].as_array().unwrap().len() >= 5);
+    assert_eq!(
+        vnetlint(&[
+            "check",
+            "testdata/examples/ase-sql",
+            "--baseline",
+            "testdata/nope.json"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn modules_of_files_analyzes_each_file_s_whole_module() {
+    // pre-commit passes changed files; their modules are what Terraform sees.
+    let one_file = vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql/apps.tf",
+        "--modules-of-files",
+        "--format",
+        "json",
+    ]);
+    let whole = vnetlint(&["check", "testdata/examples/ase-sql", "--format", "json"]);
+    assert_eq!(stdout(&one_file), stdout(&whole));
+}

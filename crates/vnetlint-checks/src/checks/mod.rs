@@ -1,6 +1,7 @@
 //! The checks, grouped by family: `frontend` (VNL0xx), `exposure` and `topology` (VNL1xx),
-//! `nsg` (VNL2xx), `intent` (VNL9xx).
+//! `nsg` (VNL2xx), `address` (VNL5xx), `intent` (VNL9xx).
 
+pub(crate) mod address;
 pub(crate) mod exposure;
 pub(crate) mod frontend;
 pub(crate) mod intent;
