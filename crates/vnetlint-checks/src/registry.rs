@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{address, exposure, frontend, intent, nsg, topology};
+use crate::checks::{address, ase, exposure, frontend, intent, nsg, topology};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -20,6 +20,11 @@ pub static CHECKS: &[&Check] = &[
     &nsg::redundant_rule::REDUNDANT_RULE,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,
     &nsg::invalid_rule::INVALID_RULE,
+    &ase::ase_subnet_shared::ASE_SUBNET_SHARED,
+    &ase::ase_inbound_blocked::ASE_INBOUND_BLOCKED,
+    &ase::ase_outbound_blocked::ASE_OUTBOUND_BLOCKED,
+    &ase::ase_dns_unreachable::ASE_DNS_UNREACHABLE,
+    &ase::ase_subnet_too_small::ASE_SUBNET_TOO_SMALL,
     &address::subnet_outside_vnet::SUBNET_OUTSIDE_VNET,
     &address::overlapping_subnets::OVERLAPPING_SUBNETS,
     &address::overlapping_connected_address_space::OVERLAPPING_CONNECTED_ADDRESS_SPACE,

@@ -14,6 +14,7 @@ mod model;
 pub mod packet;
 mod path;
 mod ruleset;
+mod service_traffic;
 pub mod tags;
 mod topology;
 mod validate;
@@ -31,6 +32,7 @@ pub use path::{
     Traffic, parse_ports, parse_protocols,
 };
 pub use ruleset::*;
+pub use service_traffic::*;
 pub use tags::{OPAQUE_TAGS, StructuralTag, TagContext, TagLookup, lookup_tag};
 pub use topology::{PeeringLink, PeeringState, Topology};
 pub use validate::{ProblemKind, RuleProblem, validate_rule};

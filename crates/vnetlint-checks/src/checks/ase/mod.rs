@@ -1,0 +1,446 @@
+//! App Service Environment checks (VNL3xx), following `ase-networking.md`: an exclusive subnet
+//! (VNL301), the inbound and outbound traffic each version needs through the subnet's NSG
+//! (VNL302, VNL303), custom DNS reachability (VNL304) and subnet size (VNL305).
+//!
+//! Shared here: which environments can be judged (known subnet; known version where the
+//! verdict depends on it), the per-version traffic requirements, and how a blocked requirement
+//! becomes a finding. An environment whose version, subnet or NSG association is unresolved is
+//! skipped by the checks that need it: judging it would mean guessing.
+//!
+//! VNL306 `ase-dns-changed` (a planned change of `dns_servers`) needs a planned-change input
+//! that the IR does not represent yet, so it is not implemented.
+
+pub(crate) mod ase_dns_unreachable;
+pub(crate) mod ase_inbound_blocked;
+pub(crate) mod ase_outbound_blocked;
+pub(crate) mod ase_subnet_shared;
+pub(crate) mod ase_subnet_too_small;
+
+use std::collections::BTreeMap;
+
+use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_engine::{
+    Direction, PortSet, Protocol, ProtocolSet, RuleRef, ServicePeer, ServiceTraffic, Uncertainty,
+};
+use vnetlint_ir::{Ase, AseId, AseVersion, Attr, Network, NsgId, RuleId, Span, SubnetId, Val};
+
+use crate::checks::frontend::unresolved_value::UNRESOLVED_VALUE;
+use crate::context::Context;
+use crate::declare::Check;
+
+/// An environment with a known subnet.
+pub(crate) struct AseSite<'n> {
+    pub id: AseId,
+    pub ase: &'n Ase,
+    pub subnet: SubnetId,
+    /// `None` when the version is unresolved.
+    pub version: Option<AseVersion>,
+}
+
+/// Every environment whose subnet is known.
+pub(crate) fn sites(net: &Network) -> Vec<AseSite<'_>> {
+    net.iter_ases()
+        .filter_map(|(id, ase)| {
+            let subnet = *ase.subnet.as_ref()?.get()?;
+            (subnet.index() < net.subnets.len()).then_some(AseSite {
+                id,
+                ase,
+                subnet,
+                version: ase.version.as_ref().and_then(Attr::get).copied(),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn version_name(version: AseVersion) -> &'static str {
+    match version {
+        AseVersion::V1 => "v1",
+        AseVersion::V2 => "v2",
+        AseVersion::V3 => "v3",
+    }
+}
+
+/// A label at the environment (its name, else the whole element).
+pub(crate) fn ase_label(ase: &Ase, message: &str) -> Label {
+    let span = ase.meta.name.as_ref().map_or(ase.meta.span, |n| n.span);
+    Label::new(span, message).with_address(ase.meta.address.clone())
+}
+
+/// Who is on the other side of a required flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Peer {
+    /// An opaque service tag.
+    Tag(&'static str),
+    /// Public endpoints the environment depends on ("to all" in the spec). Evaluated as traffic
+    /// of the `AzureCloud` tag: a rule for `*`, `Internet` or `AzureCloud` certainly decides it,
+    /// a rule for another tag or a public range only possibly (no false alarm, see the docs).
+    Public,
+    /// `AzureLoadBalancer` (168.63.129.16).
+    LoadBalancer,
+    /// The environment's own subnet.
+    OwnSubnet,
+}
+
+/// One flow the environment needs.
+pub(crate) struct Requirement {
+    pub protocols: &'static [Protocol],
+    pub ports: &'static [(u16, u16)],
+    pub peer: Peer,
+    /// Why it is needed, for messages.
+    pub purpose: &'static str,
+}
+
+const TCP: &[Protocol] = &[Protocol::Tcp];
+const UDP: &[Protocol] = &[Protocol::Udp];
+const TCP_UDP: &[Protocol] = &[Protocol::Tcp, Protocol::Udp];
+const ALL_PORTS: &[(u16, u16)] = &[(0, 65535)];
+
+/// The flows a version needs in one direction (spec §5.4).
+pub(crate) fn requirements(version: AseVersion, direction: Direction) -> Vec<Requirement> {
+    let req = |protocols, ports, peer, purpose| Requirement {
+        protocols,
+        ports,
+        peer,
+        purpose,
+    };
+    match (version, direction) {
+        // v1 examples open 454-455 from `INTERNET`; the management addresses are the
+        // `AppServiceManagement` tag, and a rule for either certainly admits the tag's traffic.
+        (AseVersion::V1, Direction::Inbound) => vec![req(
+            TCP,
+            &[(454, 455)],
+            Peer::Tag("AppServiceManagement"),
+            "Azure management",
+        )],
+        (AseVersion::V2, Direction::Inbound) => vec![
+            req(
+                TCP,
+                &[(454, 455)],
+                Peer::Tag("AppServiceManagement"),
+                "Azure management",
+            ),
+            req(
+                TCP,
+                &[(16001, 16001)],
+                Peer::LoadBalancer,
+                "load balancer keep-alive",
+            ),
+            req(
+                TCP_UDP,
+                ALL_PORTS,
+                Peer::OwnSubnet,
+                "traffic between the environment's own instances",
+            ),
+        ],
+        (AseVersion::V3, Direction::Inbound) => vec![req(
+            TCP,
+            &[(80, 80)],
+            Peer::LoadBalancer,
+            "the internal health ping",
+        )],
+        (AseVersion::V1, Direction::Outbound) => vec![
+            req(UDP, &[(53, 53)], Peer::Public, "DNS"),
+            req(
+                TCP,
+                &[(80, 80), (443, 443)],
+                Peer::Tag("Storage"),
+                "Azure Storage",
+            ),
+            req(TCP, &[(445, 445)], Peer::Tag("Storage"), "Azure Files"),
+            req(
+                TCP,
+                &[(1433, 1433), (11000, 11999), (14000, 14999)],
+                Peer::Tag("Sql"),
+                "Azure SQL Database",
+            ),
+            req(TCP, &[(443, 443)], Peer::Public, "management endpoints"),
+            req(
+                TCP,
+                &[(80, 80)],
+                Peer::Public,
+                "certificate revocation lists",
+            ),
+        ],
+        (AseVersion::V2, Direction::Outbound) => vec![
+            req(UDP, &[(53, 53)], Peer::Public, "DNS"),
+            req(UDP, &[(123, 123)], Peer::Public, "NTP"),
+            req(
+                TCP,
+                &[(80, 80), (443, 443)],
+                Peer::Public,
+                "dependencies over HTTP and HTTPS",
+            ),
+            req(TCP, &[(1433, 1433)], Peer::Tag("Sql"), "Azure SQL Database"),
+            req(TCP, &[(12000, 12000)], Peer::Public, "monitoring"),
+            req(
+                TCP_UDP,
+                ALL_PORTS,
+                Peer::OwnSubnet,
+                "traffic between the environment's own instances",
+            ),
+        ],
+        // v3 needs only what its apps depend on; DNS to custom servers is VNL304's.
+        (AseVersion::V3, Direction::Outbound) => Vec::new(),
+    }
+}
+
+impl Requirement {
+    pub(crate) fn port_set(&self) -> PortSet {
+        self.ports.iter().fold(PortSet::empty(), |set, &(lo, hi)| {
+            set.union(&PortSet::range(lo, hi))
+        })
+    }
+
+    fn peer_name(&self) -> &'static str {
+        match self.peer {
+            Peer::Tag(tag) => tag,
+            Peer::Public => "Internet",
+            Peer::LoadBalancer => "AzureLoadBalancer",
+            Peer::OwnSubnet => "the environment's subnet",
+        }
+    }
+
+    /// For example: TCP 454-455 from `AppServiceManagement` (Azure management).
+    pub(crate) fn describe(&self, direction: Direction) -> String {
+        let protocols: Vec<String> = self
+            .protocols
+            .iter()
+            .map(|p| p.name().to_ascii_uppercase())
+            .collect();
+        let ports = if self.ports == ALL_PORTS {
+            "all ports".to_owned()
+        } else {
+            self.port_set().to_string()
+        };
+        let peer = match self.peer {
+            Peer::OwnSubnet => self.peer_name().to_owned(),
+            _ => format!("`{}`", self.peer_name()),
+        };
+        let towards = match direction {
+            Direction::Inbound => "from",
+            Direction::Outbound => "to",
+        };
+        format!(
+            "{} {ports} {towards} {peer} ({})",
+            protocols.join("/"),
+            self.purpose
+        )
+    }
+
+    fn traffic(&self, direction: Direction, local: &vnetlint_engine::AddrSet) -> ServiceTraffic {
+        let peer = match self.peer {
+            Peer::Tag(tag) => ServicePeer::Tag(tag.to_owned()),
+            Peer::Public => ServicePeer::Tag("AzureCloud".to_owned()),
+            Peer::LoadBalancer => ServicePeer::Addresses(
+                vnetlint_engine::TagContext::stand_in().azure_load_balancer(),
+            ),
+            Peer::OwnSubnet => ServicePeer::Addresses(local.clone()),
+        };
+        ServiceTraffic {
+            direction,
+            peer,
+            local: local.clone(),
+            protocols: ProtocolSet::of(self.protocols),
+            ports: self.port_set(),
+        }
+    }
+}
+
+/// VNL302 and VNL303: the requirements of one direction against the subnet's NSG, one finding
+/// per environment and deciding rule, VNL002 where the verdict hangs on an unresolved value.
+pub(crate) fn report_blocked(
+    ctx: &Context<'_>,
+    check: &Check,
+    direction: Direction,
+    consequence: fn(AseVersion) -> &'static str,
+    out: &mut Vec<Finding>,
+) {
+    let net = ctx.network;
+    let topo = &ctx.topology;
+    for site in sites(net) {
+        let Some(version) = site.version else {
+            continue;
+        };
+        let subnet = &net[site.subnet];
+        // No NSG: nothing blocks. An unresolved association is not judged (no guess).
+        let Some(Val::Known(nsg)) = subnet.nsg.as_ref().map(|a| &a.value) else {
+            continue;
+        };
+        let Some(local) = topo.subnet_prefixes(site.subnet) else {
+            continue;
+        };
+        let vnet = topo.subnet_vnet(site.subnet);
+        let mut blocked: BTreeMap<RuleRef, Vec<String>> = BTreeMap::new();
+        let mut unresolved: BTreeMap<Span, (String, RuleId, Vec<String>)> = BTreeMap::new();
+        for requirement in requirements(version, direction) {
+            let traffic = requirement.traffic(direction, local);
+            let result = topo.evaluate_service(*nsg, vnet, &traffic);
+            let denied = result.denied();
+            let what = requirement.describe(direction);
+            // "All ports within the subnet" is reported only when nothing of it gets through:
+            // the documentation does not say which ports the instances really use, and a deny
+            // of one port (RDP, say) is common and harmless in practice (no false alarm).
+            if requirement.peer == Peer::OwnSubnet && !result.may_allow.is_empty() {
+                continue;
+            }
+            if let Some(decision) = result.deciding_deny(&denied) {
+                blocked.entry(decision.rule).or_default().push(what);
+                continue;
+            }
+            if result.uncertain().is_empty() {
+                continue;
+            }
+            // Only unresolved values are reported; tag contents vnetlint cannot know offline
+            // are no reason for an alarm.
+            for (rule, uncertainty) in &result.uncertainties {
+                if let Uncertainty::Unresolved { span, reason } = uncertainty {
+                    let entry = unresolved
+                        .entry(*span)
+                        .or_insert_with(|| (reason.clone(), *rule, Vec::new()));
+                    if !entry.2.contains(&what) {
+                        entry.2.push(what.clone());
+                    }
+                }
+            }
+        }
+        for (rule, what) in blocked {
+            out.push(blocked_finding(
+                ctx,
+                check,
+                &site,
+                version,
+                *nsg,
+                rule,
+                direction,
+                &what,
+                consequence(version),
+            ));
+        }
+        for (span, (reason, rule, what)) in unresolved {
+            out.push(unresolved_finding(
+                net,
+                check,
+                span,
+                &reason,
+                rule,
+                &format!(
+                    "whether NSG `{}` lets App Service Environment `{}` have {} depends on a value vnetlint cannot resolve ({reason}); give it a value in the scanned files so the requirement can be judged",
+                    net[*nsg].meta.display_name(),
+                    site.ase.meta.display_name(),
+                    what.join(", "),
+                ),
+            ));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn blocked_finding(
+    ctx: &Context<'_>,
+    check: &Check,
+    site: &AseSite<'_>,
+    version: AseVersion,
+    nsg: NsgId,
+    rule: RuleRef,
+    direction: Direction,
+    what: &[String],
+    consequence: &str,
+) -> Finding {
+    let net = ctx.network;
+    let nsg_meta = &net[nsg].meta;
+    let (rule_text, primary, fix) = match rule {
+        RuleRef::Custom(id) => {
+            let r = &net[id];
+            let span = r.meta.name.as_ref().map_or(r.meta.span, |n| n.span);
+            (
+                format!(
+                    "rule `{}` of NSG `{}`",
+                    r.meta.display_name(),
+                    nsg_meta.display_name()
+                ),
+                Label::new(span, "this rule blocks it").with_address(r.meta.address.clone()),
+                format!(
+                    "add allow rules for it with a lower priority number than `{}`, or narrow that rule",
+                    r.meta.display_name()
+                ),
+            )
+        }
+        RuleRef::Default(default) => {
+            let span = nsg_meta.name.as_ref().map_or(nsg_meta.span, |n| n.span);
+            (
+                format!(
+                    "default rule `{}` of NSG `{}`",
+                    default.name(),
+                    nsg_meta.display_name()
+                ),
+                Label::new(
+                    span,
+                    format!("its default rule `{}` blocks it", default.name()),
+                )
+                .with_address(nsg_meta.address.clone()),
+                "add allow rules for it to the NSG".to_owned(),
+            )
+        }
+    };
+    let message = format!(
+        "{rule_text} blocks {direction} traffic that App Service Environment `{}` ({}) requires: {}; {consequence}; {fix}",
+        site.ase.meta.display_name(),
+        version_name(version),
+        what.join(", "),
+    );
+    let mut finding = Finding::new(
+        check.code,
+        check.name,
+        check.default_level,
+        message,
+        primary.clone(),
+    )
+    .with_secondary(ase_label(site.ase, "the App Service Environment"))
+    .with_flow_step(primary)
+    .with_address(site.ase.meta.address.clone())
+    .with_fingerprint_key(rule.api_name(net));
+    let subnet = &net[site.subnet];
+    if let Some(association) = &subnet.nsg {
+        finding = finding.with_secondary(
+            Label::new(
+                association.span,
+                "the NSG is attached to the environment's subnet here",
+            )
+            .with_address(subnet.meta.address.clone()),
+        );
+    }
+    for item in what {
+        finding = finding.with_note(format!(
+            "blocked: {item}, decided by {}",
+            rule.describe(net)
+        ));
+    }
+    finding
+}
+
+/// A VNL002 finding raised by an ASE check at an unresolved value.
+pub(crate) fn unresolved_finding(
+    net: &Network,
+    check: &Check,
+    span: Span,
+    reason: &str,
+    rule: RuleId,
+    message: &str,
+) -> Finding {
+    let r = &net[rule];
+    let rule_span = r.meta.name.as_ref().map_or(r.meta.span, |n| n.span);
+    Finding::new(
+        UNRESOLVED_VALUE.code,
+        UNRESOLVED_VALUE.name,
+        UNRESOLVED_VALUE.default_level,
+        message,
+        Label::new(span, "this value is unresolved"),
+    )
+    .with_secondary(
+        Label::new(rule_span, "the rule whose verdict depends on it")
+            .with_address(r.meta.address.clone()),
+    )
+    .with_note(format!("raised while checking {}; {reason}", check.code))
+    .with_address(r.meta.address.clone())
+    .with_fingerprint_key(format!("{}:{}", check.code, r.meta.address))
+}
