@@ -212,6 +212,32 @@ pub struct Network {
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub storage_accounts: Vec<StorageAccount>,
     pub express_route_circuits: Vec<ExpressRouteCircuit>,
+    /// What a Terraform plan changes (`resource_changes`); empty for a configuration or an ARM
+    /// template, which say what should exist, not what changes.
+    pub changes: Vec<PlannedChange>,
+}
+
+/// One entry of a plan's `resource_changes`: what is about to change on one resource, with the
+/// before and after values of the attributes checks reason about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedChange {
+    /// The resource instance address (`module.net.azurerm_virtual_network.hub`).
+    pub address: String,
+    /// The resource type (`azurerm_virtual_network`).
+    pub resource_type: String,
+    /// Terraform's actions: `["no-op"]`, `["create"]`, `["update"]`, `["delete"]`,
+    /// `["delete", "create"]` or `["create", "delete"]` (replace), `["read"]`.
+    pub actions: Vec<String>,
+    /// The element the change applies to, when it is in this network (for
+    /// `azurerm_virtual_network_dns_servers`: the virtual network it sets).
+    pub element: Option<ElementId>,
+    /// `dns_servers` of a virtual network (or of `azurerm_virtual_network_dns_servers`) before
+    /// and after the change; `None`: absent, null, or unknown until apply.
+    pub before_dns_servers: Option<Vec<String>>,
+    pub after_dns_servers: Option<Vec<String>>,
+    /// The resource (its `.tf` block when the configuration was read, else the change object
+    /// in the plan JSON).
+    pub span: Span,
 }
 
 /// `azurerm_virtual_network` / `Microsoft.Network/virtualNetworks`.

@@ -18,6 +18,8 @@
 mod eval;
 mod funcs;
 mod lower;
+mod plan;
+mod recover;
 mod syntax;
 
 use std::collections::BTreeMap;
@@ -27,6 +29,8 @@ use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 use crate::eval::{CallDecl, CallTarget, FileCtx, ModuleDef, Named, ResDecl, RootValue, VarDecl};
 use crate::syntax::{BodyRef, Parsed};
+
+pub use crate::plan::{ConfigMap, PlanLowered, is_plan_json, lower_plan};
 
 /// The result of lowering one module: the IR and the findings met on the way (parse errors,
 /// cycles, modules that are not read).
@@ -174,15 +178,14 @@ pub fn lower_root(loader: &mut dyn ModuleLoader, root: &ModuleDir, options: &Opt
         let Some(source) = loader.sources().try_get(file) else {
             return false;
         };
-        match parse_file(file, &source.path, &source.text, json) {
-            Ok((base, body)) => {
+        let (body, errors) = parse_file(file, &source.path, &source.text, json);
+        findings.extend(errors);
+        match body {
+            Some((base, body)) => {
                 parsed.insert(file, (base, body));
                 true
             }
-            Err(finding) => {
-                findings.push(*finding);
-                false
-            }
+            None => false,
         }
     };
 
@@ -514,44 +517,104 @@ fn type_text(expr: &hcl_edit::expr::Expression) -> String {
 /// A UTF-8 byte order mark, which hcl-edit rejects; it is stripped and spans shifted by its length.
 const BOM: &str = "\u{feff}";
 
-/// Parses one file; on success returns the number of bytes stripped before the parsed text.
+/// Parses one file: the number of bytes stripped before the parsed text (a BOM) and the body,
+/// if any of it parses, with one VNL001 finding per syntax error. A native file that hcl-edit
+/// rejects is recovered with tree-sitter: every error is reported where it is, and the intact
+/// top-level blocks are still analyzed.
 fn parse_file(
     file: FileId,
     path: &str,
     text: &str,
     json: bool,
-) -> Result<(usize, Parsed), Box<Finding>> {
+) -> (Option<(usize, Parsed)>, Vec<Finding>) {
     let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let parsed_text = text.get(base..).unwrap_or("");
     let result = if json {
         // HCL's JSON syntax is an HCL object expression (see `syntax.rs`).
-        hcl_edit::parser::parse_expr(parsed_text).map(Parsed::Json)
+        // hcl-edit's expression parser rejects trailing whitespace (the final newline every
+        // editor writes); trimming the end keeps every offset.
+        hcl_edit::parser::parse_expr(parsed_text.trim_end()).map(Parsed::Json)
     } else {
         hcl_edit::parser::parse_body(parsed_text).map(Parsed::Hcl)
     };
-    result
-        .map(|body| (base, body))
-        .map_err(|error| {
-            let location = error.location();
-            let offset = offset_of_line_column(parsed_text, location.line(), location.column());
-            // Point at one character, or at the end of the file when the parser ran out of input.
-            let end = parsed_text
-                .get(offset..)
-                .and_then(|rest| rest.chars().next())
-                .map_or(offset, |ch| offset + ch.len_utf8());
-            let range = TextRange::from_usize(offset + base..end + base);
-            let message = format!(
-                "cannot parse `{path}`: {}; this file is not analyzed until it parses, the other files are; fix the syntax at this position",
-                error.message()
-            );
-            Box::new(Finding::new(
-                "VNL001",
-                "parse-error",
-                Level::Error,
-                message,
-                Label::new(Span::new(file, range), "the parser stopped here"),
-            ))
-        })
+    let error = match result {
+        Ok(body) => return (Some((base, body)), Vec::new()),
+        Err(error) => error,
+    };
+    let finding = |range: std::ops::Range<usize>, message: String, label: &str| {
+        Finding::new(
+            "VNL001",
+            "parse-error",
+            Level::Error,
+            message,
+            Label::new(
+                Span::new(
+                    file,
+                    TextRange::from_usize(range.start + base..range.end + base),
+                ),
+                label,
+            ),
+        )
+    };
+    if !json
+        && let Some(recovered) = recover::recover(parsed_text)
+        && !recovered.errors.is_empty()
+    {
+        let rest = if recovered.kept > 0 {
+            format!(
+                "the {} intact top-level block(s) of this file are still analyzed, the {} broken one(s) are not",
+                recovered.kept, recovered.dropped
+            )
+        } else {
+            "nothing in this file is analyzed until it parses; the other files are".to_owned()
+        };
+        // hcl-edit stops exactly at the first offending character, while tree-sitter may
+        // blame a token or two earlier on the same line (`name = "a" "b"` marks `"a"`): there,
+        // hcl-edit's position wins for the first error.
+        let location = error.location();
+        let stopped = offset_of_line_column(parsed_text, location.line(), location.column());
+        let mut first = true;
+        let findings = recovered
+            .errors
+            .into_iter()
+            .map(|(mut range, what)| {
+                let same_line = parsed_text
+                    .get(range.start..stopped)
+                    .is_some_and(|between| !between.contains('\n'));
+                if std::mem::take(&mut first) && !range.is_empty() && same_line {
+                    let end = parsed_text
+                        .get(stopped..)
+                        .and_then(|rest| rest.chars().next())
+                        .map_or(stopped, |ch| stopped + ch.len_utf8());
+                    range = stopped..end;
+                }
+                finding(
+                    range,
+                    format!(
+                        "cannot parse `{path}`: {what}; {rest}; fix the syntax at this position"
+                    ),
+                    "syntax error here",
+                )
+            })
+            .collect();
+        return (recovered.body.map(|b| (base, Parsed::Hcl(b))), findings);
+    }
+    // JSON syntax, or an error only hcl-edit sees: its first error is all there is.
+    let location = error.location();
+    let offset = offset_of_line_column(parsed_text, location.line(), location.column());
+    // Point at one character, or at the end of the file when the parser ran out of input.
+    let end = parsed_text
+        .get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(offset, |ch| offset + ch.len_utf8());
+    let message = format!(
+        "cannot parse `{path}`: {}; this file is not analyzed until it parses, the other files are; fix the syntax at this position",
+        error.message()
+    );
+    (
+        None,
+        vec![finding(offset..end, message, "the parser stopped here")],
+    )
 }
 
 /// The byte offset of a 1-based line and a 1-based column counted in characters, as hcl-edit

@@ -76,14 +76,83 @@ pub(crate) fn lower(eval: &Eval<'_>) -> Network {
             }
         }
     }
+    lower_resources(eval, None, &mut resources, declared)
+}
+
+/// Lowers resources read from a plan's `planned_values`: the same lowering, with each
+/// resource's `values` object as its body and `overlay` for what the plan leaves out.
+pub(crate) fn lower_plan<'a>(
+    eval: &Eval<'a>,
+    overlay: &PlanOverlay,
+    decls: &'a [(ResDecl<'a>, String)],
+) -> Network {
+    let mut resources: Vec<Resource<'a>> = decls
+        .iter()
+        .map(|(decl, address)| Resource {
+            env: Env::new(0, decl.file),
+            decl,
+            address: address.clone(),
+            element: None,
+        })
+        .collect();
+    let declared = decls.iter().map(|(_, address)| address.clone()).collect();
+    lower_resources(eval, Some(overlay), &mut resources, declared)
+}
+
+/// What a plan says beyond the literal `values` of its resources.
+#[derive(Default)]
+pub(crate) struct PlanOverlay {
+    /// Attributes unknown until apply (absent from `values`), by the start offset of the
+    /// values object they belong to: a reference to the resource the configuration names, or
+    /// an unknown.
+    pub(crate) missing: BTreeMap<u32, BTreeMap<String, Ev>>,
+    /// The known `id` of each planned resource (lowercase; Azure ids are case-insensitive), to
+    /// link an id written in another resource's values to it.
+    pub(crate) ids: BTreeMap<String, String>,
+}
+
+impl PlanOverlay {
+    /// A string that is the id of a planned resource becomes a reference to that resource,
+    /// as the configuration's `azurerm_x.y.id` would evaluate.
+    fn link_ids(&self, mut ev: Ev) -> Ev {
+        match &mut ev.kind {
+            EvKind::Scalar(text) => {
+                if let Some(address) = self.ids.get(&text.to_ascii_lowercase()) {
+                    ev.kind = EvKind::Ref(Unknown::reference(
+                        Reference {
+                            address: address.clone(),
+                            attribute: "id".to_owned(),
+                        },
+                        format!("the id of `{address}`"),
+                    ));
+                }
+                ev
+            }
+            EvKind::List(items) => {
+                let taken = std::mem::take(items);
+                *items = taken.into_iter().map(|item| self.link_ids(item)).collect();
+                ev
+            }
+            _ => ev,
+        }
+    }
+}
+
+fn lower_resources<'a>(
+    eval: &Eval<'a>,
+    plan: Option<&PlanOverlay>,
+    resources: &mut [Resource<'a>],
+    declared: BTreeSet<String>,
+) -> Network {
     let mut lowerer = Lowerer {
         eval,
+        plan,
         network: Network::default(),
         symbols: BTreeMap::new(),
         declared,
         names: BTreeMap::new(),
     };
-    for resource in &mut resources {
+    for resource in resources.iter_mut() {
         resource.element = lowerer.allocate(resource);
         if let Some(id) = resource.element {
             lowerer
@@ -93,10 +162,10 @@ pub(crate) fn lower(eval: &Eval<'_>) -> Network {
         }
     }
     lowerer.index_names();
-    for resource in &resources {
+    for resource in resources.iter() {
         lowerer.fill(resource);
     }
-    for resource in &resources {
+    for resource in resources.iter() {
         lowerer.associate(resource);
     }
     // Rule ids are allocated in declaration order, so sorting keeps the order in which inline
@@ -110,6 +179,8 @@ pub(crate) fn lower(eval: &Eval<'_>) -> Network {
 
 struct Lowerer<'e, 'a> {
     eval: &'e Eval<'a>,
+    /// Set when the values come from a plan rather than from the configuration.
+    plan: Option<&'e PlanOverlay>,
     network: Network,
     /// Elements by logical address.
     symbols: BTreeMap<String, ElementId>,
@@ -124,8 +195,20 @@ impl<'a> Lowerer<'_, 'a> {
         self.eval.ctx(env.file).span(range)
     }
 
+    /// The value of one attribute: the only place the lowering reads values, from the
+    /// configuration's evaluator or from a plan's values (with its overlay).
     fn ev(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<Ev> {
-        body.attr(key).map(|expr| self.eval.eval(env, expr))
+        let Some(plan) = self.plan else {
+            return body.attr(key).map(|expr| self.eval.eval(env, expr));
+        };
+        if let Some(expr) = body.attr(key) {
+            return Some(plan.link_ids(self.eval.eval(env, expr)));
+        }
+        let BodyRef::Json(object) = body else {
+            return None;
+        };
+        let start = self.span(env, hcl_edit::Span::span(object)).range.start;
+        plan.missing.get(&start)?.get(key).cloned()
     }
 
     fn string(&self, env: &Env, body: BodyRef<'a>, key: &str) -> Option<Attr<String>> {

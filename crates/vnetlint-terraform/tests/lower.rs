@@ -739,24 +739,24 @@ fn truncated_file_gives_vnl001_and_other_files_are_still_lowered() {
         finding.message
     );
     assert!(
-        finding.message.contains("expected `}`"),
+        finding.message.contains("missing `}`"),
         "{}",
         finding.message
     );
     assert!(
         finding
             .message
-            .contains("this file is not analyzed until it parses, the other files are")
+            .contains("nothing in this file is analyzed until it parses; the other files are")
     );
     assert!(!finding.message.ends_with('.'));
     assert_eq!(finding.primary.span.file, ids[0]);
-    // The parser ran out of input: the label is the empty range at the end of the file,
-    // line 3 column 1 (hcl-edit says line 2, column 14, one past the final newline).
+    // The brace is missing right after the last thing written (tree-sitter's recovery puts
+    // it at the end of the file, past the final newline; the user types it after `"a"`).
     let range = finding.primary.span.range;
     assert!(range.is_empty());
-    assert_eq!(range.start as usize, broken.len());
+    assert_eq!(range.start as usize, broken.trim_end().len());
     let position = sources.get(ids[0]).line_index().line_col(range.start);
-    assert_eq!((position.line, position.column), (3, 1));
+    assert_eq!((position.line, position.column), (2, 13));
 
     // Only the good file is lowered.
     assert_eq!(lowered.network.nsgs.len(), 1);
@@ -772,7 +772,6 @@ fn parse_error_in_the_middle_points_at_the_offending_character() {
     assert_eq!(lowered.findings.len(), 1);
     let finding = &lowered.findings[0];
     let range = finding.primary.span.range;
-    assert!(range.len() <= 1);
     let position = sources.get(ids[0]).line_index().line_col(range.start);
     assert_eq!((position.line, position.column), (2, 14));
     assert_eq!(sources.get(ids[0]).slice(range), "\"");
@@ -884,6 +883,15 @@ fn truncated_files_never_panic_and_spans_stay_in_bounds() {
             assert!(file.text.is_char_boundary(range.start), "cut {cut}");
             assert!(file.text.is_char_boundary(range.end), "cut {cut}");
         }
-        assert!(lowered.findings.len() <= 1);
+        // Every syntax error is reported, a bounded number of them; the intact blocks of a
+        // cut file are lowered, and may note what the dropped blocks no longer define.
+        assert!(
+            lowered
+                .findings
+                .iter()
+                .filter(|f| f.code == "VNL001")
+                .count()
+                <= 20
+        );
     }
 }

@@ -14,6 +14,7 @@ mod arm;
 pub mod baseline;
 pub mod config;
 pub mod git;
+mod plan;
 pub mod reach;
 mod suppress;
 mod terraform;
@@ -114,6 +115,8 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     for path in paths {
         collect(path, &settings.exclude, &mut modules, &mut run.io_errors);
     }
+    // `--plan -`: a plan on standard input, analyzed before the named paths.
+    plan::analyze_stdin(&mut run, &options.terraform);
     for (dir, mut files) in modules {
         files.sort();
         files.dedup();
@@ -124,7 +127,13 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
                 && !name.ends_with(".tf.json")
                 && !name.ends_with(".tfvars.json")
         });
-        if !hcl.is_empty() {
+        // Plan JSON is recognized by its content; the directory's Terraform files are then
+        // the plan's configuration.
+        let (plans, json): (Vec<PathBuf>, Vec<PathBuf>) =
+            json.into_iter().partition(|f| plan::is_plan_file(f));
+        if !plans.is_empty() {
+            plan::analyze_plans(&mut run, &dir, &plans, &hcl, &options.terraform);
+        } else if !hcl.is_empty() {
             terraform::analyze_module(&mut run, &dir, &hcl, &options.terraform);
         }
         if !json.is_empty() {

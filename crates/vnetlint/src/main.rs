@@ -91,6 +91,14 @@ struct CheckArgs {
     /// A Terraform variable value `NAME=VALUE` (repeatable; overrides every file).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
+    /// A Terraform plan JSON (`terraform show -json PLANFILE`), or `-` for standard input.
+    /// A plan among the paths is also recognized by its content.
+    #[arg(long, value_name = "FILE|-")]
+    plan: Option<PathBuf>,
+    /// The configuration a plan came from, to point findings at its `.tf` lines (default: the
+    /// plan file's directory; the current directory for `--plan -`).
+    #[arg(long, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
 }
 
 /// Each file's directory (a Terraform module is a directory), each directory once.
@@ -185,7 +193,7 @@ fn main() -> ExitCode {
 
 fn check(args: &CheckArgs) -> ExitCode {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let options = vnetlint::AnalyzeOptions {
+    let mut options = vnetlint::AnalyzeOptions {
         config: args.config.clone(),
         arm: vnetlint::ArmOptions {
             parameters: args.arm_parameters.clone(),
@@ -197,13 +205,31 @@ fn check(args: &CheckArgs) -> ExitCode {
             env_vars: std::env::vars()
                 .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
                 .collect(),
+            ..Default::default()
         },
     };
-    let paths = if args.modules_of_files {
+    let mut paths = if args.modules_of_files {
         modules_of(&args.paths)
     } else {
         args.paths.clone()
     };
+    // `--plan` replaces the default path `.`: only the plan (and its configuration) is read.
+    if args.plan.is_some() && paths == [PathBuf::from(".")] {
+        paths.clear();
+    }
+    match args.plan.as_deref() {
+        Some(path) if path == std::path::Path::new("-") => {
+            let mut text = String::new();
+            if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                eprintln!("vnetlint: cannot read the plan from standard input: {err}");
+                return ExitCode::from(2);
+            }
+            options.terraform.plan_stdin = Some(text);
+        }
+        Some(path) => paths.push(path.to_path_buf()),
+        None => {}
+    }
+    options.terraform.config_dir.clone_from(&args.config_dir);
     let mut analysis = vnetlint::analyze_with(&paths, &root, &options);
     for err in &analysis.io_errors {
         eprintln!("vnetlint: {err}");

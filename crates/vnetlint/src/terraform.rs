@@ -19,6 +19,11 @@ pub struct TerraformOptions {
     /// `TF_VAR_NAME` values; the binary fills them from its environment (the library reads
     /// no environment, so tests stay deterministic).
     pub env_vars: Vec<(String, String)>,
+    /// `--plan -`: the text of a plan JSON read from standard input.
+    pub plan_stdin: Option<String>,
+    /// `--config-dir DIR`: the configuration a plan came from (default: the plan file's
+    /// directory; the current directory for a plan on standard input).
+    pub config_dir: Option<PathBuf>,
 }
 
 /// Lowers and checks one module directory, unless it is only a child module of another
@@ -32,9 +37,23 @@ pub(crate) fn analyze_module(
     if is_called_by_another_module(run, dir) {
         return;
     }
+    if let Some(lowered) = lower_config(run, dir, files, options) {
+        run.findings.extend(lowered.findings);
+        run.add_unit(lowered.network);
+    }
+}
+
+/// Loads and lowers one module directory (local modules included) without checking it; `None`
+/// when none of its files can be read. The plan driver uses it to read a plan's configuration.
+pub(crate) fn lower_config(
+    run: &mut Run,
+    dir: &Path,
+    files: &[PathBuf],
+    options: &TerraformOptions,
+) -> Option<vnetlint_terraform::Lowered> {
     let ids: Vec<_> = files.iter().filter_map(|f| run.load(f)).collect();
     if ids.is_empty() {
-        return;
+        return None;
     }
     let var_files: Vec<_> = options
         .var_files
@@ -52,9 +71,11 @@ pub(crate) fn analyze_module(
         address_prefix: String::new(),
     };
     let mut loader = DriverLoader { run };
-    let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &tf_options);
-    run.findings.extend(lowered.findings);
-    run.add_unit(lowered.network);
+    Some(vnetlint_terraform::lower_root(
+        &mut loader,
+        &root,
+        &tf_options,
+    ))
 }
 
 /// The identity of a module directory: its canonical path, so that two calls of one

@@ -302,3 +302,51 @@ fn modules_of_files_analyzes_each_file_s_whole_module() {
     let whole = vnetlint(&["check", "testdata/examples/ase-sql", "--format", "json"]);
     assert_eq!(stdout(&one_file), stdout(&whole));
 }
+
+#[test]
+fn the_plan_hook_recipe_runs_on_a_plan_fixture() {
+    // docs/plan-hooks.md: `terraform show -json tfplan | vnetlint check --plan - --config-dir .`
+    let plan = std::fs::read(root().join("testdata/cases/plan/locals-port-with-config/plan.json"))
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .args([
+            "check",
+            "--plan",
+            "-",
+            "--config-dir",
+            "testdata/cases/plan/locals-port-with-config",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &plan).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "findings gate the apply");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "VNL101"
+            && f["file"] == "testdata/cases/plan/locals-port-with-config/main.tf"),
+        "the finding points at the .tf line: {findings:#?}"
+    );
+    // The same plan as a file, without its configuration: the finding points into the plan.
+    let alone = vnetlint(&[
+        "check",
+        "--plan",
+        "testdata/cases/plan/locals-port-plan-only/plan.json",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&alone)).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "VNL101" && f["file"].as_str().unwrap().ends_with("plan.json"))
+    );
+}
