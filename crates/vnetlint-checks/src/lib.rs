@@ -11,6 +11,9 @@ mod registry;
 
 pub(crate) mod checks;
 
+pub use checks::backend::connection_string::{
+    Engine, Host, Parsed, Port, Secret, Server, parse_connection_string, parse_with_kind,
+};
 pub use config::{Config, Expectation, Intent};
 pub use context::Context;
 pub use declare::{Check, DocExample, RuleDoc};

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{address, ase, exposure, frontend, intent, nsg, topology};
+use crate::checks::{address, ase, backend, exposure, frontend, intent, nsg, paas, topology};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -25,11 +25,17 @@ pub static CHECKS: &[&Check] = &[
     &ase::ase_outbound_blocked::ASE_OUTBOUND_BLOCKED,
     &ase::ase_dns_unreachable::ASE_DNS_UNREACHABLE,
     &ase::ase_subnet_too_small::ASE_SUBNET_TOO_SMALL,
+    &backend::ase_backend_unreachable::ASE_BACKEND_UNREACHABLE,
+    &backend::connection_via_public_endpoint::CONNECTION_VIA_PUBLIC_ENDPOINT,
+    &backend::secret_in_connection_string::SECRET_IN_CONNECTION_STRING,
     &address::subnet_outside_vnet::SUBNET_OUTSIDE_VNET,
     &address::overlapping_subnets::OVERLAPPING_SUBNETS,
     &address::overlapping_connected_address_space::OVERLAPPING_CONNECTED_ADDRESS_SPACE,
     &address::forbidden_address_range::FORBIDDEN_ADDRESS_RANGE,
     &address::public_address_space::PUBLIC_ADDRESS_SPACE,
+    &paas::sql_firewall_open_to_internet::SQL_FIREWALL_OPEN_TO_INTERNET,
+    &paas::sql_firewall_allows_all_azure::SQL_FIREWALL_ALLOWS_ALL_AZURE,
+    &paas::paas_public_network_open::PAAS_PUBLIC_NETWORK_OPEN,
     &intent::intent_violated::INTENT_VIOLATED,
 ];
 
