@@ -13,7 +13,7 @@ pub fn write(path: &Path, fingerprints: &[String]) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// Reads a baseline written by [`write`].
+/// Reads a baseline written by [`write()`].
 pub fn read(path: &Path) -> Result<BTreeSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let value: serde_json::Value = serde_json::from_str(&text)

@@ -14,6 +14,7 @@ mod arm;
 pub mod baseline;
 pub mod config;
 pub mod git;
+pub mod overlay;
 mod plan;
 pub mod reach;
 mod suppress;

@@ -37,6 +37,8 @@ enum Command {
     },
     /// Print the documentation of one rule, by code (VNL101) or name.
     Rule { code: String },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -188,6 +190,31 @@ fn main() -> ExitCode {
         Command::Reach(args) => reach(&args),
         Command::Rules { format } => rules(format),
         Command::Rule { code } => rule(&code),
+        Command::Lsp => lsp(),
+    }
+}
+
+/// `vnetlint lsp`: the server analyzes through the driver, which it cannot depend on (the
+/// driver's package owns this binary), so the analysis is passed in as a function.
+fn lsp() -> ExitCode {
+    let analyze = |request: &vnetlint_lsp::AnalysisRequest<'_>| {
+        let analysis = vnetlint::overlay::analyze_dir_with_overlay(
+            request.dir,
+            request.display_root,
+            request.overlays,
+        );
+        vnetlint_lsp::Analyzed {
+            sources: analysis.sources,
+            findings: analysis.findings,
+            networks: analysis.networks,
+        }
+    };
+    match vnetlint_lsp::run_stdio(&analyze) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("vnetlint: language server: {err}");
+            ExitCode::from(2)
+        }
     }
 }
 
