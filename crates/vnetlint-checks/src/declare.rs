@@ -32,7 +32,8 @@ pub struct RuleDoc {
 /// A fenced example in a rule's documentation: ```` ```hcl,expect=VNL101 ```` or ```` ```hcl ````.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocExample {
-    /// `hcl`, `arm`, or `toml` (a `vnetlint.toml` the rule's other examples run with).
+    /// `hcl`, `arm`, `plan` (a `terraform show -json` plan, for rules about planned changes),
+    /// or `toml` (a `vnetlint.toml` the rule's other examples run with).
     pub language: String,
     /// The codes the example must produce exactly once each (empty: must produce none of this rule).
     pub expect: Vec<String>,
@@ -72,7 +73,7 @@ impl Check {
             } else if let Some(info) = line.trim_start().strip_prefix("```") {
                 let mut parts = info.split(',');
                 let language = parts.next().unwrap_or("").trim().to_owned();
-                if language == "hcl" || language == "arm" || language == "toml" {
+                if ["hcl", "arm", "toml", "plan"].contains(&language.as_str()) {
                     let expect = parts
                         .filter_map(|p| p.trim().strip_prefix("expect="))
                         .flat_map(|codes| codes.split('+').map(str::to_owned))

@@ -25,6 +25,7 @@ pub static CHECKS: &[&Check] = &[
     &ase::ase_outbound_blocked::ASE_OUTBOUND_BLOCKED,
     &ase::ase_dns_unreachable::ASE_DNS_UNREACHABLE,
     &ase::ase_subnet_too_small::ASE_SUBNET_TOO_SMALL,
+    &ase::ase_dns_changed::ASE_DNS_CHANGED,
     &backend::ase_backend_unreachable::ASE_BACKEND_UNREACHABLE,
     &backend::connection_via_public_endpoint::CONNECTION_VIA_PUBLIC_ENDPOINT,
     &backend::secret_in_connection_string::SECRET_IN_CONNECTION_STRING,

@@ -203,6 +203,28 @@ impl Run {
     }
 }
 
+/// Analyzes the text of a plan JSON without configuration files; used by doc examples.
+pub fn analyze_plan_text(text: &str) -> Analysis {
+    // An empty directory as the configuration: nothing but the plan is read.
+    let empty = std::env::temp_dir().join(format!(
+        "vnetlint-plan-example-{}-{}",
+        std::process::id(),
+        text.len()
+    ));
+    let _ = std::fs::create_dir_all(&empty);
+    let options = AnalyzeOptions {
+        terraform: TerraformOptions {
+            plan_stdin: Some(text.to_owned()),
+            config_dir: Some(empty.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let analysis = analyze_with(&[], &empty, &options);
+    let _ = std::fs::remove_dir(&empty);
+    analysis
+}
+
 /// Analyzes in-memory files as one Terraform module; used by tests and doc examples.
 pub fn analyze_sources(files: &[(&str, &str)]) -> Analysis {
     analyze_sources_with_config(files, None)
@@ -337,9 +359,14 @@ fn collect(
 fn display_path(path: &Path, root: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let relative = relative.strip_prefix(".").unwrap_or(relative);
+    // The root component (`/`) becomes an empty first part, so an absolute path outside the
+    // root keeps a single leading slash.
     relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| match c {
+            std::path::Component::RootDir => std::borrow::Cow::Borrowed(""),
+            other => other.as_os_str().to_string_lossy(),
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -355,7 +382,11 @@ pub fn rule_page(check: &vnetlint_checks::Check) -> String {
             && !info.is_empty()
         {
             let language = info.split(',').next().unwrap_or("");
-            let language = if language == "arm" { "json" } else { language };
+            let language = if language == "arm" || language == "plan" {
+                "json"
+            } else {
+                language
+            };
             body.push_str("```");
             body.push_str(language);
         } else {

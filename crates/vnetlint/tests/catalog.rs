@@ -97,8 +97,9 @@ fn docs_have_the_fixed_sections_and_examples_for_each_outcome() {
         assert!(
             examples
                 .iter()
-                .any(|e| e.language == "hcl" && e.expect.iter().any(|c| c == check.code)),
-            "{} needs a failing hcl example",
+                .any(|e| (e.language == "hcl" || e.language == "plan")
+                    && e.expect.iter().any(|c| c == check.code)),
+            "{} needs a failing hcl example (a plan example for rules about planned changes)",
             check.code
         );
         assert!(
@@ -121,11 +122,15 @@ fn doc_examples_yield_exactly_their_expected_findings() {
             .find(|e| e.language == "toml")
             .map(|e| e.source.as_str());
         for (i, example) in examples.iter().enumerate() {
-            if example.language != "hcl" {
-                continue;
-            }
-            let analysis =
-                vnetlint::analyze_sources_with_config(&[("example.tf", &example.source)], config);
+            let analysis = match example.language.as_str() {
+                "hcl" => vnetlint::analyze_sources_with_config(
+                    &[("example.tf", &example.source)],
+                    config,
+                ),
+                // Rules about planned changes read a plan (`terraform show -json`).
+                "plan" => vnetlint::analyze_plan_text(&example.source),
+                _ => continue,
+            };
             let mut wanted: Vec<&str> = example.expect.iter().map(String::as_str).collect();
             if !wanted.contains(&check.code) {
                 // An unmarked example must not raise this check at all.

@@ -6,10 +6,9 @@
 //! verdict depends on it), the per-version traffic requirements, and how a blocked requirement
 //! becomes a finding. An environment whose version, subnet or NSG association is unresolved is
 //! skipped by the checks that need it: judging it would mean guessing.
-//!
-//! VNL306 `ase-dns-changed` (a planned change of `dns_servers`) needs a planned-change input
-//! that the IR does not represent yet, so it is not implemented.
+//! VNL306 reads the plan's changes of `dns_servers`.
 
+pub(crate) mod ase_dns_changed;
 pub(crate) mod ase_dns_unreachable;
 pub(crate) mod ase_inbound_blocked;
 pub(crate) mod ase_outbound_blocked;
