@@ -1,4 +1,5 @@
-//! Inline suppressions: a `# vnetlint:ignore VNL101 reason` comment (`//` in ARM JSON) on the
+//! Inline suppressions: a `# vnetlint:ignore VNL101 reason` comment (`//` in ARM JSON, or a
+//! JSON string starting with the marker, as in a `metadata` entry) on the
 //! line of a finding, on the line above it, or on or above the first line of the element the
 //! finding is about, suppresses that finding. Suppressed findings stay in the outputs (SARIF
 //! marks them `suppressions`) but no longer count for the exit code. A suppression without a
@@ -19,6 +20,9 @@ struct Directive {
     codes: Vec<String>,
     reason: String,
     span: Span,
+    /// Written as a JSON string (an ARM `metadata`/`comments` entry): it applies to the element
+    /// that contains it.
+    in_element: bool,
 }
 
 /// Finds the directives in every file: the marker must follow a comment opener on its line.
@@ -31,11 +35,23 @@ fn directives(sources: &SourceMap) -> Vec<Directive> {
                 let before = &line[..at];
                 let in_comment =
                     before.contains('#') || before.contains("//") || before.contains("/*");
-                if in_comment {
+                // ARM: a string that starts with the marker, such as a `metadata` entry
+                // `"comments": "vnetlint:ignore VNL101 reason"`.
+                let is_json = std::path::Path::new(&source.path)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let in_json_string = is_json && before.trim_end().ends_with('"');
+                if in_comment || in_json_string {
                     let rest = line[at + MARKER.len()..].trim_end_matches(['\n', '\r']);
+                    let rest = if in_json_string && !in_comment {
+                        rest.split('"').next().unwrap_or("")
+                    } else {
+                        rest
+                    };
                     let rest = rest.trim_end_matches("*/");
                     // A further comment on the same line (`# expect: ...`) is not the reason.
                     let rest = rest.split(" #").next().unwrap_or("");
+                    let rest = rest.split(" //").next().unwrap_or("");
                     let mut words = rest.split_whitespace().peekable();
                     let mut codes = Vec::new();
                     while let Some(word) = words.peek() {
@@ -57,6 +73,7 @@ fn directives(sources: &SourceMap) -> Vec<Directive> {
                         codes,
                         reason,
                         span: Span::new(file, TextRange::from_usize(start..end.max(start))),
+                        in_element: in_json_string && !in_comment,
                     });
                 }
             }
@@ -72,24 +89,16 @@ fn is_code(word: &str) -> bool {
         && word[3..].chars().all(|c| c.is_ascii_digit())
 }
 
-/// The first line of the element a finding is about, if its address is known.
-fn element_first_line(finding: &Finding, networks: &[Network], sources: &SourceMap) -> Option<u32> {
+/// The span of the element a finding is about, when its address is known and it contains the
+/// finding's primary location.
+fn element_span(finding: &Finding, networks: &[Network]) -> Option<Span> {
     let address = finding.address.as_deref()?;
     let span = networks
         .iter()
         .find_map(|n| n.find(address).map(|id| n.meta(id).span))?;
-    if span.file != finding.primary.span.file
-        || !span.range.contains_range(finding.primary.span.range)
-    {
-        return None;
-    }
-    Some(
-        sources
-            .get(span.file)
-            .line_index()
-            .line_col(span.range.start)
-            .line,
-    )
+    (span.file == finding.primary.span.file
+        && span.range.contains_range(finding.primary.span.range))
+    .then_some(span)
 }
 
 /// Marks suppressed findings and reports directives without a reason (VNL003).
@@ -108,11 +117,18 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap, networks: 
             .line_col(finding.primary.span.range.start)
             .line;
         let mut lines = vec![line, line.saturating_sub(1)];
-        if let Some(first) = element_first_line(finding, networks, sources) {
+        let element = element_span(finding, networks);
+        if let Some(span) = element {
+            let first = source.line_index().line_col(span.range.start).line;
             lines.extend([first, first.saturating_sub(1)]);
         }
         let hit = directives.iter().find(|d| {
-            d.file == file && lines.contains(&d.line) && d.codes.iter().any(|c| c == finding.code)
+            let placed = if d.in_element {
+                element.is_some_and(|e| e.range.contains_range(d.span.range))
+            } else {
+                lines.contains(&d.line)
+            };
+            d.file == file && placed && d.codes.iter().any(|c| c == finding.code)
         });
         if let Some(directive) = hit {
             finding.suppression = Some(Suppression {
@@ -158,8 +174,14 @@ mod tests {
             "x = 1 # vnetlint:ignore VNL101,VNL102 bastion host, reviewed\n# vnetlint:ignore VNL104\ny = \"vnetlint:ignore VNL101 not a comment\"\n",
         );
         sources.add("b.json", "{ // vnetlint:ignore vnl203 legacy\n}\n");
+        sources.add(
+            "c.json",
+            "{ \"metadata\": { \"comments\": \"vnetlint:ignore VNL101 probe subnet\" } }\n",
+        );
         let found = directives(&sources);
-        assert_eq!(found.len(), 3);
+        assert_eq!(found.len(), 4);
+        assert_eq!(found[3].codes, ["VNL101"]);
+        assert_eq!(found[3].reason, "probe subnet");
         assert_eq!(found[0].codes, ["VNL101", "VNL102"]);
         assert_eq!(found[0].reason, "bastion host, reviewed");
         assert_eq!(found[1].line, 2);

@@ -73,14 +73,18 @@ declare_check! {
     /// ```
     ///
     /// ## Options
-    /// None.
+    /// The default level is `note`, so that an estate with many variables fed at deployment is
+    /// not blocked by default; a team that wants every verdict settled sets
+    /// `[rules] VNL002 = "warning"` (or `"error"`) in `vnetlint.toml`. Some causes are always
+    /// errors whatever the default: a cycle between locals, variables or modules, and a module
+    /// that calls itself (Terraform rejects both).
     ///
     /// ## References
     /// - [Input variables](https://developer.hashicorp.com/terraform/language/values/variables)
     pub static UNRESOLVED_VALUE = {
         code: "VNL002",
         name: "unresolved-value",
-        level: Warning,
+        level: Note,
         tags: ["correctness"],
         precision: "high",
         security_severity: None,
