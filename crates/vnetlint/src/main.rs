@@ -4,6 +4,7 @@
 //! 1 when something was, 2 on usage or I/O errors.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +42,8 @@ enum Command {
     Lsp,
 }
 
+// Each bool is an independent command-line switch; clap's derive is the idiom for them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files or directories; each directory of `.tf` files is one Terraform module.
@@ -73,6 +76,16 @@ struct CheckArgs {
     /// Analyze the whole directory (module) of each file given, as pre-commit passes files.
     #[arg(long)]
     modules_of_files: bool,
+    /// Print only the findings: no summary line.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what was read and how long each step took, on standard error.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Add each finding's path (the deciding rule at every NSG the witness crosses, with
+    /// file and line) to the text output.
+    #[arg(long)]
+    explain: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -219,6 +232,7 @@ fn lsp() -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut options = vnetlint::AnalyzeOptions {
         config: args.config.clone(),
@@ -288,6 +302,18 @@ fn check(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    if args.explain {
+        explain(&mut analysis);
+    }
+    if args.verbose {
+        eprintln!(
+            "vnetlint: {} files, {} units (modules and templates), {} findings, analyzed in {} ms",
+            analysis.files_scanned(),
+            analysis.networks.len(),
+            analysis.findings.len(),
+            started.elapsed().as_millis()
+        );
+    }
     let ctx = ReportContext {
         sources: &analysis.sources,
         rules: vnetlint_checks::rule_infos(),
@@ -303,7 +329,22 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     };
     let rendered = match args.format {
-        Format::Text => vnetlint_report::render_text(&analysis.findings, &ctx, color),
+        Format::Text => {
+            let mut text = vnetlint_report::render_text(&analysis.findings, &ctx, color);
+            if args.quiet {
+                // Drop the summary line: only the findings remain.
+                let trimmed = text.trim_end_matches('\n');
+                let cut = trimmed.rfind('\n').map_or(0, |i| i + 1);
+                text.truncate(cut);
+            } else if to_terminal {
+                // Elapsed time only for a person at a terminal: files and pipes stay
+                // deterministic.
+                let trimmed_len = text.trim_end_matches('\n').len();
+                text.truncate(trimmed_len);
+                let _ = writeln!(text, " ({} ms)", started.elapsed().as_millis());
+            }
+            text
+        }
         Format::Json => vnetlint_report::render_json(&analysis.findings, &ctx),
         Format::Sarif => {
             let git = vnetlint::git::read(&root).unwrap_or_default();
@@ -384,6 +425,24 @@ fn reach(args: &ReachArgs) -> ExitCode {
         Err(message) => {
             eprintln!("vnetlint: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `--explain`: each finding's flow (the deciding rule at each NSG on the witness's path)
+/// becomes numbered notes with the file and line.
+fn explain(analysis: &mut vnetlint::Analysis) {
+    let sources = &analysis.sources;
+    for finding in &mut analysis.findings {
+        for (i, step) in finding.flow.iter().enumerate() {
+            let file = sources.get(step.span.file);
+            let line = file.line_index().line_col(step.span.range.start).line;
+            finding.notes.push(format!(
+                "hop {}: {} ({}:{line})",
+                i + 1,
+                step.message,
+                file.path
+            ));
         }
     }
 }

@@ -350,3 +350,29 @@ fn the_plan_hook_recipe_runs_on_a_plan_fixture() {
             .any(|f| f["code"] == "VNL101" && f["file"].as_str().unwrap().ends_with("plan.json"))
     );
 }
+
+#[test]
+fn quiet_drops_the_summary_and_explain_adds_the_hops() {
+    let normal = stdout(&vnetlint(&["check", "testdata/examples/ase-sql"]));
+    let quiet = stdout(&vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--quiet",
+    ]));
+    assert!(normal.trim_end().ends_with("in 4 files"), "{normal}");
+    assert!(!quiet.contains("findings ("), "{quiet}");
+    assert!(quiet.contains("error[VNL101]"));
+    let explained = stdout(&vnetlint(&[
+        "check",
+        "testdata/examples/ase-sql",
+        "--explain",
+    ]));
+    assert!(explained.contains("hop 1: the Internet packet passes NSG `nsg-backend` by this rule (testdata/examples/ase-sql/network.tf:57)"), "{explained}");
+    let verbose = vnetlint(&["check", "testdata/examples/ase-sql", "--verbose"]);
+    assert!(String::from_utf8_lossy(&verbose.stderr).contains("4 files, 1 units"));
+    assert_eq!(
+        stdout(&verbose),
+        normal,
+        "verbose talks on standard error only"
+    );
+}
