@@ -376,3 +376,29 @@ fn quiet_drops_the_summary_and_explain_adds_the_hops() {
         "verbose talks on standard error only"
     );
 }
+
+#[test]
+fn a_module_called_twice_is_reported_once_per_call_site() {
+    let output = vnetlint(&[
+        "check",
+        "testdata/cases/terraform/module-two-call-sites",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "VNL101")
+        .collect();
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    assert_ne!(findings[0]["address"], findings[1]["address"]);
+    assert_ne!(findings[0]["fingerprint"], findings[1]["fingerprint"]);
+    assert!(findings.iter().all(|f| {
+        f["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("modules/jump/main.tf")
+    }));
+}
