@@ -8,12 +8,13 @@
 //! are the same everywhere in a run, so that resource ids built with them still match. A function
 //! vnetlint does not evaluate yields `Kind::Unknown` with a reason, never a guess.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::rc::Rc;
 
+use vnetlint_diagnostics::{Finding, Limit, Limits};
 use vnetlint_ir::{Origin, Reference, Span, TemplatePart};
 
 use crate::expr::{Expr, StringForm, classify};
@@ -26,8 +27,58 @@ pub(crate) const SUBSCRIPTION_ID: &str = "00000000-0000-0000-0000-000000000000";
 pub(crate) const RESOURCE_GROUP: &str = "resource-group";
 /// Resource copy counts above this are refused (ARM's own limit is 800).
 const MAX_COPIES: i64 = 800;
-/// Longest array `range()` builds.
-const MAX_RANGE: i64 = 10_000;
+
+/// The resource limits of one template's evaluation, shared by every scope of it (nested
+/// deployments included), and the VNL004 findings of the limits it hit. Evaluation depth,
+/// steps, string length, collection sizes and copy counts are bounded, so that no template
+/// (a `concat` doubling a string sixty times, variables nested thousands deep) can hang the
+/// run, exhaust its memory or overflow its stack.
+pub(crate) struct Budget {
+    pub(crate) limits: Limits,
+    steps: Cell<u64>,
+    depth: Cell<usize>,
+    /// Each limit is reported once per template, where it is first hit.
+    reported: RefCell<BTreeSet<Limit>>,
+    pub(crate) findings: RefCell<Vec<Finding>>,
+}
+
+impl Budget {
+    pub(crate) fn new(limits: Limits) -> Rc<Self> {
+        Rc::new(Self {
+            limits,
+            steps: Cell::new(0),
+            depth: Cell::new(0),
+            reported: RefCell::new(BTreeSet::new()),
+            findings: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Records that `limit` was hit at `span`; returns the reason of the unknown value that
+    /// takes the place of what is not evaluated.
+    pub(crate) fn exceeded(&self, limit: Limit, span: Span, what: &str) -> String {
+        if self.reported.borrow_mut().insert(limit) {
+            self.findings.borrow_mut().push(self.limits.finding(
+                limit,
+                span,
+                what,
+                "the value is not evaluated past the limit, and what depends on it is unresolved",
+            ));
+        }
+        format!("{what}, above the `{}` limit", limit.key())
+    }
+}
+
+/// The size of a string with deployment-time parts: its text plus the reasons of its unknown
+/// parts, which double too when a string is built from two copies of an unknown one.
+fn template_len(parts: &[TemplatePart]) -> usize {
+    parts
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
+            TemplatePart::Reference(_) => 1,
+        })
+        .sum()
+}
 
 /// A template parameter with its resolved value.
 #[derive(Debug, Clone)]
@@ -52,6 +103,7 @@ pub(crate) struct Scope<'a> {
     pub(crate) deployment_name: String,
     var_cache: RefCell<BTreeMap<String, Value>>,
     var_busy: RefCell<BTreeSet<String>>,
+    pub(crate) budget: Rc<Budget>,
 }
 
 /// What varies inside one scope: loop indexes, lambda variables, user function arguments.
@@ -80,7 +132,15 @@ impl<'a> Scope<'a> {
             deployment_name: "deployment".to_owned(),
             var_cache: RefCell::new(BTreeMap::new()),
             var_busy: RefCell::new(BTreeSet::new()),
+            budget: Budget::new(Limits::default()),
         }
+    }
+
+    /// The scope sharing `budget` (the limits and steps of the whole template).
+    #[must_use]
+    pub(crate) fn with_budget(mut self, budget: &Rc<Budget>) -> Self {
+        self.budget = Rc::clone(budget);
+        self
     }
 
     /// Evaluates a JSON value: every string that is an expression is evaluated, and property
@@ -195,6 +255,35 @@ impl<'a> Scope<'a> {
 
     /// Evaluates a parsed expression written in the JSON string at `span`.
     pub(crate) fn eval_expr(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {
+        let budget = &self.budget;
+        let depth = budget.depth.get();
+        if depth >= budget.limits.max_depth {
+            let what = "the expression nests variables and calls too deeply to evaluate";
+            return Value::unknown(budget.exceeded(Limit::Depth, span, what), span);
+        }
+        let steps = budget.steps.get() + 1;
+        budget.steps.set(steps);
+        if steps > budget.limits.max_eval_steps {
+            let what = "the template needs too many evaluation steps";
+            return Value::unknown(budget.exceeded(Limit::EvalSteps, span, what), span);
+        }
+        budget.depth.set(depth + 1);
+        let value = self.eval_expr_inner(expr, span, locals);
+        budget.depth.set(depth);
+        // Checked on every result, so a string doubles at most once past the limit.
+        let len = match &value.kind {
+            Kind::Str(text) => text.len(),
+            Kind::Template(template) => template_len(&template.parts),
+            _ => 0,
+        };
+        if len > budget.limits.max_string_len {
+            let what = format!("a string of {len} bytes is built here");
+            return Value::unknown(budget.exceeded(Limit::StringLen, span, &what), span);
+        }
+        value
+    }
+
+    fn eval_expr_inner(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {
         match expr {
             Expr::Str(s) => Value::new(Kind::Str(s.clone()), span),
             Expr::Int(i) => Value::new(Kind::Int(*i), span),
@@ -256,7 +345,11 @@ impl<'a> Scope<'a> {
             for value in &values {
                 chain.extend_from_slice(value.derived_tail());
             }
-            chain.dedup();
+            // Every span once, first occurrence kept: a chain built from two copies of one
+            // value (`concat(variables('v'), variables('v'))`, nested sixty times) would
+            // otherwise double at each level.
+            let mut seen = BTreeSet::new();
+            chain.retain(|s| seen.insert(*s));
             if chain.len() > 1 {
                 result.origin = Origin::Derived(chain);
             }
@@ -747,8 +840,13 @@ impl<'a> Scope<'a> {
                 arity(2, 2)?;
                 let start = int(&args[0])?;
                 let count = int(&args[1])?;
-                if !(0..=MAX_RANGE).contains(&count) {
-                    return Err(format!("`range` count {count} is outside 0 to {MAX_RANGE}"));
+                if count < 0 {
+                    return Err(format!("`range` count {count} is negative"));
+                }
+                let limit = self.budget.limits.max_collection;
+                if usize::try_from(count).map_or(true, |n| n > limit) {
+                    let what = format!("`range` would produce {count} elements");
+                    return Err(self.budget.exceeded(Limit::Collection, span, &what));
                 }
                 make(Kind::Array(
                     (0..count)
@@ -1603,7 +1701,8 @@ mod tests {
 
     fn with_scope<R>(f: impl FnOnce(&Scope<'_>) -> R) -> R {
         let root = json::parse(FileId(0), TEMPLATE).unwrap().unwrap();
-        let scope = crate::template::build_scope(&root, &crate::template::Supplied::new());
+        let budget = Budget::new(Limits::default());
+        let scope = crate::template::build_scope(&root, &crate::template::Supplied::new(), &budget);
         f(&scope)
     }
 

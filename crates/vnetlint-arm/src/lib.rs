@@ -126,6 +126,21 @@ pub fn lower_template(
     template: FileId,
     parameters: Option<FileId>,
 ) -> Lowered {
+    lower_template_with(
+        host,
+        template,
+        parameters,
+        &vnetlint_diagnostics::Limits::default(),
+    )
+}
+
+/// [`lower_template`] with other resource limits than the defaults.
+pub fn lower_template_with(
+    host: &mut dyn Host,
+    template: FileId,
+    parameters: Option<FileId>,
+    limits: &vnetlint_diagnostics::Limits,
+) -> Lowered {
     let mut findings = Vec::new();
     let Some(text) = host.sources().try_get(template).map(|s| s.text.clone()) else {
         return Lowered::default();
@@ -154,9 +169,11 @@ pub fn lower_template(
         host,
         findings: Vec::new(),
         instances: Vec::new(),
+        budget: eval::Budget::new(*limits),
     };
     expander.template(&root, &supplied, 0);
     findings.append(&mut expander.findings);
+    findings.append(&mut expander.budget.findings.borrow_mut());
     let network = lower::lower(&expander.instances);
     vnetlint_diagnostics::sort_findings(&mut findings);
     Lowered { network, findings }

@@ -5,12 +5,13 @@
 //! instances whose bodies are fully evaluated.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use vnetlint_diagnostics::{Finding, Label, Level};
+use vnetlint_diagnostics::{Finding, Label, Level, Limit};
 use vnetlint_ir::Span;
 
 use crate::Host;
-use crate::eval::{Locals, Param, Scope, interleave, truthy};
+use crate::eval::{Budget, Locals, Param, Scope, interleave, truthy};
 use crate::json::{Json, JsonKind};
 use crate::value::{Kind, Value};
 
@@ -36,6 +37,8 @@ pub(crate) struct Expander<'h> {
     pub(crate) host: &'h mut dyn Host,
     pub(crate) findings: Vec<Finding>,
     pub(crate) instances: Vec<Instance>,
+    /// The limits of the whole template, nested deployments included.
+    pub(crate) budget: Rc<Budget>,
 }
 
 /// Supplied parameter values: from a parameter file or a parent deployment, by lowercase name.
@@ -44,7 +47,7 @@ pub(crate) type Supplied = BTreeMap<String, Value>;
 impl Expander<'_> {
     /// Expands one template with the given parameter values.
     pub(crate) fn template(&mut self, template: &Json, supplied: &Supplied, depth: usize) {
-        let scope = build_scope(template, supplied);
+        let scope = build_scope(template, supplied, &self.budget);
         self.resources(template, &scope, &Locals::default(), depth);
     }
 
@@ -64,7 +67,8 @@ impl Expander<'_> {
                     scope.params.clone(),
                     scope.variables,
                     scope.functions.clone(),
-                );
+                )
+                .with_budget(&scope.budget);
                 scope_with_symbols
                     .deployment_name
                     .clone_from(&scope.deployment_name);
@@ -114,7 +118,15 @@ impl Expander<'_> {
             || Value::unknown("the copy has no `count`", copy.span),
             |c| scope.eval_json(c, locals),
         );
-        match Scope::copy_count(&count) {
+        let count_limit = i64::try_from(self.budget.limits.max_instances).unwrap_or(i64::MAX);
+        let counted = Scope::copy_count(&count).and_then(|n| {
+            if n > count_limit {
+                let what = format!("the copy count of this resource is {n}");
+                return Err(self.budget.exceeded(Limit::Instances, count.span, &what));
+            }
+            Ok(n)
+        });
+        match counted {
             Ok(n) => {
                 for i in 0..n {
                     let index = Value::new(Kind::Int(i), count.span);
@@ -342,7 +354,11 @@ pub(crate) fn parameter_file_values(file: &Json) -> Supplied {
 
 /// The scope of a template: parameters resolved in declaration order (a default may use the
 /// parameters before it), variables and user functions.
-pub(crate) fn build_scope<'a>(template: &'a Json, supplied: &Supplied) -> Scope<'a> {
+pub(crate) fn build_scope<'a>(
+    template: &'a Json,
+    supplied: &Supplied,
+    budget: &Rc<Budget>,
+) -> Scope<'a> {
     let mut params: BTreeMap<String, (String, Param)> = BTreeMap::new();
     if let Some(declared) = template.get("parameters") {
         for member in declared.members() {
@@ -357,7 +373,7 @@ pub(crate) fn build_scope<'a>(template: &'a Json, supplied: &Supplied) -> Scope<
             let value = if let Some(value) = supplied.get(&key) {
                 value.clone()
             } else if let Some(default) = def.get("defaultValue") {
-                let partial = Scope::new(params.clone(), None, BTreeMap::new());
+                let partial = Scope::new(params.clone(), None, BTreeMap::new()).with_budget(budget);
                 partial.eval_json(default, &Locals::default())
             } else {
                 let allowed = def
@@ -401,7 +417,7 @@ pub(crate) fn build_scope<'a>(template: &'a Json, supplied: &Supplied) -> Scope<
             }
         }
     }
-    Scope::new(params, template.get("variables"), functions)
+    Scope::new(params, template.get("variables"), functions).with_budget(budget)
 }
 
 /// Whether a file is Bicep output (`metadata._generator.name == "bicep"`).

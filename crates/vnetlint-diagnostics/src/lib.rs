@@ -5,6 +5,10 @@
 
 use std::fmt;
 
+pub mod limits;
+
+pub use limits::{Limit, Limits};
+
 pub use vnetlint_source::{FileId, Span, TextRange};
 
 /// How serious a finding is. Ordered so that `Note < Warning < Error`.
@@ -92,6 +96,9 @@ pub struct Finding {
     /// Set when an inline `vnetlint:ignore` comment suppresses the finding: outputs keep it
     /// (SARIF as a suppressed result) but it no longer counts for the exit code.
     pub suppression: Option<Suppression>,
+    /// Places whose text must never be shown (a literal secret): outputs mask them in
+    /// snippets and embedded sources.
+    pub redact: Vec<Span>,
 }
 
 /// Why and where a finding was suppressed.
@@ -123,6 +130,7 @@ impl Finding {
             address: None,
             fingerprint_key: String::new(),
             suppression: None,
+            redact: Vec::new(),
         }
     }
 

@@ -33,7 +33,12 @@ pub struct ReportContext<'a> {
 /// Renders the findings as codespan-reporting diagnostics (rich style) followed by a summary line.
 /// ANSI escapes are emitted only when `color` is true.
 pub fn render_text(findings: &[Finding], ctx: &ReportContext, color: bool) -> String {
-    text::render(findings, ctx, color)
+    let masked = masked_sources(findings, ctx.sources);
+    let ctx = ReportContext {
+        sources: masked.as_ref().unwrap_or(ctx.sources),
+        ..*ctx
+    };
+    text::render(findings, &ctx, color)
 }
 
 /// Writes [`render_text`] to `out`.
@@ -77,7 +82,7 @@ pub fn render_json(findings: &[Finding], ctx: &ReportContext) -> String {
 
 /// Renders the findings as a SARIF 2.1.0 log with one run, shaped for GitHub code scanning.
 pub fn render_sarif(findings: &[Finding], ctx: &ReportContext) -> String {
-    sarif::render(findings, ctx, &SarifOptions::default())
+    sarif_masked(findings, ctx, &SarifOptions::default())
 }
 
 /// [`render_sarif`] with options: the repository, embedded sources.
@@ -86,7 +91,7 @@ pub fn render_sarif_with(
     ctx: &ReportContext,
     options: &SarifOptions,
 ) -> String {
-    sarif::render(findings, ctx, options)
+    sarif_masked(findings, ctx, options)
 }
 
 /// [`render_sarif`] plus `versionControlProvenance`, which lets SARIF viewers map the relative
@@ -96,7 +101,7 @@ pub fn render_sarif_with_vcs(
     ctx: &ReportContext,
     version_control: &VersionControl,
 ) -> String {
-    sarif::render(
+    sarif_masked(
         findings,
         ctx,
         &SarifOptions {
@@ -126,4 +131,40 @@ impl LevelCounts {
         }
         counts
     }
+}
+
+/// The sources with every `redact` span of the findings masked (each character replaced by
+/// `*` bytes of the same length, so offsets, lines and columns are unchanged), or `None` when
+/// nothing needs masking.
+fn masked_sources(findings: &[Finding], sources: &SourceMap) -> Option<SourceMap> {
+    let spans: Vec<vnetlint_diagnostics::Span> = findings
+        .iter()
+        .flat_map(|f| f.redact.iter().copied())
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    let mut masked = SourceMap::new();
+    for (id, file) in sources.iter() {
+        let mut text = file.text.clone();
+        for span in spans.iter().filter(|s| s.file == id) {
+            let range = span.range.as_usize();
+            if let Some(secret) = text.get(range.clone()) {
+                let stars: String = secret.chars().map(|c| "*".repeat(c.len_utf8())).collect();
+                text.replace_range(range, &stars);
+            }
+        }
+        masked.add(file.path.clone(), text);
+    }
+    Some(masked)
+}
+
+/// SARIF with secrets masked in snippets and embedded sources.
+fn sarif_masked(findings: &[Finding], ctx: &ReportContext, options: &SarifOptions) -> String {
+    let masked = masked_sources(findings, ctx.sources);
+    let ctx = ReportContext {
+        sources: masked.as_ref().unwrap_or(ctx.sources),
+        ..*ctx
+    };
+    sarif::render(findings, &ctx, options)
 }

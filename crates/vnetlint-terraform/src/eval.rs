@@ -18,17 +18,56 @@ use std::rc::Rc;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template as HclTemplate};
-use vnetlint_diagnostics::{Finding, Label, Level};
+use vnetlint_diagnostics::{Finding, Label, Level, Limit, Limits};
 use vnetlint_ir::{FileId, Origin, Reference, Span, Template, TemplatePart, TextRange, Unknown};
 
 use crate::funcs;
 use crate::syntax::{BlockRef, BodyRef};
 
-/// How deep expression evaluation may nest (expressions inside references inside expressions).
-/// hcl-edit caps syntactic nesting at 64; this caps chains of references, whose frames add up.
-const MAX_DEPTH: usize = 160;
-/// The largest collection evaluation builds (`range`, `for`, `count`), so no input can hang.
-pub(crate) const MAX_ITEMS: usize = 10_000;
+/// The resource limits of one evaluation and the VNL004 findings of those it hit. Depth (how
+/// deep evaluation nests: hcl-edit caps syntactic nesting at 64, this caps chains of
+/// references, whose frames add up), collection and instance sizes, string length and the
+/// number of evaluation steps are all bounded, so no input can hang or exhaust memory.
+pub(crate) struct Budget {
+    pub(crate) limits: Limits,
+    steps: Cell<u64>,
+    /// Each limit is reported once per unit, at the first place it is hit: a limit hit in a
+    /// loop would otherwise repeat one finding thousands of times.
+    reported: RefCell<BTreeSet<Limit>>,
+    pub(crate) findings: RefCell<Vec<Finding>>,
+}
+
+impl Budget {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            steps: Cell::new(0),
+            reported: RefCell::new(BTreeSet::new()),
+            findings: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Records that `limit` was hit at `span`, and returns the reason of the unknown value
+    /// that takes the place of what was not evaluated.
+    pub(crate) fn exceeded(&self, limit: Limit, span: Span, what: &str) -> String {
+        if self.reported.borrow_mut().insert(limit) {
+            self.findings.borrow_mut().push(self.limits.finding(
+                limit,
+                span,
+                what,
+                "the value is not evaluated past the limit, and what depends on it is unresolved",
+            ));
+        }
+        format!("{what}, above the `{}` limit", limit.key())
+    }
+
+    /// Counts one evaluation step; `false` once the step budget is spent.
+    fn step(&self) -> bool {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        steps <= self.limits.max_eval_steps
+    }
+}
 
 /// One parsed file: where its spans point and the text they point into.
 pub(crate) struct FileCtx<'a> {
@@ -299,6 +338,7 @@ pub(crate) struct Eval<'a> {
     reported_cycles: RefCell<BTreeSet<BTreeSet<String>>>,
     depth: Cell<usize>,
     pub(crate) findings: RefCell<Vec<Finding>>,
+    pub(crate) budget: Budget,
 }
 
 /// The instances of one module call.
@@ -411,7 +451,22 @@ impl<'a> Eval<'a> {
             reported_cycles: RefCell::new(BTreeSet::new()),
             depth: Cell::new(0),
             findings: RefCell::new(Vec::new()),
+            budget: Budget::new(Limits::default()),
         }
+    }
+
+    /// The evaluator with other limits than the defaults.
+    #[must_use]
+    pub(crate) fn with_limits(mut self, limits: Limits) -> Self {
+        self.budget = Budget::new(limits);
+        self
+    }
+
+    /// Every finding of the evaluation: its own and the limits it hit.
+    pub(crate) fn into_findings(self) -> Vec<Finding> {
+        let mut findings = self.findings.into_inner();
+        findings.extend(self.budget.findings.into_inner());
+        findings
     }
 
     pub(crate) fn ctx(&self, file: usize) -> &'a FileCtx<'a> {
@@ -492,15 +547,45 @@ impl<'a> Eval<'a> {
     pub(crate) fn eval(&self, env: &Env, expr: &Expression) -> Ev {
         let depth = self.depth.get();
         let span = self.ctx(env.file).span(expr.span());
-        if depth >= MAX_DEPTH {
-            return Ev::unknown(
-                "the expression nests references too deeply to evaluate",
+        if depth >= self.budget.limits.max_depth {
+            let reason = self.budget.exceeded(
+                Limit::Depth,
                 span,
+                "the expression nests references too deeply to evaluate",
             );
+            return Ev::unknown(reason, span);
+        }
+        if !self.budget.step() {
+            let reason = self.budget.exceeded(
+                Limit::EvalSteps,
+                span,
+                "the module needs too many evaluation steps",
+            );
+            return Ev::unknown(reason, span);
         }
         self.depth.set(depth + 1);
         let value = self.eval_inner(env, expr, span);
         self.depth.set(depth);
+        // Checked on every result, so a string doubles at most once past the limit.
+        let len = match &value.kind {
+            EvKind::Scalar(text) => text.len(),
+            // Deployment-time parts count with their reasons: a string built from two copies
+            // of an unknown one doubles its parts as a known one doubles its text.
+            EvKind::Template(template) => template
+                .parts
+                .iter()
+                .map(|part| match part {
+                    TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
+                    TemplatePart::Reference(_) => 1,
+                })
+                .sum(),
+            _ => 0,
+        };
+        if len > self.budget.limits.max_string_len {
+            let what = format!("a string of {len} bytes is built here");
+            let reason = self.budget.exceeded(Limit::StringLen, span, &what);
+            return Ev::unknown(reason, span);
+        }
         value
     }
 
@@ -683,8 +768,9 @@ impl<'a> Eval<'a> {
             Ok(items) => items,
             Err(unresolved) => return Self::unresolved_as(unresolved, span),
         };
-        if items.len() > MAX_ITEMS {
-            return Ev::unknown("the `for` expression iterates over too many items", span);
+        if items.len() > self.budget.limits.max_collection {
+            let what = format!("the `for` expression iterates over {} items", items.len());
+            return Ev::unknown(self.budget.exceeded(Limit::Collection, span, &what), span);
         }
         let key_name = for_expr
             .intro
@@ -806,7 +892,7 @@ impl<'a> Eval<'a> {
             }
         }
         let module_dir = self.def_of(env.inst).dir.clone();
-        funcs::call(name, args, span, &module_dir)
+        funcs::call(name, args, span, &module_dir, &self.budget)
     }
 
     fn eval_traversal(
@@ -1180,6 +1266,7 @@ impl<'a> Eval<'a> {
                 }];
                 let defs: [ModuleDef<'_>; 1] = [ModuleDef::default()];
                 let values = BTreeMap::new();
+                // A `--var` value on the command line is the user's own: default limits do.
                 let inner = Eval::new(&scratch, &defs, &values, "");
                 let mut env = Env::new(0, 0);
                 env.no_refs = true;
@@ -1384,7 +1471,18 @@ impl<'a> Eval<'a> {
             let value = self.eval(env, expr);
             return match number(&value) {
                 #[allow(clippy::cast_precision_loss)]
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_ITEMS as f64 => {
+                Some(n)
+                    if n >= 0.0
+                        && n.fract() == 0.0
+                        && n > self.budget.limits.max_instances as f64 =>
+                {
+                    let what = format!("the `count` of `{what}` is {n}");
+                    Expansion::Unknown(
+                        Unknown::new(self.budget.exceeded(Limit::Instances, value.span, &what)),
+                        "count",
+                    )
+                }
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => {
                     #[allow(clippy::cast_possible_truncation)]
                     let n = n as i64;
                     Expansion::Instances(
@@ -1463,10 +1561,16 @@ impl<'a> Eval<'a> {
                     "each",
                 );
             };
+            if items.len() > self.budget.limits.max_instances {
+                let what = format!("the `for_each` of `{what}` has {} elements", items.len());
+                return Expansion::Unknown(
+                    Unknown::new(self.budget.exceeded(Limit::Instances, value.span, &what)),
+                    "each",
+                );
+            }
             return Expansion::Instances(
                 items
                     .into_iter()
-                    .take(MAX_ITEMS)
                     .map(|(key, item)| {
                         let object = Ev::new(
                             EvKind::Object(vec![
@@ -1676,8 +1780,17 @@ impl<'a> Eval<'a> {
                         }
                         let collection = self.eval(env, &for_expr.collection_expr);
                         match iterate(&collection) {
+                            Ok(items) if items.len() > self.budget.limits.max_collection => {
+                                let what = format!(
+                                    "the `%{{for}}` directive iterates over {} items",
+                                    items.len()
+                                );
+                                let span = collection.span;
+                                let reason = self.budget.exceeded(Limit::Collection, span, &what);
+                                out.parts.push(TemplatePart::Unknown(reason));
+                            }
                             Ok(items) => {
-                                for (key, value) in items.into_iter().take(MAX_ITEMS) {
+                                for (key, value) in items {
                                     let mut inner =
                                         env.with(for_expr.value_var.as_str().to_owned(), value);
                                     if let Some(key_var) = &for_expr.key_var {

@@ -8,10 +8,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use vnetlint_diagnostics::Limit;
 use vnetlint_ir::Span;
 
 use crate::eval::{
-    Ev, EvKind, MAX_ITEMS, ObjectEntry, TemplateBuilder, equal, number, scalar_text, truth,
+    Budget, Ev, EvKind, ObjectEntry, TemplateBuilder, equal, number, scalar_text, truth,
     unresolved_reason,
 };
 
@@ -60,7 +61,7 @@ fn boolean(b: bool, span: Span) -> Ev {
 }
 
 /// Calls function `name`.
-pub(crate) fn call(name: &str, args: Vec<Ev>, span: Span, module_dir: &str) -> Ev {
+pub(crate) fn call(name: &str, args: Vec<Ev>, span: Span, module_dir: &str, budget: &Budget) -> Ev {
     if OUTSIDE_WORLD.contains(&name) {
         return Ev::unknown(
             format!(
@@ -106,7 +107,7 @@ pub(crate) fn call(name: &str, args: Vec<Ev>, span: Span, module_dir: &str) -> E
             }
         }
     }
-    let result = call_known(name, args, span, module_dir);
+    let result = call_known(name, args, span, module_dir, budget);
     match result {
         Ok(value) => value,
         Err(reason) => Ev::error(format!("`{name}(...)`: {reason}"), span),
@@ -219,7 +220,7 @@ fn coalesce(args: Vec<Ev>, span: Span) -> Ev {
 
 // Arguments are taken by value to mirror `call`, which moves them into results.
 #[allow(clippy::too_many_lines, clippy::needless_pass_by_value)]
-fn call_known(name: &str, args: Vec<Ev>, span: Span, module_dir: &str) -> Res {
+fn call_known(name: &str, args: Vec<Ev>, span: Span, module_dir: &str, budget: &Budget) -> Res {
     let value = match name {
         // Networking.
         "cidrsubnet" => {
@@ -444,8 +445,13 @@ fn call_known(name: &str, args: Vec<Ev>, span: Span, module_dir: &str) -> Res {
             let mut out = Vec::new();
             let mut current = start;
             while (step > 0.0 && current < limit) || (step < 0.0 && current > limit) {
-                if out.len() >= MAX_ITEMS {
-                    return Ok(Ev::unknown("`range(...)` is too long to evaluate", span));
+                if out.len() >= budget.limits.max_collection {
+                    let reason = budget.exceeded(
+                        Limit::Collection,
+                        span,
+                        &format!("`range(...)` produces more than {} elements", out.len()),
+                    );
+                    return Ok(Ev::unknown(reason, span));
                 }
                 out.push(num(current, span));
                 current += step;
@@ -459,11 +465,13 @@ fn call_known(name: &str, args: Vec<Ev>, span: Span, module_dir: &str) -> Res {
                 let mut next = Vec::new();
                 for prefix in &product {
                     for item in &items {
-                        if next.len() >= MAX_ITEMS {
-                            return Ok(Ev::unknown(
-                                "`setproduct(...)` is too large to evaluate",
-                                span,
-                            ));
+                        if next.len() >= budget.limits.max_collection {
+                            let what = format!(
+                                "`setproduct(...)` produces more than {} elements",
+                                next.len()
+                            );
+                            let reason = budget.exceeded(Limit::Collection, span, &what);
+                            return Ok(Ev::unknown(reason, span));
                         }
                         let mut combined = prefix.clone();
                         combined.push(item.clone());

@@ -88,6 +88,8 @@ pub struct Options {
     pub env_vars: Vec<(String, String)>,
     /// `""` for a root module; `"module.x."` to lower a module as if called (tests).
     pub address_prefix: String,
+    /// The resource limits of the evaluation (depth, instances, collections, strings, steps).
+    pub limits: vnetlint_diagnostics::Limits,
 }
 
 /// Lowers one Terraform module: `files` are the `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json`
@@ -150,8 +152,16 @@ fn file_role(path: &str) -> FileRole {
     }
 }
 
-/// The stack of the evaluation thread: room for `eval::MAX_DEPTH` nested evaluations.
+/// The stack of the evaluation thread: room for the default 160 nested evaluations (the
+/// `max_depth` limit); a higher limit gets a proportionally larger stack (see `eval_stack`).
 const EVAL_STACK: usize = 256 * 1024 * 1024;
+
+/// The evaluation stack for `max_depth` nested evaluations: the reservation is virtual memory
+/// (pages are committed only as deep evaluation touches them), so it is cheap to be generous.
+fn eval_stack(max_depth: usize) -> usize {
+    let per_level = EVAL_STACK / 160;
+    EVAL_STACK.max(max_depth.saturating_mul(per_level))
+}
 
 /// At most this many module directories are read for one root (a guard against huge trees).
 const MAX_MODULE_DIRS: usize = 256;
@@ -414,17 +424,18 @@ pub fn lower_root(loader: &mut dyn ModuleLoader, root: &ModuleDir, options: &Opt
         );
     }
 
-    // Evaluation recurses through chains of references (bounded by `eval::MAX_DEPTH`); it runs
+    // Evaluation recurses through chains of references (bounded by the `max_depth` limit); it runs
     // on a thread with a stack sized for that bound, whatever the caller's stack is.
     let evaluate = || {
-        let evaluator = eval::Eval::new(&contexts, &defs, &root_values, &options.address_prefix);
+        let evaluator = eval::Eval::new(&contexts, &defs, &root_values, &options.address_prefix)
+            .with_limits(options.limits);
         let network = lower::lower(&evaluator);
-        (network, evaluator.findings.into_inner())
+        (network, evaluator.into_findings())
     };
     let (network, eval_findings) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("vnetlint-terraform-eval".to_owned())
-            .stack_size(EVAL_STACK)
+            .stack_size(eval_stack(options.limits.max_depth))
             .spawn_scoped(scope, evaluate)
             .ok()
             .and_then(|handle| handle.join().ok())

@@ -21,6 +21,7 @@ use crate::eval::{
     Env, Ev, EvKind, Eval, ResDecl, ResInst, iterate, template_unknown, unresolved_reason,
 };
 use crate::syntax::{BlockRef, BodyRef};
+use vnetlint_diagnostics::Limit;
 
 /// Extracts a typed id from an `ElementId` of the named kind.
 macro_rules! pick {
@@ -299,9 +300,24 @@ impl<'a> Lowerer<'_, 'a> {
             let collection = self
                 .ev(env, dynamic.body, "for_each")
                 .unwrap_or_else(|| Ev::new(EvKind::Null, self.span(env, dynamic.span.clone())));
-            match iterate(&collection) {
+            let iterated = iterate(&collection).and_then(|items| {
+                let limit = self.eval.budget.limits.max_instances;
+                if items.len() > limit {
+                    let what = format!(
+                        "the `for_each` of the dynamic `{name}` block has {} elements",
+                        items.len()
+                    );
+                    let reason =
+                        self.eval
+                            .budget
+                            .exceeded(Limit::Instances, collection.span, &what);
+                    return Err(Ev::unknown(reason, collection.span));
+                }
+                Ok(items)
+            });
+            match iterated {
                 Ok(items) => {
-                    for (key, value) in items.into_iter().take(crate::eval::MAX_ITEMS) {
+                    for (key, value) in items {
                         let object = Ev::new(
                             EvKind::Object(vec![
                                 crate::eval::ObjectEntry {

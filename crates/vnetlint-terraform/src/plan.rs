@@ -304,7 +304,7 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
     let root_values = BTreeMap::new();
     let eval = Eval::new(&contexts, &defs, &root_values, "");
     let mut network = crate::lower::lower_plan(&eval, &overlay, &decls);
-    out.findings.extend(eval.findings.into_inner());
+    out.findings.extend(eval.into_findings());
 
     // `resource_changes` of managed resources.
     for change in changes.values() {

@@ -26,6 +26,9 @@ struct RawFile {
     /// Paths (globs, relative to the scanned directory) not to analyze.
     #[serde(default)]
     exclude: Vec<String>,
+    /// Resource limits (`max_instances = 50000`), see `docs/limits.md`.
+    #[serde(default)]
+    limits: crate::limits::RawLimits,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,6 +47,8 @@ pub struct Settings {
     /// Per-rule level overrides; `None` turns the rule off.
     pub levels: std::collections::BTreeMap<&'static str, Option<vnetlint_diagnostics::Level>>,
     pub exclude: Vec<String>,
+    /// `[limits]`: the limits the file sets (flags override them).
+    pub limits: crate::limits::LimitSettings,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +201,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Settings, (TextRange, String)> 
         },
         levels,
         exclude: raw.exclude,
+        limits: raw.limits.settings(),
     })
 }
 

@@ -14,11 +14,13 @@ mod arm;
 pub mod baseline;
 pub mod config;
 pub mod git;
+pub mod limits;
 pub mod overlay;
 mod plan;
 pub mod reach;
 mod suppress;
 mod terraform;
+mod units;
 
 pub use arm::ArmOptions;
 pub use terraform::TerraformOptions;
@@ -75,6 +77,13 @@ pub struct AnalyzeOptions {
     pub arm: arm::ArmOptions,
     /// `--config FILE`; by default `vnetlint.toml` is looked for in the scanned directories.
     pub config: Option<PathBuf>,
+    /// Limits set on the command line (`--max-instances`, ...); they override `[limits]` of
+    /// `vnetlint.toml`, which overrides the defaults.
+    pub limits: limits::LimitSettings,
+    /// `--allow-outside-root`: follow symbolic links, local module sources and linked templates
+    /// that lead outside the scanned directories. Off by default: a pull request must not make
+    /// vnetlint read `/etc` or a home directory.
+    pub allow_outside_root: bool,
 }
 
 /// Analyzes files and directories. Directories are walked honouring `.gitignore`,
@@ -112,12 +121,21 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         settings = config::load(&mut run, &path);
         run.config = settings.checks.clone();
     }
+    let limits = limits::effective(&settings.limits, &options.limits);
     let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let walk = Walk {
+        exclude: &settings.exclude,
+        scan_roots: &run.scan_roots,
+        allow_outside_root: options.allow_outside_root,
+    };
     for path in paths {
-        collect(path, &settings.exclude, &mut modules, &mut run.io_errors);
+        collect(path, &walk, &mut modules, &mut run.io_errors);
     }
     // `--plan -`: a plan on standard input, analyzed before the named paths.
     plan::analyze_stdin(&mut run, &options.terraform);
+    // Plans are analyzed here, in order; modules and templates are gathered into units and
+    // analyzed in parallel below.
+    let mut units = Vec::new();
     for (dir, mut files) in modules {
         files.sort();
         files.dedup();
@@ -135,12 +153,16 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         if !plans.is_empty() {
             plan::analyze_plans(&mut run, &dir, &plans, &hcl, &options.terraform);
         } else if !hcl.is_empty() {
-            terraform::analyze_module(&mut run, &dir, &hcl, &options.terraform);
+            units.push(units::Unit::Terraform {
+                dir: dir.clone(),
+                files: hcl,
+            });
         }
         if !json.is_empty() {
-            arm::analyze_json_files(&mut run, &dir, &json, &options.arm);
+            units.push(units::Unit::Arm { files: json });
         }
     }
+    units::analyze_units(&mut run, &units, options, &limits);
     let intents = std::mem::take(&mut run.config);
     config::report_unresolved_intents(&mut run, &intents);
     suppress::apply(&mut run.findings, &run.sources, &run.networks);
@@ -187,6 +209,29 @@ impl Run {
     /// Reads a file into the source map (reporting non-UTF-8 content as VNL001), or records an
     /// I/O error and returns `None`.
     pub(crate) fn load(&mut self, path: &Path) -> Option<FileId> {
+        self.load_limited(path, &vnetlint_diagnostics::Limits::default())
+    }
+
+    /// [`Run::load`] under `limits`: a file larger than `max_file_size` is not read; it is
+    /// added empty, with a VNL004 finding at its start, so the report names it.
+    pub(crate) fn load_limited(
+        &mut self,
+        path: &Path,
+        limits: &vnetlint_diagnostics::Limits,
+    ) -> Option<FileId> {
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.len() > limits.max_file_size
+        {
+            let shown = display_path(path, &self.display_root);
+            let id = self.sources.add(shown, String::new());
+            self.findings.push(limits.finding(
+                vnetlint_diagnostics::Limit::FileSize,
+                Span::new(id, TextRange::empty(0)),
+                &format!("the file has {} bytes", meta.len()),
+                "the file is not read, the other files are",
+            ));
+            return Some(id);
+        }
         match std::fs::read(path) {
             Ok(bytes) => {
                 let shown = display_path(path, &self.display_root);
@@ -291,12 +336,56 @@ fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId,
     }
 }
 
+/// How `collect` walks: the exclusions and the bounds of the walk.
+struct Walk<'a> {
+    exclude: &'a [String],
+    scan_roots: &'a [PathBuf],
+    allow_outside_root: bool,
+}
+
+impl Walk<'_> {
+    /// What to do with a symbolic link met in the walk. Links are never followed as
+    /// directories (a link loop cannot trap the walk); a link to a template file is read when
+    /// its target lies inside a scan root (or with `--allow-outside-root`), and reported
+    /// otherwise, so that nothing outside the scanned directories is read in silence.
+    fn symlink(&self, path: &Path, io_errors: &mut Vec<String>) -> bool {
+        if file_kind(path).is_none() {
+            return false;
+        }
+        match std::fs::canonicalize(path) {
+            Ok(target) if target.is_dir() => false,
+            Ok(target)
+                if self.allow_outside_root
+                    || self.scan_roots.iter().any(|root| target.starts_with(root)) =>
+            {
+                true
+            }
+            Ok(target) => {
+                io_errors.push(format!(
+                    "skipped {}: a symbolic link to {}, outside the scanned directories; vnetlint reads nothing outside them unless `--allow-outside-root` is given",
+                    path.display(),
+                    target.display()
+                ));
+                false
+            }
+            Err(err) => {
+                io_errors.push(format!(
+                    "skipped {}: the symbolic link does not lead to a file ({err})",
+                    path.display()
+                ));
+                false
+            }
+        }
+    }
+}
+
 fn collect(
     path: &Path,
-    exclude: &[String],
+    walk: &Walk<'_>,
     modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
     io_errors: &mut Vec<String>,
 ) {
+    let exclude = walk.exclude;
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(err) => {
@@ -341,7 +430,11 @@ fn collect(
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let is_file = match entry.file_type() {
+                    Some(t) if t.is_symlink() => walk.symlink(entry.path(), io_errors),
+                    Some(t) => t.is_file(),
+                    None => false,
+                };
                 if is_file && file_kind(entry.path()).is_some() {
                     let dir = entry
                         .path()

@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyze Terraform files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Can traffic get from one endpoint to another? Prints the verdict, a witness packet and
     /// the deciding rule at each NSG on the path.
     Reach(ReachArgs),
@@ -114,6 +114,58 @@ struct CheckArgs {
     /// plan file's directory; the current directory for `--plan -`).
     #[arg(long, value_name = "DIR")]
     config_dir: Option<PathBuf>,
+    /// Read symbolic links, local modules and linked templates that lead outside the scanned
+    /// directories (off by default: nothing outside them is read).
+    #[arg(long)]
+    allow_outside_root: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The resource limits (docs/limits.md); each overrides `[limits]` of vnetlint.toml. The
+/// flags are named after the limits, which all start with `max`.
+#[allow(clippy::struct_field_names)]
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Largest template file read, in bytes [default: 10485760].
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// Deepest nesting of evaluation [default: 160, at most 2000].
+    #[arg(long, value_name = "N")]
+    max_depth: Option<u64>,
+    /// Most instances of one resource, module call or ARM copy [default: 10000].
+    #[arg(long, value_name = "N")]
+    max_instances: Option<u64>,
+    /// Most elements of one evaluated collection [default: 10000].
+    #[arg(long, value_name = "N")]
+    max_collection: Option<u64>,
+    /// Most network elements of one module or template [default: 200000].
+    #[arg(long, value_name = "N")]
+    max_elements: Option<u64>,
+    /// Longest evaluated string, in bytes [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    max_string_len: Option<u64>,
+    /// Most evaluation steps of one module or template [default: 5000000].
+    #[arg(long, value_name = "N")]
+    max_eval_steps: Option<u64>,
+}
+
+impl LimitArgs {
+    fn settings(&self) -> vnetlint::limits::LimitSettings {
+        use vnetlint_diagnostics::Limit;
+        [
+            (Limit::FileSize, self.max_file_size),
+            (Limit::Depth, self.max_depth),
+            (Limit::Instances, self.max_instances),
+            (Limit::Collection, self.max_collection),
+            (Limit::Elements, self.max_elements),
+            (Limit::StringLen, self.max_string_len),
+            (Limit::EvalSteps, self.max_eval_steps),
+        ]
+        .into_iter()
+        .filter_map(|(limit, value)| Some((limit, value?)))
+        .collect()
+    }
 }
 
 /// Each file's directory (a Terraform module is a directory), each directory once.
@@ -248,6 +300,8 @@ fn check(args: &CheckArgs) -> ExitCode {
                 .collect(),
             ..Default::default()
         },
+        limits: args.limits.settings(),
+        allow_outside_root: args.allow_outside_root,
     };
     let mut paths = if args.modules_of_files {
         modules_of(&args.paths)

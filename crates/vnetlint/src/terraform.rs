@@ -69,6 +69,7 @@ pub(crate) fn lower_config(
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
         address_prefix: String::new(),
+        limits: vnetlint_diagnostics::Limits::default(),
     };
     let mut loader = DriverLoader { run };
     Some(vnetlint_terraform::lower_root(
@@ -80,7 +81,7 @@ pub(crate) fn lower_config(
 
 /// The identity of a module directory: its canonical path, so that two calls of one
 /// directory (or a module calling itself through `./`) are recognized.
-fn module_key(dir: &Path) -> String {
+pub(crate) fn module_key(dir: &Path) -> String {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -112,19 +113,7 @@ impl ModuleLoader for DriverLoader<'_> {
                 "`{source}` is outside the scanned directories, and vnetlint reads nothing outside them"
             ));
         }
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&target)
-            .map_err(|e| format!("`{source}` cannot be read: {e}"))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            // The name is lowercased first, so the suffix comparisons are case-insensitive.
-            .filter(|p| {
-                let name = p.to_string_lossy().to_ascii_lowercase();
-                #[allow(clippy::case_sensitive_file_extension_comparisons)]
-                let config = name.ends_with(".tf") || name.ends_with(".tf.json");
-                p.is_file() && config
-            })
-            .collect();
-        paths.sort();
+        let paths = module_files(&target).map_err(|e| format!("`{source}` cannot be read: {e}"))?;
         let files = paths.iter().filter_map(|p| self.run.load(p)).collect();
         Ok(ModuleDir {
             dir: target.to_string_lossy().into_owned(),
@@ -133,16 +122,37 @@ impl ModuleLoader for DriverLoader<'_> {
     }
 }
 
+/// The configuration files (`.tf`, `.tf.json`) of a module directory, sorted.
+pub(crate) fn module_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        // The name is lowercased first, so the suffix comparisons are case-insensitive.
+        .filter(|p| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            #[allow(clippy::case_sensitive_file_extension_comparisons)]
+            let config = name.ends_with(".tf") || name.ends_with(".tf.json");
+            p.is_file() && config
+        })
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 /// A path with `.` and `..` resolved lexically, so that shown paths and module identities do
 /// not depend on how a `source` was spelled (`../nsg` from `modules/platform`).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
+                // `..` cancels a name, never another `..`: `a/../../..` is `../..`, not `.`
+                // (which would turn a source outside the root into the root itself).
+                let last_is_name =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if !last_is_name || !out.pop() {
                     out.push("..");
                 }
             }
@@ -191,7 +201,7 @@ fn is_called_by_another_module(run: &Run, dir: &Path) -> bool {
 }
 
 /// The local module sources written in a file: `source = "./x"` lines.
-fn local_sources(text: &str) -> Vec<&str> {
+pub(crate) fn local_sources(text: &str) -> Vec<&str> {
     text.lines()
         .filter_map(|line| {
             let rest = line.trim().strip_prefix("source")?.trim_start();

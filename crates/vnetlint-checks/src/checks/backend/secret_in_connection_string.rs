@@ -199,6 +199,10 @@ fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
     ) {
         finding = finding.with_secondary(label);
     }
+    // Every place that shows the secret is masked in snippets and embedded sources.
+    finding.redact = std::iter::once(finding.primary.span)
+        .chain(finding.secondary.iter().map(|l| l.span))
+        .collect();
     Some(finding)
 }
 

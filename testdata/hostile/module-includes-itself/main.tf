@@ -1,0 +1,2 @@
+module "me" { source = "./" }
+module "me2" { source = "../bad" }

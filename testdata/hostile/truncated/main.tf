@@ -1,0 +1,1 @@
+resource "azurerm_virtual_network" "v" { name = "x"

@@ -1,0 +1,1 @@
+resource "azurerm_flux_capacitor" "f" { name = "x" }
