@@ -1,0 +1,22 @@
+locals {
+  settings = { name = "web" }
+  port     = can(local.settings.port) ? local.settings.port : try(local.settings.ssh_port, "22")
+}
+
+resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  security_rule {
+    name                       = "ssh"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = local.port # expect: VNL101
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}

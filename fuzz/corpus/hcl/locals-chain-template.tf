@@ -1,0 +1,23 @@
+locals {
+  first  = "3"
+  second = "${local.first}389"
+  port   = local.second
+}
+
+resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  security_rule {
+    name                       = "rdp"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "${local.port}" # expect: VNL101
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}

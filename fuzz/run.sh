@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs each cargo-fuzz target for a bounded time: fuzz/run.sh [SECONDS] [TARGET...]
+# (default 60 s, every target). New inputs go to fuzz/work/<target> (ignored by git); the
+# committed seeds in fuzz/corpus/<target> are only read. Crashes land in fuzz/artifacts/<target>
+# and make the script exit 1 after the remaining targets ran; the executions of each target are
+# printed at the end. Without nightly cargo-fuzz it prints why and exits 0, so CI can call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+  targets=(hcl arm plan connstr engine)
+fi
+toolchain="${FUZZ_TOOLCHAIN:-+nightly}"
+
+if ! cargo "$toolchain" fuzz --version >/dev/null 2>&1; then
+  echo "fuzzing skipped: \`cargo $toolchain fuzz\` is not available (install a nightly toolchain and \`cargo install cargo-fuzz\`)"
+  exit 0
+fi
+
+# One build for all targets, so that each target's time is spent fuzzing.
+cargo "$toolchain" fuzz build --release
+
+mkdir -p fuzz/work
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  mkdir -p "fuzz/work/$target"
+  log="fuzz/work/$target.log"
+  echo "== fuzz $target for ${seconds}s"
+  status=0
+  # -timeout flags a single input running over 10 s as a hang; -max_len keeps inputs to the
+  # size where the frontends' behaviour varies (large inputs are the hostile suite's job).
+  cargo "$toolchain" fuzz run --release "$target" "fuzz/work/$target" "fuzz/corpus/$target" -- \
+    -max_total_time="$seconds" -timeout=10 -max_len=16384 -print_final_stats=1 \
+    >"$log" 2>&1 || status=$?
+  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  summary+=("$target: ${runs:-?} executions in ${seconds}s (exit $status)")
+  if [ "$status" -ne 0 ]; then
+    tail -40 "$log"
+    failed+=("$target")
+  fi
+done
+
+echo "== fuzz summary"
+printf '%s\n' "${summary[@]}"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "crashes or errors in: ${failed[*]} (inputs under fuzz/artifacts/, logs under fuzz/work/)"
+  exit 1
+fi
