@@ -84,6 +84,9 @@ pub struct AnalyzeOptions {
     /// that lead outside the scanned directories. Off by default: a pull request must not make
     /// vnetlint read `/etc` or a home directory.
     pub allow_outside_root: bool,
+    /// Called with (units done, units in all) as modules and templates finish, from any
+    /// thread; the binary draws a progress line on a terminal with it.
+    pub progress: Option<fn(usize, usize)>,
 }
 
 /// Analyzes files and directories. Directories are walked honouring `.gitignore`,

@@ -302,7 +302,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         },
         limits: args.limits.settings(),
         allow_outside_root: args.allow_outside_root,
+        progress: None,
     };
+    // A progress line for a person watching a long scan; never in pipes or with --quiet.
+    if !args.quiet && std::io::stderr().is_terminal() {
+        options.progress = Some(draw_progress);
+    }
     let mut paths = if args.modules_of_files {
         modules_of(&args.paths)
     } else {
@@ -480,6 +485,19 @@ fn reach(args: &ReachArgs) -> ExitCode {
             eprintln!("vnetlint: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Draws `analyzed N/M modules and templates` on standard error, from 20 units on, and
+/// clears the line when done.
+fn draw_progress(done: usize, total: usize) {
+    if total < 20 {
+        return;
+    }
+    if done < total {
+        eprint!("\rvnetlint: analyzed {done}/{total} modules and templates");
+    } else {
+        eprint!("\r{:width$}\r", "", width = 60);
     }
 }
 

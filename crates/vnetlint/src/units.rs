@@ -126,6 +126,7 @@ pub(crate) fn analyze_units(
     // Set when a round read nothing new: the units then run once more and keep their results,
     // treating what they could not get as unreadable.
     let mut settle = false;
+    let finished = std::sync::atomic::AtomicUsize::new(0);
     for round in 0.. {
         let outs: Vec<(usize, UnitOut)> = {
             let shared = Shared {
@@ -141,7 +142,16 @@ pub(crate) fn analyze_units(
                 var_files: &var_files,
                 arm_parameters: arm_parameters.clone(),
             };
-            let job = |&i: &usize| (i, analyze_unit(&shared, &units[i]));
+            let job = |&i: &usize| {
+                let out = analyze_unit(&shared, &units[i]);
+                if round == 0
+                    && let Some(progress) = options.progress
+                {
+                    let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(done, units.len());
+                }
+                (i, out)
+            };
             match &pool {
                 Ok(pool) => pool.install(|| pending.par_iter().map(job).collect()),
                 // Without threads (none could be started), the same work runs here.
