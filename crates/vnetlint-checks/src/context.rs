@@ -36,22 +36,28 @@ impl NsgView {
     /// A destination address to show in witness packets: the first host Azure assigns in the
     /// guarded range (the fifth address; the first four are reserved), or 10.0.1.4.
     pub fn sample_destination(&self) -> IpAddr {
-        let fallback: IpAddr = "10.0.1.4".parse().expect("literal address");
-        if self.guarded.is_all() {
-            return fallback;
-        }
-        match self.guarded.min() {
-            Some(IpAddr::V4(first)) => {
-                let host = IpAddr::V4(std::net::Ipv4Addr::from(u32::from(first).saturating_add(4)));
-                if self.guarded.contains(host) {
-                    host
-                } else {
-                    IpAddr::V4(first)
-                }
+        sample_host(&self.guarded)
+    }
+}
+
+/// The first host Azure assigns in `set` (the fifth address; the first four are reserved), the
+/// lowest address when the set is smaller, or 10.0.1.4 for "any address"; for witnesses.
+pub(crate) fn sample_host(set: &AddrSet) -> IpAddr {
+    let fallback: IpAddr = "10.0.1.4".parse().expect("literal address");
+    if set.is_all() {
+        return fallback;
+    }
+    match set.min() {
+        Some(IpAddr::V4(first)) => {
+            let host = IpAddr::V4(std::net::Ipv4Addr::from(u32::from(first).saturating_add(4)));
+            if set.contains(host) {
+                host
+            } else {
+                IpAddr::V4(first)
             }
-            Some(other) => other,
-            None => fallback,
         }
+        Some(other) => other,
+        None => fallback,
     }
 }
 

@@ -137,22 +137,7 @@ impl Unit<'_> {
 
     /// A destination address to show in witnesses: the first host Azure assigns in the range.
     pub(crate) fn sample_destination(&self) -> IpAddr {
-        let fallback: IpAddr = "10.0.1.4".parse().expect("literal address");
-        if self.destination.is_all() {
-            return fallback;
-        }
-        match self.destination.min() {
-            Some(IpAddr::V4(first)) => {
-                let host = IpAddr::V4(std::net::Ipv4Addr::from(u32::from(first).saturating_add(4)));
-                if self.destination.contains(host) {
-                    host
-                } else {
-                    IpAddr::V4(first)
-                }
-            }
-            Some(other) => other,
-            None => fallback,
-        }
+        crate::context::sample_host(&self.destination)
     }
 }
 
