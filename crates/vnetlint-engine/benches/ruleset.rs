@@ -7,31 +7,32 @@
 //! The NSG comes from a fixed-seed xorshift generator, so every run measures the same input.
 //! `VNETLINT_BENCH_RULES=N` sets the number of rules (default 1,000) for the scale figures of
 //! issue 8, item 6 (100, 1,000 and 4,000 rules, in `docs/performance.md`); above 1,000 rules the
-//! priorities are counted per direction, one apart, to stay within Azure's 100-4096. The
-//! twin samples 8 packets inside each rule's match plus 2,000 packets drawn from the generator's
-//! address and port pools (10,000 packets), walks every rule for every packet, and calls a rule
-//! dead when it matches some sampled packet and is the first match of none. It is only as good
-//! as its sample (it can call a live rule dead, never the reverse), which is why the analysis
-//! itself is set-based; the run asserts that every rule the analysis reports is dead for the
-//! twin too.
+//! priorities are counted per direction, one apart, to stay within Azure's 100-4096, and the
+//! rules fall into segments of about 1,000 with their own destinations (see `main`);
+//! `VNETLINT_BENCH_DENSE=1` piles them all onto the pools of 1,000 rules instead. The twin
+//! samples 8 packets inside each rule's match plus 2,000 packets drawn from the generator's
+//! address and port pools, walks every rule for every packet, and calls a rule dead when it
+//! matches some sampled packet and is the first match of none. It is only as good as its
+//! sample (it can call a live rule dead, never the reverse), which is why the analysis itself
+//! is set-based; the run asserts that every rule the analysis reports is dead for the twin too.
 //!
-//! Measured on the shared 2-core development machine (bench profile, median of 7 runs each;
-//! other builds were running, so the figures moved by about ±40% between invocations):
+//! Measured on the 2-core development machine, quiet (bench profile, median of 7 runs each):
 //!
 //! ```text
 //! input: one NSG, 1000 custom rules (830 inbound, 170 outbound), 1263 cubes in the rules' matches
-//! compile_nsg:                          4.04ms
-//! covered_rules_all (set-based):       12.85ms: 133 shadowed, 61 redundant
-//! brute-force twin, 10000 packets:    103.41ms: 126 shadowed, 79 redundant
+//! compile_nsg:                          2.82ms
+//! covered_rules_all (set-based):        5.78ms: 133 shadowed, 61 redundant
+//! brute-force twin, 10000 packets:     60.94ms: 126 shadowed, 79 redundant
 //!                                      (11 more than the set-based analysis: live rules the
 //!                                      sample missed)
-//! ratio twin / set-based:                   8.0x   (7.3x to 10.8x over four invocations)
+//! ratio twin / set-based:                  10.6x
 //! ```
 //!
 //! The set-based analysis is exact and the faster of the two; the twin's time grows with its
 //! sample, and its 11 false "dead" rules show why sampling cannot be the analysis. Before the
 //! corner probes in `ruleset.rs` (a live rule is usually proven live by a corner of its match),
-//! the set-based walk took about 516 ms here, 0.2x the twin.
+//! the set-based walk took about 516 ms here; before the bounding boxes and one-pass splits,
+//! about 12.9 ms.
 
 #![allow(
     clippy::print_stdout,
@@ -63,11 +64,24 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(RULES);
-    let fixture = build_nsg(0x5eed_2024_0005, rules);
+    // Realistic growth: above 1,000 rules (Azure's cap for one NSG) the rules are in
+    // `spread` consecutive segments of about 1,000, each guarding its own destinations
+    // (10.{4k}.0.0/14 and 198.18.{4k}.0/24, which stand in for `*`, `VirtualNetwork` and `Internet`
+    // there), as the NSGs of several
+    // segments merged into one would be; sources stay shared. `VNETLINT_BENCH_DENSE=1` keeps
+    // the pools of 1,000 rules at every size instead: the stress case where thousands of broad
+    // rules pile onto the same addresses and most rules end up covered by a dozen others.
+    let dense = std::env::var_os("VNETLINT_BENCH_DENSE").is_some_and(|v| v == "1");
+    let spread = if dense {
+        1
+    } else {
+        rules.div_ceil(RULES).max(1)
+    };
+    let fixture = build_nsg(0x5eed_2024_0005, rules, spread);
     let tags = TagContext::for_nsg(&fixture.net, fixture.nsg);
     let (compile_median, nsg) = median_of(RUNS, || compile_nsg(&fixture.net, fixture.nsg, &tags));
     let (set_median, covered) = median_of(RUNS, || covered_rules_all(&nsg));
-    let packets = sample_universe(&nsg, 0xbad_5eed);
+    let packets = sample_universe(&nsg, 0xbad_5eed, spread);
     let (twin_median, twin) = median_of(RUNS, || twin_analysis(&nsg, &packets));
 
     // The twin sees real packets, so a rule it sees reach is never dead.
@@ -164,15 +178,24 @@ const PORTS: &[u16] = &[
     22, 25, 53, 80, 123, 389, 443, 445, 1433, 1521, 3306, 3389, 5432, 5985, 6379, 8080, 8443, 9200,
 ];
 
-/// An address: 10.{0-3}.{0-15}.x as /16, /24 or /32, or a documentation-range public prefix.
-fn prefix(rng: &mut Rng) -> String {
-    let (b, c, d) = (rng.below(4), rng.below(16), 4 + rng.below(60));
-    match rng.below(10) {
-        0 => format!("10.{b}.0.0/16"),
-        1..=4 => format!("10.{b}.{c}.0/24"),
-        5..=7 => format!("10.{b}.{c}.{d}"),
-        8 => format!("203.0.113.{}/28", 16 * rng.below(16)),
-        _ => format!("198.51.100.{d}"),
+/// An address: 10.{base + 0-3}.{0-15}.x as /16, /24 or /32, or a documentation-range public
+/// prefix.
+fn prefix(rng: &mut Rng, base: usize) -> String {
+    prefix_in(rng, base, None)
+}
+
+/// [`prefix`], with the public prefixes of a segment (`198.18.{segment}.x`, the benchmarking
+/// range) in place of the shared documentation ranges.
+fn prefix_in(rng: &mut Rng, base: usize, segment: Option<usize>) -> String {
+    let (b, c, d) = (base + rng.below(4), rng.below(16), 4 + rng.below(60));
+    match (rng.below(10), segment) {
+        (0, _) => format!("10.{b}.0.0/16"),
+        (1..=4, _) => format!("10.{b}.{c}.0/24"),
+        (5..=7, _) => format!("10.{b}.{c}.{d}"),
+        (8, None) => format!("203.0.113.{}/28", 16 * rng.below(16)),
+        (8, Some(segment)) => format!("198.18.{segment}.{}/28", 16 * rng.below(16)),
+        (_, None) => format!("198.51.100.{d}"),
+        (_, Some(segment)) => format!("198.18.{segment}.{d}"),
     }
 }
 
@@ -186,14 +209,27 @@ fn port_text(rng: &mut Rng) -> String {
     }
 }
 
-/// An address field: (single value, list); exactly one is non-empty.
-fn address_field(rng: &mut Rng) -> (String, Vec<String>) {
+/// An address field: (single value, list); exactly one is non-empty. Prefixes come from the
+/// second octets `base..base + 4`; with `segment` (a destination in an NSG that guards several
+/// segments), the segment `10.{base}.0.0/14` stands in for `*` and `VirtualNetwork`, and its
+/// own public range `198.18.{base}.0/24` for `Internet` and the public prefixes.
+fn address_field(rng: &mut Rng, base: usize, segment: bool) -> (String, Vec<String>) {
     match rng.below(100) {
-        0..=24 => (rng.pick(TAGS).to_owned(), Vec::new()),
-        25..=69 => (prefix(rng), Vec::new()),
+        0..=24 => {
+            let tag = rng.pick(TAGS);
+            let text = match (segment, tag) {
+                (true, "*" | "VirtualNetwork") => format!("10.{base}.0.0/14"),
+                (true, "Internet") => format!("198.18.{base}.0/24"),
+                _ => tag.to_owned(),
+            };
+            (text, Vec::new())
+        }
+        25..=69 => (prefix_in(rng, base, segment.then_some(base)), Vec::new()),
         _ => (
             String::new(),
-            (0..2 + rng.below(3)).map(|_| prefix(rng)).collect(),
+            (0..2 + rng.below(3))
+                .map(|_| prefix_in(rng, base, segment.then_some(base)))
+                .collect(),
         ),
     }
 }
@@ -213,7 +249,7 @@ fn port_field(rng: &mut Rng, star_percent: usize) -> (String, Vec<String>) {
 }
 
 /// The NSG of `rules` rules (1,000 by default), built through the IR as a frontend would.
-fn build_nsg(seed: u64, rules: usize) -> Fixture {
+fn build_nsg(seed: u64, rules: usize, spread: usize) -> Fixture {
     let mut rng = Rng(seed);
     let mut fixture = Fixture::new();
     let mut per_direction = [0usize; 2];
@@ -238,8 +274,10 @@ fn build_nsg(seed: u64, rules: usize) -> Fixture {
             12..=16 => "*",
             _ => "Icmp",
         };
-        let (src, src_list) = address_field(&mut rng);
-        let (dst, dst_list) = address_field(&mut rng);
+        // Above 1,000 rules, rule i guards segment i * spread / rules (see `main`).
+        let segment = index * spread / rules;
+        let (src, src_list) = address_field(&mut rng, 0, false);
+        let (dst, dst_list) = address_field(&mut rng, 4 * segment, spread > 1);
         let (sport, sport_list) = port_field(&mut rng, 90);
         let (dport, dport_list) = port_field(&mut rng, 15);
         let id = fixture.add(
@@ -283,7 +321,7 @@ fn build_nsg(seed: u64, rules: usize) -> Fixture {
 
 /// Sample packets: some inside every rule's match (so that every rule is tried), the rest drawn
 /// from the generator's pools.
-fn sample_universe(nsg: &CompiledNsg, seed: u64) -> Vec<Packet> {
+fn sample_universe(nsg: &CompiledNsg, seed: u64, spread: usize) -> Vec<Packet> {
     let mut rng = Rng(seed);
     let mut packets = Vec::new();
     for rule in nsg.inbound.iter().chain(&nsg.outbound) {
@@ -297,7 +335,8 @@ fn sample_universe(nsg: &CompiledNsg, seed: u64) -> Vec<Packet> {
     for _ in 0..RANDOM_SAMPLES {
         let protocol = Protocol::ALL[rng.below(Protocol::ALL.len())];
         let address = |rng: &mut Rng| -> IpAddr {
-            let text = prefix(rng);
+            let base = if spread > 1 { 4 * rng.below(spread) } else { 0 };
+            let text = prefix(rng, base);
             let base: Ipv4Addr = text
                 .split('/')
                 .next()

@@ -313,11 +313,14 @@ impl CompiledNsg {
                 (Mode::May, Access::Allow) | (Mode::Must, Access::Deny) => &rule.matches.upper,
                 (Mode::May, Access::Deny) | (Mode::Must, Access::Allow) => &rule.matches.lower,
             };
-            let part = remaining.intersect(matched);
+            if !remaining.overlaps(matched) {
+                continue;
+            }
+            let (part, rest) = std::mem::take(&mut remaining).split(matched);
             if part.is_empty() {
                 continue;
             }
-            remaining = remaining.subtract(&part);
+            remaining = rest;
             decisions.push(Decision {
                 rule_index: index,
                 rule: rule.rule,

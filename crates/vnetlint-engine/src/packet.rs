@@ -318,9 +318,19 @@ impl Cube {
         [ported, portless].into_iter().filter(|c| !c.is_empty())
     }
 
+    /// Whether the cubes share a packet, without building the intersection: the algebra asks
+    /// this for every pair of cubes it meets, and most pairs are disjoint.
+    pub fn overlaps(&self, other: &Cube) -> bool {
+        !self.protocols.intersect(other.protocols).is_empty()
+            && self.dst_ports.intersects(&other.dst_ports)
+            && self.dst.intersects(&other.dst)
+            && self.src.intersects(&other.src)
+            && self.src_ports.intersects(&other.src_ports)
+    }
+
     /// `self − other` as disjoint cubes (the peeling described in the module note).
     fn subtract(&self, other: &Cube) -> Vec<Cube> {
-        if self.intersect(other).is_empty() {
+        if !self.overlaps(other) {
             return vec![self.clone()];
         }
         let mut out = Vec::new();
@@ -459,9 +469,8 @@ impl PacketSet {
         let mut cubes = Vec::new();
         for a in &self.cubes {
             for b in &other.cubes {
-                let c = a.intersect(b);
-                if !c.is_empty() {
-                    cubes.push(c);
+                if a.overlaps(b) {
+                    cubes.push(a.intersect(b));
                 }
             }
         }
@@ -470,13 +479,71 @@ impl PacketSet {
         }
     }
 
+    /// `(self ∩ other, self − other)` in one pass, consuming `self`: a cube of `self` that `other` does not touch
+    /// goes to the outside whole, and only the cubes it touches are cut. First-match
+    /// evaluation and the cover walk split their remainder by one rule at a time, and the
+    /// rule (one or two cubes) is far smaller than its part of a fragmented remainder, which
+    /// `subtract(&part)` would have to peel cube by cube.
+    #[must_use]
+    pub fn split(self, other: &PacketSet) -> (PacketSet, PacketSet) {
+        let mut inside = Vec::new();
+        let mut untouched = Vec::with_capacity(self.cubes.len());
+        let mut pieces_out = Vec::new();
+        for a in self.cubes {
+            if !other.cubes.iter().any(|b| a.overlaps(b)) {
+                untouched.push(a);
+                continue;
+            }
+            let mut pieces = vec![a.clone()];
+            for b in &other.cubes {
+                if a.overlaps(b) {
+                    inside.push(a.intersect(b));
+                    pieces = pieces.iter().flat_map(|p| p.subtract(b)).collect();
+                }
+            }
+            pieces_out.extend(pieces);
+        }
+        (
+            PacketSet {
+                cubes: coalesce(inside),
+            },
+            PacketSet {
+                cubes: {
+                    let mut cubes = untouched;
+                    cubes.extend(coalesce(pieces_out));
+                    cubes
+                },
+            },
+        )
+    }
+
+    /// The same packets in as few cubes as merging finds; for a set built by [`Self::split`].
+    #[must_use]
+    pub fn coalesced(self) -> PacketSet {
+        PacketSet {
+            cubes: coalesce(self.cubes),
+        }
+    }
+
+    /// Whether the sets share a packet, without building the intersection.
+    pub fn overlaps(&self, other: &PacketSet) -> bool {
+        self.cubes
+            .iter()
+            .any(|a| other.cubes.iter().any(|b| a.overlaps(b)))
+    }
+
     #[must_use]
     pub fn subtract(&self, other: &PacketSet) -> PacketSet {
         if other.is_empty() {
             return self.clone();
         }
-        let mut cubes = Vec::new();
+        let mut untouched = Vec::new();
+        let mut cut = Vec::new();
         for a in &self.cubes {
+            if !other.cubes.iter().any(|b| a.overlaps(b)) {
+                untouched.push(a.clone());
+                continue;
+            }
             let mut pieces = vec![a.clone()];
             for b in &other.cubes {
                 if pieces.is_empty() {
@@ -484,10 +551,10 @@ impl PacketSet {
                 }
                 pieces = pieces.iter().flat_map(|p| p.subtract(b)).collect();
             }
-            cubes.extend(pieces);
+            cut.extend(pieces);
         }
         PacketSet {
-            cubes: coalesce(cubes),
+            cubes: coalesce_into(untouched, cut),
         }
     }
 
@@ -542,9 +609,93 @@ impl PacketSet {
     }
 }
 
-/// Repeatedly merges pairs of cubes that differ in one dimension. Quadratic, but the lists an
-/// NSG produces are short, and merging is what keeps them short.
-fn coalesce(mut cubes: Vec<Cube>) -> Vec<Cube> {
+/// The bounding box of a packet set: its protocols and, per dimension, the lowest and highest
+/// value (IPv4 and IPv6 apart). A flat value, so that scanning thousands of them to rule out
+/// the sets that cannot hold a packet or meet another set is cheap; only the sets a hull
+/// admits are then tested exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hull {
+    protocols: ProtocolSet,
+    src_v4: Option<(u32, u32)>,
+    src_v6: Option<(u128, u128)>,
+    dst_v4: Option<(u32, u32)>,
+    dst_v6: Option<(u128, u128)>,
+    src_ports: Option<(u16, u16)>,
+    dst_ports: Option<(u16, u16)>,
+}
+
+fn widen<T: Ord + Copy>(range: Option<(T, T)>, lo: Option<T>, hi: Option<T>) -> Option<(T, T)> {
+    match (range, lo, hi) {
+        (None, Some(lo), Some(hi)) => Some((lo, hi)),
+        (Some((a, b)), Some(lo), Some(hi)) => Some((a.min(lo), b.max(hi))),
+        (range, _, _) => range,
+    }
+}
+
+fn meet<T: Ord + Copy>(a: Option<(T, T)>, b: Option<(T, T)>) -> bool {
+    matches!((a, b), (Some((alo, ahi)), Some((blo, bhi))) if alo <= bhi && blo <= ahi)
+}
+
+fn holds<T: Ord + Copy>(range: Option<(T, T)>, value: T) -> bool {
+    range.is_some_and(|(lo, hi)| lo <= value && value <= hi)
+}
+
+impl Hull {
+    /// Whether the set may hold the packet (false only when it certainly does not).
+    pub fn may_contain(&self, packet: &Packet) -> bool {
+        let address = |v4: Option<(u32, u32)>, v6: Option<(u128, u128)>, ip: IpAddr| match ip {
+            IpAddr::V4(ip) => holds(v4, u32::from(ip)),
+            IpAddr::V6(ip) => holds(v6, u128::from(ip)),
+        };
+        self.protocols.contains(packet.protocol)
+            && address(self.dst_v4, self.dst_v6, packet.dst)
+            && address(self.src_v4, self.src_v6, packet.src)
+            && (!packet.protocol.has_ports()
+                || (holds(self.dst_ports, packet.dst_port)
+                    && holds(self.src_ports, packet.src_port)))
+    }
+
+    /// Whether the sets may share a packet (false only when they certainly do not).
+    pub fn may_overlap(&self, other: &Hull) -> bool {
+        !self.protocols.intersect(other.protocols).is_empty()
+            && meet(self.dst_ports, other.dst_ports)
+            && (meet(self.dst_v4, other.dst_v4) || meet(self.dst_v6, other.dst_v6))
+            && (meet(self.src_v4, other.src_v4) || meet(self.src_v6, other.src_v6))
+            && meet(self.src_ports, other.src_ports)
+    }
+}
+
+impl PacketSet {
+    /// The bounding box of the set (see [`Hull`]).
+    pub fn hull(&self) -> Hull {
+        self.cubes.iter().fold(Hull::default(), |hull, cube| Hull {
+            protocols: hull.protocols.union(cube.protocols),
+            src_v4: widen(hull.src_v4, cube.src.v4.min(), cube.src.v4.max()),
+            src_v6: widen(hull.src_v6, cube.src.v6.min(), cube.src.v6.max()),
+            dst_v4: widen(hull.dst_v4, cube.dst.v4.min(), cube.dst.v4.max()),
+            dst_v6: widen(hull.dst_v6, cube.dst.v6.min(), cube.dst.v6.max()),
+            src_ports: widen(hull.src_ports, cube.src_ports.min(), cube.src_ports.max()),
+            dst_ports: widen(hull.dst_ports, cube.dst_ports.min(), cube.dst_ports.max()),
+        })
+    }
+}
+
+/// Up to this many cubes, [`coalesce`] compares every pair; above it, it groups by hash.
+const PAIRWISE_COALESCE: usize = 16;
+
+/// Repeatedly merges pairs of cubes that differ in one dimension, which keeps the lists short.
+/// Short lists (what an NSG's own rules produce) are merged pair by pair; long ones (the
+/// fragmented remainder of a walk over thousands of rules) by [`coalesce_grouped`], which is
+/// linear per pass where the pairwise loop is quadratic.
+fn coalesce(cubes: Vec<Cube>) -> Vec<Cube> {
+    if cubes.len() > PAIRWISE_COALESCE {
+        coalesce_grouped(cubes)
+    } else {
+        coalesce_pairwise(cubes)
+    }
+}
+
+fn coalesce_pairwise(mut cubes: Vec<Cube>) -> Vec<Cube> {
     let mut changed = true;
     while changed {
         changed = false;
@@ -564,6 +715,99 @@ fn coalesce(mut cubes: Vec<Cube>) -> Vec<Cube> {
         }
     }
     cubes
+}
+
+/// A hash of the cube's dimensions other than `dim` (0 protocols, 1 source, 2 destination,
+/// 3 source ports, 4 destination ports): cubes that can merge in `dim` share it. The hasher
+/// has a fixed seed, so everything built on it is deterministic.
+fn key_but(cube: &Cube, dim: usize) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut state = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
+    if dim != 0 {
+        cube.protocols.hash(&mut state);
+    }
+    if dim != 1 {
+        cube.src.hash(&mut state);
+    }
+    if dim != 2 {
+        cube.dst.hash(&mut state);
+    }
+    if dim != 3 {
+        cube.src_ports.hash(&mut state);
+    }
+    if dim != 4 {
+        cube.dst_ports.hash(&mut state);
+    }
+    state.finish()
+}
+
+/// Whether the cubes are equal in every dimension but `dim`.
+fn same_but(a: &Cube, b: &Cube, dim: usize) -> bool {
+    (dim == 0 || a.protocols == b.protocols)
+        && (dim == 1 || a.src == b.src)
+        && (dim == 2 || a.dst == b.dst)
+        && (dim == 3 || a.src_ports == b.src_ports)
+        && (dim == 4 || a.dst_ports == b.dst_ports)
+}
+
+/// Coalesces a long list: every cube is a newcomer merged into the ones before it.
+fn coalesce_grouped(cubes: Vec<Cube>) -> Vec<Cube> {
+    coalesce_into(Vec::new(), cubes)
+}
+
+/// Merges `new` cubes into `base`, a list in which no two cubes merge any more (the untouched
+/// part of a remainder): only a newcomer, or the result of a merge, can have a partner, so
+/// the work is proportional to the newcomers rather than to the whole list. Each cube is
+/// indexed by its five [`key_but`] hashes; a merge takes the partner's place, so the order of
+/// the list stays that of its first members. Same fixed point as the pairwise loop (no two
+/// cubes differ in one dimension only) when `base` holds to its premise; when it does not,
+/// the result is merely less merged, never wrong.
+fn coalesce_into(base: Vec<Cube>, new: Vec<Cube>) -> Vec<Cube> {
+    type Index = std::collections::HashMap<u64, Vec<usize>, foldhash::fast::FixedState>;
+
+    if base.len() + new.len() <= PAIRWISE_COALESCE {
+        let mut all = base;
+        all.extend(new);
+        return coalesce_pairwise(all);
+    }
+    let mut slots: Vec<Option<Cube>> = Vec::with_capacity(base.len() + new.len());
+    let mut index: [Index; 5] = Default::default();
+    let place =
+        |slots: &mut Vec<Option<Cube>>, index: &mut [Index; 5], cube: Cube, at: Option<usize>| {
+            let slot = at.unwrap_or(slots.len());
+            for (dim, map) in index.iter_mut().enumerate() {
+                map.entry(key_but(&cube, dim)).or_default().push(slot);
+            }
+            match at {
+                Some(slot) => slots[slot] = Some(cube),
+                None => slots.push(Some(cube)),
+            }
+        };
+    for cube in base {
+        place(&mut slots, &mut index, cube, None);
+    }
+    // (cube, the slot it takes when it finds no partner: a merge result keeps its partner's).
+    let mut work: Vec<(Cube, Option<usize>)> = new.into_iter().rev().map(|c| (c, None)).collect();
+    while let Some((cube, at)) = work.pop() {
+        let partner = (0..5).find_map(|dim| {
+            index[dim].get(&key_but(&cube, dim)).and_then(|list| {
+                list.iter()
+                    .copied()
+                    .find(|&j| slots[j].as_ref().is_some_and(|c| same_but(c, &cube, dim)))
+            })
+        });
+        match partner {
+            Some(j) => {
+                // Stale index entries of slot `j` are skipped while it is empty or changed.
+                let old = slots[j].take().unwrap_or_else(|| cube.clone());
+                let merged = old.merge(&cube).unwrap_or(old);
+                // The result takes the earlier of the two places.
+                work.push((merged, Some(at.map_or(j, |a| a.min(j)))));
+            }
+            None => place(&mut slots, &mut index, cube, at),
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
@@ -703,5 +947,114 @@ mod tests {
             "10.0.0.0 -> 10.0.1.4 icmp"
         );
         assert_eq!(PacketSet::empty().witness(&[]), None);
+    }
+
+    // The long-list paths (`coalesce_into`, `split`, the hull filter) against membership in a
+    // small universe, with sets of many cubes so that the grouped merge runs.
+    mod long_lists {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const PROTOCOLS: [Protocol; 3] = [Protocol::Tcp, Protocol::Udp, Protocol::Icmp];
+
+        fn v4(n: u32) -> AddrSet {
+            AddrSet::from_ip(IpAddr::V4(Ipv4Addr::from(n)))
+        }
+
+        fn span(lo: u32, len: u32) -> AddrSet {
+            (lo..lo + len).fold(AddrSet::empty(), |set, n| set.union(&v4(n)))
+        }
+
+        fn cube() -> impl Strategy<Value = Cube> {
+            (
+                1u8..8,
+                0u32..8,
+                1u32..4,
+                0u32..8,
+                1u32..4,
+                0u16..6,
+                1u16..4,
+                0u16..2,
+            )
+                .prop_map(
+                    |(protocols, src, src_len, dst, dst_len, port, port_len, sport)| {
+                        let chosen: Vec<Protocol> = PROTOCOLS
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| protocols & (1 << i) != 0)
+                            .map(|(_, p)| *p)
+                            .collect();
+                        Cube::new(
+                            ProtocolSet::of(&chosen),
+                            span(src, src_len),
+                            PortSet::range(sport, sport + 1),
+                            span(dst, dst_len),
+                            PortSet::range(port, port + port_len),
+                        )
+                    },
+                )
+        }
+
+        fn set() -> impl Strategy<Value = PacketSet> {
+            prop::collection::vec(cube(), 0..40).prop_map(|cubes| {
+                cubes.into_iter().fold(PacketSet::empty(), |set, c| {
+                    set.union(&PacketSet::from_cube(c))
+                })
+            })
+        }
+
+        fn universe() -> Vec<Packet> {
+            let mut out = Vec::new();
+            for protocol in PROTOCOLS {
+                for src in 0..12u32 {
+                    for dst in 0..12u32 {
+                        for sport in 0..3u16 {
+                            for dport in 0..10u16 {
+                                let ports = protocol.has_ports();
+                                out.push(Packet::new(
+                                    protocol,
+                                    IpAddr::V4(Ipv4Addr::from(src)),
+                                    if ports { sport } else { 0 },
+                                    IpAddr::V4(Ipv4Addr::from(dst)),
+                                    if ports { dport } else { 0 },
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        }
+
+        fn disjoint(set: &PacketSet) -> bool {
+            let cubes = set.cubes();
+            (0..cubes.len()).all(|i| (i + 1..cubes.len()).all(|j| !cubes[i].overlaps(&cubes[j])))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn long_list_algebra_is_exact(a in set(), b in set()) {
+                let union = a.union(&b);
+                let difference = a.subtract(&b);
+                let (inside, outside) = a.clone().split(&b);
+                let merged = outside.clone().coalesced();
+                let (hull_a, hull_b) = (a.hull(), b.hull());
+                for packet in universe() {
+                    let (in_a, in_b) = (a.contains(&packet), b.contains(&packet));
+                    prop_assert_eq!(union.contains(&packet), in_a || in_b);
+                    prop_assert_eq!(difference.contains(&packet), in_a && !in_b);
+                    prop_assert_eq!(inside.contains(&packet), in_a && in_b);
+                    prop_assert_eq!(outside.contains(&packet), in_a && !in_b);
+                    prop_assert_eq!(merged.contains(&packet), in_a && !in_b);
+                    prop_assert!(!in_a || hull_a.may_contain(&packet));
+                }
+                prop_assert_eq!(a.overlaps(&b), !a.intersect(&b).is_empty());
+                prop_assert!(!a.overlaps(&b) || hull_a.may_overlap(&hull_b));
+                for s in [&union, &difference, &inside, &outside, &merged] {
+                    prop_assert!(disjoint(s));
+                }
+            }
+        }
     }
 }
