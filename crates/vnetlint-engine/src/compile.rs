@@ -331,6 +331,14 @@ impl CompiledNsg {
         decisions
     }
 
+    /// Whether every rule of the direction matches exactly what it certainly matches (no
+    /// unresolved value, no opaque tag), so that `Mode::Must` and `Mode::May` agree.
+    pub fn is_exact(&self, dir: Direction) -> bool {
+        self.rules(dir)
+            .iter()
+            .all(|rule| rule.matches.lower == rule.matches.upper)
+    }
+
     /// The allowed part of `query`: the union of the allow decisions.
     pub fn allowed(&self, dir: Direction, query: &PacketSet, mode: Mode) -> PacketSet {
         self.decide(dir, query, mode)

@@ -123,6 +123,14 @@ impl SourceMap {
         id
     }
 
+    /// Adds a file built elsewhere (its line index is computed by [`SourceFile::new`], which
+    /// can then run on another thread).
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
+        self.files.push(file);
+        id
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

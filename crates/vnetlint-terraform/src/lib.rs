@@ -90,6 +90,10 @@ pub struct Options {
     pub address_prefix: String,
     /// The resource limits of the evaluation (depth, instances, collections, strings, steps).
     pub limits: vnetlint_diagnostics::Limits,
+    /// The caller's thread has a stack of at least [`eval_stack`] for `limits.max_depth`, so the
+    /// evaluation runs on it; otherwise it runs on a new thread with such a stack. The driver's
+    /// workers have one, and a thread per module cost it a thousand spawns per thousand modules.
+    pub on_large_stack: bool,
 }
 
 /// Lowers one Terraform module: `files` are the `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json`
@@ -158,7 +162,7 @@ const EVAL_STACK: usize = 256 * 1024 * 1024;
 
 /// The evaluation stack for `max_depth` nested evaluations: the reservation is virtual memory
 /// (pages are committed only as deep evaluation touches them), so it is cheap to be generous.
-fn eval_stack(max_depth: usize) -> usize {
+pub fn eval_stack(max_depth: usize) -> usize {
     let per_level = EVAL_STACK / 160;
     EVAL_STACK.max(max_depth.saturating_mul(per_level))
 }
@@ -432,6 +436,12 @@ pub fn lower_root(loader: &mut dyn ModuleLoader, root: &ModuleDir, options: &Opt
         let network = lower::lower(&evaluator);
         (network, evaluator.into_findings())
     };
+    if options.on_large_stack {
+        let (network, eval_findings) = evaluate();
+        findings.extend(eval_findings);
+        vnetlint_diagnostics::sort_findings(&mut findings);
+        return Lowered { network, findings };
+    }
     let (network, eval_findings) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("vnetlint-terraform-eval".to_owned())

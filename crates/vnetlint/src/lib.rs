@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use vnetlint_diagnostics::{Finding, Label, Level, sort_findings};
-use vnetlint_source::{FileId, SourceMap, Span, TextRange};
+use vnetlint_source::{FileId, SourceFile, SourceMap, Span, TextRange};
 
 mod arm;
 pub mod baseline;
@@ -222,27 +222,35 @@ impl Run {
         path: &Path,
         limits: &vnetlint_diagnostics::Limits,
     ) -> Option<FileId> {
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.len() > limits.max_file_size
-        {
-            let shown = display_path(path, &self.display_root);
-            let id = self.sources.add(shown, String::new());
-            self.findings.push(limits.finding(
-                vnetlint_diagnostics::Limit::FileSize,
-                Span::new(id, TextRange::empty(0)),
-                &format!("the file has {} bytes", meta.len()),
-                "the file is not read, the other files are",
-            ));
-            return Some(id);
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => {
+        let read = read_limited(path, &self.display_root, limits);
+        self.add_read(path, read, limits)
+    }
+
+    /// Adds what [`read_limited`] returned for `path` (which may have run on another thread).
+    pub(crate) fn add_read(
+        &mut self,
+        path: &Path,
+        read: FileRead,
+        limits: &vnetlint_diagnostics::Limits,
+    ) -> Option<FileId> {
+        match read {
+            FileRead::TooLarge(len) => {
                 let shown = display_path(path, &self.display_root);
-                let (id, finding) = add_source(&mut self.sources, shown, bytes);
+                let id = self.sources.add(shown, String::new());
+                self.findings.push(limits.finding(
+                    vnetlint_diagnostics::Limit::FileSize,
+                    Span::new(id, TextRange::empty(0)),
+                    &format!("the file has {len} bytes"),
+                    "the file is not read, the other files are",
+                ));
+                Some(id)
+            }
+            FileRead::Loaded(decoded) => {
+                let (id, finding) = register(&mut self.sources, decoded);
                 self.findings.extend(finding);
                 Some(id)
             }
-            Err(err) => {
+            FileRead::Failed(err) => {
                 self.io_errors
                     .push(format!("cannot read {}: {err}", path.display()));
                 None
@@ -313,30 +321,81 @@ pub fn analyze_sources_with_config(files: &[(&str, &str)], config_text: Option<&
 
 /// Adds a file's bytes to the source map. Bytes that are not UTF-8 are replaced (so the rest
 /// of the file can still be shown) and reported as a parse error at the first bad byte.
-fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId, Option<Finding>) {
+/// The outcome of reading one file under the file-size limit.
+pub(crate) enum FileRead {
+    /// Larger than `max_file_size` (its size): not read.
+    TooLarge(u64),
+    Loaded(Decoded),
+    Failed(std::io::Error),
+}
+
+/// A file's text with its line index, and where its bytes stopped being UTF-8, if they did.
+pub(crate) struct Decoded {
+    file: SourceFile,
+    bad_utf8_at: Option<usize>,
+}
+
+/// Reads `path` unless it is larger than `max_file_size`, and decodes and indexes it; touches
+/// nothing shared, so that many files can be read at once.
+pub(crate) fn read_limited(
+    path: &Path,
+    display_root: &Path,
+    limits: &vnetlint_diagnostics::Limits,
+) -> FileRead {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > limits.max_file_size
+    {
+        return FileRead::TooLarge(meta.len());
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => FileRead::Loaded(decode(display_path(path, display_root), bytes)),
+        Err(err) => FileRead::Failed(err),
+    }
+}
+
+fn decode(path: String, bytes: Vec<u8>) -> Decoded {
     match String::from_utf8(bytes) {
-        Ok(text) => (sources.add(path, text), None),
+        Ok(text) => Decoded {
+            file: SourceFile::new(path, text),
+            bad_utf8_at: None,
+        },
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let id = sources.add(path.clone(), text);
-            let at = u32::try_from(valid_up_to).unwrap_or(u32::MAX);
-            let check = vnetlint_checks::check_by_code("VNL001").expect("VNL001 is registered");
-            let finding = Finding::new(
-                check.code,
-                check.name,
-                check.default_level,
-                format!(
-                    "cannot parse `{path}`: the file is not valid UTF-8 (first bad byte at offset {valid_up_to}); the file is not analyzed, the other files are; save it as UTF-8"
-                ),
-                Label::new(
-                    Span::new(id, TextRange::new(at, at.saturating_add(1))),
-                    "invalid UTF-8 here",
-                ),
-            );
-            (id, Some(finding))
+            Decoded {
+                file: SourceFile::new(path, text),
+                bad_utf8_at: Some(valid_up_to),
+            }
         }
     }
+}
+
+fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId, Option<Finding>) {
+    register(sources, decode(path, bytes))
+}
+
+/// Adds a decoded file; bytes that are not UTF-8 give VNL001 at the first bad one.
+fn register(sources: &mut SourceMap, decoded: Decoded) -> (FileId, Option<Finding>) {
+    let path = decoded.file.path.clone();
+    let id = sources.add_file(decoded.file);
+    let Some(valid_up_to) = decoded.bad_utf8_at else {
+        return (id, None);
+    };
+    let at = u32::try_from(valid_up_to).unwrap_or(u32::MAX);
+    let check = vnetlint_checks::check_by_code("VNL001").expect("VNL001 is registered");
+    let finding = Finding::new(
+        check.code,
+        check.name,
+        check.default_level,
+        format!(
+            "cannot parse `{path}`: the file is not valid UTF-8 (first bad byte at offset {valid_up_to}); the file is not analyzed, the other files are; save it as UTF-8"
+        ),
+        Label::new(
+            Span::new(id, TextRange::new(at, at.saturating_add(1))),
+            "invalid UTF-8 here",
+        ),
+    );
+    (id, Some(finding))
 }
 
 /// How `collect` walks: the exclusions and the bounds of the walk.

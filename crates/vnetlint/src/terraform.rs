@@ -70,6 +70,7 @@ pub(crate) fn lower_config(
         env_vars: options.env_vars.clone(),
         address_prefix: String::new(),
         limits: vnetlint_diagnostics::Limits::default(),
+        on_large_stack: false,
     };
     let mut loader = DriverLoader { run };
     Some(vnetlint_terraform::lower_root(

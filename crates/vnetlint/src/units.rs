@@ -20,7 +20,7 @@ use vnetlint_diagnostics::{Finding, Limits};
 use vnetlint_source::{FileId, SourceMap};
 use vnetlint_terraform::{ModuleDir, ModuleLoader};
 
-use crate::{Run, display_path};
+use crate::{FileRead, Run, display_path, read_limited};
 
 /// One unit of analysis: a directory's Terraform files, or a directory's ARM JSON files.
 pub(crate) enum Unit {
@@ -76,8 +76,9 @@ const MAX_ROUNDS: usize = 64;
 /// The stack of each worker thread: frontends recurse once per nested evaluation (bounded by
 /// `max_depth`), so the stack grows with that limit. It is reserved, not committed, memory.
 fn worker_stack(limits: &Limits) -> usize {
-    const PER_LEVEL: usize = 256 * 1024 * 1024 / 160;
-    (256 * 1024 * 1024).max(limits.max_depth.saturating_mul(PER_LEVEL))
+    // The Terraform evaluation's own reservation (it runs on the worker, see
+    // `Options::on_large_stack`) plus room for lowering, checks and ARM around it.
+    vnetlint_terraform::eval_stack(limits.max_depth).saturating_add(64 * 1024 * 1024)
 }
 
 /// Analyzes `units` into `run`, in parallel (`RAYON_NUM_THREADS` sets the thread count).
@@ -94,19 +95,43 @@ pub(crate) fn analyze_units(
         .iter()
         .filter_map(|f| run.load_limited(f, limits))
         .collect();
+    // The files are read in parallel and added in unit order, so file ids do not depend on
+    // which read finishes first.
+    let mut to_read: Vec<&PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for unit in units {
         let files = match unit {
             Unit::Terraform { files, .. } | Unit::Arm { files } => files,
         };
         for file in files {
-            if run
-                .sources
-                .find(&display_path(file, &run.display_root))
-                .is_none()
-            {
-                run.load_limited(file, limits);
+            let shown = display_path(file, &run.display_root);
+            if run.sources.find(&shown).is_none() && seen.insert(shown) {
+                to_read.push(file);
             }
         }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("vnetlint-unit-{i}"))
+        .stack_size(worker_stack(limits))
+        .build();
+    let display_root = run.display_root.clone();
+    let display_root = display_root.as_path();
+    let read = |files: &[&PathBuf]| -> Vec<FileRead> {
+        match &pool {
+            Ok(pool) => pool.install(|| {
+                files
+                    .par_iter()
+                    .map(|f| read_limited(f, display_root, limits))
+                    .collect()
+            }),
+            Err(_) => files
+                .iter()
+                .map(|f| read_limited(f, display_root, limits))
+                .collect(),
+        }
+    };
+    for (file, content) in to_read.iter().zip(read(&to_read)) {
+        run.add_read(file, content, limits);
     }
     let arm_parameters = options.arm.parameters.as_ref().map(|path| {
         let shown = display_path(path, &run.display_root);
@@ -116,11 +141,10 @@ pub(crate) fn analyze_units(
             .or_else(|| run.load_limited(path, limits));
         (path.clone(), id)
     });
-    let called = called_module_dirs(&run.scan_roots);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("vnetlint-unit-{i}"))
-        .stack_size(worker_stack(limits))
-        .build();
+    let called = match &pool {
+        Ok(pool) => pool.install(|| called_module_dirs(run)),
+        Err(_) => called_module_dirs(run),
+    };
     let mut results: Vec<Option<UnitOut>> = units.iter().map(|_| None).collect();
     let mut pending: Vec<usize> = (0..units.len()).collect();
     // Set when a round read nothing new: the units then run once more and keep their results,
@@ -241,6 +265,8 @@ fn terraform_unit(shared: &Shared<'_>, dir: &Path, files: &[PathBuf], out: &mut 
         env_vars: shared.terraform.env_vars.clone(),
         address_prefix: String::new(),
         limits: shared.limits,
+        // The pool's workers are built with `worker_stack`, which covers the evaluation's.
+        on_large_stack: rayon::current_thread_index().is_some(),
     };
     let mut loader = UnitLoader { shared, out };
     let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &tf_options);
@@ -366,10 +392,11 @@ impl vnetlint_arm::Host for UnitHost<'_, '_> {
 
 /// The canonical directories that a `.tf` file in another directory under the scan roots calls
 /// as a local module (`source = "./..."` or `"../..."`): computed once per run, where the
-/// sequential driver walked the tree once per module.
-fn called_module_dirs(scan_roots: &[PathBuf]) -> BTreeSet<String> {
-    let mut called = BTreeSet::new();
-    for root in scan_roots {
+/// sequential driver walked the tree once per module. Files already read for analysis are not
+/// read again; the others (excluded from the scan, but still callers) are read in parallel.
+fn called_module_dirs(run: &Run) -> BTreeSet<String> {
+    let mut paths = Vec::new();
+    for root in &run.scan_roots {
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
             .follow_links(false)
@@ -377,23 +404,40 @@ fn called_module_dirs(scan_roots: &[PathBuf]) -> BTreeSet<String> {
             .build();
         for entry in walker.filter_map(Result::ok) {
             let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file())
-                || path.extension().and_then(|e| e.to_str()) != Some("tf")
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && path.extension().and_then(|e| e.to_str()) == Some("tf")
             {
-                continue;
+                paths.push(path.to_path_buf());
             }
-            let Some(caller_dir) = path.parent() else {
-                continue;
+        }
+    }
+    let index = index_of(&run.sources);
+    let calls: Vec<(&Path, Vec<String>)> = paths
+        .par_iter()
+        .filter_map(|path| {
+            let caller_dir = path.parent()?;
+            let shown = display_path(path, &run.display_root);
+            let owned;
+            let text = if let Some(&id) = index.get(shown.as_str()) {
+                run.sources.get(id).text.as_str()
+            } else {
+                owned = std::fs::read_to_string(path).ok()?;
+                owned.as_str()
             };
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            let caller_key = crate::terraform::module_key(caller_dir);
-            for source in crate::terraform::local_sources(&text) {
-                let target = crate::terraform::module_key(&caller_dir.join(source));
-                if target != caller_key {
-                    called.insert(target);
-                }
+            let sources: Vec<String> = crate::terraform::local_sources(text)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            (!sources.is_empty()).then_some((caller_dir, sources))
+        })
+        .collect();
+    let mut called = BTreeSet::new();
+    for (caller_dir, sources) in calls {
+        let caller_key = crate::terraform::module_key(caller_dir);
+        for source in sources {
+            let target = crate::terraform::module_key(&caller_dir.join(source));
+            if target != caller_key {
+                called.insert(target);
             }
         }
     }

@@ -207,26 +207,55 @@ pub(crate) fn report_port_exposure(
     let mut exposed: BTreeMap<RuleId, Exposure<'_>> = BTreeMap::new();
     let mut uncertain: BTreeMap<Span, (String, Vec<&PortClass<'_>>, RuleId, NsgId)> =
         BTreeMap::new();
+    // One query per destination over the ports of every class, split by class afterwards:
+    // evaluation is packet by packet, so the allowed set of a class is the allowed set of the
+    // whole query restricted to its ports, and the NSGs are walked once instead of once per
+    // class and mode.
+    let all_ports = classes
+        .iter()
+        .fold(PortSet::empty(), |set, class| set.union(&class.port_set()));
     for unit in units(ctx) {
+        let query = PacketSet::from_cube(Cube {
+            src: unit.internet.clone(),
+            dst: unit.destination.clone(),
+            protocols: ProtocolSet::of(&[Protocol::Tcp, Protocol::Udp]),
+            src_ports: PortSet::all(),
+            dst_ports: all_ports.clone(),
+        });
+        let must_all = unit.allowed(&query, Mode::Must);
+        // Without unresolved values or opaque tags on the path both modes agree.
+        let exact = unit
+            .hops
+            .iter()
+            .all(|(_, compiled)| compiled.is_exact(Direction::Inbound));
+        let may_all = (!exact).then(|| unit.allowed(&query, Mode::May));
+        let decisions = attribute(&unit, &must_all);
         for class in classes {
-            let hints = witness_hints(class, unit.sample_destination());
-            let query = PacketSet::from_cube(Cube {
-                src: unit.internet.clone(),
-                dst: unit.destination.clone(),
-                protocols: ProtocolSet::of(&[Protocol::Tcp, Protocol::Udp]),
-                src_ports: PortSet::all(),
+            let only_class = PacketSet::from_cube(Cube {
                 dst_ports: class.port_set(),
+                ..Cube::all()
             });
-            let must = unit.allowed(&query, Mode::Must);
-            if !must.is_empty() {
-                attribute(&unit, &must, class, &hints, &mut exposed);
+            let hints = witness_hints(class, unit.sample_destination());
+            for (rule, packets, later) in &decisions {
+                let part = packets.intersect(&only_class);
+                if part.is_empty() {
+                    continue;
+                }
+                let entry = exposed.entry(*rule).or_default();
+                entry.nsg = Some(unit.hops[0].0);
+                entry.add(class, &part, &hints, &unit);
+                entry.later.extend(later.iter().copied());
             }
-            let may = unit.allowed(&query, Mode::May);
-            let maybe = may.subtract(&must);
+            let Some(may_all) = &may_all else {
+                continue;
+            };
+            let maybe = may_all
+                .intersect(&only_class)
+                .subtract(&must_all.intersect(&only_class));
             if !maybe.is_empty() {
                 collect_uncertain(
                     &unit,
-                    &query,
+                    &query.intersect(&only_class),
                     &maybe,
                     class,
                     &hints,
@@ -264,31 +293,29 @@ pub(crate) fn report_port_exposure(
     }
 }
 
-/// Splits the certainly allowed packets by the rule that admits them at the first NSG, and
-/// records the rules of the later NSGs that admit the same packets.
-fn attribute<'c>(
-    unit: &Unit<'_>,
-    allowed: &PacketSet,
-    class: &'c PortClass<'c>,
-    hints: &[Packet],
-    exposed: &mut BTreeMap<RuleId, Exposure<'c>>,
-) {
-    let (first_nsg, first) = unit.hops[0];
+/// Splits the certainly allowed packets by the custom rule that admits them at the first NSG,
+/// each with the rules of the later NSGs that admit the same packets.
+fn attribute(unit: &Unit<'_>, allowed: &PacketSet) -> Vec<(RuleId, PacketSet, BTreeSet<RuleId>)> {
+    if allowed.is_empty() {
+        return Vec::new();
+    }
+    let first = unit.hops[0].1;
+    let mut out = Vec::new();
     for decision in first.decide(Direction::Inbound, allowed, Mode::Must) {
         let (Access::Allow, RuleRef::Custom(rule)) = (decision.access, decision.rule) else {
             continue;
         };
-        let entry = exposed.entry(rule).or_default();
-        entry.nsg = Some(first_nsg);
-        entry.add(class, &decision.packets, hints, unit);
-        for (_, later) in &unit.hops[1..] {
-            for d in later.decide(Direction::Inbound, &decision.packets, Mode::Must) {
+        let mut later = BTreeSet::new();
+        for (_, compiled) in &unit.hops[1..] {
+            for d in compiled.decide(Direction::Inbound, &decision.packets, Mode::Must) {
                 if let RuleRef::Custom(id) = d.rule {
-                    entry.later.insert(id);
+                    later.insert(id);
                 }
             }
         }
+        out.push((rule, decision.packets, later));
     }
+    out
 }
 
 /// What might be allowed but is not certainly allowed hinges on an unresolved value or on the
