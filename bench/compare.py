@@ -90,18 +90,20 @@ def seconds(text):
     return float(match.group(1)) * UNITS[match.group(2)] if match else None
 
 
-def engine_scale(rules):
-    """compile_nsg and covered_rules_all medians of the ruleset bench for `rules` rules."""
-    env = dict(os.environ, VNETLINT_BENCH_RULES=str(rules))
+def engine_scale(rules, dense=False):
+    """compile_nsg and covered_rules_all medians of the ruleset bench for `rules` rules; with
+    `dense`, the stress input (every rule on the address pools of 1,000 rules)."""
+    env = dict(os.environ, VNETLINT_BENCH_RULES=str(rules), VNETLINT_BENCH_DENSE="1" if dense else "0")
     out = subprocess.run(
         ["cargo", "bench", "--quiet", "--locked", "-p", "vnetlint-engine", "--bench", "ruleset"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
-    result = {"rules": rules}
+    result = {"rules": rules, "dense": dense}
     for line in out.splitlines():
         if line.startswith("compile_nsg:"):
             result["compile_s"] = seconds(line.split(":", 1)[1])
         elif line.startswith("covered_rules_all"):
             result["covered_s"] = seconds(line.split(":", 1)[1])
+            result["covered"] = line.rsplit(":", 1)[1].strip()
         elif line.startswith("brute-force twin"):
             result["twin_s"] = seconds(line.split(":", 1)[1])
         elif line.startswith("input:"):
@@ -161,6 +163,7 @@ def main():
             results["scale"].append(point)
         print("== scale: per-NSG analysis (ruleset bench)", flush=True)
         results["engine"] = [engine_scale(rules) for rules in (100, 1000, 4000)]
+        results["engine"].append(engine_scale(4000, dense=True))
 
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -210,10 +213,16 @@ def report(r):
                   f"x{point['modules'] / base['modules']:.0f} the modules")
     if "engine" in r:
         print("per-NSG analysis by rule count (compile_nsg, covered_rules_all, brute-force twin):")
+        base = next((p for p in r["engine"] if p["rules"] == 1000 and not p.get("dense")), None)
         for point in r["engine"]:
-            print(f"  {point['rules']:>5} rules: compile {point.get('compile_s', 0) * 1e3:.2f} ms, "
-                  f"covered_rules_all {point.get('covered_s', 0) * 1e3:.2f} ms, "
-                  f"twin {point.get('twin_s', 0) * 1e3:.1f} ms ({point.get('input', '')})")
+            growth = ""
+            if base and point is not base and point.get("covered_s") and base.get("covered_s"):
+                growth = (f", x{point['covered_s'] / base['covered_s']:.1f} the 1,000-rule time for "
+                          f"x{point['rules'] / 1000:g} the rules (quadratic: x{(point['rules'] / 1000) ** 2:g})")
+            label = " (dense)" if point.get("dense") else ""
+            print(f"  {point['rules']:>5} rules{label}: compile {point.get('compile_s', 0) * 1e3:.2f} ms, "
+                  f"covered_rules_all {point.get('covered_s', 0) * 1e3:.2f} ms ({point.get('covered', '')}), "
+                  f"twin {point.get('twin_s', 0) * 1e3:.1f} ms{growth}; {point.get('input', '')}")
 
 
 if __name__ == "__main__":

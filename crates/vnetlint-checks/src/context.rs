@@ -4,9 +4,7 @@
 use std::net::IpAddr;
 
 use crate::config::Config;
-use vnetlint_engine::{
-    AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, compile_nsg, validate_rule,
-};
+use vnetlint_engine::{AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, validate_rule};
 use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
 
 pub struct Context<'a> {
@@ -25,7 +23,8 @@ pub struct NsgView {
     /// Whether the NSG is attached to a subnet or a NIC (else it is judged on its own).
     pub attached: bool,
     pub tags: TagContext,
-    pub compiled: CompiledNsg,
+    /// The NSG compiled on its own (shared with the topology, which compiled it already).
+    pub compiled: std::sync::Arc<CompiledNsg>,
     /// The addresses the NSG filters: the prefixes of the subnets it is attached to and the
     /// addresses of the network interfaces it is attached to; every address when that is not
     /// known (an NSG attached nowhere is judged for any destination).
@@ -63,11 +62,12 @@ pub(crate) fn sample_host(set: &AddrSet) -> IpAddr {
 
 impl<'a> Context<'a> {
     pub fn new(network: &'a Network, config: &'a Config) -> Self {
+        let topology = Topology::build(network);
         let nsgs = network
             .iter_nsgs()
             .map(|(id, _)| {
                 let tags = TagContext::for_nsg(network, id);
-                let compiled = compile_nsg(network, id, &tags);
+                let compiled = std::sync::Arc::clone(topology.compiled_shared(id, None));
                 let guarded = guarded_addresses(network, id);
                 let attached = network
                     .subnets
@@ -92,7 +92,7 @@ impl<'a> Context<'a> {
         Self {
             network,
             config,
-            topology: Topology::build(network),
+            topology,
             nsgs,
             orphan_rule_problems,
         }

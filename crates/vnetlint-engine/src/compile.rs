@@ -1,7 +1,7 @@
 //! Compilation of an NSG's rules into ordered packet-set matches, and first-match evaluation
 //! over packet sets and single packets (spec §2.1).
 
-use vnetlint_ir::{AsgId, Network, NsgId, Val};
+use vnetlint_ir::{AsgId, Network, NsgId, RuleId, Val};
 
 use crate::addr::AddrSet;
 use crate::model::{
@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::packet::{Cube, PacketSet, PortSet, ProtocolSet};
 use crate::tags::{StructuralTag, TagContext};
-use crate::validate::{AddrItem, ParsedRule, PortItem, Slot, duplicate_priorities, parse_rule};
+use crate::validate::{AddrItem, ParsedRule, PortItem, Slot, duplicates_among, parse_rule};
 
 /// Compiles every rule of the NSG: problems are collected, rules that cannot deploy are left
 /// out, and each direction lists the remaining custom rules by integer priority (declaration
@@ -29,15 +29,24 @@ pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg 
         compiled.outbound = default_rules(Direction::Outbound, tags);
         return compiled;
     };
-    let duplicates = duplicate_priorities(net, nsg);
+    // Each rule is parsed once, for the duplicate-priority check and for compilation.
+    let parsed_rules: Vec<(usize, RuleId, ParsedRule)> = group
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(position, &id)| {
+            Some((
+                position,
+                id,
+                parse_rule(id, net.security_rules.get(id.index())?),
+            ))
+        })
+        .collect();
+    let duplicates = duplicates_among(net, parsed_rules.iter().map(|(_, id, p)| (*id, p)));
     // (priority, declaration index, rule) per direction, sorted below.
     let mut inbound = Vec::new();
     let mut outbound = Vec::new();
-    for (position, &id) in group.rules.iter().enumerate() {
-        let Some(rule) = net.security_rules.get(id.index()) else {
-            continue;
-        };
-        let parsed = parse_rule(id, rule);
+    for (position, id, parsed) in parsed_rules {
         compiled.problems.extend(parsed.problems.iter().cloned());
         compiled
             .problems

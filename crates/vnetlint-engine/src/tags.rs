@@ -26,7 +26,7 @@ impl TagContext {
     /// A context with the given `VirtualNetwork` set (168.63.129.16 is added).
     pub fn new(virtual_network: &AddrSet) -> TagContext {
         TagContext {
-            virtual_network: virtual_network.union(&AddrSet::cidrs(&[AZURE_HOST_IP])),
+            virtual_network: virtual_network.union(&host_ip_set()),
             stand_in: false,
             incomplete: false,
         }
@@ -118,12 +118,12 @@ impl TagContext {
     pub fn internet_hosts(&self) -> AddrSet {
         self.internet()
             .subtract(&self.virtual_network)
-            .subtract(&AddrSet::cidrs(&[AZURE_HOST_IP]))
+            .subtract(&host_ip_set())
     }
 
     /// The `AzureLoadBalancer` tag.
     pub fn azure_load_balancer(&self) -> AddrSet {
-        AddrSet::cidrs(&[AZURE_HOST_IP])
+        host_ip_set()
     }
 }
 
@@ -151,21 +151,32 @@ fn known_prefixes(list: Option<&vnetlint_ir::AttrList<String>>) -> (AddrSet, boo
 }
 
 pub(crate) fn internet_set() -> AddrSet {
-    let excluded = AddrSet::cidrs(&[
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-        AZURE_HOST_IP,
-    ]);
-    AddrSet::all_v4()
-        .subtract(&excluded)
-        .union(&AddrSet::cidrs(&["2000::/3"]))
+    // Built once per process: every NSG compilation asks for it (its default rules).
+    static INTERNET: std::sync::LazyLock<AddrSet> = std::sync::LazyLock::new(|| {
+        let excluded = AddrSet::cidrs(&[
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+            AZURE_HOST_IP,
+        ]);
+        AddrSet::all_v4()
+            .subtract(&excluded)
+            .union(&AddrSet::cidrs(&["2000::/3"]))
+    });
+    INTERNET.clone()
+}
+
+/// The set of 168.63.129.16 alone (parsed once per process).
+pub(crate) fn host_ip_set() -> AddrSet {
+    static HOST: std::sync::LazyLock<AddrSet> =
+        std::sync::LazyLock::new(|| AddrSet::cidrs(&[AZURE_HOST_IP]));
+    HOST.clone()
 }
 
 /// Service tags whose contents are published by Microsoft and change weekly; the engine treats

@@ -46,7 +46,8 @@ pub struct Topology<'n> {
     pub peerings: Vec<PeeringLink>,
     /// On-premises prefixes reachable from each VNet through its gateway.
     on_premises: Vec<AddrSet>,
-    compiled: BTreeMap<(NsgId, Option<VnetId>), CompiledNsg>,
+    /// Shared, so that the checks' per-NSG views reuse the compilation "on its own".
+    compiled: BTreeMap<(NsgId, Option<VnetId>), std::sync::Arc<CompiledNsg>>,
 }
 
 impl<'n> Topology<'n> {
@@ -111,9 +112,10 @@ impl<'n> Topology<'n> {
         uses.dedup();
         for (nsg, vnet) in uses {
             let tags = topology.tag_context(vnet, nsg);
-            topology
-                .compiled
-                .insert((nsg, vnet), compile_nsg(net, nsg, &tags));
+            topology.compiled.insert(
+                (nsg, vnet),
+                std::sync::Arc::new(compile_nsg(net, nsg, &tags)),
+            );
         }
         topology
     }
@@ -128,6 +130,16 @@ impl<'n> Topology<'n> {
 
     /// The NSG compiled for use in `vnet` (or on its own when `vnet` is `None`).
     pub fn compiled(&self, nsg: NsgId, vnet: Option<VnetId>) -> &CompiledNsg {
+        self.compiled_shared(nsg, vnet)
+    }
+
+    /// [`Topology::compiled`] as a shared handle, for views that outlive a borrow of the
+    /// topology (the NSG compiled on its own, `vnet` `None`, is what a check judges alone).
+    pub fn compiled_shared(
+        &self,
+        nsg: NsgId,
+        vnet: Option<VnetId>,
+    ) -> &std::sync::Arc<CompiledNsg> {
         self.compiled
             .get(&(nsg, vnet))
             .or_else(|| self.compiled.get(&(nsg, None)))

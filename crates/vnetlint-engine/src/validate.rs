@@ -95,17 +95,28 @@ pub(crate) fn duplicate_priorities(net: &Network, nsg: NsgId) -> Vec<RuleProblem
     let Some(nsg) = net.nsgs.get(nsg.index()) else {
         return Vec::new();
     };
+    let parsed: Vec<(RuleId, ParsedRule)> = nsg
+        .rules
+        .iter()
+        .filter_map(|&id| Some((id, parse_rule(id, net.security_rules.get(id.index())?))))
+        .collect();
+    duplicates_among(net, parsed.iter().map(|(id, p)| (*id, p)))
+}
+
+/// [`duplicate_priorities`] over rules already parsed, in declaration order.
+pub(crate) fn duplicates_among<'p>(
+    net: &Network,
+    rules: impl IntoIterator<Item = (RuleId, &'p ParsedRule)>,
+) -> Vec<RuleProblem> {
     let mut first: BTreeMap<(u32, Direction), RuleId> = BTreeMap::new();
     let mut problems = Vec::new();
-    for &id in &nsg.rules {
-        let Some(rule) = net.security_rules.get(id.index()) else {
-            continue;
-        };
-        let parsed = parse_rule(id, rule);
-        let (Slot::Known(priority), Slot::Known(direction)) = (parsed.priority, parsed.direction)
+    for (id, parsed) in rules {
+        let (Slot::Known(priority), Slot::Known(direction)) = (&parsed.priority, &parsed.direction)
         else {
             continue;
         };
+        let (priority, direction) = (*priority, *direction);
+        let rule = &net.security_rules[id.index()];
         match first.get(&(priority, direction)) {
             None => {
                 first.insert((priority, direction), id);

@@ -10,6 +10,7 @@ use std::ops::Range;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
 use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
+use rayon::prelude::*;
 use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_source::{FileId, SourceMap};
 
@@ -23,27 +24,30 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
     // Suppressed findings are not shown in the terminal; the summary counts them.
     let (suppressed, shown): (Vec<&Finding>, Vec<&Finding>) =
         findings.iter().partition(|f| f.suppression.is_some());
-    for finding in shown.iter().copied() {
-        let diagnostic = diagnostic(finding, ctx.sources);
-        let rendered = if color {
-            let mut writer = Ansi::new(Vec::new());
-            term::emit_to_write_style(&mut writer, &config, &files, &diagnostic)
-                .map(|()| String::from_utf8_lossy(&writer.into_inner()).into_owned())
-        } else {
-            term::emit_into_string(&config, &files, &diagnostic)
-        };
-        match rendered {
-            Ok(text) => out.push_str(&text),
-            // Unreachable with clamped ranges and labels filtered to known files, but a finding
-            // must never vanish from the report: fall back to a one-line form.
-            Err(_) => {
-                let _ = write!(
-                    out,
+    // Each finding renders on its own (a large scan has thousands); the order is kept.
+    let rendered: Vec<String> = shown
+        .par_iter()
+        .map(|finding| {
+            let diagnostic = diagnostic(finding, ctx.sources);
+            let rendered = if color {
+                let mut writer = Ansi::new(Vec::new());
+                term::emit_to_write_style(&mut writer, &config, &files, &diagnostic)
+                    .map(|()| String::from_utf8_lossy(&writer.into_inner()).into_owned())
+            } else {
+                term::emit_into_string(&config, &files, &diagnostic)
+            };
+            // Unreachable with clamped ranges and labels filtered to known files, but a
+            // finding must never vanish from the report: fall back to a one-line form.
+            rendered.unwrap_or_else(|_| {
+                format!(
                     "{}[{}]: {}\n\n",
                     finding.level, finding.code, finding.message
-                );
-            }
-        }
+                )
+            })
+        })
+        .collect();
+    for text in rendered {
+        out.push_str(&text);
     }
     let shown: Vec<Finding> = shown.into_iter().cloned().collect();
     out.push_str(&summary(&shown, ctx.files_scanned));

@@ -433,19 +433,21 @@ fn check(args: &CheckArgs) -> ExitCode {
         eprintln!("vnetlint: cannot write the report: {err}");
         return ExitCode::from(2);
     }
-    if !analysis.io_errors.is_empty() {
-        return ExitCode::from(2);
-    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Level::Error),
         FailOn::Warning => Some(Level::Warning),
         FailOn::Note => Some(Level::Note),
         FailOn::Never => None,
     };
-    match (threshold, analysis.max_level()) {
+    let code = match (threshold, analysis.max_level()) {
+        _ if !analysis.io_errors.is_empty() => ExitCode::from(2),
         (Some(threshold), Some(max)) if max >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
-    }
+    };
+    // The process ends here: freeing every source, syntax tree and network one allocation at a
+    // time took about 4% of a 1,000-module scan, all on one thread; the OS reclaims it at once.
+    std::mem::forget(analysis);
+    code
 }
 
 fn reach(args: &ReachArgs) -> ExitCode {
