@@ -118,6 +118,8 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         display_root: display_root.to_path_buf(),
         scan_roots,
         config: vnetlint_checks::Config::default(),
+        limits: vnetlint_diagnostics::Limits::default(),
+        allow_outside_root: options.allow_outside_root,
     };
     let mut settings = config::Settings::default();
     if let Some(path) = config::find(options.config.as_deref(), &run.scan_roots) {
@@ -125,6 +127,8 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         run.config = settings.checks.clone();
     }
     let limits = limits::effective(&settings.limits, &options.limits);
+    // Plans and their configurations are read through `run`, under the same limits.
+    run.limits = limits;
     let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let walk = Walk {
         exclude: &settings.exclude,
@@ -151,8 +155,9 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         });
         // Plan JSON is recognized by its content; the directory's Terraform files are then
         // the plan's configuration.
-        let (plans, json): (Vec<PathBuf>, Vec<PathBuf>) =
-            json.into_iter().partition(|f| plan::is_plan_file(f));
+        let (plans, json): (Vec<PathBuf>, Vec<PathBuf>) = json
+            .into_iter()
+            .partition(|f| plan::is_plan_file(f, &limits));
         if !plans.is_empty() {
             plan::analyze_plans(&mut run, &dir, &plans, &hcl, &options.terraform);
         } else if !hcl.is_empty() {
@@ -191,19 +196,28 @@ pub(crate) struct Run {
     pub(crate) scan_roots: Vec<PathBuf>,
     /// The user's configuration, applied to every unit.
     pub(crate) config: vnetlint_checks::Config,
+    /// The limits of the run (defaults, `[limits]`, flags), for the paths that read and lower
+    /// through `Run` itself: plans and their configurations, and the editor's overlay.
+    pub(crate) limits: vnetlint_diagnostics::Limits,
+    /// `--allow-outside-root`: modules and templates outside the scan roots may be read.
+    pub(crate) allow_outside_root: bool,
 }
 
 impl Run {
     /// Whether `path` lies inside one of the scan roots (after resolving `..` and links).
     pub(crate) fn is_inside_scan_root(&self, path: &Path) -> bool {
-        std::fs::canonicalize(path)
-            .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))
+        self.allow_outside_root
+            || std::fs::canonicalize(path)
+                .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))
     }
 }
 
 impl Run {
     /// Runs the checks on one lowered unit and keeps its network (for `reach`).
-    pub(crate) fn add_unit(&mut self, network: vnetlint_ir::Network) {
+    /// `file` is the unit's first file, where a `max_elements` finding is reported.
+    pub(crate) fn add_unit(&mut self, mut network: vnetlint_ir::Network, file: FileId) {
+        self.findings
+            .extend(limits::enforce_elements(&mut network, &self.limits, file));
         self.findings
             .extend(vnetlint_checks::run_with(&network, &self.config));
         self.networks.push(network);
@@ -212,7 +226,8 @@ impl Run {
     /// Reads a file into the source map (reporting non-UTF-8 content as VNL001), or records an
     /// I/O error and returns `None`.
     pub(crate) fn load(&mut self, path: &Path) -> Option<FileId> {
-        self.load_limited(path, &vnetlint_diagnostics::Limits::default())
+        let limits = self.limits;
+        self.load_limited(path, &limits)
     }
 
     /// [`Run::load`] under `limits`: a file larger than `max_file_size` is not read; it is

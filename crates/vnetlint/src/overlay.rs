@@ -15,7 +15,7 @@
 //! editor's workspace folder) when the directory lies inside it, else the directory itself.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use vnetlint_arm::JsonFile;
 use vnetlint_diagnostics::sort_findings;
@@ -49,13 +49,19 @@ pub fn analyze_dir_with_overlay(
         display_root: display_root.to_path_buf(),
         scan_roots,
         config: vnetlint_checks::Config::default(),
+        limits: vnetlint_diagnostics::Limits::default(),
+        // An editor has no flag for it: the workspace folder bounds every read.
+        allow_outside_root: false,
     };
-    // The directory's own `vnetlint.toml` wins over the workspace folder's.
+    // The directory's own `vnetlint.toml` wins over the workspace folder's; its `[limits]`
+    // apply to the buffers as they do to `vnetlint check`.
     let mut settings = config::Settings::default();
     if let Some(path) = config::find(None, &run.scan_roots) {
         settings = config::load(&mut run, &path);
         run.config = settings.checks.clone();
     }
+    run.limits =
+        crate::limits::effective(&settings.limits, &crate::limits::LimitSettings::default());
     let files = template_files(dir, overlays, &mut run.io_errors);
     let (json, hcl): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -145,17 +151,23 @@ fn analyze_terraform(
         return;
     }
     let root = ModuleDir {
-        dir: normalize(dir).to_string_lossy().into_owned(),
+        dir: crate::terraform::normalize(dir)
+            .to_string_lossy()
+            .into_owned(),
         files: ids,
     };
     let mut loader = OverlayLoader {
         run: &mut *run,
         overlays,
     };
-    let lowered =
-        vnetlint_terraform::lower_root(&mut loader, &root, &vnetlint_terraform::Options::default());
+    let first = root.files[0];
+    let options = vnetlint_terraform::Options {
+        limits: loader.run.limits,
+        ..vnetlint_terraform::Options::default()
+    };
+    let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &options);
     run.findings.extend(lowered.findings);
-    run.add_unit(lowered.network);
+    run.add_unit(lowered.network, first);
 }
 
 fn analyze_arm(run: &mut Run, files: &[PathBuf], overlays: &BTreeMap<PathBuf, String>) {
@@ -186,9 +198,10 @@ fn analyze_arm(run: &mut Run, files: &[PathBuf], overlays: &BTreeMap<PathBuf, St
             run: &mut *run,
             overlays,
         };
-        let lowered = vnetlint_arm::lower_template(&mut host, template, parameters);
+        let limits = host.run.limits;
+        let lowered = vnetlint_arm::lower_template_with(&mut host, template, parameters, &limits);
         run.findings.extend(lowered.findings);
-        run.add_unit(lowered.network);
+        run.add_unit(lowered.network, template);
     }
 }
 
@@ -204,7 +217,7 @@ impl ModuleLoader for OverlayLoader<'_> {
     }
 
     fn load_module_dir(&mut self, from_dir: &str, source: &str) -> Result<ModuleDir, String> {
-        let target = normalize(&Path::new(from_dir).join(source));
+        let target = crate::terraform::normalize(&Path::new(from_dir).join(source));
         if !target.is_dir() {
             return Err(format!("`{source}` is not a directory"));
         }
@@ -250,7 +263,7 @@ impl vnetlint_arm::Host for OverlayHost<'_> {
     fn load_linked(&mut self, from: FileId, relative_path: &str) -> Result<FileId, String> {
         let from_path = PathBuf::from(&self.run.sources.get(from).path);
         let base = self.run.display_root.join(from_path);
-        let target = normalize(&base.parent().map_or_else(
+        let target = crate::terraform::normalize(&base.parent().map_or_else(
             || PathBuf::from(relative_path),
             |dir| dir.join(relative_path),
         ));
@@ -267,27 +280,6 @@ impl vnetlint_arm::Host for OverlayHost<'_> {
         load(self.run, &target, self.overlays)
             .ok_or_else(|| format!("`{relative_path}` cannot be read"))
     }
-}
-
-/// A path with `.` and `..` resolved lexically, so that module identities and overlay keys do
-/// not depend on how a `source` was spelled.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
 }
 
 #[cfg(test)]
@@ -376,5 +368,65 @@ mod tests {
             .collect();
         assert_eq!(paths, ["network.tf", "terraform.tfvars", "variables.tf"]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_limits_of_vnetlint_toml_apply_to_the_buffers() {
+        let dir = scratch("limits");
+        std::fs::write(dir.join("vnetlint.toml"), "[limits]\nmax_instances = 5\n").unwrap();
+        let counted = OPEN_SSH.replacen(
+            "resource \"azurerm_network_security_group\" \"jump\" {",
+            "resource \"azurerm_network_security_group\" \"jump\" {\n  count = 10",
+            1,
+        );
+        let overlays = BTreeMap::from([(dir.join("network.tf"), counted)]);
+        let analysis = analyze_dir_with_overlay(&dir, &dir, &overlays);
+        let limit = analysis
+            .findings
+            .iter()
+            .find(|f| f.code == "VNL004")
+            .unwrap_or_else(|| panic!("no VNL004 in {:?}", codes(&analysis)));
+        assert!(limit.message.contains("max_instances"), "{}", limit.message);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_module_above_the_workspace_folder_is_not_read() {
+        // `../../..` from a folder two levels down leaves the workspace; the old lexical
+        // normalization of the editor path folded it to `..` of the first level.
+        let root = scratch("outside");
+        let workspace = root.join("workspace");
+        let dir = workspace.join("a").join("b");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(root.join("secret.tf"), OPEN_SSH).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            "module \"up\" {\n  source = \"../../..\"\n}\n",
+        )
+        .unwrap();
+        let analysis = analyze_dir_with_overlay(&dir, &workspace, &BTreeMap::new());
+        let paths: Vec<&str> = analysis
+            .sources
+            .iter()
+            .map(|(_, f)| f.path.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            ["a/b/main.tf"],
+            "nothing outside the workspace is read"
+        );
+        assert!(
+            analysis
+                .findings
+                .iter()
+                .any(|f| f.code == "VNL002" && f.message.contains("outside the workspace folder")),
+            "{:?}",
+            analysis
+                .findings
+                .iter()
+                .map(|f| &f.message)
+                .collect::<Vec<_>>()
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -13,9 +13,11 @@ use crate::terraform::TerraformOptions;
 /// The name a plan read from standard input is shown under.
 const STDIN_NAME: &str = "<stdin>";
 
-/// Whether a `.json` file is a Terraform plan (by its content; unreadable files are not).
-pub(crate) fn is_plan_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| vnetlint_terraform::is_plan_json(&text))
+/// Whether a `.json` file is a Terraform plan (by its content; unreadable files are not, and
+/// neither are files over the size limit, which the ARM path then reports as too large).
+pub(crate) fn is_plan_file(path: &Path, limits: &vnetlint_diagnostics::Limits) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.len() <= limits.max_file_size)
+        && std::fs::read_to_string(path).is_ok_and(|text| vnetlint_terraform::is_plan_json(&text))
 }
 
 /// Analyzes the plan files of one directory. `hcl` are the directory's `.tf`/`.tfvars` files:
@@ -76,13 +78,17 @@ fn analyze_plan(
     options: &TerraformOptions,
 ) {
     let mut lowered = vnetlint_terraform::lower_plan(&run.sources, file);
-    let mut findings = vnetlint_checks::run_with(&lowered.network, &run.config);
+    let mut findings: Vec<_> =
+        crate::limits::enforce_elements(&mut lowered.network, &run.limits, file)
+            .into_iter()
+            .collect();
+    findings.extend(vnetlint_checks::run_with(&lowered.network, &run.config));
     let config = if config_files.is_empty() {
         None
     } else {
         crate::terraform::lower_config(run, config_dir, config_files, options)
     };
-    if let Some(config) = config {
+    if let Some((config, _)) = config {
         // Syntax errors of the configuration are still the user's to fix; its evaluation
         // notes are not, since the plan has the values Terraform computed.
         run.findings

@@ -37,24 +37,23 @@ pub(crate) fn analyze_module(
     if is_called_by_another_module(run, dir) {
         return;
     }
-    if let Some(lowered) = lower_config(run, dir, files, options) {
+    if let Some((lowered, first)) = lower_config(run, dir, files, options) {
         run.findings.extend(lowered.findings);
-        run.add_unit(lowered.network);
+        run.add_unit(lowered.network, first);
     }
 }
 
-/// Loads and lowers one module directory (local modules included) without checking it; `None`
-/// when none of its files can be read. The plan driver uses it to read a plan's configuration.
+/// Loads and lowers one module directory (local modules included) without checking it, with
+/// the id of its first file; `None` when none of its files can be read. The plan driver uses it
+/// to read a plan's configuration.
 pub(crate) fn lower_config(
     run: &mut Run,
     dir: &Path,
     files: &[PathBuf],
     options: &TerraformOptions,
-) -> Option<vnetlint_terraform::Lowered> {
+) -> Option<(vnetlint_terraform::Lowered, vnetlint_source::FileId)> {
     let ids: Vec<_> = files.iter().filter_map(|f| run.load(f)).collect();
-    if ids.is_empty() {
-        return None;
-    }
+    let first = *ids.first()?;
     let var_files: Vec<_> = options
         .var_files
         .iter()
@@ -69,14 +68,13 @@ pub(crate) fn lower_config(
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
         address_prefix: String::new(),
-        limits: vnetlint_diagnostics::Limits::default(),
+        limits: run.limits,
         on_large_stack: false,
     };
     let mut loader = DriverLoader { run };
-    Some(vnetlint_terraform::lower_root(
-        &mut loader,
-        &root,
-        &tf_options,
+    Some((
+        vnetlint_terraform::lower_root(&mut loader, &root, &tf_options),
+        first,
     ))
 }
 

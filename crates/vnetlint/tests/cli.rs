@@ -438,3 +438,47 @@ fn literal_secrets_never_reach_an_output() {
         );
     }
 }
+
+#[test]
+fn plans_and_their_configurations_are_read_under_the_run_limits() {
+    // The limits apply to the plan path as to modules: past `--max-elements` the plan's
+    // network is not checked and VNL004 names the limit; a plan larger than `--max-file-size`
+    // is not read at all (it is reported as too large, not parsed as a plan).
+    let elements = vnetlint(&[
+        "check",
+        "testdata/cases/plan/locals-port-with-config",
+        "--max-elements",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&elements)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "VNL004"
+            && f["message"].as_str().unwrap().contains("max_elements")
+            && f["file"] == "testdata/cases/plan/locals-port-with-config/plan.json"),
+        "{findings:#?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["code"] == "VNL101"),
+        "the plan's network is not checked past the limit: {findings:#?}"
+    );
+    let size = vnetlint(&[
+        "check",
+        "testdata/cases/plan/locals-port-plan-only",
+        "--max-file-size",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&size)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "VNL004"
+                && f["message"].as_str().unwrap().contains("max_file_size")),
+        "{findings:#?}"
+    );
+}
