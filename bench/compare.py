@@ -43,9 +43,13 @@ def run_once(cmd, ok_codes=(0, 1), env=None):
     return wall, usage.ru_maxrss / 1024
 
 
-def measure(label, cmd, runs, env=None, patience=None):
-    """Medians of `runs` runs; with `patience` (seconds), a first run longer than that is the
-    only one (the scale points of a super-linear build would otherwise take an hour)."""
+def measure(label, cmd, runs, env=None, patience=None, warmup=True):
+    """Medians of `runs` runs after one untimed warm-up run (which reads the corpus into the page
+    cache, as every later run finds it; checkov skips it, its runs being minutes long and the
+    corpus already cached by then); with `patience` (seconds), a first run longer than that is
+    the only one (the scale points of a super-linear build would otherwise take an hour)."""
+    if warmup:
+        run_once(cmd, env=env)
     walls, peaks = [], []
     for index in range(runs):
         wall, peak = run_once(cmd, env=env)
@@ -136,21 +140,16 @@ def main():
     if args.checkov:
         print("== checkov", flush=True)
         env = dict(os.environ, LOG_LEVEL="ERROR")
-        results["checkov_tf"] = measure("checkov terraform", checkov_cmd(args.checkov, terraform, "terraform"), args.runs, env)
-        results["checkov_arm"] = measure("checkov arm", checkov_cmd(args.checkov, arm, "arm"), args.runs, env)
+        results["checkov_tf"] = measure("checkov terraform", checkov_cmd(args.checkov, terraform, "terraform"), args.runs, env, warmup=False)
+        results["checkov_arm"] = measure("checkov arm", checkov_cmd(args.checkov, arm, "arm"), args.runs, env, warmup=False)
 
     if args.scale:
         runs = args.scale_runs or args.runs
         results["scale"] = []
         print("== scale: vnetlint check on growing prefixes of the corpus", flush=True)
-        corpus_modules = sum(1 for _ in terraform.iterdir())
         for modules in (250, 500, 1000, 2000):
-            if modules == corpus_modules:
-                # The corpus is this prefix (gen_corpus.py): its measurement above is the point.
-                point = dict(results["vnetlint_tf"], modules=modules, runs=args.runs)
-                results["scale"].append(point)
-                print(f"  vnetlint {modules} modules: the corpus measured above", flush=True)
-                continue
+            # Every size is generated and measured here, the corpus's own size included, so that
+            # the points of one table share the machine's state.
             directory = OUT / f"scale-{modules}"
             subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(directory),
                             "--modules", str(modules), "--arm", "0"], check=True,
@@ -213,12 +212,19 @@ def report(r):
                   f"x{point['modules'] / base['modules']:.0f} the modules")
     if "engine" in r:
         print("per-NSG analysis by rule count (compile_nsg, covered_rules_all, brute-force twin):")
-        base = next((p for p in r["engine"] if p["rules"] == 1000 and not p.get("dense")), None)
+        previous = None
         for point in r["engine"]:
             growth = ""
-            if base and point is not base and point.get("covered_s") and base.get("covered_s"):
-                growth = (f", x{point['covered_s'] / base['covered_s']:.1f} the 1,000-rule time for "
-                          f"x{point['rules'] / 1000:g} the rules (quadratic: x{(point['rules'] / 1000) ** 2:g})")
+            # Each point against the one before it with fewer rules (the dense input against
+            # the 1,000-rule point, its pools being those of 1,000 rules).
+            base = next((p for p in r["engine"] if p["rules"] == 1000 and not p.get("dense")),
+                        None) if point.get("dense") else previous
+            if base and point.get("covered_s") and base.get("covered_s"):
+                factor = point["rules"] / base["rules"]
+                growth = (f", x{point['covered_s'] / base['covered_s']:.1f} the time of {base['rules']} rules "
+                          f"for x{factor:g} the rules (quadratic: x{factor ** 2:g})")
+            if not point.get("dense"):
+                previous = point
             label = " (dense)" if point.get("dense") else ""
             print(f"  {point['rules']:>5} rules{label}: compile {point.get('compile_s', 0) * 1e3:.2f} ms, "
                   f"covered_rules_all {point.get('covered_s', 0) * 1e3:.2f} ms ({point.get('covered', '')}), "
