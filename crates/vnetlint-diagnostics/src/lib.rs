@@ -99,6 +99,11 @@ pub struct Finding {
     /// Places whose text must never be shown (a literal secret): outputs mask them in
     /// snippets and embedded sources.
     pub redact: Vec<Span>,
+    /// The whole element (resource block, ARM resource) the finding is about, when it contains
+    /// the primary location: a `vnetlint:ignore` comment above the element or inside it
+    /// applies. The driver fills it from the unit's network, so suppressions do not need the
+    /// networks after the run.
+    pub element: Option<Span>,
 }
 
 /// Why and where a finding was suppressed.
@@ -131,6 +136,7 @@ impl Finding {
             fingerprint_key: String::new(),
             suppression: None,
             redact: Vec::new(),
+            element: None,
         }
     }
 

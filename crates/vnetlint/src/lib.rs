@@ -30,8 +30,11 @@ pub use terraform::TerraformOptions;
 pub struct Analysis {
     pub sources: SourceMap,
     pub findings: Vec<Finding>,
-    /// One network per analyzed unit (a Terraform module, an ARM template), in path order.
+    /// One network per analyzed unit (a Terraform module, an ARM template), in path order;
+    /// empty when [`AnalyzeOptions::drop_networks`] let the run drop them.
     pub networks: Vec<vnetlint_ir::Network>,
+    /// How many units (Terraform root modules, ARM templates, plans) were lowered and checked.
+    pub units: usize,
     /// Problems reading the file system (the run went on without those files).
     pub io_errors: Vec<String>,
 }
@@ -87,6 +90,10 @@ pub struct AnalyzeOptions {
     /// Called with (units done, units in all) as modules and templates finish, from any
     /// thread; the binary draws a progress line on a terminal with it.
     pub progress: Option<fn(usize, usize)>,
+    /// The caller needs the findings only (`vnetlint check`): each unit's network is dropped
+    /// once it is checked (unless `vnetlint.toml` declares intents, which are resolved against
+    /// every network after the run), so memory does not grow with the networks of an estate.
+    pub drop_networks: bool,
 }
 
 /// Analyzes files and directories. Directories are walked honouring `.gitignore`,
@@ -120,6 +127,7 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
         config: vnetlint_checks::Config::default(),
         limits: vnetlint_diagnostics::Limits::default(),
         allow_outside_root: options.allow_outside_root,
+        units: 0,
     };
     let mut settings = config::Settings::default();
     if let Some(path) = config::find(options.config.as_deref(), &run.scan_roots) {
@@ -173,13 +181,14 @@ pub fn analyze_with(paths: &[PathBuf], display_root: &Path, options: &AnalyzeOpt
     units::analyze_units(&mut run, &units, options, &limits);
     let intents = std::mem::take(&mut run.config);
     config::report_unresolved_intents(&mut run, &intents);
-    suppress::apply(&mut run.findings, &run.sources, &run.networks);
+    suppress::apply(&mut run.findings, &run.sources);
     config::apply_levels(&mut run.findings, &settings);
     sort_findings(&mut run.findings);
     Analysis {
         sources: run.sources,
         findings: run.findings,
         networks: run.networks,
+        units: run.units,
         io_errors: run.io_errors,
     }
 }
@@ -201,6 +210,8 @@ pub(crate) struct Run {
     pub(crate) limits: vnetlint_diagnostics::Limits,
     /// `--allow-outside-root`: modules and templates outside the scan roots may be read.
     pub(crate) allow_outside_root: bool,
+    /// Units lowered and checked so far (their networks may have been dropped).
+    pub(crate) units: usize,
 }
 
 impl Run {
@@ -214,13 +225,22 @@ impl Run {
 
 impl Run {
     /// Runs the checks on one lowered unit and keeps its network (for `reach`).
-    /// `file` is the unit's first file, where a `max_elements` finding is reported.
-    pub(crate) fn add_unit(&mut self, mut network: vnetlint_ir::Network, file: FileId) {
+    /// `file` is the unit's first file, where a `max_elements` finding is reported; the
+    /// findings from index `start` on are the unit's (its frontend's, then its checks').
+    pub(crate) fn add_unit(
+        &mut self,
+        mut network: vnetlint_ir::Network,
+        file: FileId,
+        start: usize,
+    ) {
         self.findings
             .extend(limits::enforce_elements(&mut network, &self.limits, file));
         self.findings
             .extend(vnetlint_checks::run_with(&network, &self.config));
+        let start = start.min(self.findings.len());
+        suppress::attach_elements(&mut self.findings[start..], &network);
         self.networks.push(network);
+        self.units += 1;
     }
 
     /// Reads a file into the source map (reporting non-UTF-8 content as VNL001), or records an
@@ -322,20 +342,20 @@ pub fn analyze_sources_with_config(files: &[(&str, &str)], config_text: Option<&
     let lowered = vnetlint_terraform::lower_module(&sources, &ids, "");
     findings.extend(lowered.findings);
     findings.extend(vnetlint_checks::run_with(&lowered.network, &config));
+    suppress::attach_elements(&mut findings, &lowered.network);
     let networks = vec![lowered.network];
-    suppress::apply(&mut findings, &sources, &networks);
+    suppress::apply(&mut findings, &sources);
     config::apply_levels(&mut findings, &settings);
     sort_findings(&mut findings);
     Analysis {
         sources,
         findings,
         networks,
+        units: 1,
         io_errors: Vec::new(),
     }
 }
 
-/// Adds a file's bytes to the source map. Bytes that are not UTF-8 are replaced (so the rest
-/// of the file can still be shown) and reported as a parse error at the first bad byte.
 /// The outcome of reading one file under the file-size limit.
 pub(crate) enum FileRead {
     /// Larger than `max_file_size` (its size): not read.
@@ -385,6 +405,8 @@ fn decode(path: String, bytes: Vec<u8>) -> Decoded {
     }
 }
 
+/// Adds a file's bytes to the source map. Bytes that are not UTF-8 are replaced (so the rest
+/// of the file can still be shown) and reported as a parse error at the first bad byte.
 fn add_source(sources: &mut SourceMap, path: String, bytes: Vec<u8>) -> (FileId, Option<Finding>) {
     register(sources, decode(path, bytes))
 }

@@ -52,6 +52,7 @@ pub fn analyze_dir_with_overlay(
         limits: vnetlint_diagnostics::Limits::default(),
         // An editor has no flag for it: the workspace folder bounds every read.
         allow_outside_root: false,
+        units: 0,
     };
     // The directory's own `vnetlint.toml` wins over the workspace folder's; its `[limits]`
     // apply to the buffers as they do to `vnetlint check`.
@@ -77,13 +78,14 @@ pub fn analyze_dir_with_overlay(
     }
     let intents = std::mem::take(&mut run.config);
     config::report_unresolved_intents(&mut run, &intents);
-    suppress::apply(&mut run.findings, &run.sources, &run.networks);
+    suppress::apply(&mut run.findings, &run.sources);
     config::apply_levels(&mut run.findings, &settings);
     sort_findings(&mut run.findings);
     Analysis {
         sources: run.sources,
         findings: run.findings,
         networks: run.networks,
+        units: run.units,
         io_errors: run.io_errors,
     }
 }
@@ -166,8 +168,9 @@ fn analyze_terraform(
         ..vnetlint_terraform::Options::default()
     };
     let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &options);
+    let start = run.findings.len();
     run.findings.extend(lowered.findings);
-    run.add_unit(lowered.network, first);
+    run.add_unit(lowered.network, first, start);
 }
 
 fn analyze_arm(run: &mut Run, files: &[PathBuf], overlays: &BTreeMap<PathBuf, String>) {
@@ -200,8 +203,9 @@ fn analyze_arm(run: &mut Run, files: &[PathBuf], overlays: &BTreeMap<PathBuf, St
         };
         let limits = host.run.limits;
         let lowered = vnetlint_arm::lower_template_with(&mut host, template, parameters, &limits);
+        let start = run.findings.len();
         run.findings.extend(lowered.findings);
-        run.add_unit(lowered.network, template);
+        run.add_unit(lowered.network, template, start);
     }
 }
 

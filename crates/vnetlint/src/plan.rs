@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use vnetlint_source::FileId;
 
 use crate::Run;
+use crate::suppress::attach_elements;
 use crate::terraform::TerraformOptions;
 
 /// The name a plan read from standard input is shown under.
@@ -104,9 +105,12 @@ fn analyze_plan(
             }
         }
     }
+    attach_elements(&mut lowered.findings, &lowered.network);
+    attach_elements(&mut findings, &lowered.network);
     run.findings.extend(lowered.findings);
     run.findings.extend(findings);
     run.networks.push(lowered.network);
+    run.units += 1;
 }
 
 /// The Terraform files of a configuration directory (not recursive: local modules are read

@@ -89,20 +89,28 @@ fn is_code(word: &str) -> bool {
         && word[3..].chars().all(|c| c.is_ascii_digit())
 }
 
-/// The span of the element a finding is about, when its address is known and it contains the
-/// finding's primary location.
-fn element_span(finding: &Finding, networks: &[Network]) -> Option<Span> {
-    let address = finding.address.as_deref()?;
-    let span = networks
-        .iter()
-        .find_map(|n| n.find(address).map(|id| n.meta(id).span))?;
-    (span.file == finding.primary.span.file
-        && span.range.contains_range(finding.primary.span.range))
-    .then_some(span)
+/// Sets [`Finding::element`] for the findings of one unit from the unit's network: the span of
+/// the element named by the finding's address, when it contains the primary location. Looked up
+/// in the unit's own network, since two modules may hold elements at the same address.
+pub(crate) fn attach_elements(findings: &mut [Finding], network: &Network) {
+    for finding in findings.iter_mut().filter(|f| f.element.is_none()) {
+        let Some(address) = finding.address.as_deref() else {
+            continue;
+        };
+        let Some(span) = network.find(address).map(|id| network.meta(id).span) else {
+            continue;
+        };
+        if span.file == finding.primary.span.file
+            && span.range.contains_range(finding.primary.span.range)
+        {
+            finding.element = Some(span);
+        }
+    }
 }
 
-/// Marks suppressed findings and reports directives without a reason (VNL003).
-pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap, networks: &[Network]) {
+/// Marks suppressed findings and reports directives without a reason (VNL003). Findings are
+/// matched to their elements through [`Finding::element`] (see [`attach_elements`]).
+pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
     let directives = directives(sources);
     if directives.is_empty() {
         return;
@@ -117,7 +125,7 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap, networks: 
             .line_col(finding.primary.span.range.start)
             .line;
         let mut lines = vec![line, line.saturating_sub(1)];
-        let element = element_span(finding, networks);
+        let element = finding.element;
         if let Some(span) = element {
             let first = source.line_index().line_col(span.range.start).line;
             lines.extend([first, first.saturating_sub(1)]);

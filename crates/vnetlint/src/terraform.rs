@@ -38,8 +38,9 @@ pub(crate) fn analyze_module(
         return;
     }
     if let Some((lowered, first)) = lower_config(run, dir, files, options) {
+        let start = run.findings.len();
         run.findings.extend(lowered.findings);
-        run.add_unit(lowered.network, first);
+        run.add_unit(lowered.network, first, start);
     }
 }
 

@@ -43,6 +43,8 @@ struct Shared<'a> {
     terraform: &'a crate::TerraformOptions,
     var_files: &'a [FileId],
     arm_parameters: Option<(PathBuf, Option<FileId>)>,
+    /// Keep each unit's network for after the run (`reach`, intents, the library's callers).
+    keep_networks: bool,
 }
 
 impl Shared<'_> {
@@ -67,6 +69,8 @@ struct UnitOut {
     io_errors: Vec<String>,
     /// Files the unit needs that are not read yet; the result is then discarded.
     missing: BTreeSet<PathBuf>,
+    /// Networks lowered and checked (kept in `networks` only when the run needs them).
+    units: usize,
 }
 
 /// At most this many rounds of reading files a unit asked for (a bound no real tree reaches:
@@ -165,6 +169,7 @@ pub(crate) fn analyze_units(
                 terraform: &options.terraform,
                 var_files: &var_files,
                 arm_parameters: arm_parameters.clone(),
+                keep_networks: !options.drop_networks || !run.config.intents.is_empty(),
             };
             let job = |&i: &usize| {
                 let out = analyze_unit(&shared, &units[i]);
@@ -207,6 +212,7 @@ pub(crate) fn analyze_units(
     for out in results.into_iter().flatten() {
         run.findings.extend(out.findings);
         run.networks.extend(out.networks);
+        run.units += out.units;
         run.io_errors.extend(out.io_errors);
     }
 }
@@ -229,11 +235,13 @@ fn analyze_unit(shared: &Shared<'_>, unit: &Unit) -> UnitOut {
     out
 }
 
-/// Runs the checks on a lowered unit, after the `max_elements` limit.
+/// Runs the checks on a lowered unit, after the `max_elements` limit; the findings from index
+/// `start` on are the unit's. The network is kept only when the run needs it afterwards.
 fn check_unit(
     shared: &Shared<'_>,
     mut network: vnetlint_ir::Network,
     first_file: FileId,
+    start: usize,
     out: &mut UnitOut,
 ) {
     if let Some(finding) = crate::limits::enforce_elements(&mut network, &shared.limits, first_file)
@@ -242,7 +250,12 @@ fn check_unit(
     }
     out.findings
         .extend(vnetlint_checks::run_with(&network, shared.config));
-    out.networks.push(network);
+    let start = start.min(out.findings.len());
+    crate::suppress::attach_elements(&mut out.findings[start..], &network);
+    out.units += 1;
+    if shared.keep_networks {
+        out.networks.push(network);
+    }
 }
 
 fn terraform_unit(shared: &Shared<'_>, dir: &Path, files: &[PathBuf], out: &mut UnitOut) {
@@ -271,7 +284,7 @@ fn terraform_unit(shared: &Shared<'_>, dir: &Path, files: &[PathBuf], out: &mut 
     let mut loader = UnitLoader { shared, out };
     let lowered = vnetlint_terraform::lower_root(&mut loader, &root, &tf_options);
     out.findings.extend(lowered.findings);
-    check_unit(shared, lowered.network, first, out);
+    check_unit(shared, lowered.network, first, 0, out);
 }
 
 /// Local modules for the evaluator, from the files already read.
@@ -351,8 +364,9 @@ fn arm_unit(shared: &Shared<'_>, files: &[PathBuf], out: &mut UnitOut) {
         };
         let lowered =
             vnetlint_arm::lower_template_with(&mut host, template, parameters, &shared.limits);
+        let start = out.findings.len();
         out.findings.extend(lowered.findings);
-        check_unit(shared, lowered.network, template, out);
+        check_unit(shared, lowered.network, template, start, out);
     }
 }
 
