@@ -94,14 +94,16 @@ def seconds(text):
     return float(match.group(1)) * UNITS[match.group(2)] if match else None
 
 
-def engine_scale(rules, dense=False):
+def engine_scale(rules, dense=False, copies=False):
     """compile_nsg and covered_rules_all medians of the ruleset bench for `rules` rules; with
-    `dense`, the stress input (every rule on the address pools of 1,000 rules)."""
-    env = dict(os.environ, VNETLINT_BENCH_RULES=str(rules), VNETLINT_BENCH_DENSE="1" if dense else "0")
+    `dense`, the stress input (every rule on the address pools of 1,000 rules); with `copies`,
+    segments of 1,000 rules drawn from one seed (the growth is then the analysis's own)."""
+    env = dict(os.environ, VNETLINT_BENCH_RULES=str(rules), VNETLINT_BENCH_DENSE="1" if dense else "0",
+               VNETLINT_BENCH_COPIES="1" if copies else "0")
     out = subprocess.run(
         ["cargo", "bench", "--quiet", "--locked", "-p", "vnetlint-engine", "--bench", "ruleset"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
-    result = {"rules": rules, "dense": dense}
+    result = {"rules": rules, "dense": dense, "copies": copies}
     for line in out.splitlines():
         if line.startswith("compile_nsg:"):
             result["compile_s"] = seconds(line.split(":", 1)[1])
@@ -115,17 +117,37 @@ def engine_scale(rules, dense=False):
     return result
 
 
+def engine_points():
+    """Every per-NSG point: the default generator at 100, 1,000 and 4,000 rules (segments above
+    1,000), the dense 4,000-rule stress input, and the copies input at 1,000 and 4,000 rules."""
+    points = [engine_scale(rules) for rules in (100, 1000, 4000)]
+    points.append(engine_scale(4000, dense=True))
+    points += [engine_scale(rules, copies=True) for rules in (1000, 4000)]
+    return points
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--vnetlint", required=True)
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--vnetlint")
     parser.add_argument("--checkov")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", action="store_true",
                         help="also time 250/500/1,000/2,000 modules and 100/1,000/4,000 rules")
+    parser.add_argument("--engine-only", action="store_true",
+                        help="only the per-NSG points of --scale (no corpus, vnetlint or checkov)")
     parser.add_argument("--scale-runs", type=int, default=None,
                         help="runs per scale point (default --runs)")
     args = parser.parse_args()
+    if args.engine_only:
+        # `python3 bench/compare.py --engine-only`: the per-NSG points alone, in one run.
+        results = {"engine": engine_points()}
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "results-engine.json").write_text(json.dumps(results, indent=2) + "\n")
+        report_engine(results)
+        return
+    if args.corpus is None or args.vnetlint is None:
+        parser.error("--corpus and --vnetlint are required (except with --engine-only)")
     terraform = args.corpus / "terraform"
     arm = args.corpus / "arm"
     results = {"corpus": str(args.corpus), "runs": args.runs}
@@ -161,8 +183,7 @@ def main():
             point["runs"] = len(point["walls"])
             results["scale"].append(point)
         print("== scale: per-NSG analysis (ruleset bench)", flush=True)
-        results["engine"] = [engine_scale(rules) for rules in (100, 1000, 4000)]
-        results["engine"].append(engine_scale(4000, dense=True))
+        results["engine"] = engine_points()
 
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -210,22 +231,31 @@ def report(r):
             print(f"  {point['modules']:>5} modules: {point['wall_s']:>8.2f} s ({point['runs']} runs), {point['peak_mb']:>5.0f} MB, "
                   f"{per_module:.2f} ms/module, x{point['wall_s'] / base['wall_s']:.1f} the time for "
                   f"x{point['modules'] / base['modules']:.0f} the modules")
+    report_engine(r)
+
+
+def report_engine(r):
     if "engine" in r:
         print("per-NSG analysis by rule count (compile_nsg, covered_rules_all, brute-force twin):")
         previous = None
         for point in r["engine"]:
             growth = ""
-            # Each point against the one before it with fewer rules (the dense input against
-            # the 1,000-rule point, its pools being those of 1,000 rules).
-            base = next((p for p in r["engine"] if p["rules"] == 1000 and not p.get("dense")),
-                        None) if point.get("dense") else previous
+            # Each point against the one before it of the same input (the dense input against
+            # the default 1,000-rule point, its pools being those of 1,000 rules).
+            if point.get("dense"):
+                base = next((p for p in r["engine"] if p["rules"] == 1000
+                             and not p.get("dense") and not p.get("copies")), None)
+            elif point.get("copies"):
+                base = previous if previous and previous.get("copies") else None
+            else:
+                base = previous
             if base and point.get("covered_s") and base.get("covered_s"):
                 factor = point["rules"] / base["rules"]
                 growth = (f", x{point['covered_s'] / base['covered_s']:.1f} the time of {base['rules']} rules "
                           f"for x{factor:g} the rules (quadratic: x{factor ** 2:g})")
             if not point.get("dense"):
                 previous = point
-            label = " (dense)" if point.get("dense") else ""
+            label = " (dense)" if point.get("dense") else " (copies)" if point.get("copies") else ""
             print(f"  {point['rules']:>5} rules{label}: compile {point.get('compile_s', 0) * 1e3:.2f} ms, "
                   f"covered_rules_all {point.get('covered_s', 0) * 1e3:.2f} ms ({point.get('covered', '')}), "
                   f"twin {point.get('twin_s', 0) * 1e3:.1f} ms{growth}; {point.get('input', '')}")

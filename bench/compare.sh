@@ -7,7 +7,9 @@
 # prints for the same input vnetlint's and checkov's wall time and peak memory (median of RUNS,
 # default 3), their ratio, and vnetlint's time against the hcl-edit parse-only floor of the same
 # files. --scale adds vnetlint on 250, 500, 1,000 and 2,000 modules and the per-NSG analysis on
-# 100, 1,000 and 4,000 rules. NO_CHECKOV=1 skips checkov (for a machine without PyPI access).
+# 100, 1,000 and 4,000 rules (plus the dense and copies inputs of benches/ruleset.rs;
+# `python3 bench/compare.py --engine-only` runs that step alone). NO_CHECKOV=1 skips checkov (for
+# a machine without PyPI access).
 # Figures and the machine they came from are recorded in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,8 @@
 //! issue 8, item 6 (100, 1,000 and 4,000 rules, in `docs/performance.md`); above 1,000 rules the
 //! priorities are counted per direction, one apart, to stay within Azure's 100-4096, and the
 //! rules fall into segments of about 1,000 with their own destinations (see `main`);
-//! `VNETLINT_BENCH_DENSE=1` piles them all onto the pools of 1,000 rules instead. The twin
+//! `VNETLINT_BENCH_DENSE=1` piles them all onto the pools of 1,000 rules instead, and
+//! `VNETLINT_BENCH_COPIES=1` draws every segment of 1,000 rules from the same seed. The twin
 //! samples 8 packets inside each rule's match plus 2,000 packets drawn from the generator's
 //! address and port pools, walks every rule for every packet, and calls a rule dead when it
 //! matches some sampled packet and is the first match of none. It is only as good as its
@@ -71,13 +72,26 @@ fn main() {
     // segments merged into one would be; sources stay shared. `VNETLINT_BENCH_DENSE=1` keeps
     // the pools of 1,000 rules at every size instead: the stress case where thousands of broad
     // rules pile onto the same addresses and most rules end up covered by a dozen others.
+    //
+    // `VNETLINT_BENCH_COPIES=1` takes out the luck of the draw: every segment (also the only
+    // one of a 1,000-rule NSG) is drawn from the same seed, so each holds the same rules in law
+    // and in fact, guarding its own destinations (`AzureLoadBalancer` too); 4,000 rules are four
+    // such segments, and the growth from 1,000 is the analysis's own, not the generator's.
     let dense = std::env::var_os("VNETLINT_BENCH_DENSE").is_some_and(|v| v == "1");
+    let copies = std::env::var_os("VNETLINT_BENCH_COPIES").is_some_and(|v| v == "1");
     let spread = if dense {
         1
     } else {
         rules.div_ceil(RULES).max(1)
     };
-    let fixture = build_nsg(0x5eed_2024_0005, rules, spread);
+    let layout = if copies {
+        Layout::Copies
+    } else if spread > 1 {
+        Layout::Segments
+    } else {
+        Layout::Shared
+    };
+    let fixture = build_nsg(0x5eed_2024_0005, rules, spread, layout);
     let tags = TagContext::for_nsg(&fixture.net, fixture.nsg);
     let (compile_median, nsg) = median_of(RUNS, || compile_nsg(&fixture.net, fixture.nsg, &tags));
     let (set_median, covered) = median_of(RUNS, || covered_rules_all(&nsg));
@@ -209,17 +223,32 @@ fn port_text(rng: &mut Rng) -> String {
     }
 }
 
+/// How the rules' destinations are laid out (see `main`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// One pool for every rule (up to 1,000 rules, and the dense input).
+    Shared,
+    /// Segments of about 1,000 rules with their own destinations, each drawn on.
+    Segments,
+    /// Segments of 1,000 rules drawn from the same seed, with their own destinations.
+    Copies,
+}
+
 /// An address field: (single value, list); exactly one is non-empty. Prefixes come from the
 /// second octets `base..base + 4`; with `segment` (a destination in an NSG that guards several
 /// segments), the segment `10.{base}.0.0/14` stands in for `*` and `VirtualNetwork`, and its
 /// own public range `198.18.{base}.0/24` for `Internet` and the public prefixes.
-fn address_field(rng: &mut Rng, base: usize, segment: bool) -> (String, Vec<String>) {
+fn address_field(rng: &mut Rng, base: usize, layout: Layout) -> (String, Vec<String>) {
+    let segment = layout != Layout::Shared;
     match rng.below(100) {
         0..=24 => {
             let tag = rng.pick(TAGS);
-            let text = match (segment, tag) {
-                (true, "*" | "VirtualNetwork") => format!("10.{base}.0.0/14"),
-                (true, "Internet") => format!("198.18.{base}.0/24"),
+            let text = match (layout, tag) {
+                (Layout::Segments | Layout::Copies, "*" | "VirtualNetwork") => {
+                    format!("10.{base}.0.0/14")
+                }
+                (Layout::Segments | Layout::Copies, "Internet") => format!("198.18.{base}.0/24"),
+                (Layout::Copies, "AzureLoadBalancer") => format!("198.18.{base}.1"),
                 _ => tag.to_owned(),
             };
             (text, Vec::new())
@@ -249,12 +278,19 @@ fn port_field(rng: &mut Rng, star_percent: usize) -> (String, Vec<String>) {
 }
 
 /// The NSG of `rules` rules (1,000 by default), built through the IR as a frontend would.
-fn build_nsg(seed: u64, rules: usize, spread: usize) -> Fixture {
+fn build_nsg(seed: u64, rules: usize, spread: usize, layout: Layout) -> Fixture {
     let mut rng = Rng(seed);
+    let mut current_segment = 0;
     let mut fixture = Fixture::new();
     let mut per_direction = [0usize; 2];
     for index in 0..rules {
         let name = format!("rule-{index:04}");
+        // Above 1,000 rules, rule i guards segment i * spread / rules (see `main`).
+        let segment = index * spread / rules;
+        if layout == Layout::Copies && segment != current_segment {
+            current_segment = segment;
+            rng = Rng(seed);
+        }
         let inbound = rng.chance(85);
         let direction = if inbound { "Inbound" } else { "Outbound" };
         // Distinct priorities 100..=4096 in declaration order, 85% inbound: four apart up to
@@ -274,10 +310,8 @@ fn build_nsg(seed: u64, rules: usize, spread: usize) -> Fixture {
             12..=16 => "*",
             _ => "Icmp",
         };
-        // Above 1,000 rules, rule i guards segment i * spread / rules (see `main`).
-        let segment = index * spread / rules;
-        let (src, src_list) = address_field(&mut rng, 0, false);
-        let (dst, dst_list) = address_field(&mut rng, 4 * segment, spread > 1);
+        let (src, src_list) = address_field(&mut rng, 0, Layout::Shared);
+        let (dst, dst_list) = address_field(&mut rng, 4 * segment, layout);
         let (sport, sport_list) = port_field(&mut rng, 90);
         let (dport, dport_list) = port_field(&mut rng, 15);
         let id = fixture.add(
