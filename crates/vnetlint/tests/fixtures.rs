@@ -5,7 +5,8 @@
 //! findings start on that line; a file `expected.txt`
 //! can list further ones as `VNL001 broken.tf:3` (for positions a comment cannot mark, such as
 //! the end of a truncated file). The harness compares the exact set of (code, file, line), and
-//! snapshots the text output of every case. Adding a case is adding a folder.
+//! snapshots the text output of every case. Adding a case is adding a folder; a case may hold
+//! several root modules in subfolders, whose markers count with the file's path in the case.
 //!
 //! A suppressed finding is expected with `# expect-suppressed: VNL101`.
 //!
@@ -48,10 +49,34 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// Every file of a case, its subfolders included (a case may hold several root modules), with
+/// its path relative to the case as findings show it.
+fn case_files(case: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut pending = vec![case.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in sorted_entries(&dir) {
+            if entry.is_dir() {
+                pending.push(entry);
+            } else {
+                let name = entry
+                    .strip_prefix(case)
+                    .unwrap()
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((entry, name));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 fn expectations(case: &Path) -> BTreeSet<Expectation> {
     let mut expected = BTreeSet::new();
-    for file in sorted_entries(case) {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    for (file, name) in case_files(case) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue; // Cases about invalid UTF-8 use expected.txt.
         };
