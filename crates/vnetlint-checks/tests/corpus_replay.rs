@@ -5,34 +5,15 @@
 
 #[path = "../../../fuzz/harness/connstr.rs"]
 mod connstr;
-
-use std::path::{Path, PathBuf};
+#[path = "../../../fuzz/harness/replay.rs"]
+mod replay;
 
 use vnetlint_checks::{Host, Port};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    out.sort();
-    out
-}
-
 #[test]
 fn connstr_harness_holds_on_the_seed_corpus_and_regressions() {
-    let root = repo();
-    let seeds = files(&root.join("fuzz/corpus/connstr"));
-    assert!(!seeds.is_empty(), "fuzz/corpus/connstr is empty");
-    for path in seeds
-        .into_iter()
-        .chain(files(&root.join("testdata/fuzz-regressions/connstr")))
-    {
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        connstr::parse_bytes(&bytes);
+    for path in replay::seeds_and_regressions("connstr") {
+        connstr::parse_bytes(&replay::read(&path));
     }
 }
 

@@ -7,28 +7,13 @@ mod common;
 
 #[path = "../../../fuzz/harness/engine.rs"]
 mod harness;
-
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    out.sort();
-    out
-}
+#[path = "../../../fuzz/harness/replay.rs"]
+mod replay;
 
 #[test]
 fn engine_harness_holds_on_the_seed_corpus_and_regressions() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let seeds = files(&root.join("fuzz/corpus/engine"));
-    assert!(!seeds.is_empty(), "fuzz/corpus/engine is empty");
-    for path in seeds
-        .into_iter()
-        .chain(files(&root.join("testdata/fuzz-regressions/engine")))
-    {
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        harness::check_bytes(&bytes);
+    for path in replay::seeds_and_regressions("engine") {
+        harness::check_bytes(&replay::read(&path));
     }
 }
 
