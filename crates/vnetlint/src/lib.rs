@@ -217,10 +217,17 @@ pub(crate) struct Run {
 impl Run {
     /// Whether `path` lies inside one of the scan roots (after resolving `..` and links).
     pub(crate) fn is_inside_scan_root(&self, path: &Path) -> bool {
-        self.allow_outside_root
-            || std::fs::canonicalize(path)
-                .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))
+        may_read(path, &self.scan_roots, self.allow_outside_root)
     }
+}
+
+/// Whether `path` may be read: it lies inside one of `scan_roots` after resolving `..` and
+/// links, or the user allowed reading outside them. The one rule behind every module, linked
+/// template and plan configuration the driver reads.
+pub(crate) fn may_read(path: &Path, scan_roots: &[PathBuf], allow_outside_root: bool) -> bool {
+    allow_outside_root
+        || std::fs::canonicalize(path)
+            .is_ok_and(|p| scan_roots.iter().any(|root| p.starts_with(root)))
 }
 
 impl Run {

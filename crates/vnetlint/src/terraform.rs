@@ -2,12 +2,15 @@
 //! module; the local modules it calls are read through `DriverLoader`, never outside the scan
 //! roots, and a directory that another scanned module calls is analyzed only as that module.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use vnetlint_source::SourceMap;
 use vnetlint_terraform::{ModuleDir, ModuleLoader};
 
-use crate::Run;
+use crate::{Run, display_path};
 
 /// Terraform options of a run.
 #[derive(Debug, Clone, Default)]
@@ -166,10 +169,17 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Whether a `.tf` file in another directory under the scan roots calls `dir` as a local
-/// module (`source = "./..."` or `"../..."`). A cheap textual scan: a false "called" only
-/// happens for a `source` line outside a module block, which Terraform does not have.
+/// module (see [`called_module_dirs`]).
 fn is_called_by_another_module(run: &Run, dir: &Path) -> bool {
-    let target = module_key(dir);
+    called_module_dirs(run).contains(&module_key(dir))
+}
+
+/// The canonical directories that a `.tf` file in another directory under the scan roots calls
+/// as a local module (`source = "./..."` or `"../..."`): computed once per run, where the
+/// sequential driver walked the tree once per module. Files already read for analysis are not
+/// read again; the others (excluded from the scan, but still callers) are read in parallel.
+pub(crate) fn called_module_dirs(run: &Run) -> BTreeSet<String> {
+    let mut paths = Vec::new();
     for root in &run.scan_roots {
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
@@ -178,26 +188,41 @@ fn is_called_by_another_module(run: &Run, dir: &Path) -> bool {
             .build();
         for entry in walker.filter_map(Result::ok) {
             let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file())
-                || path.extension().and_then(|e| e.to_str()) != Some("tf")
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && path.extension().and_then(|e| e.to_str()) == Some("tf")
             {
-                continue;
-            }
-            let Some(caller_dir) = path.parent() else {
-                continue;
-            };
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            for source in local_sources(&text) {
-                let called = module_key(&caller_dir.join(source));
-                if called == target && module_key(caller_dir) != target {
-                    return true;
-                }
+                paths.push(path.to_path_buf());
             }
         }
     }
-    false
+    let index = crate::units::index_of(&run.sources);
+    let calls: Vec<(&Path, Vec<String>)> = paths
+        .par_iter()
+        .filter_map(|path| {
+            let caller_dir = path.parent()?;
+            let shown = display_path(path, &run.display_root);
+            let owned;
+            let text = if let Some(&id) = index.get(shown.as_str()) {
+                run.sources.get(id).text.as_str()
+            } else {
+                owned = std::fs::read_to_string(path).ok()?;
+                owned.as_str()
+            };
+            let sources: Vec<String> = local_sources(text).into_iter().map(str::to_owned).collect();
+            (!sources.is_empty()).then_some((caller_dir, sources))
+        })
+        .collect();
+    let mut called = BTreeSet::new();
+    for (caller_dir, sources) in calls {
+        let caller_key = module_key(caller_dir);
+        for source in sources {
+            let target = module_key(&caller_dir.join(source));
+            if target != caller_key {
+                called.insert(target);
+            }
+        }
+    }
+    called
 }
 
 /// The local module sources written in a file: `source = "./x"` lines.

@@ -55,9 +55,7 @@ impl Shared<'_> {
     }
 
     fn is_inside_scan_root(&self, path: &Path) -> bool {
-        self.allow_outside_root
-            || std::fs::canonicalize(path)
-                .is_ok_and(|p| self.scan_roots.iter().any(|root| p.starts_with(root)))
+        crate::may_read(path, self.scan_roots, self.allow_outside_root)
     }
 }
 
@@ -146,8 +144,8 @@ pub(crate) fn analyze_units(
         (path.clone(), id)
     });
     let called = match &pool {
-        Ok(pool) => pool.install(|| called_module_dirs(run)),
-        Err(_) => called_module_dirs(run),
+        Ok(pool) => pool.install(|| crate::terraform::called_module_dirs(run)),
+        Err(_) => crate::terraform::called_module_dirs(run),
     };
     let mut results: Vec<Option<UnitOut>> = units.iter().map(|_| None).collect();
     let mut pending: Vec<usize> = (0..units.len()).collect();
@@ -218,7 +216,7 @@ pub(crate) fn analyze_units(
 }
 
 /// Shown path → id of every file read so far (the first one read wins).
-fn index_of(sources: &SourceMap) -> HashMap<&str, FileId> {
+pub(crate) fn index_of(sources: &SourceMap) -> HashMap<&str, FileId> {
     let mut index = HashMap::with_capacity(sources.len());
     for (id, file) in sources.iter() {
         index.entry(file.path.as_str()).or_insert(id);
@@ -402,58 +400,4 @@ impl vnetlint_arm::Host for UnitHost<'_, '_> {
         self.out.missing.insert(target);
         Err(format!("`{relative_path}` is not read yet"))
     }
-}
-
-/// The canonical directories that a `.tf` file in another directory under the scan roots calls
-/// as a local module (`source = "./..."` or `"../..."`): computed once per run, where the
-/// sequential driver walked the tree once per module. Files already read for analysis are not
-/// read again; the others (excluded from the scan, but still callers) are read in parallel.
-fn called_module_dirs(run: &Run) -> BTreeSet<String> {
-    let mut paths = Vec::new();
-    for root in &run.scan_roots {
-        let walker = ignore::WalkBuilder::new(root)
-            .require_git(false)
-            .follow_links(false)
-            .add_custom_ignore_filename(".vnetlintignore")
-            .build();
-        for entry in walker.filter_map(Result::ok) {
-            let path = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file())
-                && path.extension().and_then(|e| e.to_str()) == Some("tf")
-            {
-                paths.push(path.to_path_buf());
-            }
-        }
-    }
-    let index = index_of(&run.sources);
-    let calls: Vec<(&Path, Vec<String>)> = paths
-        .par_iter()
-        .filter_map(|path| {
-            let caller_dir = path.parent()?;
-            let shown = display_path(path, &run.display_root);
-            let owned;
-            let text = if let Some(&id) = index.get(shown.as_str()) {
-                run.sources.get(id).text.as_str()
-            } else {
-                owned = std::fs::read_to_string(path).ok()?;
-                owned.as_str()
-            };
-            let sources: Vec<String> = crate::terraform::local_sources(text)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            (!sources.is_empty()).then_some((caller_dir, sources))
-        })
-        .collect();
-    let mut called = BTreeSet::new();
-    for (caller_dir, sources) in calls {
-        let caller_key = crate::terraform::module_key(caller_dir);
-        for source in sources {
-            let target = crate::terraform::module_key(&caller_dir.join(source));
-            if target != caller_key {
-                called.insert(target);
-            }
-        }
-    }
-    called
 }

@@ -214,6 +214,16 @@ pub(crate) fn report_port_exposure(
     let all_ports = classes
         .iter()
         .fold(PortSet::empty(), |set, class| set.union(&class.port_set()));
+    // Each class's ports as a packet set, built once for every destination.
+    let class_filters: Vec<PacketSet> = classes
+        .iter()
+        .map(|class| {
+            PacketSet::from_cube(Cube {
+                dst_ports: class.port_set(),
+                ..Cube::all()
+            })
+        })
+        .collect();
     for unit in units(ctx) {
         let query = PacketSet::from_cube(Cube {
             src: unit.internet.clone(),
@@ -230,14 +240,10 @@ pub(crate) fn report_port_exposure(
             .all(|(_, compiled)| compiled.is_exact(Direction::Inbound));
         let may_all = (!exact).then(|| unit.allowed(&query, Mode::May));
         let decisions = attribute(&unit, &must_all);
-        for class in classes {
-            let only_class = PacketSet::from_cube(Cube {
-                dst_ports: class.port_set(),
-                ..Cube::all()
-            });
+        for (class, only_class) in classes.iter().zip(&class_filters) {
             let hints = witness_hints(class, unit.sample_destination());
             for (rule, packets, later) in &decisions {
-                let part = packets.intersect(&only_class);
+                let part = packets.intersect(only_class);
                 if part.is_empty() {
                     continue;
                 }
@@ -250,12 +256,12 @@ pub(crate) fn report_port_exposure(
                 continue;
             };
             let maybe = may_all
-                .intersect(&only_class)
-                .subtract(&must_all.intersect(&only_class));
+                .intersect(only_class)
+                .subtract(&must_all.intersect(only_class));
             if !maybe.is_empty() {
                 collect_uncertain(
                     &unit,
-                    &query.intersect(&only_class),
+                    &query.intersect(only_class),
                     &maybe,
                     class,
                     &hints,
