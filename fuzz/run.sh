@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs each cargo-fuzz target for a bounded time: fuzz/run.sh [SECONDS] [TARGET...]
 # (default 60 s, every target). New inputs go to fuzz/work/<target> (ignored by git); the
-# committed seeds in fuzz/corpus/<target> are only read. Crashes land in fuzz/artifacts/<target>
-# and make the script exit 1 after the remaining targets ran; the executions of each target are
-# printed at the end. Without nightly cargo-fuzz it prints why and exits 0, so CI can call it.
+# committed seeds in fuzz/corpus/<target> and the fixtures of testdata/cases are only read.
+# Crashes land in fuzz/artifacts/<target> and make the script exit 1 after the remaining
+# targets ran; the executions of each target are printed at the end. Without nightly cargo-fuzz it prints why and exits 0, so CI can call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,15 @@ for target in "${targets[@]}"; do
   status=0
   # -timeout flags a single input running over 10 s as a hang; -max_len keeps inputs to the
   # size where the frontends' behaviour varies (large inputs are the hostile suite's job).
-  cargo "$toolchain" fuzz run --release "$target" "fuzz/work/$target" "fuzz/corpus/$target" -- \
+  # The fixtures of testdata/cases are seeds too (libFuzzer reads corpus folders recursively),
+  # so fuzz/corpus/ holds only the hand-made inputs no fixture has.
+  seeds=("fuzz/corpus/$target")
+  case "$target" in
+    hcl) seeds+=(testdata/cases/terraform) ;;
+    arm) seeds+=(testdata/cases/arm) ;;
+    plan) seeds+=(testdata/cases/plan) ;;
+  esac
+  cargo "$toolchain" fuzz run --release "$target" "fuzz/work/$target" "${seeds[@]}" -- \
     -max_total_time="$seconds" -timeout=10 -max_len=16384 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
   runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
