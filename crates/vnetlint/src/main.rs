@@ -57,8 +57,8 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// The configuration file (connectivity intents); default: `vnetlint.toml` in the first
-    /// scanned directory that has one.
+    /// One configuration file for everything; by default each module is governed by the
+    /// nearest `vnetlint.toml` at or above its directory (up to the current directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// An ARM parameter file to apply to every ARM template (by default `X.json` is paired with

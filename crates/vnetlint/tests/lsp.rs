@@ -7,6 +7,7 @@
 //! The framing is written by hand (a `Content-Length` header and a JSON body) so that this
 //! package needs no LSP crate of its own.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -284,6 +285,100 @@ fn an_arm_template_buffer_is_analyzed() {
 }
 
 // ---- helpers ----------------------------------------------------------------------------
+
+/// One finding as every way of running vnetlint can say it: (file, 1-based line, code, level).
+type Said = (String, u64, String, String);
+
+/// The same tree of two modules with their own `vnetlint.toml` files (and a third governed by
+/// the root's) gives the same findings through the command line, pre-commit's
+/// `--modules-of-files` and the language server: one configuration's levels, ports, excludes and
+/// intents never reach another module, whichever way the files are named.
+#[test]
+fn the_command_line_pre_commit_and_the_editor_give_the_same_findings() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/cases/config/per-module-configuration")
+        .canonicalize()
+        .unwrap();
+    let modules = ["a", "b", "c"];
+    let from_json = |args: &[&str]| -> BTreeSet<Said> {
+        let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+            .args(["check", "--format", "json"])
+            .args(args)
+            .current_dir(&case)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_owned(),
+                    f["start"]["line"].as_u64().unwrap(),
+                    f["code"].as_str().unwrap().to_owned(),
+                    f["level"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let command_line = from_json(&["."]);
+    let files: Vec<String> = modules.iter().map(|m| format!("{m}/main.tf")).collect();
+    let mut args = vec!["--modules-of-files"];
+    args.extend(files.iter().map(String::as_str));
+    let pre_commit = from_json(&args);
+
+    let mut client = Client::start(&case);
+    let mut editor = BTreeSet::new();
+    for module in modules {
+        let path = case.join(module).join("main.tf");
+        let uri = format!("file://{}", path.display());
+        client.open(&uri, "terraform", &std::fs::read_to_string(&path).unwrap());
+        // Each analysis of a module publishes for every file it read: its template and its
+        // configuration.
+        for name in ["main.tf", "vnetlint.toml"] {
+            let file = case.join(module).join(name);
+            if !file.exists() {
+                continue;
+            }
+            let uri = format!("file://{}", file.display());
+            let published = client.diagnostics(&uri);
+            for diagnostic in published["diagnostics"].as_array().unwrap() {
+                let level = match diagnostic["severity"].as_u64() {
+                    Some(1) => "error",
+                    Some(2) => "warning",
+                    _ => "note",
+                };
+                editor.insert((
+                    format!("{module}/{name}"),
+                    diagnostic["range"]["start"]["line"].as_u64().unwrap() + 1,
+                    diagnostic["code"].as_str().unwrap().to_owned(),
+                    level.to_owned(),
+                ));
+            }
+        }
+    }
+    client.shutdown();
+
+    // What the fixture's markers promise, with each module's levels.
+    let expected: BTreeSet<Said> = [
+        ("a/vnetlint.toml", 11, "VNL901", "error"),
+        ("a/main.tf", 18, "VNL104", "warning"),
+        ("a/main.tf", 36, "VNL101", "note"),
+        ("a/main.tf", 48, "VNL101", "note"),
+        ("b/vnetlint.toml", 6, "VNL901", "error"),
+        ("b/main.tf", 36, "VNL101", "warning"),
+        ("c/main.tf", 18, "VNL104", "note"),
+        ("c/main.tf", 36, "VNL101", "warning"),
+    ]
+    .into_iter()
+    .map(|(f, l, c, v)| (f.to_owned(), l, c.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(command_line, expected, "vnetlint check .");
+    assert_eq!(pre_commit, expected, "vnetlint check --modules-of-files");
+    assert_eq!(editor, expected, "vnetlint lsp");
+}
 
 fn codes(published: &Value) -> Vec<String> {
     published["diagnostics"]

@@ -1,7 +1,8 @@
-//! The server in-process over `Connection::memory()`, with an analyzer that lowers the open
-//! buffers of a directory with the Terraform frontend (the real binary plugs in the driver; its
-//! end-to-end test over stdio is `crates/vnetlint/tests/lsp.rs`). These tests pin what the
-//! protocol layer owns: UTF-16 positions, clearing diagnostics, version numbers and errors.
+//! The language server in-process over `Connection::memory()`, with the driver's editor analysis
+//! as the binary plugs it in (the end-to-end test over stdio is `tests/lsp.rs`). These tests pin
+//! what the protocol layer owns: UTF-16 positions, clearing diagnostics, version numbers and
+//! errors. They live in the driver's package so that the server's own crate depends on no
+//! frontend.
 
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -9,11 +10,10 @@ use std::time::Duration;
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{Value, json};
 use vnetlint_lsp::{AnalysisRequest, Analyzed};
-use vnetlint_source::SourceMap;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The workspace exists only in the buffers: the analyzer below reads no disk.
+/// The workspace exists only in the buffers: nothing is on the disk at this path.
 const ROOT: &str = "/nonexistent/vnetlint-lsp-tests";
 
 const OPEN_SSH: &str = r#"resource "azurerm_network_security_group" "jump" {
@@ -35,25 +35,17 @@ const OPEN_SSH: &str = r#"resource "azurerm_network_security_group" "jump" {
 }
 "#;
 
+/// The driver's editor analysis, as `vnetlint lsp` plugs it in.
 fn analyze(request: &AnalysisRequest<'_>) -> Analyzed {
-    let mut sources = SourceMap::new();
-    let ids: Vec<_> = request
-        .overlays
-        .iter()
-        .filter(|(path, _)| path.parent() == Some(request.dir))
-        .map(|(path, text)| {
-            let shown = path.strip_prefix(request.display_root).unwrap_or(path);
-            sources.add(shown.to_string_lossy(), text.clone())
-        })
-        .collect();
-    let lowered = vnetlint_terraform::lower_module(&sources, &ids, "");
-    let mut findings = lowered.findings;
-    findings.extend(vnetlint_checks::run(&lowered.network));
-    vnetlint_diagnostics::sort_findings(&mut findings);
+    let analysis = vnetlint::overlay::analyze_dir_with_overlay(
+        request.dir,
+        request.display_root,
+        request.overlays,
+    );
     Analyzed {
-        sources,
-        findings,
-        networks: vec![lowered.network],
+        sources: analysis.sources,
+        findings: analysis.findings,
+        networks: analysis.networks,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Re-analysis of a 5,000-line Terraform file after a one-character edit, the work the language
 //! server does on each keystroke. Target (issue 7): under 50 ms.
 //!
-//! Run with `cargo bench -p vnetlint-lsp --bench reanalysis`. A plain `harness = false` program
+//! Run with `cargo bench -p vnetlint --bench lsp_reanalysis`. A plain `harness = false` program
 //! with `std::time::Instant`, like the engine's benchmarks: medians of repeated runs, each
 //! against a baseline measured in the same run (hcl-edit parsing the same text), so figures from
 //! different machines can be compared by ratio.
@@ -36,7 +36,6 @@ use std::time::{Duration, Instant};
 use lsp_server::{Connection, Message, Notification};
 use serde_json::json;
 use vnetlint_lsp::{AnalysisRequest, Analyzed};
-use vnetlint_source::SourceMap;
 
 const ITERATIONS: usize = 30;
 const SUBNETS: usize = 34;
@@ -63,9 +62,8 @@ fn main() {
         drop(body);
 
         let start = Instant::now();
-        let analyzed = analyze_text(&current);
+        findings = analyze_text(&current);
         analyze_times.push(start.elapsed());
-        findings = analyzed.findings.len();
     }
     let server = server_round_trips(&text, edit_at);
 
@@ -137,31 +135,28 @@ fn edit(text: &mut String, at: usize, i: usize) {
     text.replace_range(at..=at, digit.encode_utf8(&mut [0; 4]));
 }
 
-fn analyze_text(text: &str) -> Analyzed {
-    let mut sources = SourceMap::new();
-    let id = sources.add("network.tf", text);
-    let lowered = vnetlint_terraform::lower_module(&sources, &[id], "");
-    let mut findings = lowered.findings;
-    findings.extend(vnetlint_checks::run(&lowered.network));
-    vnetlint_diagnostics::sort_findings(&mut findings);
-    Analyzed {
-        sources,
-        findings,
-        networks: vec![lowered.network],
-    }
+/// The driver's pipeline over the text held in memory, as a buffer of the editor.
+fn analyze_text(text: &str) -> usize {
+    vnetlint::analyze_sources(&[("network.tf", text)])
+        .findings
+        .len()
 }
 
 /// The time from sending a `didChange` to receiving its diagnostics, through the server loop.
 fn server_round_trips(text: &str, edit_at: usize) -> Vec<Duration> {
     let (server, client) = Connection::memory();
+    // What `vnetlint lsp` plugs in: the driver's analysis of the buffer's directory.
     let analyzer = |request: &AnalysisRequest<'_>| {
-        let text = request
-            .overlays
-            .values()
-            .next()
-            .cloned()
-            .unwrap_or_default();
-        analyze_text(&text)
+        let analysis = vnetlint::overlay::analyze_dir_with_overlay(
+            request.dir,
+            request.display_root,
+            request.overlays,
+        );
+        Analyzed {
+            sources: analysis.sources,
+            findings: analysis.findings,
+            networks: analysis.networks,
+        }
     };
     let thread = std::thread::spawn(move || vnetlint_lsp::run(&server, &analyzer));
     let send = |method: &str, params: serde_json::Value| {

@@ -1,0 +1,337 @@
+//! From what the user named to units: the walk of the command line (directories honouring
+//! `.gitignore`, `.ignore` and `.vnetlintignore`, hidden entries skipped, symbolic links never
+//! followed as directories), the configurations found on the way and above the scanned paths,
+//! and the units of one directory, which the editor builds the same way.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, ConfigId, Configs};
+use crate::files::{self, FileKind, FileSource, Scope, file_kind};
+use crate::pipeline::{PlanFile, Run, Setup, Unit, UnitKind};
+
+/// The name a plan read from standard input is shown under.
+const STDIN_NAME: &str = "<stdin>";
+
+/// The units of a run: plans and what they read first, then the rest.
+#[derive(Default)]
+pub(crate) struct Units {
+    pub(crate) early: Vec<Unit>,
+    pub(crate) later: Vec<Unit>,
+}
+
+/// The canonical directories the user named (a file's parent for a file), plus the
+/// configuration directory of a plan on standard input, which the user named too.
+pub(crate) fn scan_roots(paths: &[PathBuf], options: &crate::AnalyzeOptions) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| {
+            let dir = if p.is_dir() { p.as_path() } else { p.parent()? };
+            std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+            .ok()
+        })
+        .collect();
+    if options.terraform.plan_stdin.is_some() {
+        let config_dir = options
+            .terraform
+            .config_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
+        if let Ok(root) = std::fs::canonicalize(&config_dir)
+            && !roots.contains(&root)
+        {
+            roots.push(root);
+        }
+    }
+    roots
+}
+
+/// The command line's discovery: walks `paths`, loads the configurations, and returns the run
+/// and its units.
+pub(crate) fn command_line(setup: &Setup<'_>, paths: &[PathBuf]) -> (Run, Units) {
+    let options = setup.options;
+    let mut io_errors = Vec::new();
+    let mut found_configs = BTreeSet::new();
+    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let walk = Walk {
+        scope: &setup.scope,
+    };
+    for path in paths {
+        collect(
+            path,
+            &walk,
+            &mut modules,
+            &mut found_configs,
+            &mut io_errors,
+        );
+    }
+    let boundary = files::canonical_dir(&setup.display_root);
+    for root in &setup.scope.roots {
+        found_configs.extend(config::above(setup.files, root, &boundary));
+    }
+    let mut run = Run::new(Configs::defaults(&options.limits));
+    run.configs = Configs::load(
+        &mut run,
+        setup.files,
+        &setup.display_root,
+        options.config.as_deref(),
+        found_configs,
+        &options.limits,
+    );
+    run.io_errors.extend(io_errors);
+    let mut units = Units::default();
+    // `--plan -`: a plan on standard input, analyzed before the named paths.
+    if let Some(text) = &options.terraform.plan_stdin {
+        let file = run.sources.add(STDIN_NAME.to_owned(), text.clone());
+        let config_dir = options
+            .terraform
+            .config_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let config_files = config_files(setup.files, &config_dir, &mut run.io_errors);
+        units.early.push(Unit {
+            kind: UnitKind::Plan {
+                plan: PlanFile::Loaded(file),
+                config_dir: config_dir.clone(),
+                config_files,
+            },
+            config: run.configs.governing(&files::canonical_dir(&config_dir)),
+        });
+    }
+    for (dir, files) in modules {
+        dir_units(setup, &mut run, &dir, files, &mut units);
+    }
+    (run, units)
+}
+
+/// The units of one directory's template files: a Terraform root module of its `.tf`,
+/// `.tf.json`, `.tfvars` and `.tfvars.json` files, its ARM templates and parameter files, and
+/// each plan JSON (recognized by its content) with its configuration (`--config-dir`, default
+/// the plan's directory, whose Terraform files are then the plan's configuration rather than a
+/// module of their own). Files excluded by the governing configuration are dropped.
+pub(crate) fn dir_units(
+    setup: &Setup<'_>,
+    run: &mut Run,
+    dir: &Path,
+    mut files: Vec<PathBuf>,
+    units: &mut Units,
+) {
+    let canonical = files::canonical_dir(dir);
+    let config = run.configs.governing(&canonical);
+    files.retain(|f| {
+        let name = f.file_name().unwrap_or_default();
+        !run.configs.excludes(config, &canonical.join(name))
+    });
+    files.sort();
+    files.dedup();
+    // HCL's JSON syntax (`.tf.json`, `.tfvars.json`) belongs to the Terraform module.
+    let (json, hcl): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| file_kind(f) == Some(FileKind::Json) && !files::is_terraform_json(f));
+    let limits = run.configs.get(config).limits;
+    let (plans, json): (Vec<PathBuf>, Vec<PathBuf>) = json
+        .into_iter()
+        .partition(|f| is_plan_file(setup.files, f, limits.max_file_size));
+    if plans.is_empty() {
+        if !hcl.is_empty() {
+            units.later.push(terraform(dir, hcl, config));
+        }
+    } else {
+        plan_units(setup, run, dir, &plans, hcl, config, units);
+    }
+    if !json.is_empty() {
+        units.later.push(Unit {
+            kind: UnitKind::Arm { files: json },
+            config,
+        });
+    }
+}
+
+fn terraform(dir: &Path, files: Vec<PathBuf>, config: ConfigId) -> Unit {
+    Unit {
+        kind: UnitKind::Terraform {
+            dir: dir.to_path_buf(),
+            files,
+        },
+        config,
+    }
+}
+
+/// The plans of one directory. `hcl` are the directory's Terraform files: the plans'
+/// configuration when it is this directory (they are then not analyzed as a module of their
+/// own, since the plan says what they deploy), else a module as usual.
+fn plan_units(
+    setup: &Setup<'_>,
+    run: &mut Run,
+    dir: &Path,
+    plans: &[PathBuf],
+    hcl: Vec<PathBuf>,
+    config: ConfigId,
+    units: &mut Units,
+) {
+    let config_dir = setup
+        .options
+        .terraform
+        .config_dir
+        .clone()
+        .unwrap_or_else(|| dir.to_path_buf());
+    let same = files::canonical_dir(&config_dir) == files::canonical_dir(dir);
+    let config_files = if same {
+        hcl
+    } else {
+        if !hcl.is_empty() {
+            units.early.push(terraform(dir, hcl, config));
+        }
+        config_files(setup.files, &config_dir, &mut run.io_errors)
+    };
+    for plan in plans {
+        units.early.push(Unit {
+            kind: UnitKind::Plan {
+                plan: PlanFile::Path(plan.clone()),
+                config_dir: config_dir.clone(),
+                config_files: config_files.clone(),
+            },
+            config,
+        });
+    }
+}
+
+/// Whether a `.json` file is a Terraform plan (by its content; unreadable files are not, and
+/// neither are files over the size limit, which the ARM path then reports as too large).
+fn is_plan_file(source: &dyn FileSource, path: &Path, max_size: u64) -> bool {
+    match source.read(path, max_size) {
+        files::FileRead::Loaded(bytes) => {
+            std::str::from_utf8(&bytes).is_ok_and(vnetlint_terraform::is_plan_json)
+        }
+        _ => false,
+    }
+}
+
+/// The Terraform files of a plan's configuration directory (not recursive: local modules are
+/// read through the module loader).
+fn config_files(source: &dyn FileSource, dir: &Path, io_errors: &mut Vec<String>) -> Vec<PathBuf> {
+    match source.list_dir(dir) {
+        Ok(paths) => paths
+            .into_iter()
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                // Terraform matches its suffixes exactly, so vnetlint does too.
+                #[allow(clippy::case_sensitive_file_extension_comparisons)]
+                let terraform = name.ends_with(".tf")
+                    || name.ends_with(".tf.json")
+                    || name.ends_with(".tfvars")
+                    || name.ends_with(".tfvars.json");
+                terraform
+            })
+            .collect(),
+        Err(err) => {
+            io_errors.push(format!(
+                "cannot read the configuration directory {}: {err}",
+                dir.display()
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// How `collect` walks: the bounds of the walk.
+struct Walk<'a> {
+    scope: &'a Scope,
+}
+
+impl Walk<'_> {
+    /// What to do with a symbolic link met in the walk. Links are never followed as
+    /// directories (a link loop cannot trap the walk); a link to a template file is read when
+    /// its target lies inside a scan root (or with `--allow-outside-root`), and reported
+    /// otherwise, so that nothing outside the scanned directories is read in silence.
+    fn symlink(&self, path: &Path, io_errors: &mut Vec<String>) -> bool {
+        if file_kind(path).is_none() {
+            return false;
+        }
+        match std::fs::canonicalize(path) {
+            Ok(target) if target.is_dir() => false,
+            Ok(_) if self.scope.may_read(path) => true,
+            Ok(target) => {
+                io_errors.push(format!(
+                    "skipped {}: a symbolic link to {}, outside the scanned directories; vnetlint reads nothing outside them unless `--allow-outside-root` is given",
+                    path.display(),
+                    target.display()
+                ));
+                false
+            }
+            Err(err) => {
+                io_errors.push(format!(
+                    "skipped {}: the symbolic link does not lead to a file ({err})",
+                    path.display()
+                ));
+                false
+            }
+        }
+    }
+}
+
+fn is_config_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == config::CONFIG_FILE)
+}
+
+fn collect(
+    path: &Path,
+    walk: &Walk<'_>,
+    modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
+    configs: &mut BTreeSet<PathBuf>,
+    io_errors: &mut Vec<String>,
+) {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) => {
+            io_errors.push(format!("cannot read {}: {err}", path.display()));
+            return;
+        }
+    };
+    if meta.is_file() {
+        if file_kind(path).is_some() {
+            let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            modules.entry(dir).or_default().push(path.to_path_buf());
+        } else {
+            io_errors.push(format!(
+                "{} is not a template file (.tf, .tfvars, .json); skipped",
+                path.display()
+            ));
+        }
+        return;
+    }
+    let walker = ignore::WalkBuilder::new(path)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".vnetlintignore")
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = match entry.file_type() {
+                    Some(t) if t.is_symlink() => walk.symlink(entry.path(), io_errors),
+                    Some(t) => t.is_file(),
+                    None => false,
+                };
+                if !is_file {
+                    continue;
+                }
+                let dir = entry
+                    .path()
+                    .parent()
+                    .map_or_else(PathBuf::new, Path::to_path_buf);
+                if file_kind(entry.path()).is_some() {
+                    modules.entry(dir).or_default().push(entry.into_path());
+                } else if is_config_file(entry.path()) {
+                    configs.insert(files::canonical_dir(&dir).join(config::CONFIG_FILE));
+                }
+            }
+            Err(err) => io_errors.push(err.to_string()),
+        }
+    }
+}
