@@ -152,8 +152,6 @@ struct Shared<'a> {
     /// Shown path → file id, for the files already read.
     index: HashMap<&'a str, FileId>,
     configs: &'a Configs,
-    /// Canonical directories that another scanned module calls: analyzed only as modules.
-    called: &'a BTreeSet<String>,
     var_files: &'a [FileId],
     /// Which parameter file each ARM template takes.
     arm_parameters: ArmParameters,
@@ -190,6 +188,9 @@ struct UnitOut {
     units: usize,
     /// For each network checked, whether the intents of its configuration resolved in it.
     intents: Vec<IntentResolution>,
+    /// The module directories (`terraform::module_key`) the unit's evaluation loaded, at any
+    /// depth: which directories are only modules of another unit.
+    calls: BTreeSet<String>,
 }
 
 /// At most this many rounds of reading files a unit asked for (a bound no real tree reaches:
@@ -245,15 +246,6 @@ pub(crate) fn analyze(
         }
         None => ArmParameters::Paired,
     };
-    let called = if setup.skip_called {
-        let compute = || crate::terraform::called_module_dirs(setup, &run.sources);
-        match &pool {
-            Ok(pool) => pool.install(compute),
-            Err(_) => compute(),
-        }
-    } else {
-        BTreeSet::new()
-    };
     let units: Vec<Unit> = early.into_iter().chain(later).collect();
     let mut results: Vec<Option<UnitOut>> = units.iter().map(|_| None).collect();
     let mut pending: Vec<usize> = (0..units.len()).collect();
@@ -268,7 +260,6 @@ pub(crate) fn analyze(
                 sources: &run.sources,
                 index: index_of(&run.sources),
                 configs: &run.configs,
-                called: &called,
                 var_files: &var_files,
                 arm_parameters,
                 keep_networks: !options.drop_networks,
@@ -311,6 +302,9 @@ pub(crate) fn analyze(
         }
         settle = !progress;
     }
+    if setup.skip_called {
+        drop_called_modules(&units, &mut results);
+    }
     // 4. Merge in unit order.
     let mut merged = Merged {
         intents: run.configs.iter().map(|_| Vec::new()).collect(),
@@ -325,6 +319,71 @@ pub(crate) fn analyze(
         merged.intents[unit.config].extend(out.intents);
     }
     finish(setup, run, merged)
+}
+
+/// Drops the results of Terraform units that are only modules of another analyzed unit. A
+/// directory is a root unless every call to it comes from code that is analyzed: the units
+/// nothing calls are roots; what they load (at any depth) is covered; a unit left uncovered is
+/// called only from a cycle of modules that nothing else calls (`a` -> `b` -> `a`), and every
+/// directory of such a cycle is analyzed once as a root (each reports the cycle at its call).
+/// Calls are what the units' evaluations loaded, so a call in a comment, or from a directory
+/// that is not analyzed, does not hide a directory.
+fn drop_called_modules(units: &[Unit], results: &mut [Option<UnitOut>]) {
+    let empty = BTreeSet::new();
+    let calls = |i: usize| results[i].as_ref().map_or(&empty, |out| &out.calls);
+    let keys: Vec<Option<String>> = units
+        .iter()
+        .map(|unit| match &unit.kind {
+            UnitKind::Terraform { dir, .. } => Some(crate::terraform::module_key(dir)),
+            _ => None,
+        })
+        .collect();
+    let called_by_another =
+        |i: usize, key: &str| (0..units.len()).any(|j| j != i && calls(j).contains(key));
+    let mut roots: Vec<bool> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| key.as_deref().is_none_or(|key| !called_by_another(i, key)))
+        .collect();
+    loop {
+        let covered: BTreeSet<&String> = (0..units.len())
+            .filter(|&i| roots[i])
+            .flat_map(|i| calls(i).iter())
+            .collect();
+        let uncovered: Vec<usize> = (0..units.len())
+            .filter(|&i| !roots[i] && keys[i].as_ref().is_some_and(|k| !covered.contains(k)))
+            .collect();
+        if uncovered.is_empty() {
+            break;
+        }
+        // On a cycle: it loads a unit that loads it back (or itself).
+        let on_cycle: Vec<usize> = uncovered
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let key = keys[i].as_deref().unwrap_or_default();
+                uncovered.iter().any(|&j| {
+                    keys[j]
+                        .as_ref()
+                        .is_some_and(|other| calls(i).contains(other) && calls(j).contains(key))
+                })
+            })
+            .collect();
+        // Never skip a directory in silence: were none on a cycle, all would become roots.
+        let promote = if on_cycle.is_empty() {
+            uncovered
+        } else {
+            on_cycle
+        };
+        for i in promote {
+            roots[i] = true;
+        }
+    }
+    for (i, root) in roots.into_iter().enumerate() {
+        if !root {
+            results[i] = None;
+        }
+    }
 }
 
 /// What the units produced, merged in unit order.
@@ -484,9 +543,6 @@ fn terraform_unit(
     files: &[PathBuf],
     out: &mut UnitOut,
 ) {
-    if shared.called.contains(&crate::terraform::module_key(dir)) {
-        return;
-    }
     if let Some((lowered, first)) = lower_terraform(shared, config, dir, files, out) {
         check_unit(
             shared,
@@ -626,6 +682,7 @@ impl ModuleLoader for Loader<'_, '_> {
         if !self.scope().may_read(&target) {
             return Err(self.scope().module_outside(source));
         }
+        self.out.calls.insert(crate::terraform::module_key(&target));
         let paths = files
             .list_dir(&target)
             .map_err(|e| format!("`{source}` cannot be read: {e}"))?;

@@ -1,0 +1,17 @@
+resource "azurerm_network_security_group" "jump" {
+  name                = "nsg-jump"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  security_rule {
+    name                       = "allow-admin"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "22" # expect: VNL101
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}

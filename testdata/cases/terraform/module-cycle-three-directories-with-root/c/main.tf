@@ -1,0 +1,3 @@
+module "a" { # expect: VNL002
+  source = "../a"
+}
