@@ -37,6 +37,8 @@ struct JsonFinding<'a> {
     level: &'a str,
     message: &'a str,
     file: &'a str,
+    /// The file as a relative URI reference (percent-encoded, lossless for any name).
+    uri: String,
     start: JsonPosition,
     end: JsonPosition,
     address: Option<&'a str>,
@@ -53,6 +55,7 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct Related<'a> {
     file: &'a str,
+    uri: String,
     start: JsonPosition,
     end: JsonPosition,
     message: &'a str,
@@ -60,9 +63,10 @@ struct Related<'a> {
 }
 
 fn related<'a>(label: &'a vnetlint_diagnostics::Label, ctx: &'a ReportContext) -> Related<'a> {
-    let (file, start, end) = place(label, ctx.sources);
+    let (file, uri, start, end) = place(label, ctx.sources);
     Related {
         file,
+        uri,
         start,
         end,
         message: &label.message,
@@ -89,17 +93,25 @@ impl From<Position> for JsonPosition {
 
 /// Where a label points, or an empty file name at 1:1 when its file is not in the map (a bug
 /// upstream that must not make the whole report unrenderable).
-fn place<'a>(label: &Label, sources: &'a SourceMap) -> (&'a str, JsonPosition, JsonPosition) {
+fn place<'a>(
+    label: &Label,
+    sources: &'a SourceMap,
+) -> (&'a str, String, JsonPosition, JsonPosition) {
     if let Some(file) = sources.try_get(label.span.file) {
         let (start, end) = positions(file, label.span.range);
-        (file.path.as_str(), start.into(), end.into())
+        (
+            file.path.as_str(),
+            file.uri_path(),
+            start.into(),
+            end.into(),
+        )
     } else {
         let nowhere = || JsonPosition {
             line: 1,
             column: 1,
             offset: 0,
         };
-        ("", nowhere(), nowhere())
+        ("", String::new(), nowhere(), nowhere())
     }
 }
 
@@ -120,13 +132,14 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext) -> String {
             .iter()
             .zip(fingerprints)
             .map(|(finding, fingerprint)| {
-                let (file, start, end) = place(&finding.primary, ctx.sources);
+                let (file, uri, start, end) = place(&finding.primary, ctx.sources);
                 JsonFinding {
                     code: finding.code,
                     rule: finding.rule_name,
                     level: finding.level.as_str(),
                     message: &finding.message,
                     file,
+                    uri,
                     start,
                     end,
                     address: finding

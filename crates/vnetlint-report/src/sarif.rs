@@ -579,7 +579,7 @@ fn physical_location(
         .max(end.line);
     Some(PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: Some(relative_uri(&file.path)),
+            uri: Some(file.uri_path()),
             uri_base_id: Some(SRCROOT),
             index: artifacts.index_of(label.span.file),
             description: None,
@@ -618,20 +618,6 @@ fn without_userinfo(uri: &str) -> String {
     }
 }
 
-/// Percent-encodes a root-relative path into a relative URI reference: everything but the
-/// unreserved characters and `/` is encoded, byte by byte, so spaces and non-ASCII names are valid.
-fn relative_uri(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
-            uri.push(char::from(byte));
-        } else {
-            let _ = write!(uri, "%{byte:02X}");
-        }
-    }
-    uri
-}
-
 /// The files any location points into, in `FileId` order, with their index in `run.artifacts`.
 struct ArtifactTable {
     files: Vec<FileId>,
@@ -659,7 +645,7 @@ impl ArtifactTable {
             .iter()
             .map(|&file| Artifact {
                 location: ArtifactLocation {
-                    uri: Some(relative_uri(&sources.get(file).path)),
+                    uri: Some(sources.get(file).uri_path()),
                     uri_base_id: Some(SRCROOT),
                     index: None,
                     description: None,
@@ -680,8 +666,12 @@ mod tests {
 
     #[test]
     fn paths_become_relative_uri_references() {
-        assert_eq!(relative_uri("net/main.tf"), "net/main.tf");
-        assert_eq!(relative_uri("my dir/é.tf"), "my%20dir/%C3%A9.tf");
+        let uri = |path: &str| vnetlint_source::SourceFile::new(path, "").uri_path();
+        assert_eq!(uri("net/main.tf"), "net/main.tf");
+        assert_eq!(uri("my dir/é.tf"), "my%20dir/%C3%A9.tf");
+        let not_utf8 = vnetlint_source::SourceFile::new("x\u{fffd}.tf", "")
+            .with_path_bytes(b"x\xFF.tf".to_vec());
+        assert_eq!(not_utf8.uri_path(), "x%FF.tf");
     }
 
     #[test]

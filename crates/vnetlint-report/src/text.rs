@@ -3,22 +3,33 @@
 //! codespan reads files through its `Files` trait; implementing it over `SourceMap` (instead of
 //! copying every file into a `SimpleFiles`) keeps `FileId`s as they are and reuses `LineIndex`,
 //! so the line numbers printed here are the ones JSON and SARIF print.
+//!
+//! Nothing a template or a file name holds reaches the terminal raw: file names, messages,
+//! labels and notes have their control and bidirectional characters escaped, and the source
+//! lines under a diagnostic have them replaced by stand-ins of the same byte length (so the
+//! spans still point where they did), with or without colour.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
 use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
 use rayon::prelude::*;
 use vnetlint_diagnostics::{Finding, Level};
+use vnetlint_source::display::{escape_for_terminal, sanitize_for_display};
 use vnetlint_source::{FileId, SourceMap};
 
 use crate::position::clamp_range;
 use crate::{LevelCounts, ReportContext};
 
 pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> String {
-    let files = SourceFiles(ctx.sources);
+    let files = SourceFiles {
+        sources: ctx.sources,
+        shown: ctx.sources.iter().map(|_| OnceLock::new()).collect(),
+    };
     let config = Config::default();
     let mut out = String::new();
     // Suppressed findings are not shown in the terminal; the summary counts them.
@@ -41,7 +52,9 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
             rendered.unwrap_or_else(|_| {
                 format!(
                     "{}[{}]: {}\n\n",
-                    finding.level, finding.code, finding.message
+                    finding.level,
+                    finding.code,
+                    escape_for_terminal(&finding.message)
                 )
             })
         })
@@ -78,7 +91,7 @@ fn diagnostic(finding: &Finding, sources: &SourceMap) -> Diagnostic<FileId> {
         } else {
             Label::secondary(label.span.file, range)
         };
-        Some(drawn.with_message(&label.message))
+        Some(drawn.with_message(escape_for_terminal(&label.message)))
     };
     let labels = std::iter::once(label(&finding.primary, true))
         .chain(finding.secondary.iter().map(|l| label(l, false)))
@@ -86,9 +99,15 @@ fn diagnostic(finding: &Finding, sources: &SourceMap) -> Diagnostic<FileId> {
         .collect();
     Diagnostic::new(severity)
         .with_code(finding.code)
-        .with_message(&finding.message)
+        .with_message(escape_for_terminal(&finding.message))
         .with_labels(labels)
-        .with_notes(finding.notes.clone())
+        .with_notes(
+            finding
+                .notes
+                .iter()
+                .map(|note| escape_for_terminal(note).into_owned())
+                .collect(),
+        )
 }
 
 /// "3 findings (2 errors, 1 warning) in 4 files", or "no findings in 4 files".
@@ -122,30 +141,44 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// `SourceMap` seen through codespan's `Files` trait.
-struct SourceFiles<'a>(&'a SourceMap);
+/// `SourceMap` seen through codespan's `Files` trait, with names escaped and source text made
+/// safe to print (computed once per file, and only for files a diagnostic shows).
+struct SourceFiles<'a> {
+    sources: &'a SourceMap,
+    shown: Vec<OnceLock<Cow<'a, str>>>,
+}
 
 impl<'a> Files<'a> for SourceFiles<'a> {
     type FileId = FileId;
-    type Name = &'a str;
+    type Name = Cow<'a, str>;
     type Source = &'a str;
 
-    fn name(&'a self, id: FileId) -> Result<&'a str, Error> {
-        Ok(self.0.try_get(id).ok_or(Error::FileMissing)?.path.as_str())
+    fn name(&'a self, id: FileId) -> Result<Cow<'a, str>, Error> {
+        Ok(self
+            .sources
+            .try_get(id)
+            .ok_or(Error::FileMissing)?
+            .display_name())
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, Error> {
-        Ok(self.0.try_get(id).ok_or(Error::FileMissing)?.text.as_str())
+        let file = self.sources.try_get(id).ok_or(Error::FileMissing)?;
+        let shown = self
+            .shown
+            .get(id.0 as usize)
+            .ok_or(Error::FileMissing)?
+            .get_or_init(|| sanitize_for_display(&file.text));
+        Ok(shown.as_ref())
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, Error> {
-        let file = self.0.try_get(id).ok_or(Error::FileMissing)?;
+        let file = self.sources.try_get(id).ok_or(Error::FileMissing)?;
         let offset = u32::try_from(byte_index).unwrap_or(u32::MAX);
         Ok(file.line_index().line_col(offset).line as usize - 1)
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, Error> {
-        let file = self.0.try_get(id).ok_or(Error::FileMissing)?;
+        let file = self.sources.try_get(id).ok_or(Error::FileMissing)?;
         let index = file.line_index();
         let count = index.line_count();
         // Mirrors codespan's `SimpleFile`: the line after the last one starts at the end of the

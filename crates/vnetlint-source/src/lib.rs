@@ -4,6 +4,8 @@
 //! only the output layers (report, lsp) turn offsets into lines and columns, through
 //! `LineIndex`, so that every consumer agrees on one conversion.
 
+pub mod display;
+
 use std::fmt;
 
 /// Index of a file in a [`SourceMap`].
@@ -80,9 +82,13 @@ impl Span {
 /// One loaded file: its path relative to the scan root (always with `/` separators) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
+    /// The path as text; a name that is not UTF-8 has its bad bytes replaced here, and kept
+    /// exactly in `path_bytes`.
     pub path: String,
     pub text: String,
     line_index: LineIndex,
+    /// The path's bytes, only when they are not UTF-8.
+    path_bytes: Option<Box<[u8]>>,
 }
 
 impl SourceFile {
@@ -93,7 +99,37 @@ impl SourceFile {
             path: path.into(),
             text,
             line_index,
+            path_bytes: None,
         }
+    }
+
+    /// The same file whose path, as the file system gives it, is `bytes` (not UTF-8): outputs
+    /// then name it without loss.
+    #[must_use]
+    pub fn with_path_bytes(mut self, bytes: Vec<u8>) -> Self {
+        if std::str::from_utf8(&bytes).is_err() {
+            self.path_bytes = Some(bytes.into_boxed_slice());
+        }
+        self
+    }
+
+    /// The path's bytes exactly (UTF-8 unless the file system's name was not).
+    pub fn path_bytes(&self) -> &[u8] {
+        self.path_bytes.as_deref().unwrap_or(self.path.as_bytes())
+    }
+
+    /// The path for a terminal: control and bidirectional characters escaped, bytes that are
+    /// not UTF-8 as `\xNN`.
+    pub fn display_name(&self) -> std::borrow::Cow<'_, str> {
+        match &self.path_bytes {
+            Some(bytes) => std::borrow::Cow::Owned(display::escape_bytes_for_terminal(bytes)),
+            None => display::escape_for_terminal(&self.path),
+        }
+    }
+
+    /// The path as a relative URI reference (RFC 3986), lossless whatever its bytes.
+    pub fn uri_path(&self) -> String {
+        display::percent_encode_path(self.path_bytes())
     }
 
     pub fn line_index(&self) -> &LineIndex {

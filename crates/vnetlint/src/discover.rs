@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, ConfigId, Configs};
 use crate::files::{self, FileKind, FileSource, Scope, file_kind};
 use crate::pipeline::{PlanFile, Run, Setup, Unit, UnitKind};
+use vnetlint_source::FileId;
 
 /// The name a plan read from standard input is shown under.
 const STDIN_NAME: &str = "<stdin>";
@@ -85,27 +86,61 @@ pub(crate) fn command_line(setup: &Setup<'_>, paths: &[PathBuf]) -> (Run, Units)
     run.io_errors.extend(io_errors);
     let mut units = Units::default();
     // `--plan -`: a plan on standard input, analyzed before the named paths.
-    if let Some(text) = &options.terraform.plan_stdin {
-        let file = run.sources.add(STDIN_NAME.to_owned(), text.clone());
+    if let Some(stdin) = &options.terraform.plan_stdin {
         let config_dir = options
             .terraform
             .config_dir
             .clone()
             .unwrap_or_else(|| PathBuf::from("."));
-        let config_files = config_files(setup.files, &config_dir, &mut run.io_errors);
-        units.early.push(Unit {
-            kind: UnitKind::Plan {
-                plan: PlanFile::Loaded(file),
-                config_dir: config_dir.clone(),
-                config_files,
-            },
-            config: run.configs.governing(&files::canonical_dir(&config_dir)),
-        });
+        let config = run.configs.governing(&files::canonical_dir(&config_dir));
+        if let Some(file) = read_stdin_plan(&mut run, stdin, config) {
+            let config_files = config_files(setup.files, &config_dir, &mut run.io_errors);
+            units.early.push(Unit {
+                kind: UnitKind::Plan {
+                    plan: PlanFile::Loaded(file),
+                    config_dir: config_dir.clone(),
+                    config_files,
+                },
+                config,
+            });
+        }
     }
     for (dir, files) in modules {
         dir_units(setup, &mut run, &dir, files, &mut units);
     }
     (run, units)
+}
+
+/// Reads a plan from standard input under the `max_file_size` of its configuration: past it,
+/// nothing more is read and a VNL004 says so (the plan is then not analyzed).
+fn read_stdin_plan(run: &mut Run, stdin: &crate::PlanStdin, config: ConfigId) -> Option<FileId> {
+    let limits = run.configs.get(config).limits;
+    let bytes = match stdin {
+        crate::PlanStdin::Text(text) => text.clone().into_bytes(),
+        crate::PlanStdin::Read(read) => match read(limits.max_file_size) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                run.io_errors
+                    .push(format!("cannot read the plan from standard input: {err}"));
+                return None;
+            }
+        },
+    };
+    if bytes.len() as u64 > limits.max_file_size {
+        let id = run.sources.add(STDIN_NAME.to_owned(), String::new());
+        run.findings.push(limits.finding(
+            vnetlint_diagnostics::Limit::FileSize,
+            vnetlint_source::Span::new(id, vnetlint_source::TextRange::empty(0)),
+            &format!(
+                "the plan on standard input has more than {} bytes",
+                limits.max_file_size
+            ),
+            "it is not read past the limit and not analyzed",
+        ));
+        return None;
+    }
+    let decoded = files::decode_bytes(STDIN_NAME.to_owned(), bytes);
+    run.add_decoded(Path::new(STDIN_NAME), Path::new(""), decoded, &limits)
 }
 
 /// The units of one directory's template files: a Terraform root module of its `.tf`,

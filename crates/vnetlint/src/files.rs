@@ -323,9 +323,49 @@ pub(crate) fn read_decoded(
 ) -> Decoded {
     match source.read(path, limits.max_file_size) {
         FileRead::TooLarge(len) => Decoded::TooLarge(len),
-        FileRead::Loaded(bytes) => decode(display_path(path, display_root), bytes),
+        FileRead::Loaded(bytes) => {
+            let mut decoded = decode(display_path(path, display_root), bytes);
+            if let (Decoded::Text { file, .. }, Some(raw)) =
+                (&mut decoded, display_path_bytes(path, display_root))
+            {
+                *file = std::mem::replace(file, SourceFile::new("", "")).with_path_bytes(raw);
+            }
+            decoded
+        }
         FileRead::Failed(err) => Decoded::Failed(err),
     }
+}
+
+/// The bytes of the shown path when the file system's name is not UTF-8 (outputs then name the
+/// file without loss); `None` for the usual UTF-8 names.
+fn display_path_bytes(path: &Path, root: &Path) -> Option<Vec<u8>> {
+    if path.to_str().is_some() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        let relative = relative.strip_prefix(".").unwrap_or(relative);
+        let parts: Vec<&[u8]> = relative
+            .components()
+            .map(|c| match c {
+                Component::RootDir => &b""[..],
+                other => other.as_os_str().as_bytes(),
+            })
+            .collect();
+        Some(parts.join(&b'/'))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = root;
+        None
+    }
+}
+
+/// Decodes bytes read elsewhere (standard input) as a file shown as `path`.
+pub(crate) fn decode_bytes(path: String, bytes: Vec<u8>) -> Decoded {
+    decode(path, bytes)
 }
 
 fn decode(path: String, bytes: Vec<u8>) -> Decoded {

@@ -24,7 +24,7 @@ mod suppress;
 mod terraform;
 
 pub use arm::ArmOptions;
-pub use terraform::TerraformOptions;
+pub use terraform::{PlanStdin, TerraformOptions};
 
 /// The result of analyzing a set of paths.
 #[derive(Debug)]
@@ -114,7 +114,7 @@ pub fn analyze_plan_text(text: &str) -> Analysis {
     let _ = std::fs::create_dir_all(&empty);
     let options = AnalyzeOptions {
         terraform: TerraformOptions {
-            plan_stdin: Some(text.to_owned()),
+            plan_stdin: Some(terraform::PlanStdin::Text(text.to_owned())),
             config_dir: Some(empty.clone()),
             ..Default::default()
         },

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use vnetlint_diagnostics::Level;
 use vnetlint_report::ReportContext;
+use vnetlint_source::display::escape_for_terminal;
 
 // The analysis allocates and frees many small sets and syntax nodes on every core; mimalloc's
 // per-thread heaps took a fifth off a 1,000-module scan against glibc's allocator (same
@@ -327,12 +328,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     match args.plan.as_deref() {
         Some(path) if path == std::path::Path::new("-") => {
-            let mut text = String::new();
-            if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                eprintln!("vnetlint: cannot read the plan from standard input: {err}");
-                return ExitCode::from(2);
-            }
-            options.terraform.plan_stdin = Some(text);
+            options.terraform.plan_stdin = Some(vnetlint::PlanStdin::Read(read_stdin));
         }
         Some(path) => paths.push(path.to_path_buf()),
         None => {}
@@ -340,7 +336,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     options.terraform.config_dir.clone_from(&args.config_dir);
     let mut analysis = vnetlint::analyze_with(&paths, &root, &options);
     for err in &analysis.io_errors {
-        eprintln!("vnetlint: {err}");
+        eprintln!("vnetlint: {}", escape_for_terminal(err));
     }
     if let Some(path) = &args.write_baseline {
         let fingerprints = vnetlint_report::fingerprints(&analysis.findings, &analysis.sources);
@@ -472,7 +468,7 @@ fn reach(args: &ReachArgs) -> ExitCode {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let analysis = vnetlint::analyze(std::slice::from_ref(&args.path), &root);
     for err in &analysis.io_errors {
-        eprintln!("vnetlint: {err}");
+        eprintln!("vnetlint: {}", escape_for_terminal(err));
     }
     let query = vnetlint::reach::ReachQuery {
         from: args.from.clone(),
@@ -496,6 +492,16 @@ fn reach(args: &ReachArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Standard input, at most `limit` bytes and one more (so the run can tell it was cut off).
+fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limit.saturating_add(1)),
+        &mut bytes,
+    )?;
+    Ok(bytes)
 }
 
 /// Draws `analyzed N/M modules and templates` on standard error, from 20 units on, and

@@ -88,7 +88,19 @@ impl ReachAnswer<'_> {
         )
     }
 
+    /// The answer for a terminal: every line with its control and bidirectional characters
+    /// escaped (names come from templates and file names).
     pub fn render_text(&self, sources: &SourceMap) -> String {
+        let raw = self.render_raw_text(sources);
+        let mut out = String::with_capacity(raw.len());
+        for line in raw.lines() {
+            out.push_str(&vnetlint_source::display::escape_for_terminal(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    fn render_raw_text(&self, sources: &SourceMap) -> String {
         let r = &self.result;
         let mut out = String::new();
         let _ = writeln!(out, "from:    {}", self.from.label);

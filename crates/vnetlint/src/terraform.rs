@@ -13,8 +13,8 @@ pub struct TerraformOptions {
     /// `TF_VAR_NAME` values; the binary fills them from its environment (the library reads
     /// no environment, so tests stay deterministic).
     pub env_vars: Vec<(String, String)>,
-    /// `--plan -`: the text of a plan JSON read from standard input.
-    pub plan_stdin: Option<String>,
+    /// `--plan -`: a plan JSON on standard input.
+    pub plan_stdin: Option<PlanStdin>,
     /// `--config-dir DIR`: the configuration a plan came from (default: the plan file's
     /// directory; the current directory for a plan on standard input).
     pub config_dir: Option<PathBuf>,
@@ -32,4 +32,15 @@ pub(crate) fn module_key(dir: &Path) -> String {
         .unwrap_or_else(|_| dir.to_path_buf())
         .to_string_lossy()
         .into_owned()
+}
+
+/// A plan given on standard input (`--plan -`).
+#[derive(Debug, Clone)]
+pub enum PlanStdin {
+    /// The text itself (tests and doc examples).
+    Text(String),
+    /// A function that reads standard input, at most the given number of bytes plus one: the
+    /// run calls it with the `max_file_size` that governs the plan, so an endless or huge input
+    /// is cut off at the limit instead of filling the memory.
+    Read(fn(u64) -> std::io::Result<Vec<u8>>),
 }

@@ -461,3 +461,120 @@ fn output_is_the_same_whatever_the_thread_count() {
         assert!(run_with("4").1 == one.1);
     }
 }
+
+/// Runs `vnetlint check` in `dir` with `args` and returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let bytes = bytes.to_vec();
+        // Written on a thread: the child may stop reading at its limit, and the write must
+        // not block the test.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut pipe, &bytes);
+        });
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// File names from a pull request cannot drive the terminal (escape sequences, line breaks and
+/// bidirectional overrides are escaped in text output, colour or not), and a name that is not
+/// UTF-8 is given without loss in JSON and SARIF (a percent-encoded URI) and in text.
+#[cfg(unix)]
+#[test]
+fn hostile_file_names_are_escaped_and_kept_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+
+    let dir = scratch("file-names");
+    let evil = "evil\n\u{1b}[31mred\u{202e}fdp.tf";
+    std::fs::write(dir.join("bad").join(evil), GOOD).unwrap();
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"net\xFF.tf");
+    std::fs::write(
+        dir.join("bad").join(not_utf8),
+        GOOD.replace("\"nsg\" {", "\"other\" {"),
+    )
+    .unwrap();
+    for color in ["never", "always"] {
+        let (code, text, _) = run_in(&dir, &["check", "--color", color, "bad"], None);
+        assert_eq!(code, 1, "{text}");
+        assert!(!text.contains('\u{202e}'), "{text}");
+        assert!(
+            text.contains(r"bad/evil\n\u{1b}[31mred\u{202e}fdp.tf"),
+            "{text}"
+        );
+        assert!(text.contains(r"bad/net\xFF.tf"), "{text}");
+        if color == "never" {
+            assert!(!text.contains('\u{1b}'), "{text}");
+        }
+    }
+    let (_, json, _) = run_in(&dir, &["check", "--format", "json", "bad"], None);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let uris: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&"bad/net%FF.tf"), "{uris:?}");
+    assert!(
+        uris.contains(&"bad/evil%0A%1B%5B31mred%E2%80%AEfdp.tf"),
+        "{uris:?}"
+    );
+    let (_, sarif, _) = run_in(&dir, &["check", "--format", "sarif", "bad"], None);
+    assert!(sarif.contains("\"bad/net%FF.tf\""), "{sarif}");
+    assert!(
+        !sarif.contains('\u{fffd}'),
+        "no replacement character names a file"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--plan -` reads standard input under `max_file_size`: past it, nothing more is read (the
+/// memory stays bounded whatever is piped in) and a VNL004 names the plan.
+#[test]
+fn a_plan_on_standard_input_is_read_under_the_size_limit() {
+    let dir = scratch("stdin-plan");
+    let big = vec![b' '; 3 * 1024 * 1024];
+    let (code, json, stderr) = run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--plan",
+            "-",
+            "--max-file-size",
+            "1048576",
+        ],
+        Some(&big),
+    );
+    assert_eq!(code, 1, "{json}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["code"], "VNL004", "{json:#}");
+    assert_eq!(finding["file"], "<stdin>");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 1048576 bytes"),
+        "{json:#}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
