@@ -1,7 +1,7 @@
 //! Evaluation of HCL expressions the way `terraform plan` resolves a configuration, without a
 //! provider: variables (tfvars, CLI, environment, defaults, module inputs), locals, module
 //! outputs, resource attributes, `count`/`for_each`/`each`, templates with directives,
-//! conditionals, `for` expressions, splats, operators and the functions of `funcs.rs`.
+//! conditionals, `for` expressions, splats, operators and the built-in functions of `funcs/`.
 //!
 //! Values carry the span of their use site and an `Origin` chain to where they were set, so a
 //! finding can point at the attribute and name the variable default or tfvars entry behind it.
@@ -10,7 +10,7 @@
 //! is `Error`, which `try` and `can` catch. Named values are evaluated lazily and memoized; a
 //! cycle is cut with an error finding naming its path, and every recursion is bounded.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::rc::Rc;
@@ -18,56 +18,20 @@ use std::rc::Rc;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template as HclTemplate};
-use vnetlint_diagnostics::{Finding, Label, Level, Limit, Limits};
-use vnetlint_ir::{FileId, Origin, Reference, Span, Template, TemplatePart, TextRange, Unknown};
+use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit, Limits};
+use vnetlint_ir::{FileId, Origin, Reference, Span, TemplatePart, TextRange, Unknown};
 
 use crate::funcs;
 use crate::syntax::{BlockRef, BodyRef};
-
-/// The resource limits of one evaluation and the VNL004 findings of those it hit. Depth (how
-/// deep evaluation nests: hcl-edit caps syntactic nesting at 64, this caps chains of
-/// references, whose frames add up), collection and instance sizes, string length and the
-/// number of evaluation steps are all bounded, so no input can hang or exhaust memory.
-pub(crate) struct Budget {
-    pub(crate) limits: Limits,
-    steps: Cell<u64>,
-    /// Each limit is reported once per unit, at the first place it is hit: a limit hit in a
-    /// loop would otherwise repeat one finding thousands of times.
-    reported: RefCell<BTreeSet<Limit>>,
-    pub(crate) findings: RefCell<Vec<Finding>>,
-}
-
-impl Budget {
-    pub(crate) fn new(limits: Limits) -> Self {
-        Self {
-            limits,
-            steps: Cell::new(0),
-            reported: RefCell::new(BTreeSet::new()),
-            findings: RefCell::new(Vec::new()),
-        }
-    }
-
-    /// Records that `limit` was hit at `span`, and returns the reason of the unknown value
-    /// that takes the place of what was not evaluated.
-    pub(crate) fn exceeded(&self, limit: Limit, span: Span, what: &str) -> String {
-        if self.reported.borrow_mut().insert(limit) {
-            self.findings.borrow_mut().push(self.limits.finding(
-                limit,
-                span,
-                what,
-                "the value is not evaluated past the limit, and what depends on it is unresolved",
-            ));
-        }
-        format!("{what}, above the `{}` limit", limit.key())
-    }
-
-    /// Counts one evaluation step; `false` once the step budget is spent.
-    fn step(&self) -> bool {
-        let steps = self.steps.get() + 1;
-        self.steps.set(steps);
-        steps <= self.limits.max_eval_steps
-    }
-}
+use crate::value::{
+    InstKey, TemplateBuilder, equal, format_number, number, placeholder_span, scalar_text, truth,
+    unresolved_as,
+};
+// Re-exported at their old path for the lowering (`lower.rs`, `plan.rs`), which imports them
+// from here; they live in `value.rs`.
+pub(crate) use crate::value::{
+    Ev, EvKind, ObjectEntry, ResInst, iterate, template_unknown, unresolved_reason,
+};
 
 /// One parsed file: where its spans point and the text they point into.
 pub(crate) struct FileCtx<'a> {
@@ -102,82 +66,8 @@ impl FileCtx<'_> {
     }
 }
 
-/// An evaluated expression, before it is shaped into the attribute type the IR expects.
-#[derive(Debug, Clone)]
-pub(crate) struct Ev {
-    pub(crate) kind: EvKind,
-    /// The use site: the expression written at the attribute.
-    pub(crate) span: Span,
-    pub(crate) origin: Origin,
-    /// The resource attribute this value was read from (`azurerm_nsg.x.name`), so that a link
-    /// by name can go to that resource even when several share the name.
-    pub(crate) via: Option<Reference>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum EvKind {
-    /// `null`: the attribute counts as not written, as Terraform treats it.
-    Null,
-    /// A string.
-    Scalar(String),
-    /// A number, as text (as written for literals, canonical when computed).
-    Number(String),
-    Bool(bool),
-    /// A tuple, list or set (a set is a sorted, deduplicated list).
-    List(Vec<Ev>),
-    /// An object or map, in written order (Terraform iterates it by sorted key).
-    Object(Vec<ObjectEntry>),
-    /// A string with parts only known at deployment (at least one non-literal part).
-    Template(Template),
-    /// A deployment-time attribute of a resource or data source, with its reference and reason.
-    Ref(Unknown),
-    /// A resource instance, an object whose attributes are evaluated when read.
-    Resource(ResInst),
-    /// A module call instance, an object whose attributes are the module's outputs.
-    Module(usize),
-    /// Not knowable statically.
-    Unknown(Unknown),
-    /// An evaluation that Terraform would reject; `try` and `can` catch it.
-    Error(String),
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct ObjectEntry {
-    pub(crate) key: String,
-    /// From the key to the end of the value.
-    pub(crate) span: Span,
-    pub(crate) value: Ev,
-}
-
-/// The instance key of a resource or module with `count` (`[1]`) or `for_each` (`["a"]`);
-/// `Star` stands for all instances when the count or set is unknown.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum InstKey {
-    Int(i64),
-    Str(String),
-    Star,
-}
-
-impl InstKey {
-    pub(crate) fn suffix(&self) -> String {
-        match self {
-            InstKey::Int(i) => format!("[{i}]"),
-            InstKey::Str(s) => format!("[\"{}\"]", s.replace('\\', "\\\\").replace('"', "\\\"")),
-            InstKey::Star => "[*]".to_owned(),
-        }
-    }
-}
-
 /// Names bound in a block: `count`, `each`, iterators, `for` variables.
 pub(crate) type Bindings = Vec<(String, Ev)>;
-
-/// One resource instance: module instance, resource index in its module, instance key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct ResInst {
-    pub(crate) inst: usize,
-    pub(crate) res: usize,
-    pub(crate) key: Option<InstKey>,
-}
 
 /// What `count` or `for_each` expands a resource or module call into.
 #[derive(Debug, Clone)]
@@ -336,7 +226,6 @@ pub(crate) struct Eval<'a> {
     call_insts: RefCell<BTreeMap<MemoKey, Rc<CallInsts>>>,
     in_progress: RefCell<Vec<(MemoKey, String)>>,
     reported_cycles: RefCell<BTreeSet<BTreeSet<String>>>,
-    depth: Cell<usize>,
     pub(crate) findings: RefCell<Vec<Finding>>,
     pub(crate) budget: Budget,
 }
@@ -347,62 +236,6 @@ pub(crate) enum CallInsts {
     Single(usize),
     Many(Vec<(InstKey, usize)>),
     Unknown(Unknown),
-}
-
-impl Ev {
-    pub(crate) fn new(kind: EvKind, span: Span) -> Self {
-        Self {
-            kind,
-            span,
-            origin: Origin::Literal,
-            via: None,
-        }
-    }
-
-    pub(crate) fn unknown(reason: impl Into<String>, span: Span) -> Self {
-        Self::new(EvKind::Unknown(Unknown::new(reason)), span)
-    }
-
-    pub(crate) fn error(reason: impl Into<String>, span: Span) -> Self {
-        Self::new(EvKind::Error(reason.into()), span)
-    }
-
-    pub(crate) fn str(text: impl Into<String>, span: Span) -> Self {
-        Self::new(EvKind::Scalar(text.into()), span)
-    }
-
-    pub(crate) fn is_unresolved(&self) -> bool {
-        matches!(
-            self.kind,
-            EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) | EvKind::Template(_)
-        )
-    }
-
-    /// The same value seen from `use_span`: the origin chain grows by where it was set.
-    pub(crate) fn seen_from(mut self, use_span: Span) -> Self {
-        let mut chain = vec![use_span];
-        match std::mem::take(&mut self.origin) {
-            Origin::Derived(inner) => chain.extend(inner.into_iter().filter(|s| *s != use_span)),
-            Origin::Literal | Origin::Default => {
-                if self.span != use_span {
-                    chain.push(self.span);
-                }
-            }
-        }
-        chain.dedup();
-        self.origin = if chain.len() > 1 {
-            Origin::Derived(chain)
-        } else {
-            Origin::Literal
-        };
-        self.span = use_span;
-        self
-    }
-}
-
-/// The span of a value that is never shown (a placeholder binding), pointing nowhere useful.
-pub(crate) fn placeholder_span() -> Span {
-    Span::new(FileId(0), TextRange::new(0, 0))
 }
 
 /// Attributes Azure assigns when it deploys a resource, which no template can know.
@@ -449,7 +282,6 @@ impl<'a> Eval<'a> {
             call_insts: RefCell::new(BTreeMap::new()),
             in_progress: RefCell::new(Vec::new()),
             reported_cycles: RefCell::new(BTreeSet::new()),
-            depth: Cell::new(0),
             findings: RefCell::new(Vec::new()),
             budget: Budget::new(Limits::default()),
         }
@@ -465,7 +297,7 @@ impl<'a> Eval<'a> {
     /// Every finding of the evaluation: its own and the limits it hit.
     pub(crate) fn into_findings(self) -> Vec<Finding> {
         let mut findings = self.findings.into_inner();
-        findings.extend(self.budget.findings.into_inner());
+        findings.extend(self.budget.take_findings());
         findings
     }
 
@@ -527,45 +359,58 @@ impl<'a> Eval<'a> {
         value
     }
 
+    /// A named value (variable, local, output, resource attribute), evaluated once and seen
+    /// from `use_span`; on a cycle, an error naming it.
+    fn named_value(
+        &self,
+        key: MemoKey,
+        label: String,
+        use_span: Span,
+        compute: impl FnOnce() -> Ev,
+    ) -> Ev {
+        self.guarded(key, label, use_span, &self.values, compute, |reason| {
+            Ev::error(reason, use_span)
+        })
+        .seen_from(use_span)
+    }
+
     fn report_cycle(&self, path: &[String], text: &str, span: Span) {
-        let members: BTreeSet<String> = path.iter().cloned().collect();
-        if !self.reported_cycles.borrow_mut().insert(members) {
-            return;
-        }
-        self.findings.borrow_mut().push(Finding::new(
-            "VNL002",
-            "unresolved-value",
-            Level::Error,
+        self.report_unresolvable(
+            path.iter().cloned().collect(),
             format!(
                 "the configuration has a cycle: {text}; Terraform rejects it, and every value on it is unresolved; break the cycle"
             ),
             Label::new(span, "the cycle closes here"),
-        ));
+        );
+    }
+
+    /// A VNL002 error for a cycle or a recursion, once per set of the names on it (a cycle is
+    /// met again from each of its members).
+    fn report_unresolvable(&self, members: BTreeSet<String>, message: String, label: Label) {
+        if self.reported_cycles.borrow_mut().insert(members) {
+            self.findings.borrow_mut().push(Finding::new(
+                "VNL002",
+                "unresolved-value",
+                Level::Error,
+                message,
+                label,
+            ));
+        }
     }
 
     /// Evaluates an expression.
     pub(crate) fn eval(&self, env: &Env, expr: &Expression) -> Ev {
-        let depth = self.depth.get();
         let span = self.ctx(env.file).span(expr.span());
-        if depth >= self.budget.limits.max_depth {
-            let reason = self.budget.exceeded(
-                Limit::Depth,
-                span,
-                "the expression nests references too deeply to evaluate",
-            );
-            return Ev::unknown(reason, span);
-        }
-        if !self.budget.step() {
-            let reason = self.budget.exceeded(
-                Limit::EvalSteps,
-                span,
-                "the module needs too many evaluation steps",
-            );
-            return Ev::unknown(reason, span);
-        }
-        self.depth.set(depth + 1);
-        let value = self.eval_inner(env, expr, span);
-        self.depth.set(depth);
+        let value = self.budget.nested(
+            span,
+            "the expression nests references too deeply to evaluate",
+            "the module needs too many evaluation steps",
+            || self.eval_inner(env, expr, span),
+        );
+        let value = match value {
+            Ok(value) => value,
+            Err(reason) => return Ev::unknown(reason, span),
+        };
         // Checked on every result, so a string doubles at most once past the limit.
         let len = match &value.kind {
             EvKind::Scalar(text) => text.len(),
@@ -581,9 +426,7 @@ impl<'a> Eval<'a> {
                 .sum(),
             _ => 0,
         };
-        if len > self.budget.limits.max_string_len {
-            let what = format!("a string of {len} bytes is built here");
-            let reason = self.budget.exceeded(Limit::StringLen, span, &what);
+        if let Err(reason) = self.budget.string_len(len, span) {
             return Ev::unknown(reason, span);
         }
         value
@@ -623,7 +466,7 @@ impl<'a> Eval<'a> {
                             let key_ev = self.eval(env, key_expr);
                             match scalar_text(&key_ev) {
                                 Some(text) => text,
-                                None => return Self::unresolved_as(key_ev, span),
+                                None => return unresolved_as(key_ev, span),
                             }
                         }
                     };
@@ -650,11 +493,11 @@ impl<'a> Eval<'a> {
             Expression::UnaryOp(op) => {
                 let inner = self.eval(env, &op.expr);
                 if inner.is_unresolved() {
-                    return Self::unresolved_as(inner, span);
+                    return unresolved_as(inner, span);
                 }
                 match (op.operator.value(), &inner.kind) {
                     (UnaryOperator::Neg, _) => match number(&inner) {
-                        Some(n) => make(EvKind::Number(funcs::format_number(-n))),
+                        Some(n) => make(EvKind::Number(format_number(-n))),
                         None => Ev::error(format!("`{}` is not a number", text()), span),
                     },
                     (UnaryOperator::Not, EvKind::Bool(b)) => make(EvKind::Bool(!b)),
@@ -697,20 +540,6 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// An unresolved value seen at another span (keeps the reason and the reference).
-    pub(crate) fn unresolved_as(ev: Ev, span: Span) -> Ev {
-        let kind = match ev.kind {
-            EvKind::Template(template) => EvKind::Unknown(template_unknown(&template)),
-            other => other,
-        };
-        Ev {
-            kind,
-            span,
-            origin: ev.origin,
-            via: None,
-        }
-    }
-
     fn eval_binary(&self, env: &Env, op: &hcl_edit::expr::BinaryOp, span: Span) -> Ev {
         let lhs = self.eval(env, &op.lhs_expr);
         let operator = *op.operator.value();
@@ -723,7 +552,7 @@ impl<'a> Eval<'a> {
         let rhs = self.eval(env, &op.rhs_expr);
         for side in [&lhs, &rhs] {
             if side.is_unresolved() {
-                return Self::unresolved_as(side.clone(), span);
+                return unresolved_as(side.clone(), span);
             }
         }
         let text = self.ctx(env.file).snippet(span);
@@ -747,14 +576,14 @@ impl<'a> Eval<'a> {
                     BinaryOperator::LessEq => EvKind::Bool(a <= b),
                     BinaryOperator::Greater => EvKind::Bool(a > b),
                     BinaryOperator::GreaterEq => EvKind::Bool(a >= b),
-                    BinaryOperator::Plus => EvKind::Number(funcs::format_number(a + b)),
-                    BinaryOperator::Minus => EvKind::Number(funcs::format_number(a - b)),
-                    BinaryOperator::Mul => EvKind::Number(funcs::format_number(a * b)),
+                    BinaryOperator::Plus => EvKind::Number(format_number(a + b)),
+                    BinaryOperator::Minus => EvKind::Number(format_number(a - b)),
+                    BinaryOperator::Mul => EvKind::Number(format_number(a * b)),
                     BinaryOperator::Div | BinaryOperator::Mod if b == 0.0 => {
                         return Ev::error(format!("`{text}` divides by zero"), span);
                     }
-                    BinaryOperator::Div => EvKind::Number(funcs::format_number(a / b)),
-                    BinaryOperator::Mod => EvKind::Number(funcs::format_number(a % b)),
+                    BinaryOperator::Div => EvKind::Number(format_number(a / b)),
+                    BinaryOperator::Mod => EvKind::Number(format_number(a % b)),
                     _ => return Ev::error(format!("`{text}` is not evaluated"), span),
                 }
             }
@@ -766,7 +595,7 @@ impl<'a> Eval<'a> {
         let collection = self.eval(env, &for_expr.intro.collection_expr);
         let items = match iterate(&collection) {
             Ok(items) => items,
-            Err(unresolved) => return Self::unresolved_as(unresolved, span),
+            Err(unresolved) => return unresolved_as(unresolved, span),
         };
         if items.len() > self.budget.limits.max_collection {
             let what = format!("the `for` expression iterates over {} items", items.len());
@@ -791,7 +620,7 @@ impl<'a> Eval<'a> {
                 match truth(&keep) {
                     Some(true) => {}
                     Some(false) => continue,
-                    None => return Self::unresolved_as(keep, span),
+                    None => return unresolved_as(keep, span),
                 }
             }
             let value_ev = self.eval(&inner, &for_expr.value_expr);
@@ -800,7 +629,7 @@ impl<'a> Eval<'a> {
                 Some(key_expr) => {
                     let key_ev = self.eval(&inner, key_expr);
                     let Some(key_text) = scalar_text(&key_ev) else {
-                        return Self::unresolved_as(key_ev, span);
+                        return unresolved_as(key_ev, span);
                     };
                     if for_expr.grouping {
                         grouped
@@ -855,44 +684,28 @@ impl<'a> Eval<'a> {
                 );
             }
         }
-        let arg_exprs: Vec<&Expression> = call.args.iter().collect();
-        match name {
-            "try" => {
-                let mut last = Ev::error("`try` has no argument that evaluates", span);
-                for arg in arg_exprs {
-                    let value = self.eval(env, arg);
-                    if !matches!(value.kind, EvKind::Error(_)) {
-                        return value.seen_from(span);
-                    }
-                    last = value;
-                }
-                let reason = unresolved_reason(&last);
-                return Ev::error(format!("no argument of `try` evaluates: {reason}"), span);
-            }
-            "can" => {
-                let Some(arg) = arg_exprs.first() else {
-                    return Ev::error("`can` needs one argument", span);
-                };
-                let value = self.eval(env, arg);
-                return match value.kind {
-                    EvKind::Error(_) => Ev::new(EvKind::Bool(false), span),
-                    EvKind::Unknown(_) => Self::unresolved_as(value, span),
-                    _ => Ev::new(EvKind::Bool(true), span),
-                };
-            }
-            _ => {}
+        let function = funcs::lookup(name);
+        let context = funcs::Call {
+            name,
+            span,
+            budget: &self.budget,
+        };
+        if let Some(funcs::Body::Lazy(body)) = function {
+            return body(
+                &context,
+                &mut call.args.iter().map(|arg| self.eval(env, arg)),
+            );
         }
-        let mut args: Vec<Ev> = arg_exprs.iter().map(|a| self.eval(env, a)).collect();
+        let mut args: Vec<Ev> = call.args.iter().map(|arg| self.eval(env, arg)).collect();
         if call.args.expand_final()
             && let Some(last) = args.pop()
         {
             match last.kind {
                 EvKind::List(items) => args.extend(items),
-                _ => return Self::unresolved_as(last, span),
+                _ => return unresolved_as(last, span),
             }
         }
-        let module_dir = self.def_of(env.inst).dir.clone();
-        funcs::call(name, args, span, &module_dir, &self.budget)
+        funcs::call(&context, function, &args)
     }
 
     fn eval_traversal(
@@ -1073,7 +886,7 @@ impl<'a> Eval<'a> {
                         EvKind::Null => Vec::new(),
                         EvKind::List(items) => items,
                         EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) => {
-                            return Self::unresolved_as(value, span);
+                            return unresolved_as(value, span);
                         }
                         EvKind::Resource(ResInst {
                             key: Some(InstKey::Star),
@@ -1139,7 +952,7 @@ impl<'a> Eval<'a> {
     /// `value[index]`.
     pub(crate) fn index(value: Ev, index: &Ev, span: Span) -> Ev {
         if index.is_unresolved() {
-            return Self::unresolved_as(index.clone(), span);
+            return unresolved_as(index.clone(), span);
         }
         match value.kind {
             EvKind::List(items) => {
@@ -1152,7 +965,7 @@ impl<'a> Eval<'a> {
                     return Ev::error(
                         format!(
                             "the index {} is out of range for a list of {}",
-                            funcs::format_number(n),
+                            format_number(n),
                             items.len()
                         ),
                         span,
@@ -1185,23 +998,13 @@ impl<'a> Eval<'a> {
 
     /// The value of `var.NAME` in a module instance.
     pub(crate) fn var(&self, inst: usize, name: &str, use_span: Span) -> Ev {
-        let def = self.def_of(inst);
-        let Some(decl) = def.variables.get(name) else {
-            return Ev::unknown(
-                format!("variable `{name}` is not declared in the scanned files"),
-                use_span,
-            );
+        let Some(decl) = self.def_of(inst).variables.get(name) else {
+            let reason = format!("variable `{name}` is not declared in the scanned files");
+            return Ev::unknown(reason, use_span);
         };
-        let prefix = self.inst(inst).prefix;
-        let value = self.guarded(
-            MemoKey::Var(inst, name.to_owned()),
-            format!("{prefix}var.{name}"),
-            use_span,
-            &self.values,
-            || self.var_value(inst, name, decl),
-            |reason| Ev::error(reason, use_span),
-        );
-        value.seen_from(use_span)
+        let label = format!("{}var.{name}", self.inst(inst).prefix);
+        let key = MemoKey::Var(inst, name.to_owned());
+        self.named_value(key, label, use_span, || self.var_value(inst, name, decl))
     }
 
     fn var_value(&self, inst: usize, name: &str, decl: &VarDecl<'a>) -> Ev {
@@ -1289,15 +1092,12 @@ impl<'a> Eval<'a> {
             );
         };
         let prefix = self.inst(inst).prefix;
-        let value = self.guarded(
+        self.named_value(
             MemoKey::Local(inst, name.to_owned()),
             format!("{prefix}local.{name}"),
             use_span,
-            &self.values,
             || self.eval(&Env::new(inst, named.file), named.expr),
-            |reason| Ev::error(reason, use_span),
-        );
-        value.seen_from(use_span)
+        )
     }
 
     /// The value of output `name` of a module instance.
@@ -1313,15 +1113,12 @@ impl<'a> Eval<'a> {
                 use_span,
             );
         };
-        let value = self.guarded(
+        self.named_value(
             MemoKey::Output(inst, name.to_owned()),
             format!("{prefix}output.{name}"),
             use_span,
-            &self.values,
             || self.eval(&Env::new(inst, named.file), named.expr),
-            |reason| Ev::error(reason, use_span),
-        );
-        value.seen_from(use_span)
+        )
     }
 
     /// `module.NAME`: one module instance, a list (count) or a map (`for_each`) of them.
@@ -1330,34 +1127,13 @@ impl<'a> Eval<'a> {
             CallInsts::Single(child) => Ev::new(EvKind::Module(*child), span),
             CallInsts::Many(children) => {
                 let is_count = children.iter().all(|(k, _)| matches!(k, InstKey::Int(_)));
-                if is_count && !children.is_empty() {
-                    Ev::new(
-                        EvKind::List(
-                            children
-                                .iter()
-                                .map(|(_, c)| Ev::new(EvKind::Module(*c), span))
-                                .collect(),
-                        ),
-                        span,
-                    )
-                } else {
-                    Ev::new(
-                        EvKind::Object(
-                            children
-                                .iter()
-                                .map(|(k, c)| ObjectEntry {
-                                    key: match k {
-                                        InstKey::Str(s) => s.clone(),
-                                        other => other.suffix(),
-                                    },
-                                    span,
-                                    value: Ev::new(EvKind::Module(*c), span),
-                                })
-                                .collect(),
-                        ),
-                        span,
-                    )
-                }
+                instances_value(
+                    children
+                        .iter()
+                        .map(|(key, child)| (key, Ev::new(EvKind::Module(*child), span))),
+                    is_count && !children.is_empty(),
+                    span,
+                )
             }
             CallInsts::Unknown(unknown) => Ev::new(EvKind::Unknown(unknown.clone()), span),
         }
@@ -1450,19 +1226,13 @@ impl<'a> Eval<'a> {
     }
 
     fn report_module_recursion(&self, path: &str, span: Span) {
-        let members: BTreeSet<String> = std::iter::once(path.to_owned()).collect();
-        if !self.reported_cycles.borrow_mut().insert(members) {
-            return;
-        }
-        self.findings.borrow_mut().push(Finding::new(
-            "VNL002",
-            "unresolved-value",
-            Level::Error,
+        self.report_unresolvable(
+            std::iter::once(path.to_owned()).collect(),
             format!(
                 "the module calls itself: {path}; Terraform rejects the recursion, and the call's outputs are unresolved; remove the recursive call"
             ),
             Label::new(span, "this call recurses"),
-        ));
+        );
     }
 
     /// Evaluates `count` / `for_each` of a block.
@@ -1619,29 +1389,11 @@ impl<'a> Eval<'a> {
             Expansion::Single => make(None),
             Expansion::Instances(items) => {
                 let is_count = matches!(items.first(), Some((InstKey::Int(_), _)));
-                if is_count || items.is_empty() {
-                    Ev::new(
-                        EvKind::List(items.iter().map(|(k, _)| make(Some(k.clone()))).collect()),
-                        span,
-                    )
-                } else {
-                    Ev::new(
-                        EvKind::Object(
-                            items
-                                .iter()
-                                .map(|(k, _)| ObjectEntry {
-                                    key: match k {
-                                        InstKey::Str(s) => s.clone(),
-                                        other => other.suffix(),
-                                    },
-                                    span,
-                                    value: make(Some(k.clone())),
-                                })
-                                .collect(),
-                        ),
-                        span,
-                    )
-                }
+                instances_value(
+                    items.iter().map(|(key, _)| (key, make(Some(key.clone())))),
+                    is_count || items.is_empty(),
+                    span,
+                )
             }
             Expansion::Unknown(..) => make(Some(InstKey::Star)),
         }
@@ -1684,18 +1436,15 @@ impl<'a> Eval<'a> {
             };
             return Ev::new(EvKind::Ref(Unknown::reference(reference, reason)), span);
         };
-        let value = self.guarded(
+        let mut value = self.named_value(
             MemoKey::Attr(ri.clone(), attribute.to_owned()),
             format!("{address}.{attribute}"),
             span,
-            &self.values,
             || {
                 let env = Env::new(ri.inst, decl.file).with_all(self.instance_bindings(ri));
                 self.eval(&env, expr)
             },
-            |reason| Ev::error(reason, span),
         );
-        let mut value = value.seen_from(span);
         if !value.is_unresolved() {
             value.via = Some(reference);
         }
@@ -1817,96 +1566,30 @@ impl<'a> Eval<'a> {
     }
 }
 
-/// Collects the parts of a template as it is rendered.
-#[derive(Default)]
-pub(crate) struct TemplateBuilder {
-    pub(crate) parts: Vec<TemplatePart>,
-    pub(crate) derived: Vec<Span>,
-    strip_next: bool,
-}
-
-impl TemplateBuilder {
-    pub(crate) fn literal(&mut self, text: &str) {
-        let text = if std::mem::take(&mut self.strip_next) {
-            text.trim_start()
-        } else {
-            text
-        };
-        if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
-            last.push_str(text);
-        } else if !text.is_empty() {
-            self.parts.push(TemplatePart::Literal(text.to_owned()));
-        }
-    }
-
-    fn strip_end(&mut self) {
-        if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
-            let trimmed = last.trim_end().len();
-            last.truncate(trimmed);
-        }
-    }
-
-    /// Appends an interpolated value; an error makes the whole template an error.
-    pub(crate) fn value(&mut self, ev: Ev) -> Result<(), Ev> {
-        self.strip_next = false;
-        if let Origin::Derived(chain) = &ev.origin {
-            self.derived.extend(chain.iter().skip(1).copied());
-        }
-        match ev.kind {
-            EvKind::Scalar(text) | EvKind::Number(text) => self.literal(&text),
-            EvKind::Bool(b) => self.literal(if b { "true" } else { "false" }),
-            EvKind::Template(inner) => {
-                for part in inner.parts {
-                    match part {
-                        TemplatePart::Literal(text) => self.literal(&text),
-                        other => self.parts.push(other),
-                    }
-                }
-            }
-            EvKind::Ref(unknown) => match unknown.reference {
-                Some(reference) => self.parts.push(TemplatePart::Reference(reference)),
-                None => self.parts.push(TemplatePart::Unknown(unknown.reason)),
-            },
-            EvKind::Unknown(unknown) => self.parts.push(TemplatePart::Unknown(unknown.reason)),
-            EvKind::Error(reason) => return Err(Ev::error(reason, ev.span)),
-            EvKind::Null => {
-                return Err(Ev::error(
-                    "a null value is interpolated into a string, which Terraform rejects",
-                    ev.span,
-                ));
-            }
-            EvKind::List(_) | EvKind::Object(_) | EvKind::Resource(_) | EvKind::Module(_) => {
-                return Err(Ev::error(
-                    "a collection is interpolated into a string, which Terraform rejects",
-                    ev.span,
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub(crate) fn finish(self, span: Span) -> Ev {
-        let mut derived = self.derived;
-        derived.dedup();
-        let origin = if derived.is_empty() {
-            Origin::Literal
-        } else {
-            let mut chain = vec![span];
-            chain.extend(derived);
-            Origin::Derived(chain)
-        };
-        let template = Template { parts: self.parts };
-        let kind = match template.as_literal() {
-            Some(text) => EvKind::Scalar(text),
-            None => EvKind::Template(template),
-        };
-        Ev {
-            kind,
-            span,
-            origin,
-            via: None,
-        }
-    }
+/// The instances of a resource or module call as an expression sees them: a list when `count`
+/// made them, a map by instance key when `for_each` did.
+fn instances_value<'k>(
+    instances: impl Iterator<Item = (&'k InstKey, Ev)>,
+    as_list: bool,
+    span: Span,
+) -> Ev {
+    let kind = if as_list {
+        EvKind::List(instances.map(|(_, value)| value).collect())
+    } else {
+        EvKind::Object(
+            instances
+                .map(|(key, value)| ObjectEntry {
+                    key: match key {
+                        InstKey::Str(s) => s.clone(),
+                        other => other.suffix(),
+                    },
+                    span,
+                    value,
+                })
+                .collect(),
+        )
+    };
+    Ev::new(kind, span)
 }
 
 /// Converts a value to a variable's primitive type constraint, as Terraform does on input.
@@ -1944,110 +1627,4 @@ fn respan(mut value: Ev, span: Span) -> Ev {
         _ => {}
     }
     value
-}
-
-/// The items of a collection as `(key, value)`: index for lists, sorted key for maps.
-pub(crate) fn iterate(collection: &Ev) -> Result<Vec<(Ev, Ev)>, Ev> {
-    match &collection.kind {
-        EvKind::List(items) => Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Ev::new(EvKind::Number(i.to_string()), v.span), v.clone()))
-            .collect()),
-        EvKind::Object(entries) => {
-            let mut sorted: Vec<&ObjectEntry> = entries.iter().collect();
-            sorted.sort_by(|a, b| a.key.cmp(&b.key));
-            Ok(sorted
-                .into_iter()
-                .map(|e| (Ev::str(e.key.clone(), e.span), e.value.clone()))
-                .collect())
-        }
-        EvKind::Null => Err(Ev::error("cannot iterate over null", collection.span)),
-        EvKind::Unknown(_) | EvKind::Error(_) | EvKind::Ref(_) | EvKind::Template(_) => {
-            Err(collection.clone())
-        }
-        _ => Err(Ev::error(
-            "only lists, sets and maps can be iterated",
-            collection.span,
-        )),
-    }
-}
-
-/// A string, number or bool as text.
-pub(crate) fn scalar_text(ev: &Ev) -> Option<String> {
-    match &ev.kind {
-        EvKind::Scalar(text) | EvKind::Number(text) => Some(text.clone()),
-        EvKind::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A number, or a string that converts to one.
-pub(crate) fn number(ev: &Ev) -> Option<f64> {
-    match &ev.kind {
-        EvKind::Number(text) | EvKind::Scalar(text) => text.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-}
-
-/// A bool, or a string that converts to one.
-pub(crate) fn truth(ev: &Ev) -> Option<bool> {
-    match &ev.kind {
-        EvKind::Bool(b) => Some(*b),
-        EvKind::Scalar(text) if text == "true" => Some(true),
-        EvKind::Scalar(text) if text == "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// Terraform's `==`: equal type and value; numbers compare by value.
-pub(crate) fn equal(a: &Ev, b: &Ev) -> bool {
-    match (&a.kind, &b.kind) {
-        (EvKind::Null, EvKind::Null) => true,
-        (EvKind::Number(x), EvKind::Number(y)) => x.parse::<f64>().ok() == y.parse::<f64>().ok(),
-        (EvKind::Scalar(x), EvKind::Scalar(y)) => x == y,
-        (EvKind::Bool(x), EvKind::Bool(y)) => x == y,
-        (EvKind::List(x), EvKind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
-        }
-        (EvKind::Object(x), EvKind::Object(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|e| {
-                    y.iter()
-                        .any(|f| f.key == e.key && equal(&e.value, &f.value))
-                })
-        }
-        (EvKind::Resource(x), EvKind::Resource(y)) => x == y,
-        (EvKind::Module(x), EvKind::Module(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// Why a value is not known, for messages.
-pub(crate) fn unresolved_reason(ev: &Ev) -> String {
-    match &ev.kind {
-        EvKind::Unknown(unknown) | EvKind::Ref(unknown) => unknown.reason.clone(),
-        EvKind::Error(reason) => reason.clone(),
-        EvKind::Template(template) => template_unknown(template).reason,
-        _ => "the value has the wrong type".to_owned(),
-    }
-}
-
-/// Why a template with deployment-time parts has no single value.
-pub(crate) fn template_unknown(template: &Template) -> Unknown {
-    for part in &template.parts {
-        match part {
-            TemplatePart::Reference(reference) => {
-                return Unknown::reference(
-                    reference.clone(),
-                    format!(
-                        "the string depends on `{reference}`, which is only known after deployment"
-                    ),
-                );
-            }
-            TemplatePart::Unknown(reason) => return Unknown::new(reason.clone()),
-            TemplatePart::Literal(_) => {}
-        }
-    }
-    Unknown::new("the string is not evaluated yet")
 }
