@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use vnetlint_diagnostics::{Finding, Label, Level, Limit};
+use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit};
 use vnetlint_ir::Span;
 
 use crate::Host;
-use crate::eval::{Budget, Locals, Param, Scope, interleave, truthy};
+use crate::eval::{Locals, Param, Scope};
+use crate::funcs::{interleave, truthy};
 use crate::json::{Json, JsonKind};
 use crate::value::{Kind, Value};
 
@@ -337,7 +338,7 @@ pub(crate) fn parameter_file_values(file: &Json) -> Supplied {
     if let Some(params) = file.get("parameters") {
         for member in params.members() {
             let value = if let Some(value) = member.value.get("value") {
-                Scope::literal(value)
+                Value::literal(value)
             } else if member.value.get("reference").is_some() {
                 Value::unknown(
                     "the value is a Key Vault secret, which vnetlint does not read",
