@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use vnetlint_diagnostics::{Budget, Limits};
+use vnetlint_diagnostics::{Budget, Limits, Reached};
 use vnetlint_ir::{Origin, Span, TemplatePart};
 
 use crate::expr::{Expr, StringForm, classify};
@@ -28,9 +28,21 @@ pub(crate) use crate::funcs::address_of_id;
 /// Resource copy counts above this are refused (ARM's own limit is 800).
 const MAX_COPIES: i64 = 800;
 
-/// The size of a string with deployment-time parts: its text plus the reasons of its unknown
-/// parts, which double too when a string is built from two copies of an unknown one.
-fn template_len(parts: &[TemplatePart]) -> usize {
+/// What an expression reached when it hits the depth or step limit.
+const REACHED: Reached = Reached {
+    depth: "the expression nests variables and calls too deeply to evaluate",
+    steps: "the template needs too many evaluation steps",
+};
+
+/// The bytes a value counts against `max_string_len`: a string's text, or a template's text
+/// plus the reasons of its unknown parts, which double too when a string is built from two
+/// copies of an unknown one.
+fn string_len(value: &Value) -> usize {
+    let parts = match &value.kind {
+        Kind::Str(text) => return text.len(),
+        Kind::Template(template) => &template.parts,
+        _ => return 0,
+    };
     parts
         .iter()
         .map(|part| match part {
@@ -197,26 +209,10 @@ impl<'a> Scope<'a> {
 
     /// Evaluates a parsed expression written in the JSON string at `span`.
     pub(crate) fn eval_expr(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {
-        let value = self.budget.nested(
-            span,
-            "the expression nests variables and calls too deeply to evaluate",
-            "the template needs too many evaluation steps",
-            || self.eval_expr_inner(expr, span, locals),
-        );
-        let value = match value {
-            Ok(value) => value,
-            Err(reason) => return Value::unknown(reason, span),
-        };
-        // Checked on every result, so a string doubles at most once past the limit.
-        let len = match &value.kind {
-            Kind::Str(text) => text.len(),
-            Kind::Template(template) => template_len(&template.parts),
-            _ => 0,
-        };
-        if let Err(reason) = self.budget.string_len(len, span) {
-            return Value::unknown(reason, span);
-        }
-        value
+        let evaluate = || self.eval_expr_inner(expr, span, locals);
+        self.budget
+            .evaluate(span, REACHED, evaluate, string_len)
+            .unwrap_or_else(|reason| Value::unknown(reason, span))
     }
 
     fn eval_expr_inner(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {

@@ -13,6 +13,16 @@ use std::collections::BTreeSet;
 
 use crate::{Finding, Limit, Limits, Span};
 
+/// What an evaluation says it reached when it hits the depth or the step limit, in the VNL004
+/// finding (each frontend names its own unit: a module, a template).
+#[derive(Debug, Clone, Copy)]
+pub struct Reached {
+    /// For `max_depth`: what nests too deeply.
+    pub depth: &'static str,
+    /// For `max_eval_steps`: what needs too many steps.
+    pub steps: &'static str,
+}
+
 /// The resource limits of one evaluation and the VNL004 findings of those it hit.
 ///
 /// Interior mutability lets every scope of an evaluation share one budget by reference; an
@@ -76,37 +86,34 @@ impl Budget {
         used <= self.limits.max_eval_steps
     }
 
-    /// Runs one nested evaluation at `span`: one step deeper and one step more. Past
-    /// `max_depth` or `max_eval_steps`, reports the limit (with `too_deep` or `too_long` saying
-    /// what reached it) and returns the reason instead of evaluating.
-    pub fn nested<T>(
+    /// Runs one nested evaluation at `span`: one step deeper and one step more, then measures
+    /// the string it built with `string_len` (0 for what is not a string). Past `max_depth`,
+    /// `max_eval_steps` or `max_string_len`, reports the limit and returns the reason instead
+    /// of the value; the string is checked on every result, so it doubles at most once past
+    /// the limit.
+    pub fn evaluate<T>(
         &self,
         span: Span,
-        too_deep: &str,
-        too_long: &str,
+        reached: Reached,
         evaluate: impl FnOnce() -> T,
+        string_len: impl FnOnce(&T) -> usize,
     ) -> Result<T, String> {
         let depth = self.depth.get();
         if depth >= self.limits.max_depth {
-            return Err(self.exceeded(Limit::Depth, span, too_deep));
+            return Err(self.exceeded(Limit::Depth, span, reached.depth));
         }
         if !self.charge(1) {
-            return Err(self.exceeded(Limit::EvalSteps, span, too_long));
+            return Err(self.exceeded(Limit::EvalSteps, span, reached.steps));
         }
         self.depth.set(depth + 1);
         let value = evaluate();
         self.depth.set(depth);
-        Ok(value)
-    }
-
-    /// Checks the byte length of a string an evaluation built; past `max_string_len`, reports
-    /// the limit and returns the reason.
-    pub fn string_len(&self, len: usize, span: Span) -> Result<(), String> {
+        let len = string_len(&value);
         if len > self.limits.max_string_len {
             let what = format!("a string of {len} bytes is built here");
             return Err(self.exceeded(Limit::StringLen, span, &what));
         }
-        Ok(())
+        Ok(value)
     }
 
     /// The findings of the limits hit so far, leaving none behind.
@@ -140,13 +147,18 @@ mod tests {
         assert!(budget.take_findings().is_empty());
     }
 
+    const REACHED: Reached = Reached {
+        depth: "deep",
+        steps: "long",
+    };
+
     /// Nests `levels` evaluations, counting how many ran.
     fn descend(budget: &Budget, levels: usize) -> Result<usize, String> {
         if levels == 0 {
             return Ok(0);
         }
         budget
-            .nested(span(), "deep", "long", || descend(budget, levels - 1))?
+            .evaluate(span(), REACHED, || descend(budget, levels - 1), |_| 0)?
             .map(|n| n + 1)
     }
 
@@ -168,6 +180,16 @@ mod tests {
     }
 
     #[test]
+    fn a_string_past_the_limit_is_not_returned() {
+        let budget = Budget::new(Limits::default());
+        let text = "x".repeat(1024 * 1024);
+        let at_limit = budget.evaluate(span(), REACHED, || text.clone(), String::len);
+        assert_eq!(at_limit.as_deref(), Ok(text.as_str()));
+        let past = budget.evaluate(span(), REACHED, || text.clone() + "x", String::len);
+        assert!(past.unwrap_err().contains("`max_string_len`"));
+    }
+
+    #[test]
     fn sizes_within_a_limit_pass() {
         let budget = Budget::new(Limits::default());
         assert!(
@@ -180,7 +202,5 @@ mod tests {
                 .within(Limit::Collection, 10_001, span(), || "big".to_owned())
                 .is_err()
         );
-        assert!(budget.string_len(1024 * 1024, span()).is_ok());
-        assert!(budget.string_len(1024 * 1024 + 1, span()).is_err());
     }
 }

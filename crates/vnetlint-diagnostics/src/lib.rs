@@ -8,7 +8,7 @@ use std::fmt;
 pub mod budget;
 pub mod limits;
 
-pub use budget::Budget;
+pub use budget::{Budget, Reached};
 pub use limits::{Limit, Limits};
 
 pub use vnetlint_source::{FileId, Span, TextRange};

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template as HclTemplate};
-use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit, Limits};
+use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit, Limits, Reached};
 use vnetlint_ir::{FileId, Origin, Reference, Span, TemplatePart, TextRange, Unknown};
 
 use crate::funcs;
@@ -238,6 +238,30 @@ pub(crate) enum CallInsts {
     Unknown(Unknown),
 }
 
+/// What an expression reached when it hits the depth or step limit.
+const REACHED: Reached = Reached {
+    depth: "the expression nests references too deeply to evaluate",
+    steps: "the module needs too many evaluation steps",
+};
+
+/// The bytes a value counts against `max_string_len`. Deployment-time parts count with their
+/// reasons: a string built from two copies of an unknown one doubles its parts as a known one
+/// doubles its text.
+fn string_len(value: &Ev) -> usize {
+    match &value.kind {
+        EvKind::Scalar(text) => text.len(),
+        EvKind::Template(template) => template
+            .parts
+            .iter()
+            .map(|part| match part {
+                TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
+                TemplatePart::Reference(_) => 1,
+            })
+            .sum(),
+        _ => 0,
+    }
+}
+
 /// Attributes Azure assigns when it deploys a resource, which no template can know.
 pub(crate) const COMPUTED_ATTRIBUTES: &[&str] = &[
     "id",
@@ -401,35 +425,10 @@ impl<'a> Eval<'a> {
     /// Evaluates an expression.
     pub(crate) fn eval(&self, env: &Env, expr: &Expression) -> Ev {
         let span = self.ctx(env.file).span(expr.span());
-        let value = self.budget.nested(
-            span,
-            "the expression nests references too deeply to evaluate",
-            "the module needs too many evaluation steps",
-            || self.eval_inner(env, expr, span),
-        );
-        let value = match value {
-            Ok(value) => value,
-            Err(reason) => return Ev::unknown(reason, span),
-        };
-        // Checked on every result, so a string doubles at most once past the limit.
-        let len = match &value.kind {
-            EvKind::Scalar(text) => text.len(),
-            // Deployment-time parts count with their reasons: a string built from two copies
-            // of an unknown one doubles its parts as a known one doubles its text.
-            EvKind::Template(template) => template
-                .parts
-                .iter()
-                .map(|part| match part {
-                    TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
-                    TemplatePart::Reference(_) => 1,
-                })
-                .sum(),
-            _ => 0,
-        };
-        if let Err(reason) = self.budget.string_len(len, span) {
-            return Ev::unknown(reason, span);
-        }
-        value
+        let evaluate = || self.eval_inner(env, expr, span);
+        self.budget
+            .evaluate(span, REACHED, evaluate, string_len)
+            .unwrap_or_else(|reason| Ev::unknown(reason, span))
     }
 
     fn eval_inner(&self, env: &Env, expr: &Expression, span: Span) -> Ev {

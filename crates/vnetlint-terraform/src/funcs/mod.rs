@@ -1,5 +1,5 @@
 //! The Terraform built-in functions that network configurations use, over evaluated values:
-//! one file per family, and here the one registration table (`FUNCTIONS`), the call protocol
+//! one file per family, and here the one registration table (`lookup`), the call protocol
 //! and the argument helpers the families share.
 //!
 //! Each follows Terraform 1.x semantics (checked by hand with `terraform console`). An argument
@@ -10,7 +10,7 @@
 //!
 //! The functions know nothing of the evaluator: they see values (`crate::value`) and a
 //! [`Call`], which carries the evaluation's [`Budget`] for the functions that build large
-//! values. Adding a function is its body in a family file plus one line in `FUNCTIONS`.
+//! values. Adding a function is its body in a family file plus one line in `lookup`.
 
 mod collection;
 mod conversion;
@@ -19,9 +19,6 @@ mod filesystem;
 mod network;
 mod numeric;
 mod string;
-
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use vnetlint_diagnostics::Budget;
 use vnetlint_ir::{Span, Unknown};
@@ -58,145 +55,95 @@ pub(crate) enum Body {
     Lazy(Lazy),
 }
 
-/// One registered function.
-struct Function {
-    name: &'static str,
-    body: Body,
-}
-
-const fn known(name: &'static str, body: Eager) -> Function {
-    Function {
-        name,
-        body: Body::Known(body),
-    }
-}
-
-const fn unexamined(name: &'static str, body: Eager) -> Function {
-    Function {
-        name,
-        body: Body::Unexamined(body),
-    }
-}
-
-const fn lazy(name: &'static str, body: Lazy) -> Function {
-    Function {
-        name,
-        body: Body::Lazy(body),
-    }
-}
-
-/// Every function vnetlint evaluates (or knowingly does not), one line each, by family.
-static FUNCTIONS: &[Function] = &[
-    // Collections (collection.rs).
-    known("alltrue", collection::all_or_any_true),
-    known("anytrue", collection::all_or_any_true),
-    known("chunklist", collection::chunklist),
-    unexamined("coalesce", collection::coalesce),
-    known("coalescelist", collection::coalescelist),
-    known("compact", collection::compact),
-    known("concat", collection::concat),
-    known("contains", collection::contains),
-    known("distinct", collection::distinct),
-    known("element", collection::element),
-    known("flatten", collection::flatten),
-    known("index", collection::index),
-    known("keys", collection::keys),
-    known("length", collection::length),
-    known("lookup", collection::lookup),
-    known("merge", collection::merge),
-    known("one", collection::one),
-    known("range", collection::range),
-    known("reverse", collection::reverse),
-    known("setintersection", collection::set_operation),
-    known("setproduct", collection::setproduct),
-    known("setsubtract", collection::set_operation),
-    known("setunion", collection::set_operation),
-    known("slice", collection::slice),
-    known("sort", collection::sort),
-    known("sum", collection::sum),
-    known("values", collection::values),
-    known("zipmap", collection::zipmap),
-    // Type conversions, sensitivity and error handling (conversion.rs).
-    lazy("can", conversion::can),
-    unexamined("ephemeralasnull", conversion::pass_through),
-    unexamined("nonsensitive", conversion::pass_through),
-    unexamined("sensitive", conversion::pass_through),
-    known("tobool", conversion::tobool),
-    known("tolist", conversion::tolist),
-    known("tomap", conversion::tomap),
-    known("tonumber", conversion::tonumber),
-    known("toset", conversion::toset),
-    known("tostring", conversion::tostring),
-    lazy("try", conversion::try_each),
-    // Encoding (encoding.rs).
-    known("jsondecode", encoding::jsondecode),
-    known("jsonencode", encoding::jsonencode),
-    // Paths, and what reads files, time or randomness (filesystem.rs).
-    unexamined("abspath", filesystem::outside_world),
-    known("basename", filesystem::basename),
-    unexamined("bcrypt", filesystem::outside_world),
-    known("dirname", filesystem::dirname),
-    unexamined("file", filesystem::outside_world),
-    unexamined("filebase64", filesystem::outside_world),
-    unexamined("filebase64sha256", filesystem::outside_world),
-    unexamined("filebase64sha512", filesystem::outside_world),
-    unexamined("fileexists", filesystem::outside_world),
-    unexamined("filemd5", filesystem::outside_world),
-    unexamined("fileset", filesystem::outside_world),
-    unexamined("filesha1", filesystem::outside_world),
-    unexamined("filesha256", filesystem::outside_world),
-    unexamined("filesha512", filesystem::outside_world),
-    unexamined("pathexpand", filesystem::outside_world),
-    unexamined("plantimestamp", filesystem::outside_world),
-    unexamined("rsadecrypt", filesystem::outside_world),
-    unexamined("templatefile", filesystem::outside_world),
-    unexamined("timestamp", filesystem::outside_world),
-    unexamined("uuid", filesystem::outside_world),
-    // IP networks (network.rs).
-    known("cidrhost", network::cidrhost),
-    known("cidrnetmask", network::cidrnetmask),
-    known("cidrsubnet", network::cidrsubnet),
-    known("cidrsubnets", network::cidrsubnets),
-    // Numbers (numeric.rs).
-    known("abs", numeric::abs),
-    known("ceil", numeric::ceil),
-    known("floor", numeric::floor),
-    known("max", numeric::min_or_max),
-    known("min", numeric::min_or_max),
-    known("parseint", numeric::parseint),
-    known("pow", numeric::pow),
-    known("signum", numeric::signum),
-    // Strings (string.rs).
-    known("chomp", string::chomp),
-    known("endswith", string::endswith),
-    unexamined("format", string::format),
-    unexamined("formatlist", string::formatlist),
-    unexamined("join", string::join),
-    known("lower", string::lower),
-    known("replace", string::replace),
-    known("split", string::split),
-    known("startswith", string::startswith),
-    known("strcontains", string::strcontains),
-    known("strrev", string::strrev),
-    known("substr", string::substr),
-    known("title", string::title),
-    known("trim", string::trim),
-    known("trimprefix", string::trimprefix),
-    known("trimspace", string::trimspace),
-    known("trimsuffix", string::trimsuffix),
-    known("upper", string::upper),
-];
-
-static BY_NAME: LazyLock<BTreeMap<&'static str, Body>> = LazyLock::new(|| {
-    FUNCTIONS
-        .iter()
-        .map(|function| (function.name, function.body))
-        .collect()
-});
-
 /// How function `name` takes its arguments; `None` when vnetlint does not know it.
+///
+/// This match is the registration table: every function vnetlint evaluates (or knowingly does
+/// not), by family, names that share a body on one line. A name registered twice is an
+/// unreachable pattern, which the build rejects.
 pub(crate) fn lookup(name: &str) -> Option<Body> {
-    BY_NAME.get(name).copied()
+    use Body::{Known, Lazy, Unexamined};
+    Some(match name {
+        // Collections (collection.rs).
+        "alltrue" | "anytrue" => Known(collection::all_or_any_true),
+        "chunklist" => Known(collection::chunklist),
+        "coalesce" => Unexamined(collection::coalesce),
+        "coalescelist" => Known(collection::coalescelist),
+        "compact" => Known(collection::compact),
+        "concat" => Known(collection::concat),
+        "contains" => Known(collection::contains),
+        "distinct" => Known(collection::distinct),
+        "element" => Known(collection::element),
+        "flatten" => Known(collection::flatten),
+        "index" => Known(collection::index),
+        "keys" => Known(collection::keys),
+        "length" => Known(collection::length),
+        "lookup" => Known(collection::lookup),
+        "merge" => Known(collection::merge),
+        "one" => Known(collection::one),
+        "range" => Known(collection::range),
+        "reverse" => Known(collection::reverse),
+        "setintersection" | "setsubtract" | "setunion" => Known(collection::set_operation),
+        "setproduct" => Known(collection::setproduct),
+        "slice" => Known(collection::slice),
+        "sort" => Known(collection::sort),
+        "sum" => Known(collection::sum),
+        "values" => Known(collection::values),
+        "zipmap" => Known(collection::zipmap),
+        // Type conversions, sensitivity and error handling (conversion.rs).
+        "can" => Lazy(conversion::can),
+        "ephemeralasnull" | "nonsensitive" | "sensitive" => Unexamined(conversion::pass_through),
+        "tobool" => Known(conversion::tobool),
+        "tolist" => Known(conversion::tolist),
+        "tomap" => Known(conversion::tomap),
+        "tonumber" => Known(conversion::tonumber),
+        "toset" => Known(conversion::toset),
+        "tostring" => Known(conversion::tostring),
+        "try" => Lazy(conversion::try_each),
+        // Encoding (encoding.rs).
+        "jsondecode" => Known(encoding::jsondecode),
+        "jsonencode" => Known(encoding::jsonencode),
+        // Paths, and what reads files, time or randomness (filesystem.rs).
+        "abspath" | "bcrypt" | "file" | "filebase64" | "filebase64sha256" | "filebase64sha512"
+        | "fileexists" | "filemd5" | "fileset" | "filesha1" | "filesha256" | "filesha512"
+        | "pathexpand" | "plantimestamp" | "rsadecrypt" | "templatefile" | "timestamp" | "uuid" => {
+            Unexamined(filesystem::outside_world)
+        }
+        "basename" => Known(filesystem::basename),
+        "dirname" => Known(filesystem::dirname),
+        // IP networks (network.rs).
+        "cidrhost" => Known(network::cidrhost),
+        "cidrnetmask" => Known(network::cidrnetmask),
+        "cidrsubnet" => Known(network::cidrsubnet),
+        "cidrsubnets" => Known(network::cidrsubnets),
+        // Numbers (numeric.rs).
+        "abs" => Known(numeric::abs),
+        "ceil" => Known(numeric::ceil),
+        "floor" => Known(numeric::floor),
+        "max" | "min" => Known(numeric::min_or_max),
+        "parseint" => Known(numeric::parseint),
+        "pow" => Known(numeric::pow),
+        "signum" => Known(numeric::signum),
+        // Strings (string.rs).
+        "chomp" => Known(string::chomp),
+        "endswith" => Known(string::endswith),
+        "format" => Unexamined(string::format),
+        "formatlist" => Unexamined(string::formatlist),
+        "join" => Unexamined(string::join),
+        "lower" => Known(string::lower),
+        "replace" => Known(string::replace),
+        "split" => Known(string::split),
+        "startswith" => Known(string::startswith),
+        "strcontains" => Known(string::strcontains),
+        "strrev" => Known(string::strrev),
+        "substr" => Known(string::substr),
+        "title" => Known(string::title),
+        "trim" => Known(string::trim),
+        "trimprefix" => Known(string::trimprefix),
+        "trimspace" => Known(string::trimspace),
+        "trimsuffix" => Known(string::trimsuffix),
+        "upper" => Known(string::upper),
+        _ => return None,
+    })
 }
 
 /// Calls `function` (what [`lookup`] found for `call.name`) with evaluated arguments. An
@@ -318,9 +265,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_function_is_registered_once() {
-        assert_eq!(BY_NAME.len(), FUNCTIONS.len());
-        assert!(lookup("cidrsubnet").is_some());
+    fn functions_are_found_by_their_exact_name() {
+        assert!(matches!(lookup("cidrsubnet"), Some(Body::Known(_))));
+        assert!(matches!(lookup("try"), Some(Body::Lazy(_))));
+        assert!(lookup("CidrSubnet").is_none());
         assert!(lookup("madeup").is_none());
     }
 
