@@ -196,12 +196,12 @@ pub(super) fn range(call: &Call<'_>, args: &[Value]) -> Res {
     if count < 0 {
         return Err(format!("`range` count {count} is negative"));
     }
-    let budget = call.context.budget();
-    let limit = budget.limits.max_collection;
-    if usize::try_from(count).map_or(true, |n| n > limit) {
-        let what = format!("`range` would produce {count} elements");
-        return Err(budget.exceeded(Limit::Collection, call.span, &what));
-    }
+    let elements = u64::try_from(count).unwrap_or(u64::MAX);
+    call.context
+        .budget()
+        .within(Limit::Collection, elements, call.span, || {
+            format!("`range` would produce {count} elements")
+        })?;
     call.make(Kind::Array(
         (0..count)
             .map(|i| Value::new(Kind::Int(start.saturating_add(i)), call.span))
