@@ -9,12 +9,15 @@
 
 mod eval;
 mod expr;
+mod funcs;
 mod json;
 mod lower;
 mod template;
 mod value;
 
-use vnetlint_diagnostics::{Finding, Label, Level};
+use std::rc::Rc;
+
+use vnetlint_diagnostics::{Budget, Finding, Label, Level};
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
 /// The result of lowering one template: the IR and the findings met on the way.
@@ -169,11 +172,11 @@ pub fn lower_template_with(
         host,
         findings: Vec::new(),
         instances: Vec::new(),
-        budget: eval::Budget::new(*limits),
+        budget: Rc::new(Budget::new(*limits)),
     };
     expander.template(&root, &supplied, 0);
     findings.append(&mut expander.findings);
-    findings.append(&mut expander.budget.findings.borrow_mut());
+    findings.append(&mut expander.budget.take_findings());
     let network = lower::lower(&expander.instances);
     vnetlint_diagnostics::sort_findings(&mut findings);
     Lowered { network, findings }

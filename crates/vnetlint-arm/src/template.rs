@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use vnetlint_diagnostics::{Finding, Label, Level, Limit};
+use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit};
 use vnetlint_ir::Span;
 
 use crate::Host;
-use crate::eval::{Budget, Locals, Param, Scope, interleave, truthy};
+use crate::eval::{Locals, Param, Scope};
+use crate::funcs::{interleave, truthy};
 use crate::json::{Json, JsonKind};
 use crate::value::{Kind, Value};
 
@@ -312,32 +313,22 @@ pub(crate) fn name_text(name: &Value) -> String {
 
 /// The `parameters` of a deployment, evaluated in the parent's scope.
 fn deployment_parameters(properties: &Json, scope: &Scope<'_>, locals: &Locals) -> Supplied {
-    let mut supplied = Supplied::new();
-    if let Some(params) = properties.get("parameters") {
-        for member in params.members() {
-            let value = if let Some(value) = member.value.get("value") {
-                scope.eval_json(value, locals)
-            } else if member.value.get("reference").is_some() {
-                Value::unknown(
-                    "the value is a Key Vault secret, which vnetlint does not read",
-                    member.value.span,
-                )
-            } else {
-                continue;
-            };
-            supplied.insert(member.key.to_ascii_lowercase(), value);
-        }
-    }
-    supplied
+    supplied_values(properties, |value| scope.eval_json(value, locals))
 }
 
 /// The values of a parameter file (`parameters: { name: { value } }`), as literals.
 pub(crate) fn parameter_file_values(file: &Json) -> Supplied {
+    supplied_values(file, Value::literal)
+}
+
+/// The `parameters` of a parameter file or a nested deployment, each `value` read with
+/// `read`; a Key Vault `reference` is unknown, as vnetlint never reads secrets.
+fn supplied_values(holder: &Json, read: impl Fn(&Json) -> Value) -> Supplied {
     let mut supplied = Supplied::new();
-    if let Some(params) = file.get("parameters") {
+    if let Some(params) = holder.get("parameters") {
         for member in params.members() {
             let value = if let Some(value) = member.value.get("value") {
-                Scope::literal(value)
+                read(value)
             } else if member.value.get("reference").is_some() {
                 Value::unknown(
                     "the value is a Key Vault secret, which vnetlint does not read",

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use vnetlint_ir::{Origin, Reference, Span, Template, TemplatePart};
 
 use crate::expr::Expr;
+use crate::json::{Json, JsonKind};
 
 /// An evaluated value with its use site and, when it came from elsewhere, the chain of places.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +53,24 @@ impl Value {
 
     pub(crate) fn unknown(reason: impl Into<String>, span: Span) -> Self {
         Self::new(Kind::Unknown(reason.into()), span)
+    }
+
+    /// A literal JSON value without evaluating expressions (parameter values, `json()`).
+    pub(crate) fn literal(json: &Json) -> Self {
+        let kind = match &json.kind {
+            JsonKind::Null => Kind::Null,
+            JsonKind::Bool(b) => Kind::Bool(*b),
+            JsonKind::Number(n) => json_number(n),
+            JsonKind::String(s) => Kind::Str(s.clone()),
+            JsonKind::Array(items) => Kind::Array(items.iter().map(Self::literal).collect()),
+            JsonKind::Object(members) => Kind::Object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), Self::literal(&m.value)))
+                    .collect(),
+            ),
+        };
+        Self::new(kind, json.span)
     }
 
     /// The member `key` of an object, ignoring case.
@@ -141,6 +160,12 @@ impl Value {
             Kind::Lambda(_) => return Err("a lambda cannot be part of a string".to_owned()),
         })
     }
+}
+
+/// A JSON number: an integer when it is one, else the text as written.
+pub(crate) fn json_number(text: &str) -> Kind {
+    text.parse::<i64>()
+        .map_or_else(|_| Kind::Number(text.to_owned()), Kind::Int)
 }
 
 /// Joins string parts into a string value, or a template when a part is symbolic.

@@ -5,8 +5,10 @@
 
 use std::fmt;
 
+pub mod budget;
 pub mod limits;
 
+pub use budget::{Budget, Reached};
 pub use limits::{Limit, Limits};
 
 pub use vnetlint_source::{FileId, Span, TextRange};

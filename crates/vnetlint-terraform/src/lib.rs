@@ -21,6 +21,7 @@ mod lower;
 mod plan;
 mod recover;
 mod syntax;
+mod value;
 
 use std::collections::BTreeMap;
 
