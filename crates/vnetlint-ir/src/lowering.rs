@@ -197,6 +197,15 @@ impl<I> Val<I> {
 }
 
 impl<T> Attr<T> {
+    /// An attribute from its parts.
+    pub fn new(value: Val<T>, span: Span, origin: Origin) -> Self {
+        Self {
+            value,
+            span,
+            origin,
+        }
+    }
+
     /// A value the provider or Azure sets when the attribute is not written; it points at the
     /// owning block, as defaults do.
     pub fn default_value(value: T, block: Span) -> Self {
@@ -285,226 +294,65 @@ impl SqlVirtualMachine {
     }
 }
 
-impl Empty for Vnet {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            address_space: None,
-            dns_servers: None,
-        }
-    }
+/// Implements `Empty` for element types from the value of each field but `meta`: what an
+/// element is before anything about it is read.
+macro_rules! empty {
+    ($($ty:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+        $(
+            impl Empty for $ty {
+                fn empty(meta: Meta) -> Self {
+                    Self { meta, $($field: $value),* }
+                }
+            }
+        )*
+    };
 }
 
-impl Empty for Subnet {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            vnet: None,
-            address_prefixes: None,
-            nsg: None,
-            route_table: None,
-            delegations: Vec::new(),
-            service_endpoints: None,
-        }
+empty! {
+    Vnet { address_space: None, dns_servers: None }
+    Subnet {
+        vnet: None,
+        address_prefixes: None,
+        nsg: None,
+        route_table: None,
+        delegations: Vec::new(),
+        service_endpoints: None,
     }
-}
-
-impl Empty for Nsg {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            rules: Vec::new(),
-        }
+    Nsg { rules: Vec::new() }
+    Asg {}
+    Nic { ip_configurations: Vec::new(), nsg: None, dns_servers: None }
+    PublicIp { sku: None, allocation: None, ip_address: None }
+    Vm { nics: Vec::new() }
+    RouteTable { routes: Vec::new() }
+    Peering {
+        vnet: None,
+        remote_vnet: None,
+        allow_virtual_network_access: None,
+        allow_forwarded_traffic: None,
+        allow_gateway_transit: None,
+        use_remote_gateways: None,
     }
-}
-
-impl Empty for Asg {
-    fn empty(meta: Meta) -> Self {
-        Self { meta }
+    VnetGateway { gateway_type: None, subnet: None }
+    LocalGateway { address_space: None, gateway_address: None }
+    GatewayConnection { connection_type: None, gateway: None, local_gateway: None, peer_gateway: None }
+    Ase { version: None, subnet: None, internal_load_balancing_mode: None }
+    ServicePlan { ase: None, sku: None }
+    WebApp {
+        plan: None,
+        vnet_integration_subnet: None,
+        connection_strings: Vec::new(),
+        app_settings: Vec::new(),
     }
-}
-
-impl Empty for Nic {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            ip_configurations: Vec::new(),
-            nsg: None,
-            dns_servers: None,
-        }
+    SqlServer { public_network_access: None }
+    SqlFirewallRule { server: None, start_ip: None, end_ip: None }
+    SqlVirtualMachine { vm: None, port: None, connectivity_type: None }
+    PrivateEndpoint { subnet: None, target: None, group_ids: None, private_ip: None }
+    StorageAccount {
+        public_network_access: None,
+        default_action: None,
+        bypass: None,
+        ip_rules: None,
+        subnets: None,
     }
-}
-
-impl Empty for PublicIp {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            sku: None,
-            allocation: None,
-            ip_address: None,
-        }
-    }
-}
-
-impl Empty for Vm {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            nics: Vec::new(),
-        }
-    }
-}
-
-impl Empty for RouteTable {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            routes: Vec::new(),
-        }
-    }
-}
-
-impl Empty for Peering {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            vnet: None,
-            remote_vnet: None,
-            allow_virtual_network_access: None,
-            allow_forwarded_traffic: None,
-            allow_gateway_transit: None,
-            use_remote_gateways: None,
-        }
-    }
-}
-
-impl Empty for VnetGateway {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            gateway_type: None,
-            subnet: None,
-        }
-    }
-}
-
-impl Empty for LocalGateway {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            address_space: None,
-            gateway_address: None,
-        }
-    }
-}
-
-impl Empty for GatewayConnection {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            connection_type: None,
-            gateway: None,
-            local_gateway: None,
-            peer_gateway: None,
-        }
-    }
-}
-
-impl Empty for Ase {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            version: None,
-            subnet: None,
-            internal_load_balancing_mode: None,
-        }
-    }
-}
-
-impl Empty for ServicePlan {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            ase: None,
-            sku: None,
-        }
-    }
-}
-
-impl Empty for WebApp {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            plan: None,
-            vnet_integration_subnet: None,
-            connection_strings: Vec::new(),
-            app_settings: Vec::new(),
-        }
-    }
-}
-
-impl Empty for SqlServer {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            public_network_access: None,
-        }
-    }
-}
-
-impl Empty for SqlFirewallRule {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            server: None,
-            start_ip: None,
-            end_ip: None,
-        }
-    }
-}
-
-impl Empty for SqlVirtualMachine {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            vm: None,
-            port: None,
-            connectivity_type: None,
-        }
-    }
-}
-
-impl Empty for PrivateEndpoint {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            subnet: None,
-            target: None,
-            group_ids: None,
-            private_ip: None,
-        }
-    }
-}
-
-impl Empty for StorageAccount {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            public_network_access: None,
-            default_action: None,
-            bypass: None,
-            ip_rules: None,
-            subnets: None,
-        }
-    }
-}
-
-impl Empty for ExpressRouteCircuit {
-    fn empty(meta: Meta) -> Self {
-        Self {
-            meta,
-            service_provider: None,
-            peering_location: None,
-        }
-    }
+    ExpressRouteCircuit { service_provider: None, peering_location: None }
 }

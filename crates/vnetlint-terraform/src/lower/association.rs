@@ -4,9 +4,9 @@
 //! says which attributes name the two sides. Adding an association resource is one table entry
 //! here (and, for a new kind of attachment, one `Association` variant in the IR).
 
-use vnetlint_ir::{Association, Attr};
+use vnetlint_ir::{Association, Attr, Network};
 
-use super::{Lowerer, Resource};
+use super::read::Block;
 
 /// An association resource type and the attributes that link its two sides.
 pub(super) struct AssociationKind {
@@ -45,16 +45,12 @@ pub(super) const ASSOCIATIONS: &[AssociationKind] = &[
     },
 ];
 
-impl<'a> Lowerer<'_, 'a> {
-    /// Applies one association resource: nothing when the target is not a known element.
-    pub(super) fn apply_association(&mut self, resource: &Resource<'a>, kind: &AssociationKind) {
-        let env = &resource.env;
-        let body = resource.decl.block.body;
-        let association = kind.association;
-        let target = self.link_kind(env, body, kind.target, association.target());
-        let attached = self.link_kind(env, body, kind.attached, association.attached());
-        if let (Some(&target), Some(attached)) = (target.as_ref().and_then(Attr::get), attached) {
-            self.network.associate(association, target, attached);
-        }
+/// Applies one association resource: nothing when the target is not a known element.
+pub(super) fn associate(block: &Block<'_, '_, '_>, kind: &AssociationKind, network: &mut Network) {
+    let association = kind.association;
+    let target = block.link_kind(kind.target, association.target());
+    let attached = block.link_kind(kind.attached, association.attached());
+    if let (Some(&target), Some(attached)) = (target.as_ref().and_then(Attr::get), attached) {
+        network.associate(association, target, attached);
     }
 }

@@ -33,84 +33,51 @@ use vnetlint_ir::{
 };
 
 use crate::eval::{Env, Eval, ResDecl, ResInst};
+use read::{Block, Reader};
 
 pub(crate) use plan::{PlanOverlay, PlannedSources, declare_planned, lower_plan, planned_changes};
 
-/// The element each modelled resource type lowers to. Standalone security rules are not link
-/// targets and are created by `fill`, so that rule ids follow declaration order with the inline
-/// rules.
-const ELEMENTS: &[(&str, Allocate)] = &[
-    ("azurerm_virtual_network", Network::add_empty::<Vnet>),
-    ("azurerm_subnet", Network::add_empty::<Subnet>),
-    ("azurerm_network_security_group", Network::add_empty::<Nsg>),
-    (
-        "azurerm_application_security_group",
-        Network::add_empty::<Asg>,
-    ),
-    ("azurerm_network_interface", Network::add_empty::<Nic>),
-    ("azurerm_public_ip", Network::add_empty::<PublicIp>),
-    ("azurerm_linux_virtual_machine", Network::add_empty::<Vm>),
-    ("azurerm_windows_virtual_machine", Network::add_empty::<Vm>),
-    ("azurerm_virtual_machine", Network::add_empty::<Vm>),
-    ("azurerm_route_table", Network::add_empty::<RouteTable>),
-    (
-        "azurerm_virtual_network_peering",
-        Network::add_empty::<Peering>,
-    ),
-    (
-        "azurerm_virtual_network_gateway",
-        Network::add_empty::<VnetGateway>,
-    ),
-    (
-        "azurerm_local_network_gateway",
-        Network::add_empty::<LocalGateway>,
-    ),
-    (
-        "azurerm_virtual_network_gateway_connection",
-        Network::add_empty::<GatewayConnection>,
-    ),
-    ("azurerm_app_service_environment", Network::add_empty::<Ase>),
-    (
-        "azurerm_app_service_environment_v3",
-        Network::add_empty::<Ase>,
-    ),
-    ("azurerm_service_plan", Network::add_empty::<ServicePlan>),
-    (
-        "azurerm_app_service_plan",
-        Network::add_empty::<ServicePlan>,
-    ),
-    ("azurerm_linux_web_app", Network::add_empty::<WebApp>),
-    ("azurerm_windows_web_app", Network::add_empty::<WebApp>),
-    ("azurerm_app_service", Network::add_empty::<WebApp>),
-    ("azurerm_linux_function_app", Network::add_empty::<WebApp>),
-    ("azurerm_windows_function_app", Network::add_empty::<WebApp>),
-    ("azurerm_mssql_server", Network::add_empty::<SqlServer>),
-    ("azurerm_sql_server", Network::add_empty::<SqlServer>),
-    (
-        "azurerm_mssql_firewall_rule",
-        Network::add_empty::<SqlFirewallRule>,
-    ),
-    (
-        "azurerm_sql_firewall_rule",
-        Network::add_empty::<SqlFirewallRule>,
-    ),
-    (
-        "azurerm_mssql_virtual_machine",
-        Network::add_empty::<SqlVirtualMachine>,
-    ),
-    (
-        "azurerm_private_endpoint",
-        Network::add_empty::<PrivateEndpoint>,
-    ),
-    (
-        "azurerm_storage_account",
-        Network::add_empty::<StorageAccount>,
-    ),
-    (
-        "azurerm_express_route_circuit",
-        Network::add_empty::<ExpressRouteCircuit>,
-    ),
-];
+/// The element a modelled resource type lowers to, `None` for a type vnetlint does not model.
+/// Standalone security rules are not link targets and are created by `fill`, so that rule ids
+/// follow declaration order with the inline rules.
+fn allocator(rtype: &str) -> Option<Allocate> {
+    let allocate: Allocate = match rtype {
+        "azurerm_virtual_network" => Network::add_empty::<Vnet>,
+        "azurerm_subnet" => Network::add_empty::<Subnet>,
+        "azurerm_virtual_network_peering" => Network::add_empty::<Peering>,
+        "azurerm_network_security_group" => Network::add_empty::<Nsg>,
+        "azurerm_application_security_group" => Network::add_empty::<Asg>,
+        "azurerm_network_interface" => Network::add_empty::<Nic>,
+        "azurerm_public_ip" => Network::add_empty::<PublicIp>,
+        "azurerm_route_table" => Network::add_empty::<RouteTable>,
+        "azurerm_virtual_network_gateway" => Network::add_empty::<VnetGateway>,
+        "azurerm_local_network_gateway" => Network::add_empty::<LocalGateway>,
+        "azurerm_virtual_network_gateway_connection" => Network::add_empty::<GatewayConnection>,
+        "azurerm_express_route_circuit" => Network::add_empty::<ExpressRouteCircuit>,
+        "azurerm_mssql_virtual_machine" => Network::add_empty::<SqlVirtualMachine>,
+        "azurerm_private_endpoint" => Network::add_empty::<PrivateEndpoint>,
+        "azurerm_storage_account" => Network::add_empty::<StorageAccount>,
+        // Types with several resource types (provider generations, operating systems).
+        "azurerm_linux_virtual_machine"
+        | "azurerm_windows_virtual_machine"
+        | "azurerm_virtual_machine" => Network::add_empty::<Vm>,
+        "azurerm_app_service_environment" | "azurerm_app_service_environment_v3" => {
+            Network::add_empty::<Ase>
+        }
+        "azurerm_service_plan" | "azurerm_app_service_plan" => Network::add_empty::<ServicePlan>,
+        "azurerm_linux_web_app"
+        | "azurerm_windows_web_app"
+        | "azurerm_app_service"
+        | "azurerm_linux_function_app"
+        | "azurerm_windows_function_app" => Network::add_empty::<WebApp>,
+        "azurerm_mssql_server" | "azurerm_sql_server" => Network::add_empty::<SqlServer>,
+        "azurerm_mssql_firewall_rule" | "azurerm_sql_firewall_rule" => {
+            Network::add_empty::<SqlFirewallRule>
+        }
+        _ => return None,
+    };
+    Some(allocate)
+}
 
 /// One instance of a `resource` block.
 struct Resource<'a> {
@@ -167,17 +134,20 @@ fn lower_resources<'a>(
     declared: BTreeSet<String>,
 ) -> Network {
     let mut lowerer = Lowerer {
-        eval,
-        plan,
+        reader: Reader {
+            eval,
+            plan,
+            symbols: BTreeMap::new(),
+            declared,
+            names: BTreeMap::new(),
+        },
         network: Network::default(),
-        symbols: BTreeMap::new(),
-        declared,
-        names: BTreeMap::new(),
     };
     for resource in resources.iter_mut() {
         resource.element = lowerer.allocate(resource);
         if let Some(id) = resource.element {
             lowerer
+                .reader
                 .symbols
                 .entry(resource.address.clone())
                 .or_insert(id);
@@ -195,30 +165,26 @@ fn lower_resources<'a>(
 }
 
 struct Lowerer<'e, 'a> {
-    eval: &'e Eval<'a>,
-    /// Set when the values come from a plan rather than from the configuration.
-    plan: Option<&'e PlanOverlay>,
+    /// What reading needs, apart from the network, so that a family can write an element while
+    /// it reads.
+    reader: Reader<'e, 'a>,
     network: Network,
-    /// Elements by logical address.
-    symbols: BTreeMap<String, ElementId>,
-    /// Every resource instance address, modelled or not.
-    declared: BTreeSet<String>,
-    /// Known Azure names of the elements that other resources link to by name.
-    names: BTreeMap<String, Vec<(ElementId, Span)>>,
+}
+
+impl<'a> Resource<'a> {
+    /// The resource's block, to read its attributes.
+    fn block<'r, 'e>(&self, reader: &'r Reader<'e, 'a>) -> Block<'r, 'e, 'a> {
+        reader.block(&self.env, &self.decl.block)
+    }
 }
 
 impl<'a> Lowerer<'_, 'a> {
     /// Creates the element of a modelled resource with its metadata only. The name is evaluated
-    /// for every resource, modelled or not, as the evaluator reports what it meets on the way.
+    /// for every resource, modelled or not, so that what the evaluation reports does not depend
+    /// on which types are modelled.
     fn allocate(&mut self, resource: &Resource<'a>) -> Option<ElementId> {
-        let meta = self.meta(
-            &resource.env,
-            resource.address.clone(),
-            &resource.decl.block,
-        );
-        let (_, allocate) = ELEMENTS
-            .iter()
-            .find(|(rtype, _)| *rtype == resource.decl.rtype)?;
+        let meta = resource.block(&self.reader).meta(resource.address.clone());
+        let allocate = allocator(resource.decl.rtype)?;
         Some(allocate(&mut self.network, meta))
     }
 
@@ -238,63 +204,64 @@ impl<'a> Lowerer<'_, 'a> {
                 names.entry(text.clone()).or_default().push((id, name.span));
             }
         }
-        self.names = names;
+        self.reader.names = names;
     }
 
     /// Fills the attributes and links of an allocated element, and creates its inline children.
     fn fill(&mut self, resource: &Resource<'a>) {
+        let block = resource.block(&self.reader);
         if resource.decl.rtype == "azurerm_network_security_rule" {
-            self.standalone_rule(resource);
+            nsg::standalone_rule(resource, &block, &mut self.network);
             return;
         }
         let Some(element) = resource.element else {
             return;
         };
+        let net = &mut self.network;
         match element {
-            ElementId::Vnet(id) => self.vnet(resource, id),
-            ElementId::Subnet(id) => self.subnet(resource, id),
-            ElementId::Peering(id) => self.peering(resource, id),
-            ElementId::Nsg(id) => self.nsg(resource, id),
             // Rules are created above; ASGs have nothing beyond their name.
             ElementId::SecurityRule(_) | ElementId::Asg(_) => {}
-            ElementId::Nic(id) => self.nic(resource, id),
-            ElementId::Vm(id) => self.vm(resource, id),
-            ElementId::PublicIp(id) => self.public_ip(resource, id),
-            ElementId::RouteTable(id) => self.route_table(resource, id),
-            ElementId::VnetGateway(id) => self.vnet_gateway(resource, id),
-            ElementId::LocalGateway(id) => self.local_gateway(resource, id),
-            ElementId::GatewayConnection(id) => self.gateway_connection(resource, id),
-            ElementId::ExpressRouteCircuit(id) => self.express_route_circuit(resource, id),
-            ElementId::Ase(id) => self.ase(resource, id),
-            ElementId::ServicePlan(id) => self.service_plan(resource, id),
-            ElementId::WebApp(id) => self.web_app(resource, id),
-            ElementId::SqlServer(id) => self.sql_server(resource, id),
-            ElementId::SqlFirewallRule(id) => self.sql_firewall_rule(resource, id),
-            ElementId::SqlVirtualMachine(id) => self.sql_virtual_machine(resource, id),
-            ElementId::PrivateEndpoint(id) => self.private_endpoint(resource, id),
-            ElementId::StorageAccount(id) => self.storage_account(resource, id),
+            // Families that create inline children or need the resource's address or type.
+            ElementId::Vnet(id) => network::vnet(resource, &block, net, id),
+            ElementId::Nsg(id) => nsg::nsg(resource, &block, net, id),
+            ElementId::PublicIp(id) => public_ip::public_ip(resource, &block, &mut net[id]),
+            ElementId::Ase(id) => ase::ase(resource, &block, &mut net[id]),
+            // Families that fill one element from its block.
+            ElementId::Subnet(id) => network::subnet(&block, &mut net[id]),
+            ElementId::Peering(id) => network::peering(&block, &mut net[id]),
+            ElementId::Nic(id) => nic::nic(&block, &mut net[id]),
+            ElementId::Vm(id) => nic::vm(&block, &mut net[id]),
+            ElementId::RouteTable(id) => route::route_table(&block, &mut net[id]),
+            ElementId::VnetGateway(id) => gateway::vnet_gateway(&block, &mut net[id]),
+            ElementId::LocalGateway(id) => gateway::local_gateway(&block, &mut net[id]),
+            ElementId::GatewayConnection(id) => gateway::connection(&block, &mut net[id]),
+            ElementId::ExpressRouteCircuit(id) => gateway::circuit(&block, &mut net[id]),
+            ElementId::ServicePlan(id) => ase::service_plan(&block, &mut net[id]),
+            ElementId::WebApp(id) => web::web_app(&block, &mut net[id]),
+            ElementId::SqlServer(id) => paas::sql_server(&block, &mut net[id]),
+            ElementId::SqlFirewallRule(id) => paas::sql_firewall_rule(&block, &mut net[id]),
+            ElementId::SqlVirtualMachine(id) => paas::sql_virtual_machine(&block, &mut net[id]),
+            ElementId::PrivateEndpoint(id) => paas::private_endpoint(&block, &mut net[id]),
+            ElementId::StorageAccount(id) => paas::storage_account(&block, &mut net[id]),
         }
     }
 
     /// Applies an association resource, or a resource that sets attributes of another element,
     /// to the elements it modifies.
     fn associate(&mut self, resource: &Resource<'a>) {
+        let block = resource.block(&self.reader);
+        let net = &mut self.network;
         match resource.decl.rtype {
-            "azurerm_virtual_network_dns_servers" => self.vnet_dns_servers(resource),
-            "azurerm_storage_account_network_rules" => self.storage_network_rules(resource),
+            "azurerm_virtual_network_dns_servers" => network::vnet_dns_servers(&block, net),
+            "azurerm_storage_account_network_rules" => paas::storage_network_rules(&block, net),
             rtype => {
-                if let Some(association) = association::ASSOCIATIONS
+                if let Some(kind) = association::ASSOCIATIONS
                     .iter()
-                    .find(|association| association.resource_type == rtype)
+                    .find(|kind| kind.resource_type == rtype)
                 {
-                    self.apply_association(resource, association);
+                    association::associate(&block, kind, net);
                 }
             }
         }
-    }
-
-    /// The span of a resource's whole block.
-    fn block_span(&self, resource: &Resource<'a>) -> Span {
-        self.span(&resource.env, resource.decl.block.span.clone())
     }
 }

@@ -1,51 +1,34 @@
 //! Network interfaces with their IP configurations, and the virtual machines that use them.
 
-use vnetlint_ir::{AttrList, IpConfiguration, NicId, VmId};
+use vnetlint_ir::{IpConfiguration, Nic, Vm};
 
-use super::{Lowerer, Resource};
+use super::read::Block;
 
-impl<'a> Lowerer<'_, 'a> {
-    /// `azurerm_network_interface`.
-    pub(super) fn nic(&mut self, resource: &Resource<'a>, id: NicId) {
-        let env = &resource.env;
-        let body = resource.decl.block.body;
-        let mut configurations = Vec::new();
-        for (inner, config) in self.blocks(env, body, "ip_configuration") {
-            let config_body = config.body;
+/// `azurerm_network_interface`.
+pub(super) fn nic(block: &Block<'_, '_, '_>, nic: &mut Nic) {
+    nic.ip_configurations = block
+        .blocks("ip_configuration")
+        .into_iter()
+        .map(|config| {
             // Legacy (provider 1.x) ASG list written on the configuration.
-            let asgs = self
-                .link_list(&inner, config_body, "application_security_group_ids")
-                .map(AttrList::into_items)
-                .unwrap_or_default();
-            configurations.push(IpConfiguration {
-                span: self.span(&inner, config.span.clone()),
-                name: self.string(&inner, config_body, "name"),
-                subnet: self.link(&inner, config_body, "subnet_id"),
-                allocation: self.string(&inner, config_body, "private_ip_address_allocation"),
-                private_ip: self.string(&inner, config_body, "private_ip_address"),
-                public_ip: self.link(&inner, config_body, "public_ip_address_id"),
+            let asgs = config.link_items("application_security_group_ids");
+            IpConfiguration {
+                span: config.span(),
+                name: config.string("name"),
+                subnet: config.link("subnet_id"),
+                allocation: config.string("private_ip_address_allocation"),
+                private_ip: config.string("private_ip_address"),
+                public_ip: config.link("public_ip_address_id"),
                 asgs,
-            });
-        }
-        let dns_servers = self.strings(env, body, "dns_servers");
-        // Legacy (provider 1.x) association written on the NIC itself.
-        let nsg = self.link(env, body, "network_security_group_id");
-        let nic = &mut self.network[id];
-        nic.ip_configurations = configurations;
-        nic.dns_servers = dns_servers;
-        nic.nsg = nsg;
-    }
+            }
+        })
+        .collect();
+    nic.dns_servers = block.strings("dns_servers");
+    // Legacy (provider 1.x) association written on the NIC itself.
+    nic.nsg = block.link("network_security_group_id");
+}
 
-    /// The azurerm virtual machine resources: the NICs they use.
-    pub(super) fn vm(&mut self, resource: &Resource<'a>, id: VmId) {
-        let nics = self
-            .link_list(
-                &resource.env,
-                resource.decl.block.body,
-                "network_interface_ids",
-            )
-            .map(AttrList::into_items)
-            .unwrap_or_default();
-        self.network[id].nics = nics;
-    }
+/// The azurerm virtual machine resources: the NICs they use.
+pub(super) fn vm(block: &Block<'_, '_, '_>, vm: &mut Vm) {
+    vm.nics = block.link_items("network_interface_ids");
 }

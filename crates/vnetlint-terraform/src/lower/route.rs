@@ -1,23 +1,21 @@
 //! Route tables and their inline routes.
 
-use vnetlint_ir::{Route, RouteTableId};
+use vnetlint_ir::{Route, RouteTable};
 
-use super::{Lowerer, Resource};
+use super::read::Block;
 
-impl<'a> Lowerer<'_, 'a> {
-    /// `azurerm_route_table`.
-    pub(super) fn route_table(&mut self, resource: &Resource<'a>, id: RouteTableId) {
-        let routes = self
-            .blocks(&resource.env, resource.decl.block.body, "route")
-            .into_iter()
-            .map(|(inner, route)| Route {
-                span: self.span(&inner, route.span.clone()),
-                name: self.string(&inner, route.body, "name"),
-                address_prefix: self.string(&inner, route.body, "address_prefix"),
-                next_hop_type: self.string(&inner, route.body, "next_hop_type"),
-                next_hop_ip: self.string(&inner, route.body, "next_hop_in_ip_address"),
-            })
-            .collect();
-        self.network[id].routes = routes;
+/// `azurerm_route_table`.
+pub(super) fn route_table(block: &Block<'_, '_, '_>, table: &mut RouteTable) {
+    table.routes = block.blocks("route").iter().map(route).collect();
+}
+
+/// One `route` block.
+fn route(route: &Block<'_, '_, '_>) -> Route {
+    Route {
+        span: route.span(),
+        name: route.string("name"),
+        address_prefix: route.string("address_prefix"),
+        next_hop_type: route.string("next_hop_type"),
+        next_hop_ip: route.string("next_hop_in_ip_address"),
     }
 }
