@@ -22,7 +22,7 @@ pub trait Empty: Element {
 }
 
 /// Allocates the empty element a resource type lowers to (`Network::add_empty::<Vnet>`);
-/// frontends keep a table from their resource types to these.
+/// each frontend maps its resource types to these.
 pub type Allocate = fn(&mut Network, Meta) -> ElementId;
 
 impl Network {

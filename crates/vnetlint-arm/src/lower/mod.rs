@@ -3,11 +3,11 @@
 //! id), then fill every element's attributes and links. Property names match
 //! case-insensitively, as the samples Microsoft ships rely on.
 //!
-//! This module is the driver: the table of modelled resource types, the passes and the dispatch
-//! to one file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `gateway`,
+//! This module is the driver: the resource types it models, the passes and the dispatch to one
+//! file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `gateway`,
 //! `ase`, `web`, `paas`, `association`), named as in the Terraform frontend; `read` shapes
 //! values into IR attribute types and links by id. What does not depend on JSON (empty
-//! elements, defaults, how an association attaches) is in `vnetlint_ir::lowering`.
+//! elements, defaults, how an association attaches) is in `vnetlint-ir` (its `lowering` module).
 
 mod ase;
 mod association;
@@ -87,9 +87,47 @@ pub(crate) fn lower(instances: &[Instance]) -> Network {
     lowerer.network
 }
 
+/// The state of one lowering.
 struct Lowerer {
     network: Network,
+    /// The elements by address, apart from the network so that a family can write an element
+    /// while it resolves links.
     targets: Targets,
+}
+
+/// One resource instance being filled: what the families read.
+struct Resource<'r> {
+    instance: &'r Instance,
+    /// The resource type, lowercase.
+    rtype: String,
+    /// The resource's `properties`, or an empty object.
+    properties: Cow<'r, Value>,
+    /// The elements links resolve to.
+    targets: &'r Targets,
+}
+
+impl Resource<'_> {
+    /// The property at a path (`["subnet", "id"]`), ignoring case.
+    fn get(&self, path: &[&str]) -> Option<&Value> {
+        self.properties.path(path)
+    }
+
+    /// A link by the resource id at a path of the properties.
+    fn link<I: ArenaId>(&self, path: &[&str]) -> Option<Attr<I>> {
+        self.targets.link(self.get(path))
+    }
+
+    /// A link to the parent of a child resource (a rule's NSG, a subnet's VNet).
+    fn parent<I: ArenaId>(&self) -> Attr<I> {
+        let parent = parent_address(&self.instance.address);
+        self.targets.link_address(&parent, self.instance.span)
+    }
+
+    /// The element of the parent of a child resource, when it is in the template.
+    fn parent_element(&self) -> Option<ElementId> {
+        self.targets
+            .element_at(&parent_address(&self.instance.address))
+    }
 }
 
 /// The `properties` of a resource or of an inline element (a subnet, a rule); when absent, an
@@ -161,6 +199,8 @@ impl Lowerer {
             return;
         };
         match element {
+            // Rules are created above or by their NSG; ASGs have nothing beyond their name; no
+            // ARM type lowers to an ExpressRoute circuit yet.
             ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::ExpressRouteCircuit(_) => {}
             // Families that create or fill inline children.
             ElementId::Vnet(id) => network::vnet(&resource, net, id),
@@ -184,40 +224,5 @@ impl Lowerer {
             ElementId::SqlVirtualMachine(id) => paas::sql_virtual_machine(&resource, &mut net[id]),
             ElementId::StorageAccount(id) => paas::storage_account(&resource, &mut net[id]),
         }
-    }
-}
-
-/// One resource instance being filled: what the families read.
-struct Resource<'r> {
-    instance: &'r Instance,
-    /// The resource type, lowercase.
-    rtype: String,
-    /// The resource's `properties`, or an empty object.
-    properties: Cow<'r, Value>,
-    /// The elements links resolve to.
-    targets: &'r Targets,
-}
-
-impl Resource<'_> {
-    /// The property at a path (`["subnet", "id"]`), ignoring case.
-    fn get(&self, path: &[&str]) -> Option<&Value> {
-        self.properties.path(path)
-    }
-
-    /// A link by the resource id at a path of the properties.
-    fn link<I: ArenaId>(&self, path: &[&str]) -> Option<Attr<I>> {
-        self.targets.link(self.get(path))
-    }
-
-    /// A link to the parent of a child resource (a rule's NSG, a subnet's VNet).
-    fn parent<I: ArenaId>(&self) -> Attr<I> {
-        let parent = parent_address(&self.instance.address);
-        self.targets.link_address(&parent, self.instance.span)
-    }
-
-    /// The element of the parent of a child resource, when it is in the template.
-    fn parent_element(&self) -> Option<ElementId> {
-        self.targets
-            .element_at(&parent_address(&self.instance.address))
     }
 }

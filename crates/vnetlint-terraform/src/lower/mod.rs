@@ -4,12 +4,12 @@
 //! then apply the association resources (which modify elements the second pass has completed).
 //!
 //! Values come from `eval::Eval`; the lowering only decides which attribute of which resource
-//! becomes which IR field. This module is the driver: the table of modelled resource types, the
-//! passes and the dispatch to one file per element family (`network`, `nsg`, `nic`,
-//! `public_ip`, `route`, `gateway`, `ase`, `web`, `paas`, `association`); `read` shapes values
-//! into IR attribute types, and `plan` feeds a plan's values to the same passes. What does not
-//! depend on HCL (empty elements, defaults, how an association attaches) is in
-//! `vnetlint_ir::lowering`.
+//! becomes which IR field. This module is the driver: the resource types it models, the passes
+//! and the dispatch to one file per element family (`network`, `nsg`, `nic`, `public_ip`,
+//! `route`, `gateway`, `ase`, `web`, `paas`, `association`); `read` shapes values into IR
+//! attribute types, and `plan` feeds a plan's values to the same passes. What does not depend
+//! on HCL (empty elements, defaults, how an association attaches) is in `vnetlint-ir` (its
+//! `lowering` module).
 
 mod ase;
 mod association;
@@ -57,7 +57,8 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "azurerm_mssql_virtual_machine" => Network::add_empty::<SqlVirtualMachine>,
         "azurerm_private_endpoint" => Network::add_empty::<PrivateEndpoint>,
         "azurerm_storage_account" => Network::add_empty::<StorageAccount>,
-        // Types with several resource types (provider generations, operating systems).
+        // Elements that several resource types lower to (provider generations, operating
+        // systems, app kinds).
         "azurerm_linux_virtual_machine"
         | "azurerm_windows_virtual_machine"
         | "azurerm_virtual_machine" => Network::add_empty::<Vm>,
@@ -164,6 +165,7 @@ fn lower_resources<'a>(
     lowerer.network
 }
 
+/// The state of one lowering.
 struct Lowerer<'e, 'a> {
     /// What reading needs, apart from the network, so that a family can write an element while
     /// it reads.
@@ -180,8 +182,8 @@ impl<'a> Resource<'a> {
 
 impl<'a> Lowerer<'_, 'a> {
     /// Creates the element of a modelled resource with its metadata only. The name is evaluated
-    /// for every resource, modelled or not, so that what the evaluation reports does not depend
-    /// on which types are modelled.
+    /// for every resource, modelled or not: an evaluation can report findings (a limit reached),
+    /// and which types vnetlint models must not change those.
     fn allocate(&mut self, resource: &Resource<'a>) -> Option<ElementId> {
         let meta = resource.block(&self.reader).meta(resource.address.clone());
         let allocate = allocator(resource.decl.rtype)?;
