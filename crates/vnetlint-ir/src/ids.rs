@@ -1,13 +1,31 @@
 //! Typed indices into the `Network` arenas, and the accessors that go with them.
 //!
-//! One macro declares each id type with its arena, so that adding an element kind is one line
-//! here and one field in `Network`.
+//! One macro declares each id type with its arena, its `ElementKind` and the `ArenaId` and
+//! `Element` impls generic code (the frontends' links and allocation) goes through, so that
+//! adding an element kind is one line here and one field in `Network`.
 
 use crate::{
     Ase, Asg, ExpressRouteCircuit, GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg,
     Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule, ServicePlan, SqlFirewallRule,
     SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
+
+/// A typed index into one arena of the network (`NsgId`, `SubnetId`, ...).
+pub trait ArenaId: Copy + Into<ElementId> {
+    /// The kind of element the id indexes.
+    const KIND: ElementKind;
+
+    /// The typed id of an element of this kind; `None` for an element of another kind.
+    fn from_element(element: ElementId) -> Option<Self>;
+}
+
+/// An element type with its arena in `Network`.
+pub trait Element: Sized {
+    type Id: ArenaId;
+
+    /// Appends the element to its arena and returns its id.
+    fn push_into(self, network: &mut Network) -> Self::Id;
+}
 
 macro_rules! arenas {
     ($($id:ident => $field:ident: $ty:ident, $kind:literal;)*) => {
@@ -40,7 +58,43 @@ macro_rules! arenas {
                     ElementId::$ty(id)
                 }
             }
+
+            impl ArenaId for $id {
+                const KIND: ElementKind = ElementKind::$ty;
+
+                fn from_element(element: ElementId) -> Option<Self> {
+                    match element {
+                        ElementId::$ty(id) => Some(id),
+                        _ => None,
+                    }
+                }
+            }
+
+            impl Element for $ty {
+                type Id = $id;
+
+                fn push_into(self, network: &mut Network) -> $id {
+                    let id = $id(u32::try_from(network.$field.len()).expect("fewer than 2^32 elements"));
+                    network.$field.push(self);
+                    id
+                }
+            }
         )*
+
+        /// The kinds of element, one per arena.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ElementKind {
+            $($ty,)*
+        }
+
+        impl ElementKind {
+            /// A short lowercase name of the kind, for messages (`"network security group"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ElementKind::$ty => $kind,)*
+                }
+            }
+        }
 
         /// Any element of the network, by kind and index.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,11 +103,16 @@ macro_rules! arenas {
         }
 
         impl ElementId {
+            /// The kind of the element.
+            pub fn kind(self) -> ElementKind {
+                match self {
+                    $(ElementId::$ty(_) => ElementKind::$ty,)*
+                }
+            }
+
             /// A short lowercase name of the element kind, for messages.
             pub fn kind_name(self) -> &'static str {
-                match self {
-                    $(ElementId::$ty(_) => $kind,)*
-                }
+                self.kind().name()
             }
         }
 

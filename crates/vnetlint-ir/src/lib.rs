@@ -12,6 +12,8 @@ pub use vnetlint_source::{FileId, Span, TextRange};
 
 mod ids;
 pub use ids::*;
+mod lowering;
+pub use lowering::{Allocate, Association, Empty, first_wins};
 
 /// How an attribute got its value. Checks use it to point at the literal that set a value
 /// (for example a variable default) in addition to the use site.

@@ -2,7 +2,8 @@
 //! `planned_values` (root and child modules) are lowered by the same lowering as the
 //! configuration, each resource's `values` object standing for its block body; the attributes
 //! a plan leaves out because they are known only after apply come back through the
-//! `configuration`'s references; `resource_changes` become `Network::changes`.
+//! `configuration`'s references; `resource_changes` become `Network::changes`. This module
+//! reads the document; `lower::plan` decides what the lowering sees.
 //!
 //! The document is read with jsonc-parser (strict JSON) for its structure and spans; each
 //! resource object is then parsed with hcl-edit's expression parser, which reads JSON as HCL's
@@ -16,12 +17,11 @@ use jsonc_parser::ast::{Object as JsonObject, ObjectPropName, Value as Json};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use vnetlint_diagnostics::{Finding, Label, Level};
-use vnetlint_ir::{ElementId, Network, PlannedChange, Reference, Unknown};
+use vnetlint_ir::Network;
 use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 
-use crate::eval::{Ev, EvKind, Eval, FileCtx, ModuleDef, ResDecl};
-use crate::lower::PlanOverlay;
-use crate::syntax::{BlockRef, BodyRef};
+use crate::eval::{Eval, FileCtx, ModuleDef};
+use crate::lower::{PlannedSources, declare_planned, planned_changes};
 
 /// The result of lowering a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,18 +71,18 @@ pub fn is_plan_json(text: &str) -> bool {
         })
 }
 
-fn prop_name<'a>(name: &'a ObjectPropName<'_>) -> &'a str {
+pub(crate) fn prop_name<'a>(name: &'a ObjectPropName<'_>) -> &'a str {
     match name {
         ObjectPropName::String(s) => &s.value,
         ObjectPropName::Word(w) => w.value,
     }
 }
 
-fn string<'a>(object: &'a JsonObject<'_>, key: &str) -> Option<&'a str> {
+pub(crate) fn string<'a>(object: &'a JsonObject<'_>, key: &str) -> Option<&'a str> {
     object.get_string(key).map(|s| &*s.value)
 }
 
-fn strings(value: Option<&Json<'_>>) -> Option<Vec<String>> {
+pub(crate) fn strings(value: Option<&Json<'_>>) -> Option<Vec<String>> {
     value?.as_array().map(|array| {
         array
             .elements
@@ -93,11 +93,11 @@ fn strings(value: Option<&Json<'_>>) -> Option<Vec<String>> {
 }
 
 /// One managed resource of `planned_values`.
-struct Planned<'j, 'a> {
-    address: String,
+pub(crate) struct Planned<'j, 'a> {
+    pub(crate) address: String,
     /// `module.a["x"].` or `""`.
-    module_prefix: String,
-    object: &'j JsonObject<'a>,
+    pub(crate) module_prefix: String,
+    pub(crate) object: &'j JsonObject<'a>,
 }
 
 /// Lowers a plan file already in `sources`.
@@ -112,20 +112,12 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
     let text = source.text.as_str();
     let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let body = text.get(base..).unwrap_or("");
-    let error = |range: TextRange, message: String| {
-        Finding::new(
-            "VNL001",
-            "parse-error",
-            Level::Error,
-            message,
-            Label::new(Span::new(file, range), "here"),
-        )
-    };
     let parsed = match jsonc_parser::parse_to_ast(body, &CollectOptions::default(), &strict()) {
         Ok(parsed) => parsed,
         Err(e) => {
             let range = e.range();
-            out.findings.push(error(
+            out.findings.push(parse_error(
+                file,
                 TextRange::from_usize(range.start + base..range.end.max(range.start) + base),
                 format!(
                     "cannot parse the plan `{}`: {}; the plan is not analyzed; write it again with `terraform show -json PLANFILE`",
@@ -143,7 +135,8 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
     match string(root, "format_version") {
         Some(version) if version.split('.').next() == Some("1") => {}
         other => {
-            out.findings.push(error(
+            out.findings.push(parse_error(
+                file,
                 whole,
                 format!(
                     "the plan `{}` has format_version {}, and vnetlint reads format 1.x only; the plan is not analyzed",
@@ -154,37 +147,78 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
             return out;
         }
     }
+    let document = Document::collect(root);
+    lower_document(&document, file, text, base, &mut out);
+    vnetlint_diagnostics::sort_findings(&mut out.findings);
+    out
+}
 
-    // Planned resources, recursively through child modules.
-    let mut planned: Vec<Planned<'_, '_>> = Vec::new();
-    if let Some(module) = root
-        .get_object("planned_values")
-        .and_then(|p| p.get_object("root_module"))
-    {
-        collect_planned(module, "", &mut planned, 0);
-    }
-    // Changes by address.
-    let mut changes: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
-    if let Some(list) = root.get_array("resource_changes") {
-        for change in list.elements.iter().filter_map(Json::as_object) {
-            if let Some(address) = string(change, "address") {
-                changes.insert(address.to_owned(), change);
+/// A VNL001 finding in the plan file.
+fn parse_error(file: FileId, range: TextRange, message: String) -> Finding {
+    Finding::new(
+        "VNL001",
+        "parse-error",
+        Level::Error,
+        message,
+        Label::new(Span::new(file, range), "here"),
+    )
+}
+
+/// The parts of a plan the lowering reads.
+struct Document<'j, 'a> {
+    /// Planned resources, recursively through child modules.
+    planned: Vec<Planned<'j, 'a>>,
+    /// Changes by address.
+    changes: BTreeMap<String, &'j JsonObject<'a>>,
+    /// Configuration expressions by instance-free address (`module.a.azurerm_x.y`).
+    config: BTreeMap<String, &'j JsonObject<'a>>,
+}
+
+impl<'j, 'a> Document<'j, 'a> {
+    fn collect(root: &'j JsonObject<'a>) -> Self {
+        let mut planned: Vec<Planned<'j, 'a>> = Vec::new();
+        if let Some(module) = root
+            .get_object("planned_values")
+            .and_then(|p| p.get_object("root_module"))
+        {
+            collect_planned(module, "", &mut planned, 0);
+        }
+        let mut changes: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
+        if let Some(list) = root.get_array("resource_changes") {
+            for change in list.elements.iter().filter_map(Json::as_object) {
+                if let Some(address) = string(change, "address") {
+                    changes.insert(address.to_owned(), change);
+                }
             }
         }
+        let mut config: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
+        if let Some(module) = root
+            .get_object("configuration")
+            .and_then(|c| c.get_object("root_module"))
+        {
+            collect_config(module, "", &mut config, 0);
+        }
+        Self {
+            planned,
+            changes,
+            config,
+        }
     }
-    // Configuration expressions by instance-free address (`module.a.azurerm_x.y`).
-    let mut config: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
-    if let Some(module) = root
-        .get_object("configuration")
-        .and_then(|c| c.get_object("root_module"))
-    {
-        collect_config(module, "", &mut config, 0);
-    }
+}
 
+/// Parses each planned resource and lowers them, then the changes, into `out`.
+fn lower_document(
+    document: &Document<'_, '_>,
+    file: FileId,
+    text: &str,
+    base: usize,
+    out: &mut PlanLowered,
+) {
+    let body = text.get(base..).unwrap_or("");
     // Each resource object is parsed with hcl-edit on its own slice.
     let mut exprs: Vec<(usize, hcl_edit::expr::Expression)> = Vec::new();
     let mut kept: Vec<&Planned<'_, '_>> = Vec::new();
-    for resource in &planned {
+    for resource in &document.planned {
         let range = resource.object.range;
         let slice = body.get(range.start..range.end).unwrap_or("");
         match hcl_edit::parser::parse_expr(slice) {
@@ -192,7 +226,8 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
                 exprs.push((range.start + base, expr));
                 kept.push(resource);
             }
-            Err(e) => out.findings.push(error(
+            Err(e) => out.findings.push(parse_error(
+                file,
                 TextRange::from_usize(range.start + base..range.end + base),
                 format!(
                     "cannot read resource `{}` of the plan: {}; it is not analyzed",
@@ -210,148 +245,31 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
             base: *start,
         })
         .collect();
-
-    let mut overlay = PlanOverlay::default();
-    let addresses: Vec<&str> = kept.iter().map(|r| r.address.as_str()).collect();
-    for resource in &kept {
-        if let Some(id) = resource
-            .object
-            .get_object("values")
-            .and_then(|v| string(v, "id"))
-        {
-            overlay
-                .ids
-                .insert(id.to_ascii_lowercase(), resource.address.clone());
-        }
-    }
-    let mut decls: Vec<(ResDecl<'_>, String)> = Vec::new();
-    for (index, ((start, expr), resource)) in exprs.iter().zip(&kept).enumerate() {
-        let hcl_edit::expr::Expression::Object(object) = expr else {
-            continue;
-        };
-        let entry = |key: &str| {
-            object
-                .iter()
-                .find(|(k, _)| key_is(k, key))
-                .map(|(_, v)| v.expr())
-        };
-        let Some(hcl_edit::expr::Expression::Object(values)) = entry("values") else {
-            continue;
-        };
-        let type_span = entry("type").and_then(hcl_edit::Span::span);
-        let rtype = entry("type").and_then(|t| match t {
-            hcl_edit::expr::Expression::String(s) => Some(s.value().as_str()),
-            _ => None,
-        });
-        let Some(rtype) = rtype else { continue };
-        // Attributes unknown until apply.
-        let change = changes.get(&resource.address);
-        let unknown = change
-            .and_then(|c| c.get_object("change"))
-            .and_then(|c| c.get("after_unknown"))
-            .map(|p| &p.value);
-        let config_key = format!(
-            "{}{}",
-            strip_keys(&resource.module_prefix),
-            strip_keys(
-                resource
-                    .address
-                    .strip_prefix(&resource.module_prefix)
-                    .unwrap_or(&resource.address)
-            )
-        );
-        let expressions = config
-            .get(&config_key)
-            .and_then(|c| c.get("expressions"))
-            .map(|p| &p.value);
-        let scope = RefScope {
-            address: &resource.address,
-            module_prefix: &resource.module_prefix,
-            addresses: &addresses,
-        };
-        overlay_body(
-            &mut overlay,
-            file,
-            *start,
-            values,
-            unknown,
-            expressions,
-            &scope,
-        );
-        decls.push((
-            ResDecl {
-                file: index,
-                rtype,
-                key: resource.address.clone(),
-                block: BlockRef {
-                    ident: "resource",
-                    labels: vec![(rtype, type_span)],
-                    body: BodyRef::Json(values),
-                    span: object.span(),
-                },
-            },
-            resource.address.clone(),
-        ));
-        out.objects.push((
-            resource.address.clone(),
-            TextRange::from_usize(
-                *start..*start + (resource.object.range.end - resource.object.range.start),
-            ),
-        ));
-    }
-
+    let sources = PlannedSources {
+        file,
+        exprs: &exprs,
+        planned: &kept,
+        changes: &document.changes,
+        config: &document.config,
+    };
+    let (overlay, decls) = declare_planned(&sources, &mut out.objects);
     let defs = [ModuleDef::default()];
     let root_values = BTreeMap::new();
     let eval = Eval::new(&contexts, &defs, &root_values, "");
     let mut network = crate::lower::lower_plan(&eval, &overlay, &decls);
     out.findings.extend(eval.into_findings());
-
-    // `resource_changes` of managed resources.
-    for change in changes.values() {
-        if string(change, "mode") == Some("data") {
-            continue;
-        }
-        let (Some(address), Some(rtype)) = (string(change, "address"), string(change, "type"))
-        else {
-            continue;
-        };
-        let detail = change.get_object("change");
-        let actions =
-            strings(detail.and_then(|d| d.get("actions")).map(|p| &p.value)).unwrap_or_default();
-        let side = |key: &str| {
-            detail
-                .and_then(|d| d.get_object(key))
-                .map(|values| strings(values.get("dns_servers").map(|p| &p.value)))
-                .unwrap_or_default()
-        };
-        let element = if rtype == "azurerm_virtual_network_dns_servers" {
-            detail
-                .and_then(|d| d.get_object("after").or_else(|| d.get_object("before")))
-                .and_then(|v| string(v, "virtual_network_id"))
-                .and_then(|id| overlay.ids.get(&id.to_ascii_lowercase()))
-                .and_then(|vnet| element_at(&network, vnet))
-        } else {
-            element_at(&network, address)
-        };
-        let range = change.range;
-        let span_range = TextRange::from_usize(range.start + base..range.end + base);
-        out.objects.push((address.to_owned(), span_range));
-        network.changes.push(PlannedChange {
-            address: address.to_owned(),
-            resource_type: rtype.to_owned(),
-            actions,
-            element,
-            before_dns_servers: side("before"),
-            after_dns_servers: side("after"),
-            span: Span::new(file, span_range),
-        });
-    }
+    network.changes = planned_changes(
+        &network,
+        &document.changes,
+        &overlay,
+        file,
+        base,
+        &mut out.objects,
+    );
     out.network = network;
-    vnetlint_diagnostics::sort_findings(&mut out.findings);
-    out
 }
 
-fn key_is(key: &hcl_edit::expr::ObjectKey, name: &str) -> bool {
+pub(crate) fn key_is(key: &hcl_edit::expr::ObjectKey, name: &str) -> bool {
     match key {
         hcl_edit::expr::ObjectKey::Ident(ident) => ident.as_str() == name,
         hcl_edit::expr::ObjectKey::Expression(hcl_edit::expr::Expression::String(s)) => {
@@ -359,13 +277,6 @@ fn key_is(key: &hcl_edit::expr::ObjectKey, name: &str) -> bool {
         }
         hcl_edit::expr::ObjectKey::Expression(_) => false,
     }
-}
-
-fn element_at(network: &Network, address: &str) -> Option<ElementId> {
-    network
-        .elements()
-        .into_iter()
-        .find(|id| network.meta(*id).address == address)
 }
 
 /// How deep `child_modules` may nest before the rest is ignored (no input can recurse forever).
@@ -432,7 +343,7 @@ fn collect_config<'j, 'a>(
 }
 
 /// `module.a["x"].azurerm_x.y[0]` → `module.a.azurerm_x.y`: the configuration's address.
-fn strip_keys(address: &str) -> String {
+pub(crate) fn strip_keys(address: &str) -> String {
     let mut out = String::with_capacity(address.len());
     let mut depth = 0usize;
     let mut in_string = false;
@@ -457,167 +368,6 @@ fn strip_keys(address: &str) -> String {
         }
     }
     out
-}
-
-/// What the references of one resource are resolved against.
-struct RefScope<'s> {
-    address: &'s str,
-    module_prefix: &'s str,
-    addresses: &'s [&'s str],
-}
-
-impl RefScope<'_> {
-    /// The instance suffix of this resource (`[0]`, `["a"]`), if any.
-    fn own_key(&self) -> Option<&str> {
-        let local = self.address.strip_prefix(self.module_prefix)?;
-        local.find('[').map(|i| &local[i..])
-    }
-
-    /// Resolves a configuration reference (`azurerm_subnet.backend.id`,
-    /// `azurerm_subnet.backend[0].id`) to a planned resource address and attribute.
-    fn resolve(&self, text: &str) -> Option<Reference> {
-        let first = text.split('.').next()?;
-        if matches!(
-            first,
-            "var" | "local" | "each" | "count" | "path" | "self" | "module" | "data" | "terraform"
-        ) || !first.contains('_')
-        {
-            return None;
-        }
-        let rest = text.get(first.len() + 1..)?;
-        let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let name = &rest[..name_end];
-        let mut after = &rest[name_end..];
-        let mut key = "";
-        if after.starts_with('[') {
-            let close = after.find(']')?;
-            key = &after[..=close];
-            after = &after[close + 1..];
-        }
-        let attribute = after.strip_prefix('.')?;
-        let attribute = attribute
-            .split(['.', '['])
-            .next()
-            .filter(|a| !a.is_empty())?;
-        let base = format!("{}{first}.{name}", self.module_prefix);
-        let address = if key.is_empty() {
-            let exact = self.addresses.contains(&base.as_str());
-            let instances: Vec<&&str> = self
-                .addresses
-                .iter()
-                .filter(|a| {
-                    a.strip_prefix(base.as_str())
-                        .is_some_and(|r| r.starts_with('['))
-                })
-                .collect();
-            if exact {
-                base
-            } else if let Some(own) = self.own_key()
-                && self.addresses.contains(&format!("{base}{own}").as_str())
-            {
-                // `azurerm_subnet.s[count.index].id` in a counted resource: the same instance.
-                format!("{base}{own}")
-            } else if let [only] = instances.as_slice() {
-                (**only).to_owned()
-            } else {
-                return None;
-            }
-        } else {
-            format!("{base}{key}")
-        };
-        Some(Reference {
-            address,
-            attribute: attribute.to_owned(),
-        })
-    }
-}
-
-/// Records the attributes of one values object that are unknown until apply, recursing into
-/// nested blocks (lists of objects) alongside `after_unknown` and the configuration.
-fn overlay_body(
-    overlay: &mut PlanOverlay,
-    file: FileId,
-    base: usize,
-    values: &hcl_edit::expr::Object,
-    unknown: Option<&Json<'_>>,
-    config: Option<&Json<'_>>,
-    scope: &RefScope<'_>,
-) {
-    let Some(unknown) = unknown.and_then(Json::as_object) else {
-        return;
-    };
-    let range = values.span().unwrap_or(0..0);
-    let span = Span::new(
-        file,
-        TextRange::from_usize(range.start + base..range.end + base),
-    );
-    let value_of = |key: &str| {
-        values
-            .iter()
-            .find(|(k, _)| key_is(k, key))
-            .map(|(_, v)| v.expr())
-    };
-    let config = config.and_then(Json::as_object);
-    for prop in &unknown.properties {
-        let key = prop_name(&prop.name);
-        let written = config.and_then(|c| c.get(key)).map(|p| &p.value);
-        match &prop.value {
-            Json::BooleanLit(b) if b.value => {
-                if value_of(key).is_some_and(|v| !matches!(v, hcl_edit::expr::Expression::Null(_)))
-                {
-                    continue;
-                }
-                let references = written
-                    .and_then(Json::as_object)
-                    .and_then(|e| strings(e.get("references").map(|p| &p.value)))
-                    .unwrap_or_default();
-                let ev = match references.iter().find_map(|r| scope.resolve(r)) {
-                    Some(reference) => Ev::new(
-                        EvKind::Ref(Unknown::reference(
-                            reference.clone(),
-                            format!("`{reference}` is known only after apply"),
-                        )),
-                        span,
-                    ),
-                    None => Ev::new(
-                        EvKind::Unknown(Unknown::reference(
-                            Reference {
-                                address: scope.address.to_owned(),
-                                attribute: key.to_owned(),
-                            },
-                            format!("`{}` of `{}` is known only after apply", key, scope.address),
-                        )),
-                        span,
-                    ),
-                };
-                overlay
-                    .missing
-                    .entry(span.range.start)
-                    .or_default()
-                    .insert(key.to_owned(), ev);
-            }
-            Json::Array(items) => {
-                let Some(hcl_edit::expr::Expression::Array(blocks)) = value_of(key) else {
-                    continue;
-                };
-                let written = written.and_then(Json::as_array);
-                for (index, (block, item)) in blocks.iter().zip(&items.elements).enumerate() {
-                    let hcl_edit::expr::Expression::Object(block) = block else {
-                        continue;
-                    };
-                    // Blocks are aligned by position; sets may be ordered differently in the
-                    // configuration, so only a single block or equal counts are trusted.
-                    let config_block = written.and_then(|w| match w.elements.len() {
-                        1 => w.elements.first(),
-                        n if n == items.elements.len() => w.elements.get(index),
-                        _ => None,
-                    });
-                    overlay_body(overlay, file, base, block, Some(item), config_block, scope);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Points spans in a plan file at the configuration the plan came from: each planned element
@@ -778,32 +528,6 @@ mod tests {
             strip_keys(r#"module.a["x.]"].module.b.azurerm_x.n[2]"#),
             "module.a.module.b.azurerm_x.n"
         );
-    }
-
-    #[test]
-    fn references_resolve_to_planned_instances() {
-        let addresses = [
-            "azurerm_subnet.a",
-            "azurerm_subnet.b[0]",
-            "azurerm_subnet.b[1]",
-            "azurerm_nic.n[1]",
-        ];
-        let scope = RefScope {
-            address: "azurerm_nic.n[1]",
-            module_prefix: "",
-            addresses: &addresses,
-        };
-        let r = scope.resolve("azurerm_subnet.a.id").unwrap();
-        assert_eq!(
-            (r.address.as_str(), r.attribute.as_str()),
-            ("azurerm_subnet.a", "id")
-        );
-        let r = scope.resolve("azurerm_subnet.b").map(|r| r.address);
-        assert_eq!(r, None, "no attribute");
-        let r = scope.resolve("azurerm_subnet.b.id").unwrap();
-        assert_eq!(r.address, "azurerm_subnet.b[1]", "the same instance key");
-        assert!(scope.resolve("var.subnet_id").is_none());
-        assert!(scope.resolve("module.net.subnet_id").is_none());
     }
 
     #[test]

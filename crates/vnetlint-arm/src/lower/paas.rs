@@ -1,0 +1,101 @@
+//! Platform services and their network settings: SQL servers and their firewall rules, SQL
+//! Server on virtual machines, storage accounts and their network rules, and private endpoints.
+
+use vnetlint_ir::{
+    Attr, AttrList, PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
+    Val,
+};
+
+use super::Resource;
+use super::read::{attr, enabled, reference_attr, shape_string, string, strings};
+use crate::value::Value;
+
+/// `Microsoft.Sql/servers`.
+pub(super) fn sql_server(resource: &Resource<'_>, server: &mut SqlServer) {
+    server.public_network_access = enabled(resource.get(&["publicNetworkAccess"]));
+}
+
+/// A `firewallRules` child resource of a SQL server, whose server is its parent.
+pub(super) fn sql_firewall_rule(resource: &Resource<'_>, rule: &mut SqlFirewallRule) {
+    rule.server = Some(resource.parent());
+    rule.start_ip = string(resource.get(&["startIpAddress"]));
+    rule.end_ip = string(resource.get(&["endIpAddress"]));
+}
+
+/// `Microsoft.SqlVirtualMachine/sqlVirtualMachines`.
+pub(super) fn sql_virtual_machine(resource: &Resource<'_>, sql_vm: &mut SqlVirtualMachine) {
+    let setting = |key: &str| {
+        let settings = [
+            "serverConfigurationsManagementSettings",
+            "sqlConnectivityUpdateSettings",
+            key,
+        ];
+        resource.get(&settings).and_then(shape_string)
+    };
+    sql_vm.vm = resource.link(&["virtualMachineResourceId"]);
+    sql_vm.port = setting("port");
+    sql_vm.connectivity_type = setting("connectivityType");
+}
+
+/// `Microsoft.Network/privateEndpoints`: its subnet, its first service connection and the
+/// address of its first IP configuration.
+pub(super) fn private_endpoint(resource: &Resource<'_>, endpoint: &mut PrivateEndpoint) {
+    let connection = resource
+        .get(&["privateLinkServiceConnections"])
+        .or_else(|| resource.get(&["manualPrivateLinkServiceConnections"]))
+        .and_then(|c| c.elements().first())
+        .and_then(|c| c.get("properties"));
+    endpoint.subnet = resource.link(&["subnet", "id"]);
+    endpoint.target = connection
+        .and_then(|c| c.get("privateLinkServiceId"))
+        .map(|v| reference_attr(v, "id"));
+    endpoint.group_ids = strings(connection.and_then(|c| c.get("groupIds")));
+    endpoint.private_ip = resource
+        .get(&["ipConfigurations"])
+        .and_then(|c| c.elements().first())
+        .and_then(|c| string(c.path(&["properties", "privateIPAddress"])));
+}
+
+/// `Microsoft.Storage/storageAccounts` with its `networkAcls`.
+pub(super) fn storage_account(resource: &Resource<'_>, account: &mut StorageAccount) {
+    let acl = |key: &str| resource.get(&["networkAcls", key]);
+    account.public_network_access = enabled(resource.get(&["publicNetworkAccess"]));
+    account.default_action = string(acl("defaultAction"));
+    account.bypass = acl("bypass").and_then(bypass_list);
+    // Any value of `ipRules` or `virtualNetworkRules` reads as an array; an item without a
+    // value or id is dropped.
+    account.ip_rules = acl("ipRules").map(|list| {
+        let rules = list.elements().iter();
+        attr(
+            list,
+            Val::Known(rules.filter_map(|r| string(r.get("value"))).collect()),
+        )
+    });
+    account.subnets = acl("virtualNetworkRules")
+        .map(|list| attr(list, Val::Known(resource.targets.link_items(list))));
+}
+
+/// `bypass`: a comma-separated list (`"AzureServices, Logging"`), each item with the span of
+/// the whole string.
+fn bypass_list(value: &Value) -> Option<AttrList<String>> {
+    let shaped = shape_string(value)?;
+    let value = match shaped.value {
+        Val::Known(text) => Val::Known(
+            text.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| Attr {
+                    value: Val::Known(t.to_owned()),
+                    span: shaped.span,
+                    origin: shaped.origin.clone(),
+                })
+                .collect(),
+        ),
+        Val::Unknown(u) => Val::Unknown(u),
+    };
+    Some(Attr {
+        value,
+        span: shaped.span,
+        origin: shaped.origin,
+    })
+}

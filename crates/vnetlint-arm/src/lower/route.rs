@@ -1,0 +1,34 @@
+//! Route tables with their inline routes, and `routes` child resources.
+
+use vnetlint_ir::{ElementId, Network, Route, RouteTable};
+
+use super::read::{shape_string, string};
+use super::{Resource, props};
+use crate::value::Value;
+
+/// `Microsoft.Network/routeTables`: its inline routes come before the child resources'
+/// (which may be filled first, in declaration order).
+pub(super) fn route_table(resource: &Resource<'_>, table: &mut RouteTable) {
+    let routes = resource.get(&["routes"]).map_or(&[][..], Value::elements);
+    let inline: Vec<Route> = routes.iter().map(route).collect();
+    table.routes.splice(0..0, inline);
+}
+
+/// A `routes` child resource, added to its parent table when that is in the template.
+pub(super) fn child_route(resource: &Resource<'_>, network: &mut Network) {
+    if let Some(ElementId::RouteTable(table)) = resource.parent_element() {
+        network[table].routes.push(route(&resource.instance.body));
+    }
+}
+
+/// One route, inline or a child resource.
+fn route(route: &Value) -> Route {
+    let properties = props(route, route.span);
+    Route {
+        span: route.span,
+        name: route.get("name").and_then(shape_string),
+        address_prefix: string(properties.get("addressPrefix")),
+        next_hop_type: string(properties.get("nextHopType")),
+        next_hop_ip: string(properties.get("nextHopIpAddress")),
+    }
+}
