@@ -120,9 +120,10 @@ struct LevelCounts {
 }
 
 impl LevelCounts {
+    /// The levels of the findings that are reported: suppressed ones are counted apart.
     fn of(findings: &[Finding]) -> Self {
         let mut counts = Self::default();
-        for finding in findings {
+        for finding in findings.iter().filter(|f| f.suppression.is_none()) {
             match finding.level {
                 Level::Error => counts.errors += 1,
                 Level::Warning => counts.warnings += 1,

@@ -56,20 +56,19 @@ pub(crate) fn scan_roots(paths: &[PathBuf], options: &crate::AnalyzeOptions) -> 
 pub(crate) fn command_line(setup: &Setup<'_>, paths: &[PathBuf]) -> (Run, Units) {
     let options = setup.options;
     let mut io_errors = Vec::new();
-    let mut found_configs = BTreeSet::new();
-    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut found = Found::default();
     let walk = Walk {
         scope: &setup.scope,
     };
     for path in paths {
-        collect(
-            path,
-            &walk,
-            &mut modules,
-            &mut found_configs,
-            &mut io_errors,
-        );
+        collect(path, &walk, &mut found, &mut io_errors);
     }
+    let Found {
+        mut modules,
+        configs: mut found_configs,
+        bicep,
+    } = found;
+    add_auto_var_files(&mut modules, &setup.scope);
     let boundary = files::canonical_dir(&setup.display_root);
     for root in &setup.scope.roots {
         found_configs.extend(config::above(setup.files, root, &boundary));
@@ -84,6 +83,7 @@ pub(crate) fn command_line(setup: &Setup<'_>, paths: &[PathBuf]) -> (Run, Units)
         &options.limits,
     );
     run.io_errors.extend(io_errors);
+    run.notices.extend(bicep_notices(&bicep, &modules));
     let mut units = Units::default();
     // `--plan -`: a plan on standard input, analyzed before the named paths.
     if let Some(stdin) = &options.terraform.plan_stdin {
@@ -313,13 +313,19 @@ fn is_config_file(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == config::CONFIG_FILE)
 }
 
-fn collect(
-    path: &Path,
-    walk: &Walk<'_>,
-    modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
-    configs: &mut BTreeSet<PathBuf>,
-    io_errors: &mut Vec<String>,
-) {
+/// What the walk found.
+#[derive(Default)]
+struct Found {
+    /// Template files by directory.
+    modules: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// `vnetlint.toml` files, canonical.
+    configs: BTreeSet<PathBuf>,
+    /// Bicep files, which vnetlint does not read (it reads their compiled ARM JSON).
+    bicep: Vec<PathBuf>,
+}
+
+fn collect(path: &Path, walk: &Walk<'_>, found: &mut Found, io_errors: &mut Vec<String>) {
+    let modules = &mut found.modules;
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(err) => {
@@ -331,6 +337,8 @@ fn collect(
         if file_kind(path).is_some() {
             let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
             modules.entry(dir).or_default().push(path.to_path_buf());
+        } else if is_bicep(path) {
+            found.bicep.push(path.to_path_buf());
         } else {
             io_errors.push(format!(
                 "{} is not a template file (.tf, .tfvars, .json); skipped",
@@ -363,10 +371,74 @@ fn collect(
                 if file_kind(entry.path()).is_some() {
                     modules.entry(dir).or_default().push(entry.into_path());
                 } else if is_config_file(entry.path()) {
-                    configs.insert(files::canonical_dir(&dir).join(config::CONFIG_FILE));
+                    found
+                        .configs
+                        .insert(files::canonical_dir(&dir).join(config::CONFIG_FILE));
+                } else if is_bicep(entry.path()) {
+                    found.bicep.push(entry.into_path());
                 }
             }
             Err(err) => io_errors.push(err.to_string()),
         }
     }
+}
+
+fn is_bicep(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "bicep")
+}
+
+/// The variable files Terraform loads by itself (`terraform.tfvars`, `terraform.tfvars.json`,
+/// `*.auto.tfvars`, `*.auto.tfvars.json`) are read whatever `.gitignore` says: they are commonly
+/// ignored because they hold secrets, yet Terraform loads them, so leaving them out would turn
+/// their values into unknowns in silence. Only directories that hold Terraform files get them;
+/// every other ignored file stays ignored.
+fn add_auto_var_files(modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>, scope: &Scope) {
+    for (dir, files) in modules.iter_mut() {
+        if !files
+            .iter()
+            .any(|f| file_kind(f) == Some(FileKind::Terraform) || files::is_terraform_json(f))
+        {
+            continue;
+        }
+        let listing_dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let Ok(listing) = files::Disk.list_dir(listing_dir) else {
+            continue;
+        };
+        for path in listing {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let auto = name == "terraform.tfvars"
+                || name == "terraform.tfvars.json"
+                || name.ends_with(".auto.tfvars")
+                || name.ends_with(".auto.tfvars.json");
+            let path = dir.join(name);
+            if auto && !files.contains(&path) && scope.may_read(&path) {
+                files.push(path);
+            }
+        }
+    }
+}
+
+/// A note for each Bicep file without its compiled template beside it: vnetlint reads ARM JSON,
+/// so the Bicep source alone is not analyzed, and saying nothing would look like a clean run.
+fn bicep_notices(bicep: &[PathBuf], modules: &BTreeMap<PathBuf, Vec<PathBuf>>) -> Vec<String> {
+    bicep
+        .iter()
+        .filter(|path| {
+            let compiled = path.with_extension("json");
+            let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            !modules.get(&dir).is_some_and(|files| files.contains(&compiled))
+        })
+        .map(|path| {
+            format!(
+                "{} is Bicep, which vnetlint does not read: it reads the compiled ARM template; build it with `bicep build {}` (or `az bicep build --file {}`) and scan the .json beside it",
+                path.display(),
+                path.display(),
+                path.display()
+            )
+        })
+        .collect()
 }

@@ -38,6 +38,8 @@ pub struct Analysis {
     pub units: usize,
     /// Problems reading the file system (the run went on without those files).
     pub io_errors: Vec<String>,
+    /// Things worth saying that are not errors (a Bicep file without its compiled template).
+    pub notices: Vec<String>,
 }
 
 impl Analysis {

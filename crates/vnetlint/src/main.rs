@@ -125,6 +125,10 @@ struct CheckArgs {
     /// directories (off by default: nothing outside them is read).
     #[arg(long)]
     allow_outside_root: bool,
+    /// Accept a run that finds nothing to analyze (exit 0 instead of 2), for hooks that may
+    /// pass no template.
+    #[arg(long)]
+    allow_empty: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -337,6 +341,19 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut analysis = vnetlint::analyze_with(&paths, &root, &options);
     for err in &analysis.io_errors {
         eprintln!("vnetlint: {}", escape_for_terminal(err));
+    }
+    for notice in &analysis.notices {
+        eprintln!("vnetlint: note: {}", escape_for_terminal(notice));
+    }
+    // A run that checked nothing must not look like a clean one.
+    let nothing_checked = analysis.units == 0 && analysis.findings.is_empty();
+    if nothing_checked && !args.allow_empty {
+        let named: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "vnetlint: nothing to analyze in {}: no Terraform configuration, ARM template or plan was found; pass --allow-empty to accept an empty run",
+            escape_for_terminal(&named.join(", "))
+        );
+        return ExitCode::from(2);
     }
     if let Some(path) = &args.write_baseline {
         let fingerprints = vnetlint_report::fingerprints(&analysis.findings, &analysis.sources);

@@ -51,6 +51,9 @@ pub(crate) struct Run {
     /// parse); their levels come from the configuration governing their file.
     pub(crate) findings: Vec<Finding>,
     pub(crate) io_errors: Vec<String>,
+    /// What the user should know but that is not an error (a Bicep file with no compiled
+    /// template beside it).
+    pub(crate) notices: Vec<String>,
     pub(crate) configs: Configs,
 }
 
@@ -60,6 +63,7 @@ impl Run {
             sources: SourceMap::new(),
             findings: Vec::new(),
             io_errors: Vec::new(),
+            notices: Vec::new(),
             configs,
         }
     }
@@ -776,5 +780,6 @@ fn finish(setup: &Setup<'_>, mut run: Run, merged: Merged) -> Analysis {
         networks: merged.networks,
         units: merged.units,
         io_errors: run.io_errors,
+        notices: run.notices,
     }
 }
