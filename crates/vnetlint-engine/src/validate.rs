@@ -476,22 +476,15 @@ impl Parser<'_> {
 
     fn ports(
         &mut self,
-        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
-        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        single: (&'static str, Option<&Attr<String>>),
+        plural: (&'static str, Option<&AttrList<String>>),
     ) -> Vec<PortItem> {
+        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
-        let one = single(single_attr);
-        let list = many(plural_attr);
-        self.singular_and_plural(&one, &list, (single_field, plural_field), plural_attr);
-        if matches!((&one, &list), (Single::Absent, Many::Absent)) {
-            self.missing(
-                single_field,
-                format!("neither `{single_field}` nor `{plural_field}` is set; one is required"),
-            );
-        }
-        self.push_items(
-            one,
-            list,
+        self.side(
+            single,
+            plural,
+            None,
             &mut items,
             PortItem::Unresolved,
             |parser, text, span, in_list| {
@@ -563,29 +556,18 @@ impl Parser<'_> {
 
     fn addresses(
         &mut self,
-        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
-        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        single: (&'static str, Option<&Attr<String>>),
+        plural: (&'static str, Option<&AttrList<String>>),
         (asg_field, asg_attr): (&'static str, Option<&AttrList<AsgId>>),
     ) -> Vec<AddrItem> {
+        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
-        let one = single(single_attr);
-        let list = many(plural_attr);
         let asgs = many(asg_attr);
-        self.singular_and_plural(&one, &list, (single_field, plural_field), plural_attr);
-        if matches!(
-            (&one, &list, &asgs),
-            (Single::Absent, Many::Absent, Many::Absent)
-        ) {
-            self.missing(
-                single_field,
-                format!(
-                    "neither `{single_field}`, `{plural_field}` nor `{asg_field}` is set; one is required"
-                ),
-            );
-        }
-        self.push_items(
-            one,
-            list,
+        let asgs_absent = matches!(asgs, Many::Absent);
+        self.side(
+            single,
+            plural,
+            Some((asg_field, asgs_absent)),
             &mut items,
             AddrItem::Unresolved,
             |parser, text, span, in_list| {
@@ -604,15 +586,23 @@ impl Parser<'_> {
         items
     }
 
-    /// Reports a side written both through its singular and its plural attribute.
-    fn singular_and_plural(
+    /// Reads one side of a rule written through a singular and a plural attribute (and, for
+    /// addresses, application security groups: their field and whether they are absent).
+    /// Reports a side written both ways and a side written no way, then reads the singular
+    /// value and each element of the list with `read` (text, place, whether it is a list
+    /// element; `None` when it is invalid), or as unresolved when unknown.
+    fn side<I>(
         &mut self,
-        one: &Single<'_>,
-        list: &Many<'_, String>,
-        (single_field, plural_field): (&'static str, &'static str),
-        plural_attr: Option<&AttrList<String>>,
+        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
+        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        asgs: Option<(&'static str, bool)>,
+        items: &mut Vec<I>,
+        unresolved: fn(Uncertainty) -> I,
+        mut read: impl FnMut(&mut Self, &str, Span, bool) -> Option<I>,
     ) {
-        if let (Single::Text(..), Many::Items(_)) = (one, list) {
+        let one = single(single_attr);
+        let list = many(plural_attr);
+        if let (Single::Text(..), Many::Items(_)) = (&one, &list) {
             self.problem(
                 plural_field,
                 plural_attr.map_or(self.rule.meta.span, |a| a.span),
@@ -620,19 +610,21 @@ impl Parser<'_> {
                 format!("both `{single_field}` and `{plural_field}` are set; only one may be used"),
             );
         }
-    }
-
-    /// The items of a side: the singular value, then each element of the list, each read by
-    /// `read` (text, place, whether it is a list element; `None` when it is invalid) or, when
-    /// unknown, unresolved.
-    fn push_items<I>(
-        &mut self,
-        one: Single<'_>,
-        list: Many<'_, String>,
-        items: &mut Vec<I>,
-        unresolved: fn(Uncertainty) -> I,
-        mut read: impl FnMut(&mut Self, &str, Span, bool) -> Option<I>,
-    ) {
+        if matches!((&one, &list), (Single::Absent, Many::Absent)) {
+            match asgs {
+                None => self.missing(
+                    single_field,
+                    format!("neither `{single_field}` nor `{plural_field}` is set; one is required"),
+                ),
+                Some((asg_field, true)) => self.missing(
+                    single_field,
+                    format!(
+                        "neither `{single_field}`, `{plural_field}` nor `{asg_field}` is set; one is required"
+                    ),
+                ),
+                Some((_, false)) => {}
+            }
+        }
         match one {
             Single::Absent => {}
             Single::Unknown(uncertainty) => items.push(unresolved(uncertainty)),
