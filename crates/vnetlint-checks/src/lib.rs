@@ -1,5 +1,7 @@
 //! The rule catalog: one file per check under `checks/`, one registry line per check in
-//! `registry.rs`, and the `run` entry point that applies every check to a network.
+//! `registry.rs`, and the `run` entry point that applies every check to a network. Beside the
+//! rules: the analyses several checks share (`analysis/`), how checks build findings
+//! (`finding.rs`) and the documentation generated from the declarations (`docs.rs`).
 //!
 //! Architecture invariant: checks see only the IR and the engine, never syntax. A check turns
 //! engine verdicts (which name IR ids) into `Finding`s that point at spans the IR carries.
