@@ -18,7 +18,9 @@ pub struct Check {
     pub tags: &'static [&'static str],
     pub precision: &'static str,
     pub security_severity: Option<f32>,
-    /// Appends the check's findings. Checks emitted by a frontend (VNL001) have a no-op here.
+    /// Appends the check's findings: the `run` function of the check's file, or a closure
+    /// calling the analysis the check shares with its siblings (VNL201 and VNL202, VNL302 and
+    /// VNL303, …). The checks whose findings are raised elsewhere (VNL001-004) share a no-op.
     pub run: fn(&Context<'_>, &mut Vec<Finding>),
 }
 

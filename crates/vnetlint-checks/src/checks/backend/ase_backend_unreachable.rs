@@ -296,12 +296,8 @@ declare_check! {
         tags: ["correctness", "network", "app-service"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| check_candidates(ctx, out, check),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    check_candidates(ctx, out, check);
 }
 
 /// The endpoint name `Topology::resolve` takes for a host that is a private backend, and how

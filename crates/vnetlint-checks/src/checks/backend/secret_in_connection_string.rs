@@ -110,7 +110,7 @@ declare_check! {
         tags: ["security", "secrets"],
         precision: "high",
         security_severity: Some(7.5),
-        run: run,
+        run: |ctx, out| check_candidates(ctx, out, check),
     };
 }
 
@@ -131,10 +131,6 @@ const SECRET_NAMES: &[&str] = &[
 const POINTER_SUFFIXES: &[&str] = &[
     "NAME", "URI", "URL", "ID", "PATH", "FILE", "ENDPOINT", "VERSION",
 ];
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    check_candidates(ctx, out, check);
-}
 
 fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
     let net = ctx.network;

@@ -1,9 +1,6 @@
 //! VNL102: an NSG lets the Internet reach a database, cache or file-share port.
 
-use vnetlint_diagnostics::Finding;
-
 use super::{ExposedPorts, report_port_exposure};
-use crate::Context;
 use crate::analysis::port_exposure::PortClass;
 use crate::declare::declare_check;
 
@@ -91,7 +88,7 @@ declare_check! {
         tags: ["security", "network", "exposure"],
         precision: "very-high",
         security_severity: Some(8.2),
-        run: run,
+        run: |ctx, out| report_port_exposure(ctx, &INTERNET_EXPOSED_DATA_PORT, &PORTS, out),
     };
 }
 
@@ -113,7 +110,3 @@ const PORTS: ExposedPorts = ExposedPorts {
     configured: |config| &config.extra_data_ports,
     why: "data services open to the Internet leak data through weak credentials and unauthenticated exploits",
 };
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    report_port_exposure(ctx, &INTERNET_EXPOSED_DATA_PORT, &PORTS, out);
-}

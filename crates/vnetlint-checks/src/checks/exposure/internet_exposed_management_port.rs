@@ -1,9 +1,6 @@
 //! VNL101: an NSG lets the Internet reach SSH, RDP or WinRM.
 
-use vnetlint_diagnostics::Finding;
-
 use super::{ExposedPorts, report_port_exposure};
-use crate::Context;
 use crate::analysis::port_exposure::PortClass;
 use crate::declare::declare_check;
 
@@ -93,7 +90,7 @@ declare_check! {
         tags: ["security", "network", "exposure"],
         precision: "very-high",
         security_severity: Some(8.8),
-        run: run,
+        run: |ctx, out| report_port_exposure(ctx, &INTERNET_EXPOSED_MANAGEMENT_PORT, &PORTS, out),
     };
 }
 
@@ -107,7 +104,3 @@ const PORTS: ExposedPorts = ExposedPorts {
     configured: |config| &config.extra_management_ports,
     why: "remote login services open to the Internet are brute-forced and exploited within minutes of deployment",
 };
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    report_port_exposure(ctx, &INTERNET_EXPOSED_MANAGEMENT_PORT, &PORTS, out);
-}

@@ -119,12 +119,8 @@ declare_check! {
         tags: ["correctness", "network"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| push_findings(ctx, CoverKind::Shadowed, &SHADOWED_RULE, out),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    push_findings(ctx, CoverKind::Shadowed, &SHADOWED_RULE, out);
 }
 
 /// The findings of one kind (VNL201 or VNL202) over every NSG of the run.
