@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::analysis::addresses::known_union;
 use crate::config::Config;
 use vnetlint_engine::{AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, validate_rule};
 use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
@@ -111,14 +112,7 @@ impl<'a> Context<'a> {
 fn guarded_addresses(network: &Network, nsg: NsgId) -> AddrSet {
     let mut guarded = AddrSet::empty();
     let mut attached = false;
-    let subnet_prefixes = |subnet: SubnetId| -> Option<AddrSet> {
-        let list = network[subnet].address_prefixes.as_ref()?.get()?;
-        let mut set = AddrSet::empty();
-        for prefix in list {
-            set = set.union(&AddrSet::parse(prefix.get()?)?);
-        }
-        Some(set)
-    };
+    let subnet_prefixes = |subnet: SubnetId| known_union(network[subnet].address_prefixes.as_ref());
     for (id, subnet) in network.iter_subnets() {
         if subnet.nsg.as_ref().and_then(Attr::get) == Some(&nsg) {
             attached = true;

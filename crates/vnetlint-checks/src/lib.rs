@@ -1,22 +1,28 @@
 //! The rule catalog: one file per check under `checks/`, one registry line per check in
-//! `registry.rs`, and the `run` entry point that applies every check to a network.
+//! `registry.rs`, and the `run` entry point that applies every check to a network. Beside the
+//! rules: the analyses several checks share (`analysis/`), how checks build findings
+//! (`finding.rs`) and the documentation generated from the declarations (`docs.rs`).
 //!
 //! Architecture invariant: checks see only the IR and the engine, never syntax. A check turns
 //! engine verdicts (which name IR ids) into `Finding`s that point at spans the IR carries.
 
+mod analysis;
 mod config;
 mod context;
 mod declare;
+mod docs;
+mod finding;
 mod registry;
 
 pub(crate) mod checks;
 
-pub use checks::backend::connection_string::{
+pub use analysis::connection_string::{
     Engine, Host, Parsed, Port, Secret, Server, parse_connection_string, parse_with_kind,
 };
 pub use config::{Config, Expectation, Intent};
 pub use context::Context;
-pub use declare::{Check, DocExample, RuleDoc};
+pub use declare::Check;
+pub use docs::{DocExample, RuleDoc, rule_page};
 pub use registry::{CHECKS, check_by_code, rule_infos};
 
 use vnetlint_diagnostics::Finding;

@@ -43,54 +43,19 @@ mod common;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use common::{Spans, list};
+use common::generated::{Field, GenRule, add_generated};
+use common::rng::Rng;
+use common::twin::{HOST_IP, default_rule, first_match, in_cidr, rule_matches, v4};
+use common::{Spans, add_nic, add_nsg, add_subnet, add_vnet};
 use vnetlint_engine::{Packet, PathVerdict, PortSet, Protocol, ProtocolSet, Topology, Traffic};
-use vnetlint_ir::{
-    Attr, Dialect, IpConfiguration, Meta, Network, Nic, Nsg, NsgId, RuleStyle, SecurityRule,
-    Subnet, Vnet,
-};
+use vnetlint_ir::{Network, NsgId};
 
 const SUBNETS: usize = 100;
 const NICS_PER_SUBNET: usize = 2;
 const SUBNET_RULES: usize = 20;
 const NIC_RULES: usize = 10;
 const QUERIES: usize = 10_000;
-const HOST_IP: [u8; 4] = [168, 63, 129, 16];
 const RULE_PROTOCOLS: [&str; 4] = ["Tcp", "Udp", "Icmp", "*"];
-
-/// A fixed-seed xorshift64 generator: the same network and queries on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).expect("small bound")
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-/// One rule as text, the way the twin reads it. Source ports are always `*`, so one
-/// (source, destination, protocol, port) decides.
-#[derive(Debug, Clone)]
-struct TextRule {
-    name: String,
-    priority: u32,
-    inbound: bool,
-    allow: bool,
-    protocol: &'static str,
-    src: String,
-    dst: String,
-    dport: String,
-}
 
 fn nic_ip(subnet: usize, k: usize) -> Ipv4Addr {
     Ipv4Addr::new(
@@ -122,25 +87,30 @@ fn random_ports(rng: &mut Rng) -> String {
     }
 }
 
-fn random_rules(rng: &mut Rng, count: usize) -> Vec<TextRule> {
+/// Rules as text, the way the twin reads them. Source ports are always `*`, so one (source,
+/// destination, protocol, port) decides.
+fn random_rules(rng: &mut Rng, count: usize) -> Vec<GenRule> {
     (0..count)
-        .map(|i| TextRule {
-            name: format!("r{i}"),
+        .map(|i| {
             // Distinct priorities in a shuffled-looking order: 100 + 10 * a permutation-ish index.
-            priority: 100 + 10 * u32::try_from((i * 7) % count).unwrap(),
-            inbound: rng.below(2) == 0,
-            allow: rng.below(3) != 0,
-            protocol: RULE_PROTOCOLS[rng.below(RULE_PROTOCOLS.len())],
-            src: random_addr(rng),
-            dst: random_addr(rng),
-            dport: random_ports(rng),
+            let priority = 100 + 10 * u32::try_from((i * 7) % count).unwrap();
+            let head = (priority, rng.below(2) == 0, rng.below(3) != 0);
+            let protocol = RULE_PROTOCOLS[rng.below(RULE_PROTOCOLS.len())];
+            let src = Field::Single(random_addr(rng));
+            let dst = Field::Single(random_addr(rng));
+            let dport = Field::Single(random_ports(rng));
+            GenRule::new(
+                head,
+                protocol,
+                [src, Field::Single("*".to_owned()), dst, dport],
+            )
         })
         .collect()
 }
 
 /// The generated network: the rules of every NSG, which NSG guards each subnet and NIC.
 struct Generated {
-    nsgs: Vec<Vec<TextRule>>,
+    nsgs: Vec<Vec<GenRule>>,
     subnet_nsg: Vec<usize>,
     /// By subnet, then NIC index in the subnet.
     nic_nsg: Vec<[Option<usize>; NICS_PER_SUBNET]>,
@@ -172,70 +142,33 @@ fn generate(rng: &mut Rng) -> Generated {
 fn build_ir(g: &Generated) -> Network {
     let mut spans = Spans::default();
     let mut net = Network::default();
-    let vnet = net.add_vnet(Vnet {
-        meta: Meta::new("azurerm_virtual_network.main", spans.next()),
-        address_space: Some(list(&mut spans, &["10.0.0.0/16"])),
-        dns_servers: None,
-    });
+    let main = "azurerm_virtual_network.main";
+    let vnet = add_vnet(&mut net, &mut spans, main, "10.0.0.0/16");
     let mut nsg_ids: Vec<NsgId> = Vec::new();
     for (n, rules) in g.nsgs.iter().enumerate() {
-        let nsg = net.add_nsg(Nsg {
-            meta: Meta::new(format!("azurerm_network_security_group.g{n}"), spans.next()),
-            rules: Vec::new(),
-        });
+        let nsg = add_nsg(
+            &mut net,
+            &mut spans,
+            &format!("azurerm_network_security_group.g{n}"),
+        );
         nsg_ids.push(nsg);
-        for rule in rules {
-            let span = spans.next();
-            let mut meta = Meta::new(
-                format!(
-                    "azurerm_network_security_group.g{n}.security_rule[{}]",
-                    rule.name
-                ),
-                span,
-            );
-            meta.name = Some(Attr::known(rule.name.clone(), span));
-            let mut ir = SecurityRule::new(meta, Dialect::Terraform, RuleStyle::Inline);
-            ir.nsg = Some(Attr::known(nsg, span));
-            let mut text = |t: &str| Some(Attr::known(t.to_owned(), spans.next()));
-            ir.priority = text(&rule.priority.to_string());
-            ir.direction = text(if rule.inbound { "Inbound" } else { "Outbound" });
-            ir.access = text(if rule.allow { "Allow" } else { "Deny" });
-            ir.protocol = text(rule.protocol);
-            ir.source_port_range = text("*");
-            ir.source_address_prefix = text(&rule.src);
-            ir.destination_address_prefix = text(&rule.dst);
-            ir.destination_port_range = text(&rule.dport);
-            let id = net.add_rule(ir);
-            net.nsgs[nsg.index()].rules.push(id);
+        for (r, rule) in rules.iter().enumerate() {
+            let name = format!("r{r}");
+            let address = format!("azurerm_network_security_group.g{n}.security_rule[{name}]");
+            add_generated(&mut net, &mut spans, nsg, &address, &name, rule);
         }
     }
     for s in 0..SUBNETS {
-        let span = spans.next();
-        let prefix = format!("10.0.{s}.0/24");
-        let subnet = net.add_subnet(Subnet {
-            meta: Meta::new(format!("azurerm_subnet.s{s}"), span),
-            vnet: Some(Attr::known(vnet, span)),
-            address_prefixes: Some(list(&mut spans, &[&prefix])),
-            nsg: Some(Attr::known(nsg_ids[g.subnet_nsg[s]], span)),
-            route_table: None,
-            delegations: Vec::new(),
-            service_endpoints: None,
-        });
+        let (address, prefix) = (format!("azurerm_subnet.s{s}"), format!("10.0.{s}.0/24"));
+        let nsg = Some(nsg_ids[g.subnet_nsg[s]]);
+        let subnet = add_subnet(&mut net, &mut spans, &address, vnet, &prefix, nsg);
+        // The NICs share their subnet's span.
+        let span = net[subnet].meta.span;
         for k in 0..NICS_PER_SUBNET {
-            net.add_nic(Nic {
-                meta: Meta::new(format!("azurerm_network_interface.s{s}n{k}"), span),
-                ip_configurations: vec![IpConfiguration {
-                    span,
-                    name: None,
-                    subnet: Some(Attr::known(subnet, span)),
-                    allocation: Some(Attr::known("Static".to_owned(), span)),
-                    private_ip: Some(Attr::known(nic_ip(s, k).to_string(), span)),
-                    public_ip: None,
-                    asgs: Vec::new(),
-                }],
-                nsg: g.nic_nsg[s][k].map(|n| Attr::known(nsg_ids[n], span)),
-                dns_servers: None,
-            });
+            let address = format!("azurerm_network_interface.s{s}n{k}");
+            let place = (subnet, IpAddr::V4(nic_ip(s, k)));
+            let nsg = g.nic_nsg[s][k].map(|n| nsg_ids[n]);
+            add_nic(&mut net, span, &address, place, nsg, None);
         }
     }
     net
@@ -244,83 +177,16 @@ fn build_ir(g: &Generated) -> Network {
 // ---------------------------------------------------------------------------------------------
 // The brute-force path twin: one packet, every rule's text parsed as it is walked.
 
-fn v4(ip: IpAddr) -> [u8; 4] {
-    match ip {
-        IpAddr::V4(v4) => v4.octets(),
-        IpAddr::V6(_) => unreachable!("the network is IPv4"),
-    }
-}
-
-fn in_cidr(text: &str, ip: IpAddr) -> bool {
-    let (base, bits) = text.split_once('/').unwrap_or((text, "32"));
-    let base: Ipv4Addr = base.parse().unwrap();
-    let bits: u32 = bits.parse().unwrap();
-    let mask = if bits == 0 {
-        0
-    } else {
-        u32::MAX << (32 - bits)
-    };
-    u32::from(base) & mask == u32::from(Ipv4Addr::from(v4(ip))) & mask
-}
-
-fn internet(ip: IpAddr) -> bool {
-    let o = v4(ip);
-    !(o[0] == 0
-        || o[0] == 10
-        || o[0] == 127
-        || o[0] >= 224
-        || (o[0] == 100 && (64..128).contains(&o[1]))
-        || (o[0] == 169 && o[1] == 254)
-        || (o[0] == 172 && (16..32).contains(&o[1]))
-        || (o[0] == 192 && o[1] == 168)
-        || o == HOST_IP)
-}
-
 fn in_vnet(ip: IpAddr) -> bool {
     in_cidr("10.0.0.0/16", ip) || v4(ip) == HOST_IP
 }
 
-fn addr_matches(text: &str, ip: IpAddr) -> bool {
-    match text {
-        "*" => true,
-        "Internet" => internet(ip),
-        "VirtualNetwork" => in_vnet(ip),
-        "AzureLoadBalancer" => v4(ip) == HOST_IP,
-        cidr => in_cidr(cidr, ip),
-    }
-}
-
-fn port_matches(text: &str, port: u16) -> bool {
-    if text == "*" {
-        return true;
-    }
-    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
-    (lo.parse::<u16>().unwrap()..=hi.parse::<u16>().unwrap()).contains(&port)
-}
-
-fn rule_matches(rule: &TextRule, p: &Packet) -> bool {
-    let protocol = match rule.protocol {
-        "*" => true,
-        "Tcp" => p.protocol == Protocol::Tcp,
-        "Udp" => p.protocol == Protocol::Udp,
-        _ => p.protocol == Protocol::Icmp,
-    };
-    protocol
-        && addr_matches(&rule.src, p.src)
-        && addr_matches(&rule.dst, p.dst)
-        && (!p.protocol.has_ports() || port_matches(&rule.dport, p.dst_port))
-}
-
 /// First match by priority, then the default rules.
-fn nsg_allows(rules: &[TextRule], inbound: bool, p: &Packet) -> bool {
-    let mut order: Vec<&TextRule> = rules.iter().filter(|r| r.inbound == inbound).collect();
-    order.sort_by_key(|r| r.priority);
-    if let Some(rule) = order.into_iter().find(|r| rule_matches(r, p)) {
-        return rule.allow;
+fn nsg_allows(rules: &[GenRule], inbound: bool, p: &Packet) -> bool {
+    match first_match(rules, inbound, |rule| rule_matches(rule, p, in_vnet)) {
+        Some(i) => rules[i].allow,
+        None => default_rule(inbound, in_vnet(p.src) && in_vnet(p.dst), p).2,
     }
-    (in_vnet(p.src) && in_vnet(p.dst))
-        || (inbound && v4(p.src) == HOST_IP)
-        || (!inbound && internet(p.dst))
 }
 
 /// The NSGs of an address, egress order (NIC, then subnet).

@@ -47,12 +47,13 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Row};
+use common::Fixture;
+use common::generated::{Field, GenRule};
+use common::rng::Rng;
 use vnetlint_engine::{
     Access, CompiledNsg, CoverKind, Direction, Packet, PacketSet, Protocol, RuleRef, TagContext,
     compile_nsg, covered_rules_all,
 };
-use vnetlint_ir::Dialect;
 
 /// The default number of rules; `VNETLINT_BENCH_RULES` overrides it.
 const RULES: usize = 1_000;
@@ -162,31 +163,6 @@ fn median_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 // ---------------------------------------------------------------------------------------------
 // The input.
 
-/// xorshift64: deterministic and dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// Uniform in `0..n` (the modulo bias is irrelevant here).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 const TAGS: &[&str] = &["*", "Internet", "VirtualNetwork", "AzureLoadBalancer"];
 const PORTS: &[u16] = &[
     22, 25, 53, 80, 123, 389, 443, 445, 1433, 1521, 3306, 3389, 5432, 5985, 6379, 8080, 8443, 9200,
@@ -234,15 +210,15 @@ enum Layout {
     Copies,
 }
 
-/// An address field: (single value, list); exactly one is non-empty. Prefixes come from the
+/// An address field: a single value or a list. Prefixes come from the
 /// second octets `base..base + 4`; with `segment` (a destination in an NSG that guards several
 /// segments), the segment `10.{base}.0.0/14` stands in for `*` and `VirtualNetwork`, and its
 /// own public range `198.18.{base}.0/24` for `Internet` and the public prefixes.
-fn address_field(rng: &mut Rng, base: usize, layout: Layout) -> (String, Vec<String>) {
+fn address_field(rng: &mut Rng, base: usize, layout: Layout) -> Field {
     let segment = layout != Layout::Shared;
     match rng.below(100) {
         0..=24 => {
-            let tag = rng.pick(TAGS);
+            let tag = *rng.pick(TAGS);
             let text = match (layout, tag) {
                 (Layout::Segments | Layout::Copies, "*" | "VirtualNetwork") => {
                     format!("10.{base}.0.0/14")
@@ -251,11 +227,10 @@ fn address_field(rng: &mut Rng, base: usize, layout: Layout) -> (String, Vec<Str
                 (Layout::Copies, "AzureLoadBalancer") => format!("198.18.{base}.1"),
                 _ => tag.to_owned(),
             };
-            (text, Vec::new())
+            Field::Single(text)
         }
-        25..=69 => (prefix_in(rng, base, segment.then_some(base)), Vec::new()),
-        _ => (
-            String::new(),
+        25..=69 => Field::Single(prefix_in(rng, base, segment.then_some(base))),
+        _ => Field::Plural(
             (0..2 + rng.below(3))
                 .map(|_| prefix_in(rng, base, segment.then_some(base)))
                 .collect(),
@@ -263,17 +238,14 @@ fn address_field(rng: &mut Rng, base: usize, layout: Layout) -> (String, Vec<Str
     }
 }
 
-fn port_field(rng: &mut Rng, star_percent: usize) -> (String, Vec<String>) {
+fn port_field(rng: &mut Rng, star_percent: usize) -> Field {
     let roll = rng.below(100);
     if roll < star_percent {
-        ("*".to_owned(), Vec::new())
+        Field::Single("*".to_owned())
     } else if roll < star_percent + (100 - star_percent) * 2 / 3 {
-        (port_text(rng), Vec::new())
+        Field::Single(port_text(rng))
     } else {
-        (
-            String::new(),
-            (0..2 + rng.below(3)).map(|_| port_text(rng)).collect(),
-        )
+        Field::Plural((0..2 + rng.below(3)).map(|_| port_text(rng)).collect())
     }
 }
 
@@ -292,7 +264,6 @@ fn build_nsg(seed: u64, rules: usize, spread: usize, layout: Layout) -> Fixture 
             rng = Rng(seed);
         }
         let inbound = rng.chance(85);
-        let direction = if inbound { "Inbound" } else { "Outbound" };
         // Distinct priorities 100..=4096 in declaration order, 85% inbound: four apart up to
         // 1,000 rules (the input of the figures above), else one apart within each direction.
         let counter = &mut per_direction[usize::from(!inbound)];
@@ -300,52 +271,26 @@ fn build_nsg(seed: u64, rules: usize, spread: usize, layout: Layout) -> Fixture 
             100 + index * 4
         } else {
             100 + *counter
-        }
-        .to_string();
+        };
         *counter += 1;
-        let access = if rng.chance(60) { "Allow" } else { "Deny" };
+        let allow = rng.chance(60);
         let protocol = match rng.below(20) {
             0..=7 => "Tcp",
             8..=11 => "Udp",
             12..=16 => "*",
             _ => "Icmp",
         };
-        let (src, src_list) = address_field(&mut rng, 0, Layout::Shared);
-        let (dst, dst_list) = address_field(&mut rng, 4 * segment, layout);
-        let (sport, sport_list) = port_field(&mut rng, 90);
-        let (dport, dport_list) = port_field(&mut rng, 15);
-        let id = fixture.add(
-            Row {
-                name: &name,
-                priority: &priority,
-                direction,
-                access,
-                protocol,
-                src: &src,
-                sport: &sport,
-                dst: &dst,
-                dport: &dport,
-            },
-            Dialect::Terraform,
+        let src = address_field(&mut rng, 0, Layout::Shared);
+        let dst = address_field(&mut rng, 4 * segment, layout);
+        let sport = port_field(&mut rng, 90);
+        let dport = port_field(&mut rng, 15);
+        let priority = u32::try_from(priority).expect("a priority");
+        let rule = GenRule::new(
+            (priority, inbound, allow),
+            protocol,
+            [src, sport, dst, dport],
         );
-        let mut list = |items: &[String]| {
-            (!items.is_empty()).then(|| {
-                let items: Vec<&str> = items.iter().map(String::as_str).collect();
-                fixture.list(&items)
-            })
-        };
-        let lists = [
-            list(&src_list),
-            list(&sport_list),
-            list(&dst_list),
-            list(&dport_list),
-        ];
-        let [src_list, sport_list, dst_list, dport_list] = lists;
-        let rule = fixture.rule_mut(id);
-        rule.source_address_prefixes = src_list;
-        rule.source_port_ranges = sport_list;
-        rule.destination_address_prefixes = dst_list;
-        rule.destination_port_ranges = dport_list;
+        fixture.add_generated(&name, &rule);
     }
     fixture
 }

@@ -55,27 +55,11 @@ pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg 
             compiled.excluded.push(id);
             continue;
         }
-        let direction = match &parsed.direction {
-            Slot::Known(direction) => *direction,
-            Slot::Unresolved(uncertainty) => {
-                compiled.unplaced.push((id, uncertainty.clone()));
-                continue;
-            }
-            Slot::Bad => {
-                compiled.excluded.push(id);
-                continue;
-            }
+        let Some(direction) = compiled.place(id, &parsed.direction) else {
+            continue;
         };
-        let access = match &parsed.access {
-            Slot::Known(access) => *access,
-            Slot::Unresolved(uncertainty) => {
-                compiled.unplaced.push((id, uncertainty.clone()));
-                continue;
-            }
-            Slot::Bad => {
-                compiled.excluded.push(id);
-                continue;
-            }
+        let Some(access) = compiled.place(id, &parsed.access) else {
+            continue;
         };
         let mut uncertain = Vec::new();
         // An unknown priority could put the rule anywhere; first is the conservative place,
@@ -116,6 +100,24 @@ pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg 
         target.extend(default_rules(direction, tags));
     }
     compiled
+}
+
+impl CompiledNsg {
+    /// The value of a slot that says where rule `id` goes (its direction or access); the rule
+    /// is left unplaced when the value is unresolved and excluded when it is invalid.
+    fn place<T: Copy>(&mut self, id: RuleId, slot: &Slot<T>) -> Option<T> {
+        match slot {
+            Slot::Known(value) => Some(*value),
+            Slot::Unresolved(uncertainty) => {
+                self.unplaced.push((id, uncertainty.clone()));
+                None
+            }
+            Slot::Bad => {
+                self.excluded.push(id);
+                None
+            }
+        }
+    }
 }
 
 /// The three default rules of a direction (spec §1.7), with `*` as every address.
@@ -161,14 +163,7 @@ fn rule_bounds(
     tags: &TagContext,
     uncertain: &mut Vec<Uncertainty>,
 ) -> Bounds {
-    let (protocols_lower, protocols_upper) = match &parsed.protocols {
-        Slot::Known(set) => (*set, *set),
-        Slot::Unresolved(uncertainty) => {
-            uncertain.push(uncertainty.clone());
-            (ProtocolSet::empty(), ProtocolSet::all())
-        }
-        Slot::Bad => (ProtocolSet::empty(), ProtocolSet::empty()),
-    };
+    let (protocols_lower, protocols_upper) = protocol_bounds(&parsed.protocols, uncertain);
     let (src_lower, src_upper) = address_bounds(net, &parsed.src_addrs, tags, uncertain);
     let (dst_lower, dst_upper) = address_bounds(net, &parsed.dst_addrs, tags, uncertain);
     let (sport_lower, sport_upper) = port_bounds(&parsed.src_ports, uncertain);
@@ -195,7 +190,28 @@ fn rule_bounds(
     Bounds { lower, upper }
 }
 
-fn port_bounds(items: &[PortItem], uncertain: &mut Vec<Uncertainty>) -> (PortSet, PortSet) {
+/// What the protocol of a valid rule certainly and possibly is; an unresolved protocol is
+/// recorded in `uncertain`.
+pub(crate) fn protocol_bounds(
+    protocols: &Slot<ProtocolSet>,
+    uncertain: &mut Vec<Uncertainty>,
+) -> (ProtocolSet, ProtocolSet) {
+    match protocols {
+        Slot::Known(set) => (*set, *set),
+        Slot::Unresolved(uncertainty) => {
+            uncertain.push(uncertainty.clone());
+            (ProtocolSet::empty(), ProtocolSet::all())
+        }
+        Slot::Bad => (ProtocolSet::empty(), ProtocolSet::empty()),
+    }
+}
+
+/// What the ports of a side of a valid rule certainly and possibly are; unresolved values are
+/// recorded in `uncertain`.
+pub(crate) fn port_bounds(
+    items: &[PortItem],
+    uncertain: &mut Vec<Uncertainty>,
+) -> (PortSet, PortSet) {
     let mut lower = PortSet::empty();
     let mut upper = PortSet::empty();
     for item in items {
@@ -300,6 +316,32 @@ fn asg_members(net: &Network, asg: AsgId) -> (AddrSet, bool) {
     (members, complete && any)
 }
 
+impl Decision {
+    /// The packets of `remaining` that `matched` holds, as the decision of `rule` (at `index` in
+    /// its direction); `remaining` keeps the rest.
+    pub(crate) fn split_off(
+        remaining: &mut PacketSet,
+        matched: &PacketSet,
+        index: usize,
+        rule: &CompiledRule,
+    ) -> Option<Decision> {
+        if !remaining.overlaps(matched) {
+            return None;
+        }
+        let (part, rest) = std::mem::take(remaining).split(matched);
+        if part.is_empty() {
+            return None;
+        }
+        *remaining = rest;
+        Some(Decision {
+            rule_index: index,
+            rule: rule.rule,
+            access: rule.access,
+            packets: part,
+        })
+    }
+}
+
 impl CompiledNsg {
     /// The rules of a direction in evaluation order (custom rules, then defaults).
     pub fn rules(&self, dir: Direction) -> &[CompiledRule] {
@@ -322,20 +364,7 @@ impl CompiledNsg {
                 (Mode::May, Access::Allow) | (Mode::Must, Access::Deny) => &rule.matches.upper,
                 (Mode::May, Access::Deny) | (Mode::Must, Access::Allow) => &rule.matches.lower,
             };
-            if !remaining.overlaps(matched) {
-                continue;
-            }
-            let (part, rest) = std::mem::take(&mut remaining).split(matched);
-            if part.is_empty() {
-                continue;
-            }
-            remaining = rest;
-            decisions.push(Decision {
-                rule_index: index,
-                rule: rule.rule,
-                access: rule.access,
-                packets: part,
-            });
+            decisions.extend(Decision::split_off(&mut remaining, matched, index, rule));
         }
         decisions
     }

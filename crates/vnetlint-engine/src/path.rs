@@ -401,50 +401,38 @@ impl Topology<'_> {
         }
     }
 
-    /// The NSGs a packet from `src` to `dst` crosses, in Azure's order.
+    /// The NSGs a packet from `src` to `dst` crosses, in Azure's order: the source's NIC and
+    /// subnet outbound, then the destination's subnet and NIC inbound.
     pub fn hops(&self, src: &Segment, dst: &Segment) -> Vec<Hop> {
-        let mut hops = Vec::new();
-        if let Some(nic) = src.nic
-            && let Some(nsg) = self.nic_nsg(nic)
-        {
-            hops.push(Hop {
+        let hop = |association: Association, vnet, direction| {
+            let nsg = match association {
+                Association::Nic(nic) => self.nic_nsg(nic),
+                Association::Subnet(subnet) => self.subnet_nsg(subnet),
+            }?;
+            Some(Hop {
                 nsg,
-                vnet: src.vnet,
-                association: Association::Nic(nic),
-                direction: Direction::Outbound,
-            });
-        }
-        if let Some(subnet) = src.subnet
-            && let Some(nsg) = self.subnet_nsg(subnet)
-        {
-            hops.push(Hop {
-                nsg,
-                vnet: src.vnet,
-                association: Association::Subnet(subnet),
-                direction: Direction::Outbound,
-            });
-        }
-        if let Some(subnet) = dst.subnet
-            && let Some(nsg) = self.subnet_nsg(subnet)
-        {
-            hops.push(Hop {
-                nsg,
-                vnet: dst.vnet,
-                association: Association::Subnet(subnet),
-                direction: Direction::Inbound,
-            });
-        }
-        if let Some(nic) = dst.nic
-            && let Some(nsg) = self.nic_nsg(nic)
-        {
-            hops.push(Hop {
-                nsg,
-                vnet: dst.vnet,
-                association: Association::Nic(nic),
-                direction: Direction::Inbound,
-            });
-        }
-        hops
+                vnet,
+                association,
+                direction,
+            })
+        };
+        let egress = [
+            src.nic.map(Association::Nic),
+            src.subnet.map(Association::Subnet),
+        ];
+        let ingress = [
+            dst.subnet.map(Association::Subnet),
+            dst.nic.map(Association::Nic),
+        ];
+        let egress = egress
+            .into_iter()
+            .flatten()
+            .filter_map(|association| hop(association, src.vnet, Direction::Outbound));
+        let ingress = ingress
+            .into_iter()
+            .flatten()
+            .filter_map(|association| hop(association, dst.vnet, Direction::Inbound));
+        egress.chain(ingress).collect()
     }
 
     /// Evaluates all traffic of `traffic` from `from` to `to`.

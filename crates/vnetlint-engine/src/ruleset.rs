@@ -156,20 +156,15 @@ fn cover(
         {
             may_decide_first.push(earlier_index);
         }
-        if !remaining.overlaps(&earlier.matches.lower) {
+        let Some(decision) = Decision::split_off(
+            &mut remaining,
+            &earlier.matches.lower,
+            earlier_index,
+            earlier,
+        ) else {
             continue;
-        }
-        let (part, rest) = std::mem::take(&mut remaining).split(&earlier.matches.lower);
-        if part.is_empty() {
-            continue;
-        }
-        remaining = rest;
-        deciders.push(Decision {
-            rule_index: earlier_index,
-            rule: earlier.rule,
-            access: earlier.access,
-            packets: part,
-        });
+        };
+        deciders.push(decision);
         if remaining.is_empty() {
             break;
         }

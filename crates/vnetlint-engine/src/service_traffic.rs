@@ -43,12 +43,13 @@
 use vnetlint_ir::{Network, RuleId, Span};
 
 use crate::addr::AddrSet;
+use crate::compile::{port_bounds, protocol_bounds};
 use crate::model::{
     Access, CompiledNsg, CompiledRule, Decision, Direction, Mode, RuleRef, Uncertainty,
 };
 use crate::packet::{Cube, PacketSet, PortSet, ProtocolSet};
 use crate::tags::{StructuralTag, TagContext, internet_set};
-use crate::validate::{AddrItem, PortItem, Slot, parse_rule};
+use crate::validate::{AddrItem, parse_rule};
 
 /// Who is on the other side of the traffic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,14 +297,13 @@ fn tag_bounds(
                 .map(|item| classify_item(item, tag, tags, &stand_in))
                 .max()
                 .unwrap_or(PeerMatch::No);
-            let (protocols_lower, protocols_upper) = match &parsed.protocols {
-                Slot::Known(set) => (*set, *set),
-                Slot::Unresolved(_) => (ProtocolSet::empty(), ProtocolSet::all()),
-                Slot::Bad => (ProtocolSet::empty(), ProtocolSet::empty()),
-            };
+            // The compiler reports the rule's unresolved values; here they only widen the bounds.
+            let mut reported = Vec::new();
+            let (protocols_lower, protocols_upper) =
+                protocol_bounds(&parsed.protocols, &mut reported);
             let (local_lower, local_upper) = local_bounds(local_items, tags);
-            let (sport_lower, sport_upper) = port_bounds(&parsed.src_ports);
-            let (dport_lower, dport_upper) = port_bounds(&parsed.dst_ports);
+            let (sport_lower, sport_upper) = port_bounds(&parsed.src_ports, &mut reported);
+            let (dport_lower, dport_upper) = port_bounds(&parsed.dst_ports, &mut reported);
             let make = |protocols, local: AddrSet, sports, dports| {
                 let (src, dst) = if local_is_src {
                     (local, stand_in.clone())
@@ -407,21 +407,6 @@ fn local_bounds(items: &[AddrItem], tags: &TagContext) -> (AddrSet, AddrSet) {
     (lower, upper)
 }
 
-fn port_bounds(items: &[PortItem]) -> (PortSet, PortSet) {
-    let mut lower = PortSet::empty();
-    let mut upper = PortSet::empty();
-    for item in items {
-        match item {
-            PortItem::Set(set) => {
-                lower = lower.union(set);
-                upper = upper.union(set);
-            }
-            PortItem::Unresolved(_) => upper = PortSet::all(),
-        }
-    }
-    (lower, upper)
-}
-
 /// Where the remote side of a rule is written (for a tag-contents uncertainty).
 fn remote_span(net: &Network, id: RuleId, dir: Direction) -> Span {
     let rule = &net[id];
@@ -465,16 +450,19 @@ mod tests {
         Span::new(FileId(0), TextRange::new(0, 1))
     }
 
-    /// An NSG of inbound/outbound rules `(priority, direction, access, protocol, src, dst, port)`.
-    fn nsg(rules: &[(&str, &str, &str, &str, &str, &str, &str)]) -> Network {
+    /// An NSG of inbound/outbound rules, one row each: `priority direction access protocol src
+    /// dst port`.
+    fn nsg(rules: &[&str]) -> Network {
         let mut net = Network::default();
         let id = net.add_nsg(Nsg {
             meta: Meta::new("nsg", span()),
             rules: Vec::new(),
         });
-        for (i, &(priority, direction, access, protocol, src, dst, port)) in
-            rules.iter().enumerate()
-        {
+        for (i, row) in rules.iter().enumerate() {
+            let columns: Vec<&str> = row.split_whitespace().collect();
+            let &[priority, direction, access, protocol, src, dst, port] = &columns[..] else {
+                panic!("a rule row has seven columns: {row}");
+            };
             let mut rule = SecurityRule::new(
                 Meta::new(format!("rule{i}"), span()),
                 Dialect::Arm,
@@ -496,7 +484,17 @@ mod tests {
         net
     }
 
+    /// TCP traffic between subnet 10.0.1.0/24 of VNet 10.0.0.0/16 and the service tag `tag`.
     fn run(net: &Network, direction: Direction, tag: &str, ports: PortSet) -> ServiceResult {
+        evaluate(net, direction, ServicePeer::Tag(tag.to_owned()), ports)
+    }
+
+    fn evaluate(
+        net: &Network,
+        direction: Direction,
+        peer: ServicePeer,
+        ports: PortSet,
+    ) -> ServiceResult {
         let tags = TagContext::new(&AddrSet::cidrs(&["10.0.0.0/16"]));
         let compiled = compile_nsg(net, NsgId(0), &tags);
         evaluate_service(
@@ -505,7 +503,7 @@ mod tests {
             &tags,
             &ServiceTraffic {
                 direction,
-                peer: ServicePeer::Tag(tag.to_owned()),
+                peer,
                 local: AddrSet::cidrs(&["10.0.1.0/24"]),
                 protocols: ProtocolSet::of(&[Protocol::Tcp]),
                 ports,
@@ -513,30 +511,23 @@ mod tests {
         )
     }
 
-    fn management() -> PortSet {
-        PortSet::range(454, 455)
+    /// Azure management traffic to the subnet: TCP 454-455 from `AppServiceManagement`.
+    fn management_inbound(net: &Network) -> ServiceResult {
+        run(
+            net,
+            Direction::Inbound,
+            "AppServiceManagement",
+            PortSet::range(454, 455),
+        )
     }
 
     #[test]
     fn a_rule_for_the_tag_certainly_admits_it() {
         let net = nsg(&[
-            (
-                "100",
-                "Inbound",
-                "Allow",
-                "Tcp",
-                "AppServiceManagement",
-                "*",
-                "454-455",
-            ),
-            ("4000", "Inbound", "Deny", "*", "*", "*", "*"),
+            "100 Inbound Allow Tcp AppServiceManagement * 454-455",
+            "4000 Inbound Deny * * * *",
         ]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let result = management_inbound(&net);
         assert_eq!(result.allowed, result.query);
         assert!(result.denied().is_empty());
         assert_eq!(result.must[0].rule, RuleRef::Custom(RuleId(0)));
@@ -545,23 +536,10 @@ mod tests {
     #[test]
     fn a_deny_all_in_front_certainly_denies() {
         let net = nsg(&[
-            ("100", "Inbound", "Deny", "*", "*", "*", "*"),
-            (
-                "200",
-                "Inbound",
-                "Allow",
-                "Tcp",
-                "AppServiceManagement",
-                "*",
-                "454-455",
-            ),
+            "100 Inbound Deny * * * *",
+            "200 Inbound Allow Tcp AppServiceManagement * 454-455",
         ]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let result = management_inbound(&net);
         assert_eq!(result.denied(), result.query);
         let deny = result.deciding_deny(&result.query).unwrap();
         assert_eq!(deny.rule, RuleRef::Custom(RuleId(0)));
@@ -570,12 +548,7 @@ mod tests {
     #[test]
     fn defaults_deny_tag_traffic_inbound_and_allow_it_outbound() {
         let net = nsg(&[]);
-        let inbound = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let inbound = management_inbound(&net);
         assert_eq!(inbound.denied(), inbound.query);
         assert_eq!(
             inbound.deciding_deny(&inbound.query).unwrap().rule,
@@ -587,13 +560,8 @@ mod tests {
 
     #[test]
     fn another_tag_may_match_but_not_certainly() {
-        let net = nsg(&[("100", "Inbound", "Allow", "Tcp", "Sql", "*", "*")]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let net = nsg(&["100 Inbound Allow Tcp Sql * *"]);
+        let result = management_inbound(&net);
         assert!(result.allowed.is_empty());
         assert_eq!(result.may_allow, result.query);
         assert!(result.denied().is_empty());
@@ -608,12 +576,12 @@ mod tests {
     #[test]
     fn deny_internet_outbound_also_denies_service_tags() {
         // Spec §8 edge case 32: `Sql` ⊂ `Internet`.
-        let net = nsg(&[("100", "Outbound", "Deny", "*", "*", "Internet", "*")]);
+        let net = nsg(&["100 Outbound Deny * * Internet *"]);
         let result = run(&net, Direction::Outbound, "Sql", PortSet::single(1433));
         assert_eq!(result.denied(), result.query);
         let net = nsg(&[
-            ("100", "Outbound", "Allow", "Tcp", "*", "Sql", "1433"),
-            ("200", "Outbound", "Deny", "*", "*", "Internet", "*"),
+            "100 Outbound Allow Tcp * Sql 1433",
+            "200 Outbound Deny * * Internet *",
         ]);
         let result = run(&net, Direction::Outbound, "Sql", PortSet::single(1433));
         assert_eq!(result.allowed, result.query);
@@ -622,23 +590,10 @@ mod tests {
     #[test]
     fn a_public_cidr_in_front_makes_the_verdict_depend_on_tag_contents() {
         let net = nsg(&[
-            ("100", "Inbound", "Deny", "*", "52.0.0.0/8", "*", "*"),
-            (
-                "200",
-                "Inbound",
-                "Allow",
-                "Tcp",
-                "AppServiceManagement",
-                "*",
-                "*",
-            ),
+            "100 Inbound Deny * 52.0.0.0/8 * *",
+            "200 Inbound Allow Tcp AppServiceManagement * *",
         ]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let result = management_inbound(&net);
         assert!(result.allowed.is_empty());
         assert_eq!(result.may_allow, result.query);
         assert_eq!(result.uncertainties.len(), 1);
@@ -647,17 +602,12 @@ mod tests {
     #[test]
     fn private_and_vnet_sources_do_not_match_a_tag() {
         let net = nsg(&[
-            ("100", "Inbound", "Deny", "*", "VirtualNetwork", "*", "*"),
-            ("110", "Inbound", "Deny", "*", "10.0.0.0/8", "*", "*"),
-            ("120", "Inbound", "Deny", "*", "AzureLoadBalancer", "*", "*"),
-            ("200", "Inbound", "Allow", "Tcp", "AzureCloud", "*", "*"),
+            "100 Inbound Deny * VirtualNetwork * *",
+            "110 Inbound Deny * 10.0.0.0/8 * *",
+            "120 Inbound Deny * AzureLoadBalancer * *",
+            "200 Inbound Allow Tcp AzureCloud * *",
         ]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let result = management_inbound(&net);
         assert_eq!(result.allowed, result.query);
         assert_eq!(result.must[0].rule, RuleRef::Custom(RuleId(3)));
     }
@@ -665,31 +615,10 @@ mod tests {
     #[test]
     fn the_local_side_and_ports_are_matched_exactly() {
         let net = nsg(&[
-            (
-                "100",
-                "Inbound",
-                "Allow",
-                "Tcp",
-                "AppServiceManagement",
-                "10.0.2.0/24",
-                "*",
-            ),
-            (
-                "110",
-                "Inbound",
-                "Allow",
-                "Tcp",
-                "AppServiceManagement",
-                "*",
-                "454",
-            ),
+            "100 Inbound Allow Tcp AppServiceManagement 10.0.2.0/24 *",
+            "110 Inbound Allow Tcp AppServiceManagement * 454",
         ]);
-        let result = run(
-            &net,
-            Direction::Inbound,
-            "AppServiceManagement",
-            management(),
-        );
+        let result = management_inbound(&net);
         // 454 allowed by rule 110; 455 falls to DenyAllInBound.
         assert!(!result.allowed.is_empty());
         assert!(!result.denied().is_empty());
@@ -718,21 +647,11 @@ mod tests {
 
     #[test]
     fn address_peers_use_the_compiled_rules_unchanged() {
-        let net = nsg(&[("100", "Inbound", "Deny", "*", "AzureLoadBalancer", "*", "*")]);
-        let tags = TagContext::new(&AddrSet::cidrs(&["10.0.0.0/16"]));
-        let compiled = compile_nsg(&net, NsgId(0), &tags);
-        let result = evaluate_service(
-            &net,
-            &compiled,
-            &tags,
-            &ServiceTraffic {
-                direction: Direction::Inbound,
-                peer: ServicePeer::Addresses(tags.azure_load_balancer()),
-                local: AddrSet::cidrs(&["10.0.1.0/24"]),
-                protocols: ProtocolSet::of(&[Protocol::Tcp]),
-                ports: PortSet::single(80),
-            },
-        );
+        let net = nsg(&["100 Inbound Deny * AzureLoadBalancer * *"]);
+        let load_balancer =
+            TagContext::new(&AddrSet::cidrs(&["10.0.0.0/16"])).azure_load_balancer();
+        let peer = ServicePeer::Addresses(load_balancer);
+        let result = evaluate(&net, Direction::Inbound, peer, PortSet::single(80));
         assert_eq!(result.denied(), result.query);
     }
 }

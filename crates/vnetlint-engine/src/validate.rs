@@ -343,6 +343,31 @@ fn many<T>(attr: Option<&AttrList<T>>) -> Many<'_, T> {
     }
 }
 
+/// The items of a list attribute: each known element through `known` (`None` when it is
+/// invalid), each unknown element and an unknown list as unresolved.
+fn push_list<T, I>(
+    list: Many<'_, T>,
+    items: &mut Vec<I>,
+    unresolved: fn(Uncertainty) -> I,
+    mut known: impl FnMut(&T, Span) -> Option<I>,
+) {
+    match list {
+        Many::Absent => {}
+        Many::Unknown(uncertainty) => items.push(unresolved(uncertainty)),
+        Many::Items(elements) => {
+            for element in elements {
+                match &element.value {
+                    Val::Known(value) => items.extend(known(value, element.span)),
+                    Val::Unknown(unknown) => items.push(unresolved(Uncertainty::Unresolved {
+                        span: element.span,
+                        reason: unknown.reason.clone(),
+                    })),
+                }
+            }
+        }
+    }
+}
+
 impl Parser<'_> {
     fn problem(&mut self, field: &'static str, span: Span, kind: ProblemKind, message: String) {
         self.problems.push(RuleProblem {
@@ -451,56 +476,22 @@ impl Parser<'_> {
 
     fn ports(
         &mut self,
-        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
-        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        single: (&'static str, Option<&Attr<String>>),
+        plural: (&'static str, Option<&AttrList<String>>),
     ) -> Vec<PortItem> {
+        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
-        let one = single(single_attr);
-        let list = many(plural_attr);
-        if let (Single::Text(..), Many::Items(_)) = (&one, &list) {
-            self.problem(
-                plural_field,
-                plural_attr.map_or(self.rule.meta.span, |a| a.span),
-                ProblemKind::SingularAndPlural,
-                format!("both `{single_field}` and `{plural_field}` are set; only one may be used"),
-            );
-        }
-        if matches!((&one, &list), (Single::Absent, Many::Absent)) {
-            self.missing(
-                single_field,
-                format!("neither `{single_field}` nor `{plural_field}` is set; one is required"),
-            );
-        }
-        match one {
-            Single::Absent => {}
-            Single::Unknown(uncertainty) => items.push(PortItem::Unresolved(uncertainty)),
-            Single::Text(text, span) => {
-                if let Some(set) = self.port(single_field, text, span, false) {
-                    items.push(PortItem::Set(set));
-                }
-            }
-        }
-        match list {
-            Many::Absent => {}
-            Many::Unknown(uncertainty) => items.push(PortItem::Unresolved(uncertainty)),
-            Many::Items(elements) => {
-                for element in elements {
-                    match &element.value {
-                        Val::Known(text) => {
-                            if let Some(set) = self.port(plural_field, text, element.span, true) {
-                                items.push(PortItem::Set(set));
-                            }
-                        }
-                        Val::Unknown(unknown) => {
-                            items.push(PortItem::Unresolved(Uncertainty::Unresolved {
-                                span: element.span,
-                                reason: unknown.reason.clone(),
-                            }));
-                        }
-                    }
-                }
-            }
-        }
+        self.side(
+            single,
+            plural,
+            None,
+            &mut items,
+            PortItem::Unresolved,
+            |parser, text, span, in_list| {
+                let field = if in_list { plural_field } else { single_field };
+                parser.port(field, text, span, in_list).map(PortItem::Set)
+            },
+        );
         items
     }
 
@@ -565,14 +556,52 @@ impl Parser<'_> {
 
     fn addresses(
         &mut self,
-        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
-        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        single: (&'static str, Option<&Attr<String>>),
+        plural: (&'static str, Option<&AttrList<String>>),
         (asg_field, asg_attr): (&'static str, Option<&AttrList<AsgId>>),
     ) -> Vec<AddrItem> {
+        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
+        let asgs = many(asg_attr);
+        let asgs_absent = matches!(asgs, Many::Absent);
+        self.side(
+            single,
+            plural,
+            Some((asg_field, asgs_absent)),
+            &mut items,
+            AddrItem::Unresolved,
+            |parser, text, span, in_list| {
+                if in_list {
+                    parser
+                        .plural_address(plural_field, text, span)
+                        .map(AddrItem::Set)
+                } else {
+                    parser.single_address(single_field, text, span)
+                }
+            },
+        );
+        push_list(asgs, &mut items, AddrItem::Unresolved, |&asg, span| {
+            Some(AddrItem::Asg { asg, span })
+        });
+        items
+    }
+
+    /// Reads one side of a rule written through a singular and a plural attribute (and, for
+    /// addresses, application security groups: their field and whether they are absent).
+    /// Reports a side written both ways and a side written no way, then reads the singular
+    /// value and each element of the list with `read` (text, place, whether it is a list
+    /// element; `None` when it is invalid), or as unresolved when unknown.
+    fn side<I>(
+        &mut self,
+        (single_field, single_attr): (&'static str, Option<&Attr<String>>),
+        (plural_field, plural_attr): (&'static str, Option<&AttrList<String>>),
+        asgs: Option<(&'static str, bool)>,
+        items: &mut Vec<I>,
+        unresolved: fn(Uncertainty) -> I,
+        mut read: impl FnMut(&mut Self, &str, Span, bool) -> Option<I>,
+    ) {
         let one = single(single_attr);
         let list = many(plural_attr);
-        let asgs = many(asg_attr);
         if let (Single::Text(..), Many::Items(_)) = (&one, &list) {
             self.problem(
                 plural_field,
@@ -581,69 +610,29 @@ impl Parser<'_> {
                 format!("both `{single_field}` and `{plural_field}` are set; only one may be used"),
             );
         }
-        if matches!(
-            (&one, &list, &asgs),
-            (Single::Absent, Many::Absent, Many::Absent)
-        ) {
-            self.missing(
-                single_field,
-                format!(
-                    "neither `{single_field}`, `{plural_field}` nor `{asg_field}` is set; one is required"
+        if matches!((&one, &list), (Single::Absent, Many::Absent)) {
+            match asgs {
+                None => self.missing(
+                    single_field,
+                    format!("neither `{single_field}` nor `{plural_field}` is set; one is required"),
                 ),
-            );
+                Some((asg_field, true)) => self.missing(
+                    single_field,
+                    format!(
+                        "neither `{single_field}`, `{plural_field}` nor `{asg_field}` is set; one is required"
+                    ),
+                ),
+                Some((_, false)) => {}
+            }
         }
         match one {
             Single::Absent => {}
-            Single::Unknown(uncertainty) => items.push(AddrItem::Unresolved(uncertainty)),
-            Single::Text(text, span) => {
-                if let Some(item) = self.single_address(single_field, text, span) {
-                    items.push(item);
-                }
-            }
+            Single::Unknown(uncertainty) => items.push(unresolved(uncertainty)),
+            Single::Text(text, span) => items.extend(read(self, text, span, false)),
         }
-        match list {
-            Many::Absent => {}
-            Many::Unknown(uncertainty) => items.push(AddrItem::Unresolved(uncertainty)),
-            Many::Items(elements) => {
-                for element in elements {
-                    match &element.value {
-                        Val::Known(text) => {
-                            if let Some(set) = self.plural_address(plural_field, text, element.span)
-                            {
-                                items.push(AddrItem::Set(set));
-                            }
-                        }
-                        Val::Unknown(unknown) => {
-                            items.push(AddrItem::Unresolved(Uncertainty::Unresolved {
-                                span: element.span,
-                                reason: unknown.reason.clone(),
-                            }));
-                        }
-                    }
-                }
-            }
-        }
-        match asgs {
-            Many::Absent => {}
-            Many::Unknown(uncertainty) => items.push(AddrItem::Unresolved(uncertainty)),
-            Many::Items(elements) => {
-                for element in elements {
-                    match &element.value {
-                        Val::Known(asg) => items.push(AddrItem::Asg {
-                            asg: *asg,
-                            span: element.span,
-                        }),
-                        Val::Unknown(unknown) => {
-                            items.push(AddrItem::Unresolved(Uncertainty::Unresolved {
-                                span: element.span,
-                                reason: unknown.reason.clone(),
-                            }));
-                        }
-                    }
-                }
-            }
-        }
-        items
+        push_list(list, items, unresolved, |text, span| {
+            read(self, text, span, true)
+        });
     }
 
     /// The singular address field: `*`, an address or CIDR, or a service tag.

@@ -46,20 +46,8 @@ fn internet_tcp_to(tags: &TagContext, port: u16) -> PacketSet {
 #[test]
 fn case_01_deny_before_allow() {
     let fixture = Fixture::with(&[
-        (
-            "deny-sql", "100", "Inbound", "Deny", "Tcp", "*", "*", "10.0.1.4", "1433",
-        ),
-        (
-            "allow-vnet-sql",
-            "200",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "VirtualNetwork",
-            "*",
-            "*",
-            "1433",
-        ),
+        "deny-sql 100 Inbound Deny Tcp * * 10.0.1.4 1433",
+        "allow-vnet-sql 200 Inbound Allow Tcp VirtualNetwork * * 1433",
     ]);
     let nsg = compile(&fixture);
     assert!(nsg.problems.is_empty(), "{:?}", nsg.problems);
@@ -82,20 +70,8 @@ fn case_01_deny_before_allow() {
 #[test]
 fn case_02_numeric_not_lexical_priority() {
     let fixture = Fixture::with(&[
-        (
-            "allow-ssh",
-            "1000",
-            "Inbound",
-            "Allow",
-            "*",
-            "*",
-            "*",
-            "*",
-            "22",
-        ),
-        (
-            "deny-ssh", "200", "Inbound", "Deny", "*", "*", "*", "*", "22",
-        ),
+        "allow-ssh 1000 Inbound Allow * * * * 22",
+        "deny-ssh 200 Inbound Deny * * * * 22",
     ]);
     let nsg = compile(&fixture);
     let order: Vec<u32> = nsg.inbound.iter().map(|r| r.priority).collect();
@@ -118,8 +94,8 @@ fn case_02_numeric_not_lexical_priority() {
 #[test]
 fn case_03_same_priority_across_directions_is_valid() {
     let fixture = Fixture::with(&[
-        ("in", "100", "Inbound", "Allow", "*", "*", "*", "*", "*"),
-        ("out", "100", "Outbound", "Deny", "*", "*", "*", "*", "*"),
+        "in 100 Inbound Allow * * * * *",
+        "out 100 Outbound Deny * * * * *",
     ]);
     let nsg = compile(&fixture);
     assert!(nsg.problems.is_empty());
@@ -133,12 +109,8 @@ fn case_03_same_priority_across_directions_is_valid() {
 #[test]
 fn case_03_duplicate_priority_same_direction_is_reported_but_still_evaluated() {
     let fixture = Fixture::with(&[
-        (
-            "first", "100", "Inbound", "Deny", "Tcp", "*", "*", "*", "22",
-        ),
-        (
-            "second", "100", "Inbound", "Allow", "Tcp", "*", "*", "*", "*",
-        ),
+        "first 100 Inbound Deny Tcp * * * 22",
+        "second 100 Inbound Allow Tcp * * * *",
     ]);
     let nsg = compile(&fixture);
     assert_eq!(
@@ -183,17 +155,7 @@ fn case_03_duplicate_priority_same_direction_is_reported_but_still_evaluated() {
 
 #[test]
 fn case_10_custom_vnet_deny_kills_probes() {
-    let fixture = Fixture::with(&[(
-        "deny-vnet",
-        "4000",
-        "Inbound",
-        "Deny",
-        "*",
-        "VirtualNetwork",
-        "*",
-        "*",
-        "*",
-    )]);
+    let fixture = Fixture::with(&["deny-vnet 4000 Inbound Deny * VirtualNetwork * * *"]);
     let nsg = compile(&fixture);
     let probe = tcp("168.63.129.16", 1, "10.0.1.4", 80);
     assert_eq!(
@@ -209,9 +171,7 @@ fn case_10_custom_vnet_deny_kills_probes() {
 
 #[test]
 fn case_19_internet_excludes_private_space() {
-    let fixture = Fixture::with(&[(
-        "rdp", "100", "Inbound", "Allow", "*", "Internet", "*", "*", "3389",
-    )]);
+    let fixture = Fixture::with(&["rdp 100 Inbound Allow * Internet * * 3389"]);
     // On-premises 192.168.5.0/24 is in VirtualNetwork through the VPN (§2.6 item 3).
     let tags = TagContext::new(
         &AddrSet::parse("10.0.0.0/16")
@@ -254,8 +214,7 @@ fn case_21_star_versus_zero_slash_zero_versus_internet() {
     let peer = tcp("10.0.2.5", 1, "10.0.1.4", 80);
     let v6 = tcp("2001:db8::1", 1, "10.0.1.4", 80);
     let with_source = |source: &str| {
-        let fixture =
-            Fixture::with(&[("deny", "100", "Inbound", "Deny", "*", source, "*", "*", "*")]);
+        let fixture = Fixture::with(&[format!("deny 100 Inbound Deny * {source} * * *")]);
         compile(&fixture)
     };
     let star = with_source("*");
@@ -299,8 +258,7 @@ fn case_21_star_versus_zero_slash_zero_versus_internet() {
 
 #[test]
 fn case_22_port_list_and_inclusive_ranges() {
-    let mut fixture =
-        Fixture::with(&[("web", "100", "Inbound", "Allow", "Tcp", "*", "*", "*", "")]);
+    let mut fixture = Fixture::with(&["web 100 Inbound Allow Tcp * * * -"]);
     let ports = fixture.list(&["80", "443", "8000-8100"]);
     fixture.rule_mut(fixture.rules[0]).destination_port_ranges = Some(ports);
     let nsg = compile(&fixture);
@@ -344,9 +302,7 @@ fn case_22_port_list_and_inclusive_ranges() {
 
 #[test]
 fn case_23_comma_string_is_invalid_not_a_list() {
-    let fixture = Fixture::with(&[(
-        "web", "100", "Inbound", "Allow", "Tcp", "*", "*", "*", "80,443",
-    )]);
+    let fixture = Fixture::with(&["web 100 Inbound Allow Tcp * * * 80,443"]);
     let nsg = compile(&fixture);
     assert_eq!(kinds(&nsg.problems), [ProblemKind::CommaSeparatedPorts]);
     assert_eq!(nsg.problems[0].field, "destination_port_range");
@@ -363,7 +319,7 @@ fn case_23_comma_string_is_invalid_not_a_list() {
 
 #[test]
 fn case_24_tag_in_plural_field() {
-    let mut fixture = Fixture::with(&[("x", "100", "Inbound", "Allow", "Tcp", "", "*", "*", "22")]);
+    let mut fixture = Fixture::with(&["x 100 Inbound Allow Tcp - * * 22"]);
     let sources = fixture.list(&["VirtualNetwork", "10.5.0.0/16"]);
     let element_span = sources.get().unwrap()[0].span;
     fixture.rule_mut(fixture.rules[0]).source_address_prefixes = Some(sources);
@@ -379,20 +335,8 @@ fn case_24_tag_in_plural_field() {
 #[test]
 fn case_25_protocol_mismatch_falls_through() {
     let fixture = Fixture::with(&[
-        (
-            "deny-tcp", "100", "Inbound", "Deny", "Tcp", "*", "*", "*", "*",
-        ),
-        (
-            "allow-b",
-            "200",
-            "Inbound",
-            "Allow",
-            "*",
-            "10.0.2.0/24",
-            "*",
-            "*",
-            "*",
-        ),
+        "deny-tcp 100 Inbound Deny Tcp * * * *",
+        "allow-b 200 Inbound Allow * 10.0.2.0/24 * * *",
     ]);
     let nsg = compile(&fixture);
     assert_eq!(
@@ -415,9 +359,7 @@ fn case_25_protocol_mismatch_falls_through() {
 
 #[test]
 fn case_26_star_protocol_covers_icmp_and_esp() {
-    let fixture = Fixture::with(&[(
-        "deny", "100", "Inbound", "Deny", "*", "Internet", "*", "*", "*",
-    )]);
+    let fixture = Fixture::with(&["deny 100 Inbound Deny * Internet * * *"]);
     let nsg = compile(&fixture);
     let deny = (RuleRef::Custom(fixture.rules[0]), Access::Deny);
     assert_eq!(
@@ -441,8 +383,7 @@ fn case_26_star_protocol_covers_icmp_and_esp() {
 
 #[test]
 fn case_41_singular_and_plural_both_set() {
-    let mut fixture =
-        Fixture::with(&[("x", "100", "Inbound", "Allow", "Tcp", "*", "*", "*", "22")]);
+    let mut fixture = Fixture::with(&["x 100 Inbound Allow Tcp * * * 22"]);
     let ports = fixture.list(&["80"]);
     fixture.rule_mut(fixture.rules[0]).destination_port_ranges = Some(ports);
     let nsg = compile(&fixture);
@@ -457,7 +398,7 @@ fn case_41_singular_and_plural_both_set() {
 
 #[test]
 fn case_42_protocol_casing_depends_on_dialect() {
-    let row = Row::from(("x", "100", "Inbound", "Allow", "TCP", "*", "*", "*", "22"));
+    let row = Row::parse("x 100 Inbound Allow TCP * * * 22");
     let mut terraform = Fixture::new();
     terraform.add(row, Dialect::Terraform);
     let nsg = compile(&terraform);
@@ -494,9 +435,7 @@ fn case_43_priority_range() {
         ("4096", true),
         ("4097", false),
     ] {
-        let fixture = Fixture::with(&[(
-            "x", priority, "Inbound", "Allow", "Tcp", "*", "*", "*", "22",
-        )]);
+        let fixture = Fixture::with(&[format!("x {priority} Inbound Allow Tcp * * * 22")]);
         let problems = validate_rule(&fixture.net, fixture.rules[0]);
         if ok {
             assert!(problems.is_empty(), "{priority}");
@@ -512,7 +451,7 @@ fn case_43_priority_range() {
             );
         }
     }
-    let fixture = Fixture::with(&[("x", "abc", "Inbound", "Allow", "Tcp", "*", "*", "*", "22")]);
+    let fixture = Fixture::with(&["x abc Inbound Allow Tcp * * * 22"]);
     assert_eq!(
         kinds(&validate_rule(&fixture.net, fixture.rules[0])),
         [ProblemKind::PriorityOutOfRange]
@@ -521,8 +460,7 @@ fn case_43_priority_range() {
 
 #[test]
 fn case_45_unresolved_source_is_never_safe() {
-    let mut fixture =
-        Fixture::with(&[("ssh", "100", "Inbound", "Allow", "Tcp", "", "*", "*", "22")]);
+    let mut fixture = Fixture::with(&["ssh 100 Inbound Allow Tcp - * * 22"]);
     let unknown = fixture.unknown("variable \"allowed\" has no value");
     let span = unknown.span;
     fixture.rule_mut(fixture.rules[0]).source_address_prefix = Some(unknown);
@@ -563,7 +501,7 @@ fn case_45_unresolved_source_is_never_safe() {
 
 #[test]
 fn unknown_direction_leaves_the_rule_unplaced() {
-    let mut fixture = Fixture::with(&[("x", "100", "", "Allow", "Tcp", "*", "*", "*", "22")]);
+    let mut fixture = Fixture::with(&["x 100 - Allow Tcp * * * 22"]);
     let unknown = fixture.unknown("local.direction is computed");
     fixture.rule_mut(fixture.rules[0]).direction = Some(unknown);
     let nsg = compile(&fixture);
@@ -576,10 +514,8 @@ fn unknown_direction_leaves_the_rule_unplaced() {
 #[test]
 fn unknown_priority_is_placed_first_with_empty_lower() {
     let mut fixture = Fixture::with(&[
-        (
-            "allow", "200", "Inbound", "Allow", "Tcp", "*", "*", "*", "22",
-        ),
-        ("deny", "", "Inbound", "Deny", "Tcp", "*", "*", "*", "22"),
+        "allow 200 Inbound Allow Tcp * * * 22",
+        "deny - Inbound Deny Tcp * * * 22",
     ]);
     let unknown = fixture.unknown("var.priority has no value");
     fixture.rule_mut(fixture.rules[1]).priority = Some(unknown);
@@ -598,17 +534,7 @@ fn unknown_priority_is_placed_first_with_empty_lower() {
 
 #[test]
 fn opaque_service_tag_is_an_uncertain_subset_of_internet() {
-    let fixture = Fixture::with(&[(
-        "storage",
-        "100",
-        "Outbound",
-        "Allow",
-        "Tcp",
-        "*",
-        "*",
-        "Storage.WestEurope",
-        "443",
-    )]);
+    let fixture = Fixture::with(&["storage 100 Outbound Allow Tcp * * Storage.WestEurope 443"]);
     let nsg = compile(&fixture);
     assert!(nsg.problems.is_empty());
     let rule = &nsg.outbound[0];
@@ -638,41 +564,19 @@ fn address_validation_problems() {
         ("NotATag", ProblemKind::UnknownServiceTag),
     ];
     for (source, kind) in cases {
-        let fixture = Fixture::with(&[(
-            "x", "100", "Inbound", "Allow", "Tcp", source, "*", "*", "22",
-        )]);
+        let fixture = Fixture::with(&[format!("x 100 Inbound Allow Tcp {source} * * 22")]);
         assert_eq!(
             kinds(&validate_rule(&fixture.net, fixture.rules[0])),
             [*kind],
             "{source}"
         );
     }
-    let fixture = Fixture::with(&[(
-        "x",
-        "100",
-        "Inbound",
-        "Allow",
-        "Tcp",
-        "10.0.0.0/8",
-        "*",
-        "2001:db8::/32",
-        "22",
-    )]);
+    let fixture = Fixture::with(&["x 100 Inbound Allow Tcp 10.0.0.0/8 * 2001:db8::/32 22"]);
     let problems = validate_rule(&fixture.net, fixture.rules[0]);
     assert_eq!(kinds(&problems), [ProblemKind::MixedAddressFamilies]);
     assert_eq!(problems[0].field, "destination_address_prefix");
     // Case-insensitive tags and masked host bits are accepted.
-    let fixture = Fixture::with(&[(
-        "x",
-        "100",
-        "Inbound",
-        "Allow",
-        "Tcp",
-        "internet",
-        "*",
-        "10.0.1.5/24",
-        "22",
-    )]);
+    let fixture = Fixture::with(&["x 100 Inbound Allow Tcp internet * 10.0.1.5/24 22"]);
     assert!(validate_rule(&fixture.net, fixture.rules[0]).is_empty());
 }
 
@@ -696,13 +600,12 @@ fn port_and_enum_validation_problems() {
         ),
     ];
     for (port, kind, message) in cases {
-        let fixture =
-            Fixture::with(&[("x", "100", "Inbound", "Allow", "Tcp", "*", "*", "*", port)]);
+        let fixture = Fixture::with(&[format!("x 100 Inbound Allow Tcp * * * {port}")]);
         let problems = validate_rule(&fixture.net, fixture.rules[0]);
         assert_eq!(kinds(&problems), [*kind], "{port}");
         assert_eq!(problems[0].message, *message);
     }
-    let fixture = Fixture::with(&[("x", "", "Sideways", "Maybe", "Gre", "*", "", "", "22")]);
+    let fixture = Fixture::with(&["x - Sideways Maybe Gre * - - 22"]);
     let problems = validate_rule(&fixture.net, fixture.rules[0]);
     assert_eq!(
         kinds(&problems),
@@ -740,9 +643,7 @@ fn port_and_enum_validation_problems() {
 
 #[test]
 fn ports_on_icmp_warn_but_still_evaluate() {
-    let fixture = Fixture::with(&[(
-        "ping", "100", "Inbound", "Allow", "Icmp", "*", "*", "*", "22",
-    )]);
+    let fixture = Fixture::with(&["ping 100 Inbound Allow Icmp * * * 22"]);
     let nsg = compile(&fixture);
     assert_eq!(kinds(&nsg.problems), [ProblemKind::PortsOnPortlessProtocol]);
     assert!(nsg.excluded.is_empty());
@@ -759,9 +660,7 @@ fn ports_on_icmp_warn_but_still_evaluate() {
 
 #[test]
 fn asg_destination_uses_member_addresses_when_known() {
-    let mut fixture = Fixture::with(&[(
-        "web", "100", "Inbound", "Allow", "Tcp", "Internet", "*", "", "80",
-    )]);
+    let mut fixture = Fixture::with(&["web 100 Inbound Allow Tcp Internet * - 80"]);
     let span = fixture.spans.next();
     let asg = fixture.net.add_asg(vnetlint_ir::Asg {
         meta: Meta::new("azurerm_application_security_group.web", span),
@@ -847,17 +746,7 @@ fn tag_context_from_the_network() {
 
 #[test]
 fn rule_descriptions() {
-    let fixture = Fixture::with(&[(
-        "allow-ssh",
-        "100",
-        "Inbound",
-        "Allow",
-        "Tcp",
-        "*",
-        "*",
-        "*",
-        "22",
-    )]);
+    let fixture = Fixture::with(&["allow-ssh 100 Inbound Allow Tcp * * * 22"]);
     assert_eq!(
         RuleRef::Custom(fixture.rules[0]).describe(&fixture.net),
         "rule \"allow-ssh\" (priority 100)"

@@ -13,16 +13,15 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use common::{Spans, list};
+use common::generated::{self, Field, GenRule, addr_field, port_field};
+use common::twin::{HOST_IP, default_rule, first_match, in_cidr, internet, rule_matches, v4};
+use common::{Spans, add_nic, add_nsg, add_rule, add_subnet, add_vnet, ip, list, security_rule};
 use proptest::prelude::*;
 use vnetlint_engine::{
     Access, AddrSet, Association, Cube, Direction, HopTrace, Packet, PacketSet, PathResult,
     PathVerdict, PortSet, Protocol, ProtocolSet, RuleRef, Topology, Traffic,
 };
-use vnetlint_ir::{
-    Attr, Dialect, IpConfiguration, Meta, Network, Nic, Nsg, NsgId, Peering, PublicIp, RuleStyle,
-    SecurityRule, Subnet, Vnet,
-};
+use vnetlint_ir::{Attr, Dialect, Meta, Network, NsgId, Peering, PublicIp};
 
 // ---------------------------------------------------------------------------------------------
 // Generated networks.
@@ -69,26 +68,6 @@ const EXTERNAL: &[&str] = &[
     "168.63.129.16",
     "192.168.1.1",
 ];
-const HOST_IP: [u8; 4] = [168, 63, 129, 16];
-
-#[derive(Debug, Clone)]
-enum Field {
-    Single(String),
-    Plural(Vec<String>),
-}
-
-#[derive(Debug, Clone)]
-struct GenRule {
-    /// Unique per NSG and direction once the network is normalized.
-    priority: u32,
-    inbound: bool,
-    allow: bool,
-    protocol: &'static str,
-    src: Field,
-    dst: Field,
-    /// Source ports are always `*`: one (source, destination, protocol, port) then decides.
-    dport: Field,
-}
 
 #[derive(Debug, Clone)]
 struct GenNic {
@@ -116,7 +95,7 @@ struct GenNet {
     links: Vec<Link>,
 }
 
-fn port_text() -> impl Strategy<Value = String> {
+fn port_text() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
         prop::sample::select(PORTS).prop_map(|p| p.to_string()),
         (0u16..12, 0u16..12).prop_map(|(a, b)| format!("{}-{}", a.min(b), a.max(b))),
@@ -124,43 +103,18 @@ fn port_text() -> impl Strategy<Value = String> {
     ]
 }
 
-fn dport_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        2 => Just(Field::Single("*".into())),
-        3 => port_text().prop_map(Field::Single),
-        1 => prop::collection::vec(port_text(), 1..3).prop_map(Field::Plural),
-    ]
-}
-
-fn addr_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        4 => prop::sample::select(SINGLE_ADDRS).prop_map(|a| Field::Single(a.to_owned())),
-        1 => prop::sample::subsequence(PLURAL_ADDRS, 1..3)
-            .prop_map(|v| Field::Plural(v.into_iter().map(String::from).collect())),
-    ]
-}
-
 fn gen_rule() -> impl Strategy<Value = GenRule> {
-    (
-        0u32..8,
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(PROTOCOLS),
-        addr_field(),
-        addr_field(),
-        dport_field(),
+    let addr = || addr_field(SINGLE_ADDRS, PLURAL_ADDRS, 4);
+    let dport = port_field(port_text(), [2, 3, 1]);
+    // Source ports are always `*`: one (source, destination, protocol, port) then decides.
+    let sport = Just(Field::Single("*".to_owned()));
+    let priorities = (0u32..8).prop_map(|slot| 100 + slot * 10);
+    generated::gen_rule(
+        priorities,
+        PROTOCOLS,
+        (addr(), sport, addr(), dport),
+        Just(false),
     )
-        .prop_map(
-            |(slot, inbound, allow, protocol, src, dst, dport)| GenRule {
-                priority: 100 + slot * 10,
-                inbound,
-                allow,
-                protocol,
-                src,
-                dst,
-                dport,
-            },
-        )
 }
 
 fn gen_net() -> impl Strategy<Value = GenNet> {
@@ -330,31 +284,24 @@ fn build_ir(g: &GenNet) -> Network {
         .map(|v| {
             let s = GenNet::vnet_space(v);
             let space = format!("{}.{}.{}.{}/24", s[0], s[1], s[2], s[3]);
-            net.add_vnet(Vnet {
-                meta: Meta::new(format!("azurerm_virtual_network.v{v}"), spans.next()),
-                address_space: Some(list(&mut spans, &[&space])),
-                dns_servers: None,
-            })
+            let address = format!("azurerm_virtual_network.v{v}");
+            add_vnet(&mut net, &mut spans, &address, &space)
         })
         .collect();
     let nsgs: Vec<NsgId> = (0..g.nsgs.len())
         .map(|n| {
-            net.add_nsg(Nsg {
-                meta: Meta::new(format!("azurerm_network_security_group.g{n}"), spans.next()),
-                rules: Vec::new(),
-            })
+            add_nsg(
+                &mut net,
+                &mut spans,
+                &format!("azurerm_network_security_group.g{n}"),
+            )
         })
         .collect();
     for (n, rules) in g.nsgs.iter().enumerate() {
         for (r, rule) in rules.iter().enumerate() {
-            let span = spans.next();
-            let mut meta = Meta::new(
-                format!("azurerm_network_security_group.g{n}.security_rule[{r}]"),
-                span,
-            );
-            meta.name = Some(Attr::known(format!("r{r}"), span));
-            let mut ir = SecurityRule::new(meta, Dialect::Terraform, RuleStyle::Inline);
-            ir.nsg = Some(Attr::known(nsgs[n], span));
+            let address = format!("azurerm_network_security_group.g{n}.security_rule[{r}]");
+            let name = format!("r{r}");
+            let mut ir = security_rule(&mut spans, nsgs[n], &address, &name, Dialect::Terraform);
             let mut text = |t: &str| Some(Attr::known(t.to_owned(), spans.next()));
             ir.priority = text(&rule.priority.to_string());
             ir.direction = text(if rule.inbound { "Inbound" } else { "Outbound" });
@@ -374,50 +321,37 @@ fn build_ir(g: &GenNet) -> Network {
                 ir.destination_address_prefixes,
             ) = field(&rule.dst);
             (ir.destination_port_range, ir.destination_port_ranges) = field(&rule.dport);
-            let id = net.add_rule(ir);
-            net.nsgs[nsgs[n].index()].rules.push(id);
+            add_rule(&mut net, ir);
         }
     }
     let subnets: Vec<_> = (0..g.subnets.len())
         .map(|i| {
-            let span = spans.next();
-            let prefix = g.subnet_prefix(i);
-            net.add_subnet(Subnet {
-                meta: Meta::new(format!("azurerm_subnet.s{i}"), span),
-                vnet: Some(Attr::known(vnets[g.subnets[i]], span)),
-                address_prefixes: Some(list(&mut spans, &[&prefix])),
-                nsg: g.subnet_nsg[i].map(|n| Attr::known(nsgs[n], span)),
-                route_table: None,
-                delegations: Vec::new(),
-                service_endpoints: None,
-            })
+            let address = format!("azurerm_subnet.s{i}");
+            let (vnet, nsg) = (vnets[g.subnets[i]], g.subnet_nsg[i].map(|n| nsgs[n]));
+            add_subnet(
+                &mut net,
+                &mut spans,
+                &address,
+                vnet,
+                &g.subnet_prefix(i),
+                nsg,
+            )
         })
         .collect();
     for i in 0..g.nics.len() {
         let span = spans.next();
         let public_ip = g.pip_of(i).map(|k| {
-            let pip = net.add_public_ip(PublicIp {
+            net.add_public_ip(PublicIp {
                 meta: Meta::new(format!("azurerm_public_ip.p{k}"), span),
                 sku: Some(Attr::known("Standard".to_owned(), span)),
                 allocation: Some(Attr::known("Static".to_owned(), span)),
                 ip_address: Some(Attr::known(GenNet::pip_ip(k).to_string(), span)),
-            });
-            Attr::known(pip, span)
+            })
         });
-        net.add_nic(Nic {
-            meta: Meta::new(format!("azurerm_network_interface.n{i}"), span),
-            ip_configurations: vec![IpConfiguration {
-                span,
-                name: Some(Attr::known("internal".to_owned(), span)),
-                subnet: Some(Attr::known(subnets[g.nics[i].subnet], span)),
-                allocation: Some(Attr::known("Static".to_owned(), span)),
-                private_ip: Some(Attr::known(g.nic_ip(i).to_string(), span)),
-                public_ip,
-                asgs: Vec::new(),
-            }],
-            nsg: g.nic_nsg[i].map(|n| Attr::known(nsgs[n], span)),
-            dns_servers: None,
-        });
+        let address = format!("azurerm_network_interface.n{i}");
+        let place = (subnets[g.nics[i].subnet], IpAddr::V4(g.nic_ip(i)));
+        let nsg = g.nic_nsg[i].map(|n| nsgs[n]);
+        add_nic(&mut net, span, &address, place, nsg, public_ip);
     }
     for link in &g.links {
         let span = spans.next();
@@ -439,55 +373,6 @@ fn build_ir(g: &GenNet) -> Network {
 
 // ---------------------------------------------------------------------------------------------
 // The twin: one packet at a time, reading the rule text (spec §2.1, §2.3, §2.5, §2.6, §2.8).
-
-fn v4(ip: IpAddr) -> [u8; 4] {
-    match ip {
-        IpAddr::V4(v4) => v4.octets(),
-        IpAddr::V6(_) => unreachable!("the generated networks are IPv4"),
-    }
-}
-
-fn in_cidr(text: &str, ip: IpAddr) -> bool {
-    let (base, bits) = text.split_once('/').unwrap_or((text, "32"));
-    let base: Ipv4Addr = base.parse().unwrap();
-    let bits: u32 = bits.parse().unwrap();
-    let mask = if bits == 0 {
-        0
-    } else {
-        u32::MAX << (32 - bits)
-    };
-    u32::from(base) & mask == u32::from(Ipv4Addr::from(v4(ip))) & mask
-}
-
-/// The `Internet` tag: public IPv4 (§2.5's best model, 100.64/10 and the host IP excluded).
-fn twin_internet(ip: IpAddr) -> bool {
-    let o = v4(ip);
-    let private = o[0] == 0
-        || o[0] == 10
-        || o[0] == 127
-        || o[0] >= 224
-        || (o[0] == 100 && (64..128).contains(&o[1]))
-        || (o[0] == 169 && o[1] == 254)
-        || (o[0] == 172 && (16..32).contains(&o[1]))
-        || (o[0] == 192 && o[1] == 168)
-        || o == HOST_IP;
-    !private
-}
-
-fn twin_port(text: &str, port: u16) -> bool {
-    if text == "*" {
-        return true;
-    }
-    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
-    (lo.parse::<u16>().unwrap()..=hi.parse::<u16>().unwrap()).contains(&port)
-}
-
-fn any_of(field: &Field, predicate: impl Fn(&str) -> bool) -> bool {
-    match field {
-        Field::Single(text) => predicate(text),
-        Field::Plural(items) => items.iter().any(|t| predicate(t)),
-    }
-}
 
 /// Where an address sits in the generated network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -562,50 +447,15 @@ impl Twin<'_> {
             })
     }
 
-    fn addr(&self, v: usize, text: &str, ip: IpAddr) -> bool {
-        match text {
-            "*" => true,
-            "Internet" => twin_internet(ip),
-            "VirtualNetwork" => self.in_vnet_tag(v, ip),
-            "AzureLoadBalancer" => v4(ip) == HOST_IP,
-            cidr => in_cidr(cidr, ip),
-        }
-    }
-
-    fn matches(&self, v: usize, rule: &GenRule, p: &Packet) -> bool {
-        let protocol = match rule.protocol {
-            "*" => true,
-            "Tcp" => p.protocol == Protocol::Tcp,
-            "Udp" => p.protocol == Protocol::Udp,
-            "Icmp" => p.protocol == Protocol::Icmp,
-            other => unreachable!("{other}"),
-        };
-        let ported = matches!(p.protocol, Protocol::Tcp | Protocol::Udp);
-        protocol
-            && any_of(&rule.src, |t| self.addr(v, t, p.src))
-            && any_of(&rule.dst, |t| self.addr(v, t, p.dst))
-            && (!ported || any_of(&rule.dport, |t| twin_port(t, p.dst_port)))
-    }
-
     /// First match by priority in NSG `nsg` evaluated in VNet `v`: (rule name, priority, allow).
     fn decide(&self, nsg: usize, v: usize, inbound: bool, p: &Packet) -> (String, u32, bool) {
         let rules = &self.g.nsgs[nsg];
-        let mut order: Vec<usize> = (0..rules.len())
-            .filter(|&i| rules[i].inbound == inbound)
-            .collect();
-        order.sort_by_key(|&i| rules[i].priority);
-        if let Some(i) = order.into_iter().find(|&i| self.matches(v, &rules[i], p)) {
+        let in_vnet = |ip| self.in_vnet_tag(v, ip);
+        if let Some(i) = first_match(rules, inbound, |rule| rule_matches(rule, p, in_vnet)) {
             return (format!("r{i}"), rules[i].priority, rules[i].allow);
         }
-        let both_vnet = self.in_vnet_tag(v, p.src) && self.in_vnet_tag(v, p.dst);
-        let (name, priority, allow) = match (inbound, both_vnet) {
-            (true, true) => ("AllowVnetInBound", 65000, true),
-            (true, false) if v4(p.src) == HOST_IP => ("AllowAzureLoadBalancerInBound", 65001, true),
-            (true, false) => ("DenyAllInBound", 65500, false),
-            (false, true) => ("AllowVnetOutBound", 65000, true),
-            (false, false) if twin_internet(p.dst) => ("AllowInternetOutBound", 65001, true),
-            (false, false) => ("DenyAllOutBound", 65500, false),
-        };
+        let both_vnet = in_vnet(p.src) && in_vnet(p.dst);
+        let (name, priority, allow) = default_rule(inbound, both_vnet, p);
         (name.to_owned(), priority, allow)
     }
 
@@ -949,7 +799,7 @@ proptest! {
             let src_set = (from_name != "Internet").then(|| endpoint_set(&g, from_name));
             let dst_set = endpoint_set(&g, to_name);
             for &src in &pool {
-                let in_src = src_set.as_ref().map_or_else(|| twin_internet(src), |s| s.contains(src));
+                let in_src = src_set.as_ref().map_or_else(|| internet(src), |s| s.contains(src));
                 for &dst in pool.iter().filter(|&&d| in_src && d != src && dst_set.contains(d)) {
                     for protocol in traffic.protocols.iter().filter(|p| SAMPLE_PROTOCOLS.contains(p)) {
                         for &port in PORTS.iter().filter(|&&p| traffic.dst_ports.contains(p)).take(3) {
@@ -1095,15 +945,8 @@ fn rule(
     dst: &str,
     dport: &str,
 ) -> GenRule {
-    GenRule {
-        priority,
-        inbound,
-        allow,
-        protocol,
-        src: Field::Single(src.to_owned()),
-        dst: Field::Single(dst.to_owned()),
-        dport: Field::Single(dport.to_owned()),
-    }
+    let sides = [src, "*", dst, dport].map(|text| Field::Single(text.to_owned()));
+    GenRule::new((priority, inbound, allow), protocol, sides)
 }
 
 /// One VNet, subnets s0 = 10.0.0.0/26 and s1 = 10.0.0.64/26, NICs n0 = 10.0.0.4 and
@@ -1148,6 +991,23 @@ fn reach(g: &GenNet, from: &str, to: &str, p: &Packet) -> (bool, TwinOutcome) {
     (result.allowed.contains(p), Twin { g }.path(p))
 }
 
+/// The twin denies `p`, and so does the engine whether the endpoints are named by their
+/// addresses or (`by_cidr`) the `side` is named by a CIDR holding the address.
+fn denied_when_named_by_cidr(
+    g: &GenNet,
+    p: &Packet,
+    (by_name, by_cidr): ((&str, &str), (&str, &str)),
+    side: &str,
+) {
+    let (named, _) = reach(g, by_name.0, by_name.1, p);
+    let (cidr, twin) = reach(g, by_cidr.0, by_cidr.1, p);
+    assert!(!twin.allow && !named, "{twin:?}");
+    assert_eq!(
+        cidr, named,
+        "{p} is allowed when its {side} is named by a CIDR"
+    );
+}
+
 #[test]
 fn a_cidr_destination_applies_the_nsg_of_each_nic_inside_it() {
     // n0's NIC NSG denies all inbound; 10.0.0.0/28 holds n0.
@@ -1157,13 +1017,8 @@ fn a_cidr_destination_applies_the_nsg_of_each_nic_inside_it() {
         vec![Some(0), None, None],
     );
     let p = packet(Protocol::Tcp, ip("10.0.0.5"), 49152, ip("10.0.0.4"), 22);
-    let (by_name, _) = reach(&g, "10.0.0.5", "10.0.0.4", &p);
-    let (by_cidr, twin) = reach(&g, "10.0.0.5", "10.0.0.0/28", &p);
-    assert!(!twin.allow && !by_name, "{twin:?}");
-    assert_eq!(
-        by_cidr, by_name,
-        "{p} is allowed when its destination is named by a CIDR"
-    );
+    let endpoints = (("10.0.0.5", "10.0.0.4"), ("10.0.0.5", "10.0.0.0/28"));
+    denied_when_named_by_cidr(&g, &p, endpoints, "destination");
 }
 
 #[test]
@@ -1178,13 +1033,8 @@ fn a_cidr_source_across_subnets_leaves_through_their_nsgs() {
         vec![None, None, None],
     );
     let p = packet(Protocol::Tcp, ip("10.0.0.20"), 49152, ip("10.0.0.68"), 22);
-    let (by_name, _) = reach(&g, "10.0.0.20", "10.0.0.68", &p);
-    let (by_cidr, twin) = reach(&g, "10.0.0.0/24", "10.0.0.68", &p);
-    assert!(!twin.allow && !by_name, "{twin:?}");
-    assert_eq!(
-        by_cidr, by_name,
-        "{p} is allowed when its source is named by a CIDR"
-    );
+    let endpoints = (("10.0.0.20", "10.0.0.68"), ("10.0.0.0/24", "10.0.0.68"));
+    denied_when_named_by_cidr(&g, &p, endpoints, "source");
 }
 
 #[test]
@@ -1215,8 +1065,4 @@ fn a_path_to_a_public_ip_leaves_through_the_source_nsgs() {
         "n1's own NSG stops the packet before it leaves; witness {:?}",
         result.witness
     );
-}
-
-fn ip(text: &str) -> IpAddr {
-    text.parse().unwrap()
 }

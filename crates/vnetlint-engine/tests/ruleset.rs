@@ -8,10 +8,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
+use common::generated::{self, Field, GenRule, addr_field, build, port_field, port_text};
+use common::twin::universe as universe_of;
 use common::{Fixture, Row, tcp};
 use proptest::prelude::*;
 use vnetlint_engine::{
-    Access, CompiledNsg, CoverKind, CoveredRule, Direction, Packet, Protocol, RuleRef, TagContext,
+    Access, CompiledNsg, CoverKind, CoveredRule, Direction, Packet, RuleRef, TagContext,
     compile_nsg, covered_rules, covered_rules_all,
 };
 use vnetlint_ir::Dialect;
@@ -50,20 +52,8 @@ fn names(items: &[&str]) -> Vec<String> {
 #[test]
 fn a_broader_deny_shadows_a_later_allow() {
     let fixture = Fixture::with(&[
-        (
-            "deny-web", "100", "Inbound", "Deny", "*", "*", "*", "*", "80-443",
-        ),
-        (
-            "allow-http",
-            "200",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "Internet",
-            "*",
-            "*",
-            "80",
-        ),
+        "deny-web 100 Inbound Deny * * * * 80-443",
+        "allow-http 200 Inbound Allow Tcp Internet * * 80",
     ]);
     assert_eq!(
         check(&fixture),
@@ -87,39 +77,9 @@ fn a_broader_deny_shadows_a_later_allow() {
 fn the_union_of_two_earlier_rules_shadows() {
     // Neither deny covers the allow alone (the pairwise test other scanners run misses it).
     let fixture = Fixture::with(&[
-        (
-            "deny-a",
-            "100",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "10.0.0.0/24",
-            "*",
-            "*",
-            "22-23",
-        ),
-        (
-            "deny-b",
-            "110",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "10.0.1.0/24",
-            "*",
-            "*",
-            "22",
-        ),
-        (
-            "allow-ssh",
-            "120",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "10.0.0.0/23",
-            "*",
-            "*",
-            "22",
-        ),
+        "deny-a 100 Inbound Deny Tcp 10.0.0.0/24 * * 22-23",
+        "deny-b 110 Inbound Deny Tcp 10.0.1.0/24 * * 22",
+        "allow-ssh 120 Inbound Allow Tcp 10.0.0.0/23 * * 22",
     ]);
     assert_eq!(
         check(&fixture),
@@ -140,28 +100,8 @@ fn the_union_of_two_earlier_rules_shadows() {
 #[test]
 fn an_allow_inside_an_earlier_allow_is_redundant() {
     let fixture = Fixture::with(&[
-        (
-            "allow-web",
-            "100",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "VirtualNetwork",
-            "*",
-            "*",
-            "80-443",
-        ),
-        (
-            "allow-https",
-            "110",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "10.0.1.0/24",
-            "*",
-            "10.0.1.4",
-            "443",
-        ),
+        "allow-web 100 Inbound Allow Tcp VirtualNetwork * * 80-443",
+        "allow-https 110 Inbound Allow Tcp 10.0.1.0/24 * 10.0.1.4 443",
     ]);
     assert_eq!(
         check(&fixture),
@@ -176,39 +116,9 @@ fn an_allow_inside_an_earlier_allow_is_redundant() {
 #[test]
 fn mixed_deciders_count_as_shadowed() {
     let fixture = Fixture::with(&[
-        (
-            "allow-low",
-            "100",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "0-99",
-        ),
-        (
-            "deny-high",
-            "110",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "100-65535",
-        ),
-        (
-            "allow-tcp",
-            "120",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "*",
-        ),
+        "allow-low 100 Inbound Allow Tcp * * * 0-99",
+        "deny-high 110 Inbound Deny Tcp * * * 100-65535",
+        "allow-tcp 120 Inbound Allow Tcp * * * *",
     ]);
     assert_eq!(
         check(&fixture),
@@ -227,28 +137,8 @@ fn mixed_deciders_count_as_shadowed() {
 #[test]
 fn a_partly_covered_rule_is_not_reported() {
     let fixture = Fixture::with(&[
-        (
-            "deny-sql-internet",
-            "100",
-            "Inbound",
-            "Deny",
-            "*",
-            "Internet",
-            "*",
-            "*",
-            "1433",
-        ),
-        (
-            "allow-sql",
-            "200",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "1433",
-        ),
+        "deny-sql-internet 100 Inbound Deny * Internet * * 1433",
+        "allow-sql 200 Inbound Allow Tcp * * * 1433",
     ]);
     assert_eq!(check(&fixture), []);
 }
@@ -256,61 +146,11 @@ fn a_partly_covered_rule_is_not_reported() {
 #[test]
 fn later_rules_and_other_directions_do_not_cover() {
     let fixture = Fixture::with(&[
-        (
-            "allow-dns",
-            "100",
-            "Outbound",
-            "Allow",
-            "Udp",
-            "*",
-            "*",
-            "*",
-            "53",
-        ),
-        (
-            "deny-all-in",
-            "110",
-            "Inbound",
-            "Deny",
-            "*",
-            "*",
-            "*",
-            "*",
-            "*",
-        ),
-        (
-            "deny-all-out",
-            "120",
-            "Outbound",
-            "Deny",
-            "*",
-            "*",
-            "*",
-            "*",
-            "*",
-        ),
-        (
-            "allow-dns-again",
-            "130",
-            "Outbound",
-            "Allow",
-            "Udp",
-            "*",
-            "*",
-            "8.8.8.8",
-            "53",
-        ),
-        (
-            "deny-smtp",
-            "140",
-            "Outbound",
-            "Deny",
-            "Tcp",
-            "*",
-            "*",
-            "Internet",
-            "25",
-        ),
+        "allow-dns 100 Outbound Allow Udp * * * 53",
+        "deny-all-in 110 Inbound Deny * * * * *",
+        "deny-all-out 120 Outbound Deny * * * * *",
+        "allow-dns-again 130 Outbound Allow Udp * * 8.8.8.8 53",
+        "deny-smtp 140 Outbound Deny Tcp * * Internet 25",
     ]);
     // `allow-dns` is not covered by the later deny-all; the two rules after it are.
     assert_eq!(
@@ -342,20 +182,8 @@ fn default_rules_are_never_reported() {
     // A custom deny-all decides everything, so the defaults after it never take effect; they
     // are Azure's, not the author's, and are not reported.
     let fixture = Fixture::with(&[
-        (
-            "deny-all", "4096", "Inbound", "Deny", "*", "*", "*", "*", "*",
-        ),
-        (
-            "allow-all-out",
-            "4096",
-            "Outbound",
-            "Allow",
-            "*",
-            "*",
-            "*",
-            "*",
-            "*",
-        ),
+        "deny-all 4096 Inbound Deny * * * * *",
+        "allow-all-out 4096 Outbound Allow * * * * *",
     ]);
     assert_eq!(check(&fixture), []);
 }
@@ -363,28 +191,8 @@ fn default_rules_are_never_reported() {
 #[test]
 fn a_duplicate_priority_is_evaluated_in_declaration_order() {
     let fixture = Fixture::with(&[
-        (
-            "allow-https",
-            "100",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "VirtualNetwork",
-            "*",
-            "*",
-            "443",
-        ),
-        (
-            "allow-https-copy",
-            "100",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "VirtualNetwork",
-            "*",
-            "*",
-            "443",
-        ),
+        "allow-https 100 Inbound Allow Tcp VirtualNetwork * * 443",
+        "allow-https-copy 100 Inbound Allow Tcp VirtualNetwork * * 443",
     ]);
     assert_eq!(
         check(&fixture),
@@ -400,51 +208,19 @@ fn a_duplicate_priority_is_evaluated_in_declaration_order() {
 fn unresolved_rules_are_not_judged_and_do_not_cover() {
     let mut fixture = Fixture::new();
     let unknown_source = fixture.add(
-        Row::from((
-            "allow-var",
-            "100",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "443",
-        )),
+        Row::parse("allow-var 100 Inbound Allow Tcp * * * 443"),
         Dialect::Terraform,
     );
     let unknown = fixture.unknown("var.source has no value");
     fixture.rule_mut(unknown_source).source_address_prefix = Some(unknown);
     for row in [
-        (
-            "deny-https",
-            "110",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "443",
-        ),
-        (
-            "deny-https-again",
-            "120",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "*",
-            "*",
-            "*",
-            "443",
-        ),
+        "deny-https 110 Inbound Deny Tcp * * * 443",
+        "deny-https-again 120 Inbound Deny Tcp * * * 443",
     ] {
-        fixture.add(Row::from(row), Dialect::Terraform);
+        fixture.add(Row::parse(row), Dialect::Terraform);
     }
     let unresolved_target = fixture.add(
-        Row::from((
-            "deny-var", "130", "Inbound", "Deny", "Tcp", "*", "*", "*", "443",
-        )),
+        Row::parse("deny-var 130 Inbound Deny Tcp * * * 443"),
         Dialect::Terraform,
     );
     let unknown = fixture.unknown("var.target has no value");
@@ -469,20 +245,8 @@ fn unresolved_rules_are_not_judged_and_do_not_cover() {
 #[test]
 fn an_opaque_service_tag_is_not_judged() {
     let fixture = Fixture::with(&[
-        (
-            "deny-all", "100", "Inbound", "Deny", "*", "*", "*", "*", "*",
-        ),
-        (
-            "allow-storage",
-            "110",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "Storage",
-            "*",
-            "*",
-            "443",
-        ),
+        "deny-all 100 Inbound Deny * * * * *",
+        "allow-storage 110 Inbound Allow Tcp Storage * * 443",
     ]);
     assert_eq!(check(&fixture), []);
 }
@@ -490,39 +254,9 @@ fn an_opaque_service_tag_is_not_judged() {
 #[test]
 fn the_witness_is_in_the_rule_and_decided_by_the_named_rule() {
     let fixture = Fixture::with(&[
-        (
-            "deny-a",
-            "100",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "10.0.0.0/24",
-            "*",
-            "*",
-            "22-23",
-        ),
-        (
-            "deny-b",
-            "110",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "10.0.1.0/24",
-            "*",
-            "*",
-            "22",
-        ),
-        (
-            "allow-ssh",
-            "120",
-            "Inbound",
-            "Allow",
-            "Tcp",
-            "10.0.0.0/23",
-            "*",
-            "*",
-            "22",
-        ),
+        "deny-a 100 Inbound Deny Tcp 10.0.0.0/24 * * 22-23",
+        "deny-b 110 Inbound Deny Tcp 10.0.1.0/24 * * 22",
+        "allow-ssh 120 Inbound Allow Tcp 10.0.0.0/23 * * 22",
     ]);
     let nsg = compile(&fixture);
     let covered = &covered_rules(&nsg, Direction::Inbound)[0];
@@ -549,45 +283,13 @@ fn a_fragmented_remainder_is_probed_and_the_walk_goes_on_when_covered() {
     // come: without `deny-tcp` a corner gets through (live), with it none does (dead, and all
     // three denies decide a part).
     let corners = [
-        (
-            "deny-low",
-            "100",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "0.0.0.0/8",
-            "*",
-            "0.0.0.0/8",
-            "0-10",
-        ),
-        (
-            "deny-high",
-            "110",
-            "Inbound",
-            "Deny",
-            "Tcp",
-            "ffff::/16",
-            "*",
-            "ffff::/16",
-            "65000-65535",
-        ),
+        "deny-low 100 Inbound Deny Tcp 0.0.0.0/8 * 0.0.0.0/8 0-10",
+        "deny-high 110 Inbound Deny Tcp ffff::/16 * ffff::/16 65000-65535",
     ];
-    let allow = (
-        "allow-tcp",
-        "130",
-        "Inbound",
-        "Allow",
-        "Tcp",
-        "*",
-        "*",
-        "*",
-        "*",
-    );
+    let allow = "allow-tcp 130 Inbound Allow Tcp * * * *";
     let live = Fixture::with(&[corners[0], corners[1], allow]);
     assert_eq!(check(&live), []);
-    let deny_all = (
-        "deny-tcp", "120", "Inbound", "Deny", "Tcp", "*", "*", "*", "*",
-    );
+    let deny_all = "deny-tcp 120 Inbound Deny Tcp * * * *";
     let dead = Fixture::with(&[corners[0], corners[1], deny_all, allow]);
     assert_eq!(
         check(&dead),
@@ -640,144 +342,21 @@ const UNIVERSE_SRC_PORTS: &[u16] = &[0, 1, 2, 3];
 const UNIVERSE_DST_PORTS: std::ops::RangeInclusive<u16> = 0..=5;
 const PROTOCOLS: &[&str] = &["Tcp", "Udp", "Icmp", "*", "*"];
 
-#[derive(Debug, Clone)]
-enum Field {
-    Single(String),
-    Plural(Vec<String>),
-}
-
-#[derive(Debug, Clone)]
-struct GenRule {
-    priority: u32,
-    inbound: bool,
-    allow: bool,
-    protocol: &'static str,
-    src: Field,
-    sport: Field,
-    dst: Field,
-    dport: Field,
-    /// Replace the source by an unresolved value.
-    unresolved: bool,
-}
-
-fn dst_port_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        (0u16..5).prop_map(|p| p.to_string()),
-        (0u16..5, 0u16..5).prop_map(|(a, b)| format!("{}-{}", a.min(b), a.max(b))),
-    ]
-}
-
-fn dst_port_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        3 => Just(Field::Single("*".into())),
-        3 => dst_port_text().prop_map(Field::Single),
-        1 => prop::collection::vec(dst_port_text(), 1..3).prop_map(Field::Plural),
-    ]
-}
-
-fn src_port_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
+fn gen_rule() -> impl Strategy<Value = GenRule> {
+    let addr = || addr_field(SINGLE_ADDRS, PLURAL_ADDRS, 4);
+    let src_port = prop_oneof![
         6 => Just(Field::Single("*".into())),
         1 => Just(Field::Single("0-1".into())),
         1 => Just(Field::Single("2".into())),
         1 => Just(Field::Plural(vec!["0".into(), "2".into()])),
-    ]
-}
-
-fn addr_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        4 => prop::sample::select(SINGLE_ADDRS).prop_map(|a| Field::Single(a.to_string())),
-        1 => prop::sample::subsequence(PLURAL_ADDRS, 1..3)
-            .prop_map(|v| Field::Plural(v.into_iter().map(String::from).collect())),
-    ]
-}
-
-fn gen_rule() -> impl Strategy<Value = GenRule> {
-    (
-        (100u32..110, any::<bool>(), any::<bool>()),
-        prop::sample::select(PROTOCOLS),
-        (
-            addr_field(),
-            src_port_field(),
-            addr_field(),
-            dst_port_field(),
-        ),
+    ];
+    let dst_port = port_field(port_text(5), [3, 3, 1]);
+    generated::gen_rule(
+        100u32..110,
+        PROTOCOLS,
+        (addr(), src_port, addr(), dst_port),
         prop::bool::weighted(0.08),
     )
-        .prop_map(
-            |((priority, inbound, allow), protocol, (src, sport, dst, dport), unresolved)| {
-                GenRule {
-                    priority,
-                    inbound,
-                    allow,
-                    protocol,
-                    src,
-                    sport,
-                    dst,
-                    dport,
-                    unresolved,
-                }
-            },
-        )
-}
-
-/// Builds the NSG for the rules, in order, through the IR as a frontend would.
-fn build(rules: &[GenRule]) -> Fixture {
-    let mut fixture = Fixture::new();
-    for (index, rule) in rules.iter().enumerate() {
-        let name = format!("r{index}");
-        let priority = rule.priority.to_string();
-        let single = |field: &Field| match field {
-            Field::Single(text) => text.clone(),
-            Field::Plural(_) => String::new(),
-        };
-        let (src, sport, dst, dport) = (
-            single(&rule.src),
-            single(&rule.sport),
-            single(&rule.dst),
-            single(&rule.dport),
-        );
-        let id = fixture.add(
-            Row {
-                name: &name,
-                priority: &priority,
-                direction: if rule.inbound { "Inbound" } else { "Outbound" },
-                access: if rule.allow { "Allow" } else { "Deny" },
-                protocol: rule.protocol,
-                src: &src,
-                sport: &sport,
-                dst: &dst,
-                dport: &dport,
-            },
-            Dialect::Terraform,
-        );
-        let plural = |fixture: &mut Fixture, field: &Field| match field {
-            Field::Plural(items) => {
-                let items: Vec<&str> = items.iter().map(String::as_str).collect();
-                Some(fixture.list(&items))
-            }
-            Field::Single(_) => None,
-        };
-        let [src_list, sport_list, dst_list, dport_list] = [
-            plural(&mut fixture, &rule.src),
-            plural(&mut fixture, &rule.sport),
-            plural(&mut fixture, &rule.dst),
-            plural(&mut fixture, &rule.dport),
-        ];
-        let unknown = rule
-            .unresolved
-            .then(|| fixture.unknown("generated unknown"));
-        let security_rule = fixture.rule_mut(id);
-        security_rule.source_address_prefixes = src_list;
-        security_rule.source_port_ranges = sport_list;
-        security_rule.destination_address_prefixes = dst_list;
-        security_rule.destination_port_ranges = dport_list;
-        if let Some(unknown) = unknown {
-            security_rule.source_address_prefix = Some(unknown);
-            security_rule.source_address_prefixes = None;
-        }
-    }
-    fixture
 }
 
 fn universe() -> Vec<Packet> {
@@ -785,22 +364,11 @@ fn universe() -> Vec<Packet> {
         .iter()
         .map(|a| IpAddr::V4(a.parse::<Ipv4Addr>().unwrap()))
         .collect();
-    let mut out = Vec::new();
-    for &src in &addrs {
-        for &dst in &addrs {
-            for protocol in [Protocol::Tcp, Protocol::Udp] {
-                for &src_port in UNIVERSE_SRC_PORTS {
-                    for dst_port in UNIVERSE_DST_PORTS {
-                        out.push(Packet::new(protocol, src, src_port, dst, dst_port));
-                    }
-                }
-            }
-            for protocol in [Protocol::Icmp, Protocol::Esp] {
-                out.push(Packet::new(protocol, src, 0, dst, 0));
-            }
-        }
-    }
-    out
+    universe_of(
+        &addrs,
+        &UNIVERSE_SRC_PORTS.iter().copied(),
+        &UNIVERSE_DST_PORTS,
+    )
 }
 
 fn cases() -> ProptestConfig {

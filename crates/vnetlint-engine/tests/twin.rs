@@ -8,13 +8,15 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use common::{Fixture, Row};
+use common::Fixture;
+use common::generated::{self, GenRule, addr_field, build, port_field, port_text};
+use common::rng::Rng;
+use common::twin::{HOST_IP, default_rule, first_match, in_cidr, rule_matches, universe, v4};
 use proptest::prelude::*;
 use vnetlint_engine::{
-    Access, AddrSet, CompiledNsg, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol,
-    ProtocolSet, RuleRef, TagContext, compile_nsg,
+    Access, AddrSet, CompiledNsg, Cube, Direction, Mode, Packet, PacketSet, PortSet, ProtocolSet,
+    RuleRef, TagContext, compile_nsg,
 };
-use vnetlint_ir::Dialect;
 
 // ---------------------------------------------------------------------------------------------
 // Generated rules.
@@ -43,128 +45,16 @@ const PLURAL_ADDRS: &[&str] = &[
 ];
 const PROTOCOLS: &[&str] = &["Tcp", "Udp", "Icmp", "*"];
 
-#[derive(Debug, Clone)]
-enum Field {
-    Single(String),
-    Plural(Vec<String>),
-}
-
-#[derive(Debug, Clone)]
-struct GenRule {
-    priority: u32,
-    inbound: bool,
-    allow: bool,
-    protocol: &'static str,
-    src: Field,
-    sport: Field,
-    dst: Field,
-    dport: Field,
-}
-
-fn port_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        (0u16..8).prop_map(|p| p.to_string()),
-        (0u16..8, 0u16..8).prop_map(|(a, b)| format!("{}-{}", a.min(b), a.max(b))),
-    ]
-}
-
-fn port_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        2 => Just(Field::Single("*".into())),
-        2 => port_text().prop_map(Field::Single),
-        1 => prop::collection::vec(port_text(), 1..3).prop_map(Field::Plural),
-    ]
-}
-
-fn addr_field() -> impl Strategy<Value = Field> {
-    prop_oneof![
-        3 => prop::sample::select(SINGLE_ADDRS).prop_map(|a| Field::Single(a.to_string())),
-        1 => prop::sample::subsequence(PLURAL_ADDRS, 1..3)
-            .prop_map(|v| Field::Plural(v.into_iter().map(String::from).collect())),
-    ]
-}
-
 fn gen_rule(priorities: std::ops::Range<u32>) -> impl Strategy<Value = GenRule> {
-    (
-        priorities,
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(PROTOCOLS),
-        addr_field(),
-        port_field(),
-        addr_field(),
-        port_field(),
-    )
-        .prop_map(
-            |(priority, inbound, allow, protocol, src, sport, dst, dport)| GenRule {
-                priority,
-                inbound,
-                allow,
-                protocol,
-                src,
-                sport,
-                dst,
-                dport,
-            },
-        )
+    let addr = || addr_field(SINGLE_ADDRS, PLURAL_ADDRS, 3);
+    let port = || port_field(port_text(8), [2, 2, 1]);
+    let sides = (addr(), port(), addr(), port());
+    generated::gen_rule(priorities, PROTOCOLS, sides, Just(false))
 }
 
 fn rules(max: usize) -> impl Strategy<Value = Vec<GenRule>> {
     // A narrow priority range makes duplicates (evaluated in declaration order) common.
     prop::collection::vec(gen_rule(100..112), 0..max)
-}
-
-/// Builds the NSG for the rules, in order, through the IR as a frontend would.
-fn build(rules: &[GenRule]) -> Fixture {
-    let mut fixture = Fixture::new();
-    for (index, rule) in rules.iter().enumerate() {
-        let name = format!("r{index}");
-        let priority = rule.priority.to_string();
-        let single = |field: &Field| match field {
-            Field::Single(text) => text.clone(),
-            Field::Plural(_) => String::new(),
-        };
-        let (src, sport, dst, dport) = (
-            single(&rule.src),
-            single(&rule.sport),
-            single(&rule.dst),
-            single(&rule.dport),
-        );
-        let id = fixture.add(
-            Row {
-                name: &name,
-                priority: &priority,
-                direction: if rule.inbound { "Inbound" } else { "Outbound" },
-                access: if rule.allow { "Allow" } else { "Deny" },
-                protocol: rule.protocol,
-                src: &src,
-                sport: &sport,
-                dst: &dst,
-                dport: &dport,
-            },
-            Dialect::Terraform,
-        );
-        let plural = |fixture: &mut Fixture, field: &Field| match field {
-            Field::Plural(items) => {
-                let items: Vec<&str> = items.iter().map(String::as_str).collect();
-                Some(fixture.list(&items))
-            }
-            Field::Single(_) => None,
-        };
-        let lists = [
-            plural(&mut fixture, &rule.src),
-            plural(&mut fixture, &rule.sport),
-            plural(&mut fixture, &rule.dst),
-            plural(&mut fixture, &rule.dport),
-        ];
-        let [src_list, sport_list, dst_list, dport_list] = lists;
-        let security_rule = fixture.rule_mut(id);
-        security_rule.source_address_prefixes = src_list;
-        security_rule.source_port_ranges = sport_list;
-        security_rule.destination_address_prefixes = dst_list;
-        security_rule.destination_port_ranges = dport_list;
-    }
-    fixture
 }
 
 fn compile(fixture: &Fixture) -> CompiledNsg {
@@ -192,118 +82,17 @@ enum Decider {
     Default(&'static str),
 }
 
-fn v4(ip: IpAddr) -> [u8; 4] {
-    match ip {
-        IpAddr::V4(v4) => v4.octets(),
-        IpAddr::V6(_) => unreachable!("the universe is IPv4"),
-    }
-}
-
 fn twin_in_vnet(ip: IpAddr) -> bool {
-    let o = v4(ip);
-    (o[0] == 10 && o[1] == 0) || o == [168, 63, 129, 16]
-}
-
-fn twin_internet(ip: IpAddr) -> bool {
-    let o = v4(ip);
-    let private = o[0] == 0
-        || o[0] == 10
-        || o[0] == 127
-        || o[0] >= 224
-        || (o[0] == 100 && (64..128).contains(&o[1]))
-        || (o[0] == 169 && o[1] == 254)
-        || (o[0] == 172 && (16..32).contains(&o[1]))
-        || (o[0] == 192 && o[1] == 168)
-        || o == [168, 63, 129, 16];
-    !private
-}
-
-fn twin_addr(text: &str, ip: IpAddr) -> bool {
-    match text {
-        "*" => true,
-        "Internet" => twin_internet(ip),
-        "VirtualNetwork" => twin_in_vnet(ip),
-        "AzureLoadBalancer" => v4(ip) == [168, 63, 129, 16],
-        cidr => {
-            let (base, bits) = cidr.split_once('/').unwrap_or((cidr, "32"));
-            let base: Ipv4Addr = base.parse().unwrap();
-            let bits: u32 = bits.parse().unwrap();
-            let mask = if bits == 0 {
-                0
-            } else {
-                u32::MAX << (32 - bits)
-            };
-            u32::from(base) & mask == u32::from(Ipv4Addr::from(v4(ip))) & mask
-        }
-    }
-}
-
-fn twin_port(text: &str, port: u16) -> bool {
-    if text == "*" {
-        return true;
-    }
-    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
-    (lo.parse::<u16>().unwrap()..=hi.parse::<u16>().unwrap()).contains(&port)
-}
-
-fn field_matches(field: &Field, predicate: impl Fn(&str) -> bool) -> bool {
-    match field {
-        Field::Single(text) => predicate(text),
-        Field::Plural(items) => items.iter().any(|t| predicate(t)),
-    }
-}
-
-fn twin_matches(rule: &GenRule, p: &Packet) -> bool {
-    let protocol = match rule.protocol {
-        "*" => true,
-        "Tcp" => p.protocol == Protocol::Tcp,
-        "Udp" => p.protocol == Protocol::Udp,
-        "Icmp" => p.protocol == Protocol::Icmp,
-        _ => false,
-    };
-    let has_ports = matches!(p.protocol, Protocol::Tcp | Protocol::Udp);
-    protocol
-        && field_matches(&rule.src, |t| twin_addr(t, p.src))
-        && field_matches(&rule.dst, |t| twin_addr(t, p.dst))
-        && (!has_ports
-            || (field_matches(&rule.sport, |t| twin_port(t, p.src_port))
-                && field_matches(&rule.dport, |t| twin_port(t, p.dst_port))))
+    in_cidr("10.0.0.0/16", ip) || v4(ip) == HOST_IP
 }
 
 fn twin_decide(rules: &[GenRule], inbound: bool, p: &Packet) -> (Decider, bool) {
-    let mut order: Vec<usize> = (0..rules.len())
-        .filter(|&i| rules[i].inbound == inbound)
-        .collect();
-    order.sort_by_key(|&i| rules[i].priority); // stable: duplicates keep declaration order
-    for i in order {
-        if twin_matches(&rules[i], p) {
-            return (Decider::Custom(i), rules[i].allow);
-        }
+    if let Some(i) = first_match(rules, inbound, |rule| rule_matches(rule, p, twin_in_vnet)) {
+        return (Decider::Custom(i), rules[i].allow);
     }
-    if twin_in_vnet(p.src) && twin_in_vnet(p.dst) {
-        return (
-            Decider::Default(if inbound {
-                "AllowVnetInBound"
-            } else {
-                "AllowVnetOutBound"
-            }),
-            true,
-        );
-    }
-    if inbound && v4(p.src) == [168, 63, 129, 16] {
-        return (Decider::Default("AllowAzureLoadBalancerInBound"), true);
-    }
-    if !inbound && twin_internet(p.dst) {
-        return (Decider::Default("AllowInternetOutBound"), true);
-    }
-    (
-        Decider::Default(if inbound {
-            "DenyAllInBound"
-        } else {
-            "DenyAllOutBound"
-        }),
-        false,
-    )
+    let both_in_vnet = twin_in_vnet(p.src) && twin_in_vnet(p.dst);
+    let (name, _, allow) = default_rule(inbound, both_in_vnet, p);
+    (Decider::Default(name), allow)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,23 +112,7 @@ const SRC_PORTS: std::ops::Range<u16> = 0..3;
 const DST_PORTS: std::ops::Range<u16> = 0..9;
 
 fn universe_packets() -> Vec<Packet> {
-    let addrs = universe_addrs();
-    let mut out = Vec::new();
-    for &src in &addrs {
-        for &dst in &addrs {
-            for protocol in [Protocol::Tcp, Protocol::Udp] {
-                for src_port in SRC_PORTS {
-                    for dst_port in DST_PORTS {
-                        out.push(Packet::new(protocol, src, src_port, dst, dst_port));
-                    }
-                }
-            }
-            for protocol in [Protocol::Icmp, Protocol::Esp] {
-                out.push(Packet::new(protocol, src, 0, dst, 0));
-            }
-        }
-    }
-    out
+    universe(&universe_addrs(), &SRC_PORTS, &DST_PORTS)
 }
 
 fn universe_query() -> PacketSet {
@@ -437,12 +210,9 @@ proptest! {
             rule.priority = 100 + u32::try_from(i).unwrap() * 7;
         }
         let mut shuffled: Vec<(usize, GenRule)> = rules.iter().cloned().enumerate().collect();
-        let mut state = seed | 1;
+        let mut rng = Rng(seed | 1);
         for i in (1..shuffled.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            shuffled.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
+            shuffled.swap(i, usize::try_from(rng.next() % (i as u64 + 1)).unwrap());
         }
         let original = build(&rules);
         let reordered = build(&shuffled.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>());

@@ -154,40 +154,6 @@ pub fn analyze_sources_with_config(files: &[(&str, &str)], config_text: Option<&
 /// mistaken for them.
 const MEMORY_ROOT: &str = "/vnetlint-in-memory-sources";
 
-/// The documentation page of a rule, as `vnetlint rule` prints it and `docs/rules/VNLnnn.md`
-/// holds it. The fenced examples lose their `expect=` markers, which only the tests read.
-pub fn rule_page(check: &vnetlint_checks::Check) -> String {
-    let doc = check.doc();
-    let mut body = String::new();
-    for line in doc.markdown.lines() {
-        let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```")
-            && !info.is_empty()
-        {
-            let language = info.split(',').next().unwrap_or("");
-            let language = if language == "arm" || language == "plan" {
-                "json"
-            } else {
-                language
-            };
-            body.push_str("```");
-            body.push_str(language);
-        } else {
-            body.push_str(line);
-        }
-        body.push('\n');
-    }
-    let mut tags = check.tags.join(", ");
-    if tags.is_empty() {
-        tags.push('-');
-    }
-    format!(
-        "# {} {}\n\n<!-- Generated from the check's doc comment in crates/vnetlint-checks; edit it there. -->\n\nDefault level: **{}** · Tags: {} · Precision: {}\n\n{}",
-        check.code,
-        check.name,
-        check.default_level.as_str(),
-        tags,
-        check.precision,
-        body
-    )
-}
+/// The documentation page of a rule (`docs/rules/VNLnnn.md`, `vnetlint rule`), generated next to
+/// the checks' declarations.
+pub use vnetlint_checks::rule_page;

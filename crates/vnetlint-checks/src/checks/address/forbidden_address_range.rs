@@ -1,7 +1,7 @@
 //! VNL504: address ranges Azure refuses: forbidden ranges in a virtual network's address
 //! space, prefixes that are not CIDR blocks, and subnet sizes outside what Azure accepts.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::AddrSet;
 use vnetlint_ir::{Attr, AttrList, Meta};
 
@@ -149,20 +149,11 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 if clash == set { "lies in" } else { "overlaps" },
                 hits.join(", "),
             );
+            let label = format!("contains forbidden addresses ({})", show(&clash, 3));
             out.push(
-                Finding::new(
-                    FORBIDDEN_ADDRESS_RANGE.code,
-                    FORBIDDEN_ADDRESS_RANGE.name,
-                    FORBIDDEN_ADDRESS_RANGE.default_level,
-                    message,
-                    Label::new(
-                        span,
-                        format!("contains forbidden addresses ({})", show(&clash, 3)),
-                    )
-                    .with_address(vnet.meta.address.clone()),
-                )
-                .with_address(vnet.meta.address.clone())
-                .with_fingerprint_key(text),
+                FORBIDDEN_ADDRESS_RANGE
+                    .finding_at(&vnet.meta, span, label, message)
+                    .with_fingerprint_key(text),
             );
         }
     }
@@ -189,16 +180,9 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 subnet.meta.display_name()
             );
             out.push(
-                Finding::new(
-                    FORBIDDEN_ADDRESS_RANGE.code,
-                    FORBIDDEN_ADDRESS_RANGE.name,
-                    FORBIDDEN_ADDRESS_RANGE.default_level,
-                    message,
-                    Label::new(span, "subnet size Azure refuses")
-                        .with_address(subnet.meta.address.clone()),
-                )
-                .with_address(subnet.meta.address.clone())
-                .with_fingerprint_key(text),
+                FORBIDDEN_ADDRESS_RANGE
+                    .finding_at(&subnet.meta, span, "subnet size Azure refuses", message)
+                    .with_fingerprint_key(text),
             );
         }
     }
@@ -228,13 +212,7 @@ fn malformed(owner: &Meta, kind: &str, what: &str, text: &str, span: vnetlint_ir
         "{what} `{text}` of {kind} `{}` is not a CIDR block: Azure refuses it; write it as `address/length`, such as `10.0.0.0/16`",
         owner.display_name()
     );
-    Finding::new(
-        FORBIDDEN_ADDRESS_RANGE.code,
-        FORBIDDEN_ADDRESS_RANGE.name,
-        FORBIDDEN_ADDRESS_RANGE.default_level,
-        message,
-        Label::new(span, "not a CIDR block").with_address(owner.address.clone()),
-    )
-    .with_address(owner.address.clone())
-    .with_fingerprint_key(text)
+    FORBIDDEN_ADDRESS_RANGE
+        .finding_at(owner, span, "not a CIDR block", message)
+        .with_fingerprint_key(text)
 }

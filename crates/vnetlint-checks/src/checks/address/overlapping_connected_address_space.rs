@@ -2,12 +2,14 @@
 //! networks joined by a VNet-to-VNet connection, or a virtual network and an on-premises range
 //! behind its gateway.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, LocalGatewayId, Meta, Network, VnetGatewayId, VnetId};
 
-use super::{Prefix, later, prefixes, show};
+use super::{later, show};
 use crate::Context;
+use crate::analysis::addresses::{Prefix, overlaps, prefixes};
 use crate::declare::declare_check;
+use crate::finding::{label, name_label};
 
 declare_check! {
     /// Connected networks overlap: peered virtual networks, or a virtual network and an on-premises range behind its gateway, share addresses.
@@ -237,12 +239,6 @@ fn add_pair<'a>(pairs: &mut Vec<(VnetId, VnetId, Link<'a>)>, a: VnetId, b: VnetI
     }
 }
 
-/// Where an element is named (its whole block when the name is not written), so that a
-/// secondary label stays one line.
-fn name_span(meta: &Meta) -> vnetlint_ir::Span {
-    meta.name.as_ref().map_or(meta.span, |n| n.span)
-}
-
 fn known<T>(attr: Option<&Attr<T>>) -> Option<&T> {
     attr.and_then(Attr::get)
 }
@@ -257,63 +253,34 @@ fn vnet_pair(net: &Network, a: VnetId, b: VnetId, link: Link<'_>, out: &mut Vec<
     let (va, vb) = (&net[a], &net[b]);
     let ranges_a = prefixes(va.address_space.as_ref()).0;
     let ranges_b = prefixes(vb.address_space.as_ref()).0;
-    for pa in &ranges_a {
-        for pb in &ranges_b {
-            let shared = pa.set.intersect(&pb.set);
-            if shared.is_empty() {
-                continue;
-            }
-            let ((vnet, prefix), (other, other_prefix)) = if later(pa.span, pb.span) {
-                ((va, pa), (vb, pb))
-            } else {
-                ((vb, pb), (va, pa))
-            };
-            let (how, why, link_meta, link_label) = match link {
-                Link::Peering(meta) => (
-                    "which it is peered with",
-                    "Azure refuses to peer virtual networks whose address spaces overlap",
-                    meta,
-                    "peered here",
-                ),
-                Link::Vnet2Vnet(meta) => (
-                    "which it is connected to through a VNet-to-VNet gateway connection",
-                    "addresses in the shared range are routed inside each network and never cross the connection",
-                    meta,
-                    "connected here",
-                ),
-            };
-            let message = format!(
-                "address range `{}` of virtual network `{}` overlaps range `{}` of `{}`, {how} (shared: {}): {why}; renumber one of the networks so that their ranges are disjoint",
-                prefix.text,
-                vnet.meta.display_name(),
-                other_prefix.text,
-                other.meta.display_name(),
-                show(&shared, 3),
-            );
-            out.push(
-                Finding::new(
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.code,
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.name,
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.default_level,
-                    message,
-                    Label::new(prefix.span, "overlaps a connected network")
-                        .with_address(vnet.meta.address.clone()),
-                )
-                .with_secondary(
-                    Label::new(
-                        other_prefix.span,
-                        format!("address range of `{}`", other.meta.display_name()),
-                    )
-                    .with_address(other.meta.address.clone()),
-                )
-                .with_secondary(
-                    Label::new(name_span(link_meta), link_label)
-                        .with_address(link_meta.address.clone()),
-                )
-                .with_address(vnet.meta.address.clone())
-                .with_fingerprint_key(format!("{} {}", prefix.text, other.meta.address)),
-            );
-        }
+    let (how, why, link) = match link {
+        Link::Peering(meta) => (
+            "which it is peered with",
+            "Azure refuses to peer virtual networks whose address spaces overlap",
+            (meta, "peered here"),
+        ),
+        Link::Vnet2Vnet(meta) => (
+            "which it is connected to through a VNet-to-VNet gateway connection",
+            "addresses in the shared range are routed inside each network and never cross the connection",
+            (meta, "connected here"),
+        ),
+    };
+    for (pa, pb, shared) in overlaps(&ranges_a, &ranges_b) {
+        let ((vnet, prefix), (other, other_prefix)) = if later(pa.span, pb.span) {
+            ((va, pa), (vb, pb))
+        } else {
+            ((vb, pb), (va, pa))
+        };
+        let message = format!(
+            "address range `{}` of virtual network `{}` overlaps range `{}` of `{}`, {how} (shared: {}): {why}; renumber one of the networks so that their ranges are disjoint",
+            prefix.text,
+            vnet.meta.display_name(),
+            other_prefix.text,
+            other.meta.display_name(),
+            show(&shared, 3),
+        );
+        let at = (&vnet.meta, prefix, "overlaps a connected network");
+        out.push(finding(at, (&other.meta, other_prefix), link, message));
     }
 }
 
@@ -326,43 +293,34 @@ fn on_premises(
 ) {
     let (vnet, site) = (&net[vnet_id], &net[site_id]);
     let space: Vec<Prefix<'_>> = prefixes(vnet.address_space.as_ref()).0;
-    for remote in prefixes(site.address_space.as_ref()).0 {
-        for local in &space {
-            let shared = remote.set.intersect(&local.set);
-            if shared.is_empty() {
-                continue;
-            }
-            let message = format!(
-                "on-premises range `{}` of local network gateway `{}` overlaps address range `{}` of virtual network `{}`, whose gateway connects to it (shared: {}): addresses in the shared range are routed inside the virtual network, so the on-premises hosts there cannot be reached; narrow the on-premises range or renumber the virtual network",
-                remote.text,
-                site.meta.display_name(),
-                local.text,
-                vnet.meta.display_name(),
-                show(&shared, 3),
-            );
-            out.push(
-                Finding::new(
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.code,
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.name,
-                    OVERLAPPING_CONNECTED_ADDRESS_SPACE.default_level,
-                    message,
-                    Label::new(remote.span, "overlaps the connected virtual network")
-                        .with_address(site.meta.address.clone()),
-                )
-                .with_secondary(
-                    Label::new(
-                        local.span,
-                        format!("address range of `{}`", vnet.meta.display_name()),
-                    )
-                    .with_address(vnet.meta.address.clone()),
-                )
-                .with_secondary(
-                    Label::new(name_span(connection), "connected here")
-                        .with_address(connection.address.clone()),
-                )
-                .with_address(site.meta.address.clone())
-                .with_fingerprint_key(format!("{} {}", remote.text, vnet.meta.address)),
-            );
-        }
+    let remote_ranges = prefixes(site.address_space.as_ref()).0;
+    for (remote, local, shared) in overlaps(&remote_ranges, &space) {
+        let message = format!(
+            "on-premises range `{}` of local network gateway `{}` overlaps address range `{}` of virtual network `{}`, whose gateway connects to it (shared: {}): addresses in the shared range are routed inside the virtual network, so the on-premises hosts there cannot be reached; narrow the on-premises range or renumber the virtual network",
+            remote.text,
+            site.meta.display_name(),
+            local.text,
+            vnet.meta.display_name(),
+            show(&shared, 3),
+        );
+        let at = (&site.meta, remote, "overlaps the connected virtual network");
+        let link = (connection, "connected here");
+        out.push(finding(at, (&vnet.meta, local), link, message));
     }
+}
+
+/// The finding at the range `prefix` of `owner`, which overlaps the range of `other`, with
+/// the peering or connection that joins them.
+fn finding(
+    (owner, prefix, label_text): (&Meta, &Prefix<'_>, &str),
+    (other, other_prefix): (&Meta, &Prefix<'_>),
+    (link, link_label): (&Meta, &str),
+    message: String,
+) -> Finding {
+    let other_range = format!("address range of `{}`", other.display_name());
+    OVERLAPPING_CONNECTED_ADDRESS_SPACE
+        .finding_at(owner, prefix.span, label_text, message)
+        .with_secondary(label(other, other_prefix.span, other_range))
+        .with_secondary(name_label(link, link_label))
+        .with_fingerprint_key(format!("{} {}", prefix.text, other.address))
 }

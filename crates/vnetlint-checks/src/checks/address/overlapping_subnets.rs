@@ -1,11 +1,13 @@
 //! VNL502: two subnets of one virtual network whose prefixes overlap.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, Subnet, VnetId};
 
-use super::{Prefix, later, prefixes, show};
+use super::{later, show};
 use crate::Context;
+use crate::analysis::addresses::{Prefix, overlaps, prefixes};
 use crate::declare::declare_check;
+use crate::finding::label;
 
 declare_check! {
     /// Two subnets of the same virtual network have overlapping address prefixes.
@@ -143,19 +145,13 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if a.vnet != b.vnet || same_name(a.subnet, b.subnet) {
                 continue;
             }
-            for pa in &a.prefixes {
-                for pb in &b.prefixes {
-                    let shared = pa.set.intersect(&pb.set);
-                    if shared.is_empty() {
-                        continue;
-                    }
-                    let ((s, p), (other_s, other_p)) = if later(pa.span, pb.span) {
-                        ((a.subnet, pa), (b.subnet, pb))
-                    } else {
-                        ((b.subnet, pb), (a.subnet, pa))
-                    };
-                    out.push(finding(net, a.vnet, (s, p), (other_s, other_p), &shared));
-                }
+            for (pa, pb, shared) in overlaps(&a.prefixes, &b.prefixes) {
+                let ((s, p), (other_s, other_p)) = if later(pa.span, pb.span) {
+                    ((a.subnet, pa), (b.subnet, pb))
+                } else {
+                    ((b.subnet, pb), (a.subnet, pa))
+                };
+                out.push(finding(net, a.vnet, (s, p), (other_s, other_p), &shared));
             }
         }
     }
@@ -188,21 +184,14 @@ fn finding(
         net[vnet].meta.display_name(),
         show(shared, 3),
     );
-    Finding::new(
-        OVERLAPPING_SUBNETS.code,
-        OVERLAPPING_SUBNETS.name,
-        OVERLAPPING_SUBNETS.default_level,
-        message,
-        Label::new(prefix.span, "overlaps another subnet")
-            .with_address(subnet.meta.address.clone()),
-    )
-    .with_secondary(
-        Label::new(
-            other_prefix.span,
-            format!("prefix of subnet `{}`", other.meta.display_name()),
+    let other_label = format!("prefix of subnet `{}`", other.meta.display_name());
+    OVERLAPPING_SUBNETS
+        .finding_at(
+            &subnet.meta,
+            prefix.span,
+            "overlaps another subnet",
+            message,
         )
-        .with_address(other.meta.address.clone()),
-    )
-    .with_address(subnet.meta.address.clone())
-    .with_fingerprint_key(format!("{} {}", prefix.text, other.meta.address))
+        .with_secondary(label(&other.meta, other_prefix.span, other_label))
+        .with_fingerprint_key(format!("{} {}", prefix.text, other.meta.address))
 }

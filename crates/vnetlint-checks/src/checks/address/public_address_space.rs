@@ -1,11 +1,12 @@
 //! VNL505: a virtual network that uses public (not RFC 1918 or RFC 6598) IPv4 ranges.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::AddrSet;
 
 use super::forbidden_address_range::forbidden_set;
-use super::{prefixes, show};
+use super::show;
 use crate::Context;
+use crate::analysis::addresses::prefixes;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -118,16 +119,9 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 vnet.meta.display_name(),
             );
             out.push(
-                Finding::new(
-                    PUBLIC_ADDRESS_SPACE.code,
-                    PUBLIC_ADDRESS_SPACE.name,
-                    PUBLIC_ADDRESS_SPACE.default_level,
-                    message,
-                    Label::new(prefix.span, "public address space")
-                        .with_address(vnet.meta.address.clone()),
-                )
-                .with_address(vnet.meta.address.clone())
-                .with_fingerprint_key(prefix.text),
+                PUBLIC_ADDRESS_SPACE
+                    .finding_at(&vnet.meta, prefix.span, "public address space", message)
+                    .with_fingerprint_key(prefix.text),
             );
         }
     }

@@ -3,13 +3,15 @@
 
 use std::net::IpAddr;
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::AddrSet;
 use vnetlint_ir::{Attr, Meta, SubnetId};
 
-use super::{prefixes, show, union};
+use super::show;
 use crate::Context;
+use crate::analysis::addresses::{prefixes, union};
 use crate::declare::declare_check;
+use crate::finding::label;
 
 declare_check! {
     /// A subnet prefix lies outside the address space of its virtual network, or a static private IP lies outside its subnet or on a reserved address.
@@ -162,21 +164,17 @@ fn subnets_outside(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 prefix.text,
                 subnet.meta.display_name(),
             );
+            let space_label = format!("address space of `{vnet_name}`");
             out.push(
-                Finding::new(
-                    SUBNET_OUTSIDE_VNET.code,
-                    SUBNET_OUTSIDE_VNET.name,
-                    SUBNET_OUTSIDE_VNET.default_level,
-                    message,
-                    Label::new(prefix.span, "outside the virtual network's address space")
-                        .with_address(subnet.meta.address.clone()),
-                )
-                .with_secondary(
-                    Label::new(space_attr.span, format!("address space of `{vnet_name}`"))
-                        .with_address(vnet.meta.address.clone()),
-                )
-                .with_address(subnet.meta.address.clone())
-                .with_fingerprint_key(prefix.text),
+                SUBNET_OUTSIDE_VNET
+                    .finding_at(
+                        &subnet.meta,
+                        prefix.span,
+                        "outside the virtual network's address space",
+                        message,
+                    )
+                    .with_secondary(label(&vnet.meta, space_attr.span, space_label))
+                    .with_fingerprint_key(prefix.text),
             );
         }
     }
@@ -185,36 +183,36 @@ fn subnets_outside(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// Static private IPs of network interfaces and private endpoints (spec §8 edge case 34).
 fn static_ips(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let net = ctx.network;
-    for (_, nic) in net.iter_nics() {
-        for config in &nic.ip_configurations {
-            // A dynamic allocation ignores any address written beside it.
-            let is_static = config
-                .allocation
-                .as_ref()
-                .and_then(Attr::get)
-                .is_some_and(|a| a.eq_ignore_ascii_case("static"));
-            if !is_static {
-                continue;
-            }
-            check_ip(
-                ctx,
-                &nic.meta,
-                "network interface",
-                config.private_ip.as_ref(),
-                config.subnet.as_ref(),
-                out,
-            );
-        }
-    }
-    for endpoint in &net.private_endpoints {
-        check_ip(
-            ctx,
+    // A dynamic allocation ignores any address written beside it.
+    let nic_ips = net.iter_nics().flat_map(|(_, nic)| {
+        nic.ip_configurations
+            .iter()
+            .filter(|config| {
+                config
+                    .allocation
+                    .as_ref()
+                    .and_then(Attr::get)
+                    .is_some_and(|a| a.eq_ignore_ascii_case("static"))
+            })
+            .map(|config| {
+                (
+                    &nic.meta,
+                    "network interface",
+                    &config.private_ip,
+                    &config.subnet,
+                )
+            })
+    });
+    let endpoint_ips = net.private_endpoints.iter().map(|endpoint| {
+        (
             &endpoint.meta,
             "private endpoint",
-            endpoint.private_ip.as_ref(),
-            endpoint.subnet.as_ref(),
-            out,
-        );
+            &endpoint.private_ip,
+            &endpoint.subnet,
+        )
+    });
+    for (owner, kind, ip, subnet) in nic_ips.chain(endpoint_ips) {
+        check_ip(ctx, owner, kind, ip.as_ref(), subnet.as_ref(), out);
     }
 }
 
@@ -271,21 +269,17 @@ fn check_ip(
         "static private IP `{ip}` of {kind} `{}` {problem}: Azure refuses the deployment; {fix}",
         owner.display_name()
     );
+    let subnet_label = format!("{secondary_label} `{subnet_name}`");
     out.push(
-        Finding::new(
-            SUBNET_OUTSIDE_VNET.code,
-            SUBNET_OUTSIDE_VNET.name,
-            SUBNET_OUTSIDE_VNET.default_level,
-            message,
-            Label::new(ip_attr.span, "not a usable address of the subnet")
-                .with_address(owner.address.clone()),
-        )
-        .with_secondary(
-            Label::new(secondary_span, format!("{secondary_label} `{subnet_name}`"))
-                .with_address(subnet.meta.address.clone()),
-        )
-        .with_address(owner.address.clone())
-        .with_fingerprint_key(ip.to_string()),
+        SUBNET_OUTSIDE_VNET
+            .finding_at(
+                owner,
+                ip_attr.span,
+                "not a usable address of the subnet",
+                message,
+            )
+            .with_secondary(label(&subnet.meta, secondary_span, subnet_label))
+            .with_fingerprint_key(ip.to_string()),
     );
 }
 

@@ -5,6 +5,7 @@ use vnetlint_ir::{Attr, ElementId};
 
 use crate::Context;
 use crate::declare::declare_check;
+use crate::finding::name_label;
 
 declare_check! {
     /// A planned update changes the DNS servers of a virtual network that hosts an App Service Environment, which keeps the old servers until it is restarted.
@@ -201,20 +202,17 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             after.join(", "),
             names.join(", "),
         );
-        let mut finding = Finding::new(
-            ASE_DNS_CHANGED.code,
-            ASE_DNS_CHANGED.name,
-            ASE_DNS_CHANGED.default_level,
-            message,
-            Label::new(change.span, "the planned DNS change").with_address(change.address.clone()),
-        )
-        .with_address(change.address.clone())
-        .with_fingerprint_key(after.join(","));
-        let span = first.meta.name.as_ref().map_or(first.meta.span, |n| n.span);
-        finding = finding.with_secondary(
-            Label::new(span, "this environment keeps the old servers")
-                .with_address(first.meta.address.clone()),
+        let change_label =
+            Label::new(change.span, "the planned DNS change").with_address(change.address.clone());
+        out.push(
+            ASE_DNS_CHANGED
+                .finding(message, change_label)
+                .with_address(change.address.clone())
+                .with_fingerprint_key(after.join(","))
+                .with_secondary(name_label(
+                    &first.meta,
+                    "this environment keeps the old servers",
+                )),
         );
-        out.push(finding);
     }
 }

@@ -5,15 +5,16 @@ use std::net::IpAddr;
 
 use vnetlint_diagnostics::{Finding, Label};
 use vnetlint_engine::{
-    Access, AddrSet, HopTrace, PacketSet, PortSet, Protocol, ProtocolSet, RuleRef, Topology,
-    Traffic,
+    Access, PacketSet, PortSet, Protocol, ProtocolSet, TagContext, Topology, Traffic,
 };
 use vnetlint_ir::{Attr, Network, Val, VnetId};
 
 use crate::Context;
-use crate::checks::ase::{AseSite, ase_label, sites};
-use crate::checks::frontend::unresolved_value::UNRESOLVED_VALUE;
+use crate::analysis::addresses::known_union;
+use crate::checks::ase::{AseSite, sites};
+use crate::checks::frontend::unresolved_value::{UNRESOLVED_VALUE, raised_while, unresolved_at};
 use crate::declare::declare_check;
+use crate::finding::{describe_hop, hop_label, hop_rule, name_label};
 
 declare_check! {
     /// A custom DNS server of an App Service Environment's virtual network cannot be reached from the environment's subnet on port 53.
@@ -131,6 +132,9 @@ const CONSEQUENCE: &str =
 /// Azure-provided DNS: exempt from NSGs (spec §2.5).
 const PLATFORM_DNS: &str = "168.63.129.16";
 
+/// The environment's label on its findings.
+const USES_IT: &str = "the App Service Environment that uses it";
+
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let net = ctx.network;
     let topo = &ctx.topology;
@@ -176,12 +180,7 @@ enum Placement {
 
 fn placement(topo: &Topology<'_>, vnet: VnetId, ip: IpAddr) -> Placement {
     let net = topo.net;
-    let space = |id: VnetId| -> Option<AddrSet> {
-        let list = net[id].address_space.as_ref()?.get()?;
-        list.iter().try_fold(AddrSet::empty(), |set, item| {
-            Some(set.union(&AddrSet::parse(item.get()?)?))
-        })
-    };
+    let space = |id: VnetId| known_union(net[id].address_space.as_ref());
     let Some(own) = space(vnet) else {
         return Placement::Unknown;
     };
@@ -210,10 +209,7 @@ fn placement(topo: &Topology<'_>, vnet: VnetId, ip: IpAddr) -> Placement {
     }
     // Public destinations leave through the Internet; private ones without a route are dropped
     // (system routes send 10/8, 172.16/12, 192.168/16 and 100.64/10 to `None`).
-    if vnetlint_engine::TagContext::stand_in()
-        .internet()
-        .contains(ip)
-    {
+    if TagContext::stand_in().internet().contains(ip) {
         return Placement::Routable;
     }
     Placement::NoRoute(format!(
@@ -263,7 +259,7 @@ fn judge(
                 let why = match decided {
                     Some(hop) => format!(
                         "{} denies {protocols} 53 ({} of NSG `{}`)",
-                        rule_name(net, hop),
+                        hop_rule(net, hop),
                         hop.hop.direction,
                         net[hop.hop.nsg].meta.display_name()
                     ),
@@ -281,54 +277,43 @@ fn judge(
                     ),
                 )
                 .with_note(format!("packet {packet} is denied"));
+                // Only the denying hops are related locations; the flow shows the whole path.
                 for hop in &trace {
-                    let label = hop_label(net, hop);
+                    let label = hop_label(net, hop, describe_hop(net, hop));
                     if hop.access == Access::Deny {
                         finding = finding.with_secondary(label.clone());
                     }
                     finding = finding.with_flow_step(label);
                 }
-                for note in &result.notes {
-                    finding = finding.with_note(note.clone());
-                }
+                finding.notes.extend(result.notes.iter().cloned());
                 return Some(finding);
             }
             if result.uncertain.is_empty() {
                 return None;
             }
+            let message = format!(
+                "whether App Service Environment `{ase}` reaches custom DNS server `{ip}` on port 53 depends on NSG values vnetlint cannot resolve; give them values in the scanned files so the path can be judged"
+            );
             Some(
-                Finding::new(
-                    UNRESOLVED_VALUE.code,
-                    UNRESOLVED_VALUE.name,
-                    UNRESOLVED_VALUE.default_level,
-                    format!(
-                        "whether App Service Environment `{ase}` reaches custom DNS server `{ip}` on port 53 depends on NSG values vnetlint cannot resolve; give them values in the scanned files so the path can be judged"
-                    ),
-                    Label::new(item.span, "this DNS server").with_address(net[vnet].meta.address.clone()),
-                )
-                .with_secondary(ase_label(site.ase, "the App Service Environment"))
-                .with_note("raised while checking VNL304")
-                .with_address(net[vnet].meta.address.clone())
-                .with_fingerprint_key(format!("VNL304:{ip}")),
+                UNRESOLVED_VALUE
+                    .finding_at(&net[vnet].meta, item.span, "this DNS server", message)
+                    .with_secondary(name_label(&site.ase.meta, "the App Service Environment"))
+                    .with_note(raised_while(&ASE_DNS_UNREACHABLE))
+                    .with_fingerprint_key(format!("VNL304:{ip}")),
             )
         }
     }
 }
 
 fn base(site: &AseSite<'_>, item: &Attr<String>, message: String) -> Finding {
-    Finding::new(
-        ASE_DNS_UNREACHABLE.code,
-        ASE_DNS_UNREACHABLE.name,
-        ASE_DNS_UNREACHABLE.default_level,
-        message,
-        Label::new(item.span, "this DNS server is unreachable"),
-    )
-    .with_secondary(ase_label(
-        site.ase,
-        "the App Service Environment that uses it",
-    ))
-    .with_address(site.ase.meta.address.clone())
-    .with_fingerprint_key(item.get().cloned().unwrap_or_default())
+    ASE_DNS_UNREACHABLE
+        .finding(
+            message,
+            Label::new(item.span, "this DNS server is unreachable"),
+        )
+        .with_secondary(name_label(&site.ase.meta, USES_IT))
+        .with_address(site.ase.meta.address.clone())
+        .with_fingerprint_key(item.get().cloned().unwrap_or_default())
 }
 
 fn unresolved_entry(
@@ -338,21 +323,20 @@ fn unresolved_entry(
     item: &Attr<String>,
     reason: &str,
 ) -> Finding {
-    Finding::new(
-        UNRESOLVED_VALUE.code,
-        UNRESOLVED_VALUE.name,
-        UNRESOLVED_VALUE.default_level,
-        format!(
-            "a DNS server of virtual network `{}` cannot be resolved ({reason}), so whether App Service Environment `{}` reaches it cannot be judged; give it a value in the scanned files",
-            net[vnet].meta.display_name(),
-            site.ase.meta.display_name()
-        ),
-        Label::new(item.span, "this value is unresolved").with_address(net[vnet].meta.address.clone()),
+    let message = format!(
+        "a DNS server of virtual network `{}` cannot be resolved ({reason}), so whether App Service Environment `{}` reaches it cannot be judged; give it a value in the scanned files",
+        net[vnet].meta.display_name(),
+        site.ase.meta.display_name()
+    );
+    let vnet = &net[vnet].meta;
+    unresolved_at(
+        &ASE_DNS_UNREACHABLE,
+        vnet,
+        item.span,
+        message,
+        "dns_servers",
     )
-    .with_secondary(ase_label(site.ase, "the App Service Environment that uses it"))
-    .with_note("raised while checking VNL304")
-    .with_address(net[vnet].meta.address.clone())
-    .with_fingerprint_key("VNL304:dns_servers")
+    .with_secondary(name_label(&site.ase.meta, USES_IT))
 }
 
 /// `UDP`, `TCP` or `UDP and TCP`.
@@ -368,48 +352,4 @@ fn denied_protocols(denied: &PacketSet) -> String {
         }
     }
     names.join(" and ")
-}
-
-fn rule_name(net: &Network, hop: &HopTrace) -> String {
-    match hop.rule {
-        RuleRef::Custom(id) => format!(
-            "rule `{}` (priority {})",
-            net[id].meta.display_name(),
-            hop.priority
-        ),
-        RuleRef::Default(d) => format!("default rule `{}` (priority {})", d.name(), hop.priority),
-    }
-}
-
-fn hop_label(net: &Network, hop: &HopTrace) -> Label {
-    let (span, address) = match hop.rule {
-        RuleRef::Custom(id) => {
-            let rule = &net[id];
-            (
-                rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span),
-                rule.meta.address.clone(),
-            )
-        }
-        RuleRef::Default(_) => {
-            let nsg = &net[hop.hop.nsg];
-            (
-                nsg.meta.name.as_ref().map_or(nsg.meta.span, |n| n.span),
-                nsg.meta.address.clone(),
-            )
-        }
-    };
-    let verb = match hop.access {
-        Access::Allow => "allowed",
-        Access::Deny => "denied",
-    };
-    Label::new(
-        span,
-        format!(
-            "{verb} {} by {} of NSG `{}`",
-            hop.hop.direction,
-            rule_name(net, hop),
-            net[hop.hop.nsg].meta.display_name()
-        ),
-    )
-    .with_address(address)
 }

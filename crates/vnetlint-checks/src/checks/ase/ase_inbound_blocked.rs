@@ -1,10 +1,8 @@
 //! VNL302: the NSG of an App Service Environment's subnet blocks inbound traffic its version needs.
 
-use vnetlint_diagnostics::Finding;
 use vnetlint_engine::Direction;
 use vnetlint_ir::AseVersion;
 
-use crate::Context;
 use crate::checks::ase::report_blocked;
 use crate::declare::declare_check;
 
@@ -189,7 +187,9 @@ declare_check! {
         tags: ["correctness", "network", "app-service-environment"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| {
+            report_blocked(ctx, &ASE_INBOUND_BLOCKED, Direction::Inbound, consequence, out);
+        },
     };
 }
 
@@ -202,14 +202,4 @@ fn consequence(version: AseVersion) -> &'static str {
             "without it the environment's health ping fails and it is not operational"
         }
     }
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    report_blocked(
-        ctx,
-        &ASE_INBOUND_BLOCKED,
-        Direction::Inbound,
-        consequence,
-        out,
-    );
 }

@@ -1,10 +1,8 @@
 //! VNL303: the NSG of an App Service Environment's subnet blocks outbound traffic its version needs.
 
-use vnetlint_diagnostics::Finding;
 use vnetlint_engine::Direction;
 use vnetlint_ir::AseVersion;
 
-use crate::Context;
 use crate::checks::ase::report_blocked;
 use crate::declare::declare_check;
 
@@ -199,20 +197,12 @@ declare_check! {
         tags: ["correctness", "network", "app-service-environment"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| {
+            report_blocked(ctx, &ASE_OUTBOUND_BLOCKED, Direction::Outbound, consequence, out);
+        },
     };
 }
 
 fn consequence(_version: AseVersion) -> &'static str {
     "without it the environment cannot reach the services it depends on, so it fails to deploy or turns unhealthy and is suspended"
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    report_blocked(
-        ctx,
-        &ASE_OUTBOUND_BLOCKED,
-        Direction::Outbound,
-        consequence,
-        out,
-    );
 }

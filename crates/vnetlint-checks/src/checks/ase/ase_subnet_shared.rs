@@ -1,11 +1,12 @@
 //! VNL301: something other than the App Service Environment is placed in its subnet.
 
-use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_ir::{AseVersion, Attr, Network, Span, SubnetId};
+use vnetlint_diagnostics::Finding;
+use vnetlint_ir::{AseVersion, Attr, Meta, Network, Span, SubnetId};
 
 use crate::Context;
-use crate::checks::ase::{AseSite, ase_label, sites, version_name};
+use crate::checks::ase::{AseSite, sites, version_name};
 use crate::declare::declare_check;
+use crate::finding::{label, name_label};
 
 declare_check! {
     /// A network interface, private endpoint, app or second App Service Environment is placed in the subnet of an App Service Environment.
@@ -165,17 +166,17 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Something placed in the environment's subnet.
-struct Intruder {
+struct Intruder<'n> {
     /// `network interface `nic-sql` (of virtual machine `vm-sql`)`.
     what: String,
     /// The intruder's subnet references.
     spans: Vec<Span>,
-    address: String,
+    meta: &'n Meta,
     /// Whether it is a machine the environment would want to reach (a NIC or endpoint).
     endpoint: bool,
 }
 
-fn intruders(ctx: &Context<'_>, site: &AseSite<'_>) -> Vec<Intruder> {
+fn intruders<'n>(ctx: &Context<'n>, site: &AseSite<'_>) -> Vec<Intruder<'n>> {
     let net = ctx.network;
     let subnet = site.subnet;
     let in_subnet = |attr: Option<&Attr<SubnetId>>| attr.and_then(Attr::get) == Some(&subnet);
@@ -199,61 +200,45 @@ fn intruders(ctx: &Context<'_>, site: &AseSite<'_>) -> Vec<Intruder> {
         out.push(Intruder {
             what: format!("network interface `{}`{vm}", nic.meta.display_name()),
             spans,
-            address: nic.meta.address.clone(),
+            meta: &nic.meta,
             endpoint: true,
         });
     }
-    for endpoint in &net.private_endpoints {
-        if let Some(attr) = endpoint.subnet.as_ref().filter(|a| in_subnet(Some(a))) {
+    // The elements one subnet attribute places: (element, attribute, kind, suffix, endpoint).
+    let endpoints = net.private_endpoints.iter().map(|endpoint| {
+        let attr = endpoint.subnet.as_ref();
+        (&endpoint.meta, attr, "private endpoint", "", true)
+    });
+    let apps = net.web_apps.iter().map(|app| {
+        let attr = app.vnet_integration_subnet.as_ref();
+        (&app.meta, attr, "app", " (VNet integration)", false)
+    });
+    let gateways = net.vnet_gateways.iter().map(|gateway| {
+        let attr = gateway.subnet.as_ref();
+        (&gateway.meta, attr, "virtual network gateway", "", false)
+    });
+    let environments = net
+        .iter_ases()
+        .filter(|&(id, _)| id != site.id)
+        .map(|(_, other)| {
+            let attr = other.subnet.as_ref();
+            (&other.meta, attr, "App Service Environment", "", false)
+        });
+    let placed = endpoints.chain(apps).chain(gateways).chain(environments);
+    for (meta, attr, kind, suffix, endpoint) in placed {
+        if let Some(attr) = attr.filter(|a| in_subnet(Some(a))) {
             out.push(Intruder {
-                what: format!("private endpoint `{}`", endpoint.meta.display_name()),
+                what: format!("{kind} `{}`{suffix}", meta.display_name()),
                 spans: vec![attr.span],
-                address: endpoint.meta.address.clone(),
-                endpoint: true,
-            });
-        }
-    }
-    for (_, app) in net.iter_web_apps() {
-        if let Some(attr) = app
-            .vnet_integration_subnet
-            .as_ref()
-            .filter(|a| in_subnet(Some(a)))
-        {
-            out.push(Intruder {
-                what: format!("app `{}` (VNet integration)", app.meta.display_name()),
-                spans: vec![attr.span],
-                address: app.meta.address.clone(),
-                endpoint: false,
-            });
-        }
-    }
-    for gateway in &net.vnet_gateways {
-        if let Some(attr) = gateway.subnet.as_ref().filter(|a| in_subnet(Some(a))) {
-            out.push(Intruder {
-                what: format!("virtual network gateway `{}`", gateway.meta.display_name()),
-                spans: vec![attr.span],
-                address: gateway.meta.address.clone(),
-                endpoint: false,
-            });
-        }
-    }
-    for (id, other) in net.iter_ases() {
-        if id == site.id {
-            continue;
-        }
-        if let Some(attr) = other.subnet.as_ref().filter(|a| in_subnet(Some(a))) {
-            out.push(Intruder {
-                what: format!("App Service Environment `{}`", other.meta.display_name()),
-                spans: vec![attr.span],
-                address: other.meta.address.clone(),
-                endpoint: false,
+                meta,
+                endpoint,
             });
         }
     }
     out
 }
 
-fn finding(net: &Network, site: &AseSite<'_>, intruder: &Intruder) -> Finding {
+fn finding(net: &Network, site: &AseSite<'_>, intruder: &Intruder<'_>) -> Finding {
     let subnet = &net[site.subnet];
     let ase = site.ase.meta.display_name();
     let why = match site.version {
@@ -275,25 +260,26 @@ fn finding(net: &Network, site: &AseSite<'_>, intruder: &Intruder) -> Finding {
         subnet.meta.display_name(),
         intruder.what,
     );
-    let mut finding = Finding::new(
-        ASE_SUBNET_SHARED.code,
-        ASE_SUBNET_SHARED.name,
-        ASE_SUBNET_SHARED.default_level,
-        message,
-        Label::new(intruder.spans[0], "placed in the environment's subnet here")
-            .with_address(intruder.address.clone()),
-    )
-    .with_secondary(ase_label(
-        site.ase,
+    let (meta, first) = (intruder.meta, intruder.spans[0]);
+    let owner = name_label(
+        &site.ase.meta,
         "the App Service Environment that owns the subnet",
-    ))
-    .with_address(intruder.address.clone())
-    .with_fingerprint_key(site.ase.meta.address.clone());
-    for span in &intruder.spans[1..] {
-        finding = finding.with_secondary(
-            Label::new(*span, "another configuration in the same subnet")
-                .with_address(intruder.address.clone()),
-        );
+    );
+    let mut finding = ASE_SUBNET_SHARED
+        .finding_at(
+            meta,
+            first,
+            "placed in the environment's subnet here",
+            message,
+        )
+        .with_secondary(owner)
+        .with_fingerprint_key(site.ase.meta.address.clone());
+    for &span in &intruder.spans[1..] {
+        finding = finding.with_secondary(label(
+            meta,
+            span,
+            "another configuration in the same subnet",
+        ));
     }
     finding
 }

@@ -2,12 +2,13 @@
 
 use std::net::IpAddr;
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{AseVersion, Attr};
 
 use crate::Context;
-use crate::checks::ase::{ase_label, sites, version_name};
+use crate::checks::ase::{sites, version_name};
 use crate::declare::declare_check;
+use crate::finding::name_label;
 
 declare_check! {
     /// The subnet of an App Service Environment is smaller than its version requires or recommends.
@@ -178,18 +179,12 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             site.ase.meta.display_name(),
             version_name(version),
         );
+        let too_small = format!("a /{length} is too small");
         out.push(
-            Finding::new(
-                ASE_SUBNET_TOO_SMALL.code,
-                ASE_SUBNET_TOO_SMALL.name,
-                ASE_SUBNET_TOO_SMALL.default_level,
-                message,
-                Label::new(item.span, format!("a /{length} is too small"))
-                    .with_address(subnet.meta.address.clone()),
-            )
-            .with_secondary(ase_label(site.ase, "the App Service Environment"))
-            .with_address(subnet.meta.address.clone())
-            .with_fingerprint_key(site.ase.meta.address.clone()),
+            ASE_SUBNET_TOO_SMALL
+                .finding_at(&subnet.meta, item.span, too_small, message)
+                .with_secondary(name_label(&site.ase.meta, "the App Service Environment"))
+                .with_fingerprint_key(site.ase.meta.address.clone()),
         );
     }
 }

@@ -17,15 +17,17 @@ pub(crate) mod ase_subnet_too_small;
 
 use std::collections::BTreeMap;
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{
     Direction, PortSet, Protocol, ProtocolSet, RuleRef, ServicePeer, ServiceTraffic, Uncertainty,
 };
 use vnetlint_ir::{Ase, AseId, AseVersion, Attr, Network, NsgId, RuleId, Span, SubnetId, Val};
 
-use crate::checks::frontend::unresolved_value::UNRESOLVED_VALUE;
+use crate::analysis::port_set;
+use crate::checks::frontend::unresolved_value::unresolved_in_rule;
 use crate::context::Context;
 use crate::declare::Check;
+use crate::finding::{label, name_label};
 
 /// An environment with a known subnet.
 pub(crate) struct AseSite<'n> {
@@ -57,12 +59,6 @@ pub(crate) fn version_name(version: AseVersion) -> &'static str {
         AseVersion::V2 => "v2",
         AseVersion::V3 => "v3",
     }
-}
-
-/// A label at the environment (its name, else the whole element).
-pub(crate) fn ase_label(ase: &Ase, message: &str) -> Label {
-    let span = ase.meta.name.as_ref().map_or(ase.meta.span, |n| n.span);
-    Label::new(span, message).with_address(ase.meta.address.clone())
 }
 
 /// Who is on the other side of a required flow.
@@ -185,9 +181,7 @@ pub(crate) fn requirements(version: AseVersion, direction: Direction) -> Vec<Req
 
 impl Requirement {
     pub(crate) fn port_set(&self) -> PortSet {
-        self.ports.iter().fold(PortSet::empty(), |set, &(lo, hi)| {
-            set.union(&PortSet::range(lo, hi))
-        })
+        port_set(self.ports)
     }
 
     fn peer_name(&self) -> &'static str {
@@ -316,18 +310,19 @@ pub(crate) fn report_blocked(
             ));
         }
         for (span, (reason, rule, what)) in unresolved {
-            out.push(unresolved_finding(
-                net,
+            let message = format!(
+                "whether NSG `{}` lets App Service Environment `{}` have {} depends on a value vnetlint cannot resolve ({reason}); give it a value in the scanned files so the requirement can be judged",
+                net[*nsg].meta.display_name(),
+                site.ase.meta.display_name(),
+                what.join(", "),
+            );
+            let rule = &net[rule].meta;
+            out.push(unresolved_in_rule(
                 check,
                 span,
-                &reason,
                 rule,
-                &format!(
-                    "whether NSG `{}` lets App Service Environment `{}` have {} depends on a value vnetlint cannot resolve ({reason}); give it a value in the scanned files so the requirement can be judged",
-                    net[*nsg].meta.display_name(),
-                    site.ase.meta.display_name(),
-                    what.join(", "),
-                ),
+                message,
+                Some(&reason),
             ));
         }
     }
@@ -350,36 +345,31 @@ fn blocked_finding(
     let (rule_text, primary, fix) = match rule {
         RuleRef::Custom(id) => {
             let r = &net[id];
-            let span = r.meta.name.as_ref().map_or(r.meta.span, |n| n.span);
             (
                 format!(
                     "rule `{}` of NSG `{}`",
                     r.meta.display_name(),
                     nsg_meta.display_name()
                 ),
-                Label::new(span, "this rule blocks it").with_address(r.meta.address.clone()),
+                name_label(&r.meta, "this rule blocks it"),
                 format!(
                     "add allow rules for it with a lower priority number than `{}`, or narrow that rule",
                     r.meta.display_name()
                 ),
             )
         }
-        RuleRef::Default(default) => {
-            let span = nsg_meta.name.as_ref().map_or(nsg_meta.span, |n| n.span);
-            (
-                format!(
-                    "default rule `{}` of NSG `{}`",
-                    default.name(),
-                    nsg_meta.display_name()
-                ),
-                Label::new(
-                    span,
-                    format!("its default rule `{}` blocks it", default.name()),
-                )
-                .with_address(nsg_meta.address.clone()),
-                "add allow rules for it to the NSG".to_owned(),
-            )
-        }
+        RuleRef::Default(default) => (
+            format!(
+                "default rule `{}` of NSG `{}`",
+                default.name(),
+                nsg_meta.display_name()
+            ),
+            name_label(
+                nsg_meta,
+                format!("its default rule `{}` blocks it", default.name()),
+            ),
+            "add allow rules for it to the NSG".to_owned(),
+        ),
     };
     let message = format!(
         "{rule_text} blocks {direction} traffic that App Service Environment `{}` ({}) requires: {}; {consequence}; {fix}",
@@ -387,26 +377,19 @@ fn blocked_finding(
         version_name(version),
         what.join(", "),
     );
-    let mut finding = Finding::new(
-        check.code,
-        check.name,
-        check.default_level,
-        message,
-        primary.clone(),
-    )
-    .with_secondary(ase_label(site.ase, "the App Service Environment"))
-    .with_flow_step(primary)
-    .with_address(site.ase.meta.address.clone())
-    .with_fingerprint_key(rule.api_name(net));
+    let mut finding = check
+        .finding(message, primary.clone())
+        .with_secondary(name_label(&site.ase.meta, "the App Service Environment"))
+        .with_flow_step(primary)
+        .with_address(site.ase.meta.address.clone())
+        .with_fingerprint_key(rule.api_name(net));
     let subnet = &net[site.subnet];
     if let Some(association) = &subnet.nsg {
-        finding = finding.with_secondary(
-            Label::new(
-                association.span,
-                "the NSG is attached to the environment's subnet here",
-            )
-            .with_address(subnet.meta.address.clone()),
-        );
+        finding = finding.with_secondary(label(
+            &subnet.meta,
+            association.span,
+            "the NSG is attached to the environment's subnet here",
+        ));
     }
     for item in what {
         finding = finding.with_note(format!(
@@ -415,31 +398,4 @@ fn blocked_finding(
         ));
     }
     finding
-}
-
-/// A VNL002 finding raised by an ASE check at an unresolved value.
-pub(crate) fn unresolved_finding(
-    net: &Network,
-    check: &Check,
-    span: Span,
-    reason: &str,
-    rule: RuleId,
-    message: &str,
-) -> Finding {
-    let r = &net[rule];
-    let rule_span = r.meta.name.as_ref().map_or(r.meta.span, |n| n.span);
-    Finding::new(
-        UNRESOLVED_VALUE.code,
-        UNRESOLVED_VALUE.name,
-        UNRESOLVED_VALUE.default_level,
-        message,
-        Label::new(span, "this value is unresolved"),
-    )
-    .with_secondary(
-        Label::new(rule_span, "the rule whose verdict depends on it")
-            .with_address(r.meta.address.clone()),
-    )
-    .with_note(format!("raised while checking {}; {reason}", check.code))
-    .with_address(r.meta.address.clone())
-    .with_fingerprint_key(format!("{}:{}", check.code, r.meta.address))
 }

@@ -1,17 +1,18 @@
 //! VNL307: an app on an App Service Environment names a backend inside the network in a
 //! connection string, and the NSGs deny the path from the ASE's subnet to it.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{Access, PathVerdict};
 use vnetlint_ir::ElementId;
 
-use super::connection_string::Host;
 use super::{
-    Candidate, Placement, candidates, describe_hop, find_element, hop_label, placement,
+    Candidate, Placement, check_candidates, find_element, hop_role, placement,
     public_ip_with_address, tcp,
 };
 use crate::Context;
+use crate::analysis::connection_string::Host;
 use crate::declare::declare_check;
+use crate::finding::{describe_hop, with_path};
 
 declare_check! {
     /// An app on an App Service Environment connects to a backend in the network that the network security groups do not let the ASE's subnet reach.
@@ -295,16 +296,8 @@ declare_check! {
         tags: ["correctness", "network", "app-service"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| check_candidates(ctx, out, check),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for candidate in candidates(ctx.network) {
-        if let Some(finding) = check(ctx, &candidate) {
-            out.push(finding);
-        }
-    }
 }
 
 /// The endpoint name `Topology::resolve` takes for a host that is a private backend, and how
@@ -389,21 +382,16 @@ fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
         app.meta.display_name(),
         net[ase_subnet].meta.display_name(),
     );
-    let mut finding = Finding::new(
-        ASE_BACKEND_UNREACHABLE.code,
-        ASE_BACKEND_UNREACHABLE.name,
-        ASE_BACKEND_UNREACHABLE.default_level,
-        message,
-        Label::new(candidate.span, "this backend is unreachable from the ASE")
-            .with_address(app.meta.address.clone()),
-    )
-    .with_address(app.meta.address.clone())
-    .with_fingerprint_key(candidate.key.clone());
-    for hop in &trace {
-        let label = hop_label(net, hop);
-        finding = finding.with_secondary(label.clone()).with_flow_step(label);
-    }
-    finding = finding.with_note(format!("packet {packet}: {why}"));
+    let finding = ASE_BACKEND_UNREACHABLE
+        .finding_at(
+            &app.meta,
+            candidate.span,
+            "this backend is unreachable from the ASE",
+            message,
+        )
+        .with_fingerprint_key(candidate.key.clone());
+    let mut finding = with_path(finding, net, &trace, |hop| hop_role(net, hop))
+        .with_note(format!("packet {packet}: {why}"));
     for note in result.notes.iter().filter(|n| !why.contains(n.as_str())) {
         finding = finding.with_note(note.clone());
     }

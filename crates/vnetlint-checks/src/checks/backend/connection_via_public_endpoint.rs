@@ -1,17 +1,18 @@
 //! VNL401: an app inside the network connects to a backend through the backend's public IP,
 //! while the backend's NSGs admit no Internet traffic on that port.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{Access, PathVerdict};
 use vnetlint_ir::{Attr, PublicIpId};
 
-use super::connection_string::Host;
 use super::{
-    Candidate, candidates, describe_hop, hop_label, nics_with_public_ip, placement,
-    public_ip_of_reference, public_ip_with_address, tcp,
+    Candidate, check_candidates, hop_role, nics_with_public_ip, placement, public_ip_of_reference,
+    public_ip_with_address, tcp,
 };
 use crate::Context;
+use crate::analysis::connection_string::Host;
 use crate::declare::declare_check;
+use crate::finding::{describe_hop, name_label, with_path};
 
 declare_check! {
     /// An app that runs inside the virtual network connects to a backend by its public IP, which the backend's network security groups do not admit.
@@ -294,16 +295,8 @@ declare_check! {
         tags: ["correctness", "network", "app-service"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| check_candidates(ctx, out, check),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for candidate in candidates(ctx.network) {
-        if let Some(finding) = check(ctx, &candidate) {
-            out.push(finding);
-        }
-    }
 }
 
 fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
@@ -364,31 +357,16 @@ fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
         public.meta.display_name(),
         place.describe(net),
     );
-    let mut finding = Finding::new(
-        CONNECTION_VIA_PUBLIC_ENDPOINT.code,
-        CONNECTION_VIA_PUBLIC_ENDPOINT.name,
-        CONNECTION_VIA_PUBLIC_ENDPOINT.default_level,
-        message,
-        Label::new(candidate.span, "connects through a public IP")
-            .with_address(app.meta.address.clone()),
-    )
-    .with_address(app.meta.address.clone())
-    .with_fingerprint_key(candidate.key.clone())
-    .with_secondary(
-        Label::new(
-            public
-                .meta
-                .name
-                .as_ref()
-                .map_or(public.meta.span, |n| n.span),
-            "the backend's public IP",
+    let finding = CONNECTION_VIA_PUBLIC_ENDPOINT
+        .finding_at(
+            &app.meta,
+            candidate.span,
+            "connects through a public IP",
+            message,
         )
-        .with_address(public.meta.address.clone()),
-    );
-    for hop in &trace {
-        let label = hop_label(net, hop);
-        finding = finding.with_secondary(label.clone()).with_flow_step(label);
-    }
+        .with_fingerprint_key(candidate.key.clone())
+        .with_secondary(name_label(&public.meta, "the backend's public IP"));
+    let mut finding = with_path(finding, net, &trace, |hop| hop_role(net, hop));
     // Whether the private path works, so the suggested fix is known to help.
     if let Some(ip) = &private
         && let (Ok(from), Ok(to)) = (topo.resolve(&app.meta.address), topo.resolve(ip))
@@ -407,8 +385,6 @@ fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
             ));
         }
     }
-    for note in &result.notes {
-        finding = finding.with_note(note.clone());
-    }
+    finding.notes.extend(result.notes.iter().cloned());
     Some(finding)
 }

@@ -7,24 +7,22 @@
 //! an element (`azurerm_public_ip.sql.ip_address`, `reference(...).ipAddress`, a NIC's private
 //! address), and how the rule that decides a path is shown.
 
-pub(crate) mod connection_string;
-
 pub(crate) mod ase_backend_unreachable;
 pub(crate) mod connection_via_public_endpoint;
 pub(crate) mod secret_in_connection_string;
 
 use std::net::IpAddr;
 
-use vnetlint_diagnostics::Label;
-use vnetlint_engine::{
-    Access, Direction, HopTrace, PortSet, Protocol, ProtocolSet, RuleRef, Traffic,
-};
+use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_engine::{Access, HopTrace, PortSet, Protocol, ProtocolSet, Traffic};
 use vnetlint_ir::{
     AseId, Attr, ElementId, Network, NicId, PublicIpId, Reference, Span, SubnetId, Template,
     WebAppId,
 };
 
-use connection_string::{Parsed, parse_with_kind};
+use crate::Context;
+use crate::analysis::connection_string::{Parsed, parse_with_kind};
+use crate::finding::describe_hop;
 
 /// One string of an app that may be a connection string.
 pub(crate) struct Candidate<'n> {
@@ -195,50 +193,26 @@ pub(crate) fn tcp(port: u16) -> Traffic {
     }
 }
 
-/// A label at the rule that decides a hop, for secondary locations and flow steps.
-pub(crate) fn hop_label(net: &Network, hop: &HopTrace) -> Label {
-    let (span, address) = match hop.rule {
-        RuleRef::Custom(id) => {
-            let rule = &net[id];
-            (
-                rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span),
-                rule.meta.address.clone(),
-            )
-        }
-        RuleRef::Default(_) => {
-            let nsg = &net[hop.hop.nsg];
-            (
-                nsg.meta.name.as_ref().map_or(nsg.meta.span, |n| n.span),
-                nsg.meta.address.clone(),
-            )
-        }
-    };
+/// A hop of the path, as a secondary label and flow step: `on the path: …` or `decides it: …`.
+pub(crate) fn hop_role(net: &Network, hop: &HopTrace) -> String {
     let role = match hop.access {
         Access::Allow => "on the path",
         Access::Deny => "decides it",
     };
-    Label::new(span, format!("{role}: {}", describe_hop(net, hop))).with_address(address)
+    format!("{role}: {}", describe_hop(net, hop))
 }
 
-/// "denied inbound by rule \`deny-all\` (priority 4000) of NSG \`nsg-sql\`".
-pub(crate) fn describe_hop(net: &Network, hop: &HopTrace) -> String {
-    let rule = match hop.rule {
-        RuleRef::Custom(id) => format!("rule `{}`", net[id].meta.display_name()),
-        RuleRef::Default(d) => format!("default rule `{}`", d.name()),
-    };
-    format!(
-        "{} {} by {rule} (priority {}) of NSG `{}`",
-        match hop.access {
-            Access::Allow => "allowed",
-            Access::Deny => "denied",
-        },
-        match hop.hop.direction {
-            Direction::Inbound => "inbound",
-            Direction::Outbound => "outbound",
-        },
-        hop.priority,
-        net[hop.hop.nsg].meta.display_name()
-    )
+/// Runs `check` on every connection string and app setting of the network.
+pub(crate) fn check_candidates(
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+    check: fn(&Context<'_>, &Candidate<'_>) -> Option<Finding>,
+) {
+    out.extend(
+        candidates(ctx.network)
+            .iter()
+            .filter_map(|candidate| check(ctx, candidate)),
+    );
 }
 
 /// The labels of the places a template value was derived from (a variable default, a local),

@@ -1,11 +1,11 @@
 //! VNL402: a password, account key or SAS token written literally in a connection string or
 //! app setting.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 
-use super::connection_string::is_placeholder;
-use super::{Candidate, candidates, origin_labels};
+use super::{Candidate, check_candidates, origin_labels};
 use crate::Context;
+use crate::analysis::connection_string::is_placeholder;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -110,7 +110,7 @@ declare_check! {
         tags: ["security", "secrets"],
         precision: "high",
         security_severity: Some(7.5),
-        run: run,
+        run: |ctx, out| check_candidates(ctx, out, check),
     };
 }
 
@@ -131,14 +131,6 @@ const SECRET_NAMES: &[&str] = &[
 const POINTER_SUFFIXES: &[&str] = &[
     "NAME", "URI", "URL", "ID", "PATH", "FILE", "ENDPOINT", "VERSION",
 ];
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for candidate in candidates(ctx.network) {
-        if let Some(finding) = check(ctx, &candidate) {
-            out.push(finding);
-        }
-    }
-}
 
 fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
     let net = ctx.network;
@@ -183,22 +175,14 @@ fn check(ctx: &Context<'_>, candidate: &Candidate<'_>) -> Option<Finding> {
         candidate.what,
         app.meta.display_name(),
     );
-    let mut finding = Finding::new(
-        SECRET_IN_CONNECTION_STRING.code,
-        SECRET_IN_CONNECTION_STRING.name,
-        SECRET_IN_CONNECTION_STRING.default_level,
-        message,
-        Label::new(candidate.span, "a literal secret").with_address(app.meta.address.clone()),
-    )
-    .with_address(app.meta.address.clone())
-    .with_fingerprint_key(candidate.key.clone());
-    for label in origin_labels(
+    let mut finding = SECRET_IN_CONNECTION_STRING
+        .finding_at(&app.meta, candidate.span, "a literal secret", message)
+        .with_fingerprint_key(candidate.key.clone());
+    finding.secondary.extend(origin_labels(
         candidate.origin,
         candidate.span,
         "the secret is written here",
-    ) {
-        finding = finding.with_secondary(label);
-    }
+    ));
     // Every place that shows the secret is masked in snippets and embedded sources.
     finding.redact = std::iter::once(finding.primary.span)
         .chain(finding.secondary.iter().map(|l| l.span))

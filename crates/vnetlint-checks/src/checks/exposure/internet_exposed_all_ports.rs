@@ -2,16 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use vnetlint_diagnostics::{Finding, Label, Level};
+use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_engine::{
-    Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol, ProtocolSet,
-    RuleRef,
+    Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, Protocol, ProtocolSet, RuleRef,
 };
 use vnetlint_ir::RuleId;
 
-use super::units;
 use crate::Context;
+use crate::analysis::port_exposure::units;
 use crate::declare::declare_check;
+use crate::finding::{name_label, name_span};
 
 declare_check! {
     /// The Internet can reach every TCP port, or every protocol, of a host through a network security group.
@@ -101,8 +101,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             src: unit.internet.clone(),
             dst: unit.destination.clone(),
             protocols: ProtocolSet::of(&[tcp]),
-            src_ports: PortSet::all(),
-            dst_ports: PortSet::all(),
+            ..Cube::all()
         });
         let allowed = unit.allowed(&query, Mode::Must);
         if allowed.is_empty() {
@@ -116,8 +115,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 src: cube.src.clone(),
                 dst: cube.dst.clone(),
                 protocols: ProtocolSet::of(&[tcp]),
-                src_ports: PortSet::all(),
-                dst_ports: PortSet::all(),
+                ..Cube::all()
             }))
         });
         let fully_open = query.subtract(&partly_closed);
@@ -135,9 +133,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let pair = PacketSet::from_cube(Cube {
             src: AddrSet::from_ip(witness.src),
             dst: AddrSet::from_ip(witness.dst),
-            protocols: ProtocolSet::all(),
-            src_ports: PortSet::all(),
-            dst_ports: PortSet::all(),
+            ..Cube::all()
         });
         let pair_allowed = unit.allowed(&pair, Mode::Must);
         let (first_nsg, first) = unit.hops[0];
@@ -180,27 +176,14 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             unit.label,
             rule.meta.display_name(),
         );
-        let span = rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span);
-        let mut finding = Finding::new(
-            INTERNET_EXPOSED_ALL_PORTS.code,
-            INTERNET_EXPOSED_ALL_PORTS.name,
-            level,
-            message,
-            Label::new(span, "this rule opens all ports").with_address(rule.meta.address.clone()),
-        )
-        .with_address(rule.meta.address.clone())
-        .with_fingerprint_key(what);
-        for &other in rules.iter().skip(1) {
-            let other_rule = &net[other];
-            let span = other_rule
-                .meta
-                .name
-                .as_ref()
-                .map_or(other_rule.meta.span, |n| n.span);
-            finding = finding.with_secondary(
-                Label::new(span, "this rule opens the rest")
-                    .with_address(other_rule.meta.address.clone()),
-            );
+        let span = name_span(&rule.meta);
+        let finding = INTERNET_EXPOSED_ALL_PORTS
+            .finding_at(&rule.meta, span, "this rule opens all ports", message)
+            .with_fingerprint_key(what);
+        let mut finding = Finding { level, ..finding };
+        for &other in &rules[1..] {
+            let rest = name_label(&net[other].meta, "this rule opens the rest");
+            finding = finding.with_secondary(rest);
         }
         finding = finding.with_note(format!(
             "packets Internet {} -> {} on tcp/0-65535 are all allowed",

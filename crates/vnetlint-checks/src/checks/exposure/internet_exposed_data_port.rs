@@ -1,9 +1,7 @@
 //! VNL102: an NSG lets the Internet reach a database, cache or file-share port.
 
-use vnetlint_diagnostics::Finding;
-
-use super::{PortClass, report_port_exposure};
-use crate::Context;
+use super::{ExposedPorts, report_port_exposure};
+use crate::analysis::port_exposure::PortClass;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -90,77 +88,25 @@ declare_check! {
         tags: ["security", "network", "exposure"],
         precision: "very-high",
         security_severity: Some(8.2),
-        run: run,
+        run: |ctx, out| report_port_exposure(ctx, &INTERNET_EXPOSED_DATA_PORT, &PORTS, out),
     };
 }
 
-const DATA: &[PortClass<'static>] = &[
-    PortClass {
-        label: "RPC",
-        ports: &[(135, 135)],
-    },
-    PortClass {
-        label: "NetBIOS",
-        ports: &[(139, 139)],
-    },
-    PortClass {
-        label: "SMB",
-        ports: &[(445, 445)],
-    },
-    PortClass {
-        label: "SQL Server",
-        ports: &[(1433, 1434)],
-    },
-    PortClass {
-        label: "Oracle",
-        ports: &[(1521, 1521)],
-    },
-    PortClass {
-        label: "MySQL",
-        ports: &[(3306, 3306)],
-    },
-    PortClass {
-        label: "PostgreSQL",
-        ports: &[(5432, 5432)],
-    },
-    PortClass {
-        label: "Redis",
-        ports: &[(6379, 6380)],
-    },
-    PortClass {
-        label: "Elasticsearch",
-        ports: &[(9200, 9200)],
-    },
-    PortClass {
-        label: "Memcached",
-        ports: &[(11211, 11211)],
-    },
-    PortClass {
-        label: "MongoDB",
-        ports: &[(27017, 27017)],
-    },
-];
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    // Ports the user lists in `vnetlint.toml` (`[ports]`) join the built-in ones.
-    let mut classes: Vec<PortClass<'_>> = DATA
-        .iter()
-        .map(|c| PortClass {
-            label: c.label,
-            ports: c.ports,
-        })
-        .collect();
-    if !ctx.config.extra_data_ports.is_empty() {
-        classes.push(PortClass {
-            label: "configured data port",
-            ports: &ctx.config.extra_data_ports,
-        });
-    }
-    report_port_exposure(
-        ctx,
-        &INTERNET_EXPOSED_DATA_PORT,
-        &classes,
-        "data services open to the Internet leak data through weak credentials and unauthenticated exploits",
-        out,
-    );
-}
+const PORTS: ExposedPorts = ExposedPorts {
+    classes: &[
+        PortClass::new("RPC", &[(135, 135)]),
+        PortClass::new("NetBIOS", &[(139, 139)]),
+        PortClass::new("SMB", &[(445, 445)]),
+        PortClass::new("SQL Server", &[(1433, 1434)]),
+        PortClass::new("Oracle", &[(1521, 1521)]),
+        PortClass::new("MySQL", &[(3306, 3306)]),
+        PortClass::new("PostgreSQL", &[(5432, 5432)]),
+        PortClass::new("Redis", &[(6379, 6380)]),
+        PortClass::new("Elasticsearch", &[(9200, 9200)]),
+        PortClass::new("Memcached", &[(11211, 11211)]),
+        PortClass::new("MongoDB", &[(27017, 27017)]),
+    ],
+    configured_label: "configured data port",
+    configured: |config| &config.extra_data_ports,
+    why: "data services open to the Internet leak data through weak credentials and unauthenticated exploits",
+};

@@ -1,9 +1,7 @@
 //! VNL101: an NSG lets the Internet reach SSH, RDP or WinRM.
 
-use vnetlint_diagnostics::Finding;
-
-use super::{PortClass, report_port_exposure};
-use crate::Context;
+use super::{ExposedPorts, report_port_exposure};
+use crate::analysis::port_exposure::PortClass;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -92,45 +90,17 @@ declare_check! {
         tags: ["security", "network", "exposure"],
         precision: "very-high",
         security_severity: Some(8.8),
-        run: run,
+        run: |ctx, out| report_port_exposure(ctx, &INTERNET_EXPOSED_MANAGEMENT_PORT, &PORTS, out),
     };
 }
 
-const MANAGEMENT: &[PortClass<'static>] = &[
-    PortClass {
-        label: "SSH",
-        ports: &[(22, 22)],
-    },
-    PortClass {
-        label: "RDP",
-        ports: &[(3389, 3389)],
-    },
-    PortClass {
-        label: "WinRM",
-        ports: &[(5985, 5986)],
-    },
-];
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    // Ports the user lists in `vnetlint.toml` (`[ports]`) join the built-in ones.
-    let mut classes: Vec<PortClass<'_>> = MANAGEMENT
-        .iter()
-        .map(|c| PortClass {
-            label: c.label,
-            ports: c.ports,
-        })
-        .collect();
-    if !ctx.config.extra_management_ports.is_empty() {
-        classes.push(PortClass {
-            label: "configured management port",
-            ports: &ctx.config.extra_management_ports,
-        });
-    }
-    report_port_exposure(
-        ctx,
-        &INTERNET_EXPOSED_MANAGEMENT_PORT,
-        &classes,
-        "remote login services open to the Internet are brute-forced and exploited within minutes of deployment",
-        out,
-    );
-}
+const PORTS: ExposedPorts = ExposedPorts {
+    classes: &[
+        PortClass::new("SSH", &[(22, 22)]),
+        PortClass::new("RDP", &[(3389, 3389)]),
+        PortClass::new("WinRM", &[(5985, 5986)]),
+    ],
+    configured_label: "configured management port",
+    configured: |config| &config.extra_management_ports,
+    why: "remote login services open to the Internet are brute-forced and exploited within minutes of deployment",
+};

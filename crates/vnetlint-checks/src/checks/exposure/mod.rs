@@ -1,8 +1,219 @@
-//! What the Internet can reach through an NSG (VNL1xx), and the shared exposure query.
+//! What the Internet can reach through an NSG (VNL1xx): the findings of the exposure query
+//! (`analysis::port_exposure`) that VNL101 and VNL102 share.
+//!
+//! The finding is reported at the rule that lets the traffic through the first NSG on the
+//! path, with the rules of the later NSGs as related locations. The level says how real the
+//! exposure is: `error` when a public IP leads to the destination, `warning` when the NSGs admit
+//! Internet traffic but no public entry point is declared in the scanned templates (latent: it
+//! opens as soon as one is attached). What hinges on unresolved values is VNL002.
 
 pub(crate) mod internet_exposed_all_ports;
 pub(crate) mod internet_exposed_data_port;
 pub(crate) mod internet_exposed_management_port;
-mod port_exposure;
 
-pub(crate) use port_exposure::{PortClass, report_port_exposure, units};
+use std::fmt::Write as _;
+
+use vnetlint_diagnostics::{Finding, Level};
+use vnetlint_ir::{Attr, Network, RuleId, SecurityRule, Span};
+
+use crate::analysis::port_exposure::{Exposure, PortClass, PortExposure, port_exposure};
+use crate::checks::frontend::unresolved_value::unresolved_in_rule;
+use crate::config::Config;
+use crate::context::Context;
+use crate::declare::Check;
+use crate::finding::{label, name_label};
+
+/// What a port-exposure check looks for: its classes of ports, the class of the ports the user
+/// adds in `vnetlint.toml` (`[ports]`), and what the exposure risks.
+pub(crate) struct ExposedPorts {
+    pub classes: &'static [PortClass<'static>],
+    /// The label of the configured class.
+    pub configured_label: &'static str,
+    /// Where the configuration lists its ports.
+    pub configured: fn(&Config) -> &[(u16, u16)],
+    /// Why the exposure matters, for the message.
+    pub why: &'static str,
+}
+
+/// Reports, per custom rule, the classes of `ports` it lets Internet hosts reach.
+pub(crate) fn report_port_exposure(
+    ctx: &Context<'_>,
+    check: &Check,
+    ports: &ExposedPorts,
+    out: &mut Vec<Finding>,
+) {
+    let net = ctx.network;
+    let mut classes = ports.classes.to_vec();
+    let configured = (ports.configured)(ctx.config);
+    if !configured.is_empty() {
+        classes.push(PortClass::new(ports.configured_label, configured));
+    }
+    let PortExposure {
+        exposed,
+        unresolved,
+    } = port_exposure(ctx, &classes);
+    for (rule_id, exposure) in exposed {
+        out.push(exposure_finding(net, check, rule_id, &exposure, ports.why));
+    }
+    for (span, value) in unresolved {
+        let rule = &net[value.rule];
+        let what: Vec<String> = value.classes.iter().map(|c| c.describe()).collect();
+        let message = format!(
+            "whether the Internet can reach {} through rule `{}` of NSG `{}` depends on a value vnetlint cannot resolve ({}); give it a value in the scanned files so the exposure can be judged",
+            what.join(" and "),
+            rule.meta.display_name(),
+            net[value.nsg].meta.display_name(),
+            value.reason,
+        );
+        out.push(unresolved_in_rule(check, span, &rule.meta, message, None));
+    }
+}
+
+fn exposure_finding(
+    net: &Network,
+    check: &Check,
+    rule_id: RuleId,
+    exposure: &Exposure<'_>,
+    why: &str,
+) -> Finding {
+    let rule = &net[rule_id];
+    let nsg = exposure.nsg.map(|n| &net[n]);
+    let nsg_name = nsg.map_or("?", |n| n.meta.display_name());
+    let destinations: Vec<String> = exposure
+        .destinations
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect();
+    let (level, entry) = if exposure.public.is_empty() {
+        (
+            Level::Warning,
+            "no public IP leads there in the scanned templates, so the exposure is latent and opens as soon as one is attached".to_owned(),
+        )
+    } else {
+        let ips: Vec<String> = exposure
+            .public
+            .iter()
+            .map(|&p| format!("`{}`", net[p].meta.display_name()))
+            .collect();
+        (
+            Level::Error,
+            format!("public IP {} leads there", ips.join(", ")),
+        )
+    };
+    let message = format!(
+        "rule `{}` of NSG `{nsg_name}` lets the Internet reach {} on {} ({entry}): {why}; narrow the source to known addresses or `VirtualNetwork`, or put a deny with a lower priority number in front of it",
+        rule.meta.display_name(),
+        exposure.describe(),
+        destinations.join(", "),
+    );
+    let port = exposure.witness.as_ref().map(|p| p.dst_port);
+    let allows = "this rule allows it";
+    let primary = port.and_then(|p| port_attribute(rule, p)).map_or_else(
+        || name_label(&rule.meta, allows),
+        |span| label(&rule.meta, span, allows),
+    );
+    let flow_step = name_label(
+        &rule.meta,
+        format!("the Internet packet passes NSG `{nsg_name}` by this rule"),
+    );
+    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
+    let finding = check
+        .finding(message, primary)
+        .with_flow_step(flow_step)
+        .with_address(rule.meta.address.clone())
+        .with_fingerprint_key(classes.join("+"));
+    let mut finding = Finding { level, ..finding };
+    if let Some(src) = rule.source_address_prefix.as_ref() {
+        finding =
+            finding.with_secondary(label(&rule.meta, src.span, "Internet sources match here"));
+    }
+    if let Some(nsg) = nsg
+        && let Some(name) = &nsg.meta.name
+    {
+        finding = finding.with_secondary(label(
+            &nsg.meta,
+            name.span,
+            "in this network security group",
+        ));
+    }
+    for &later in &exposure.later {
+        let other = &net[later].meta;
+        finding = finding
+            .with_secondary(name_label(
+                other,
+                "and this rule lets it through the next NSG",
+            ))
+            .with_flow_step(name_label(other, "then passes the next NSG by this rule"));
+    }
+    for &pip in &exposure.public {
+        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
+    }
+    if let Some(packet) = &exposure.witness {
+        let mut note = format!(
+            "packet Internet {packet} is allowed by rule \"{}\"{} of NSG `{nsg_name}`",
+            rule.meta.display_name(),
+            priority_suffix(rule),
+        );
+        for &later in &exposure.later {
+            let other = &net[later];
+            let _ = write!(
+                note,
+                ", then by rule \"{}\"{}",
+                other.meta.display_name(),
+                priority_suffix(other),
+            );
+        }
+        finding = finding.with_note(note);
+    }
+    if exposure.stand_in {
+        finding = finding.with_note(
+            "the NSG is attached nowhere in the scanned files, so it is judged on its own rules with `VirtualNetwork` taken as the private address ranges",
+        );
+    }
+    finding
+}
+
+/// ` (priority 100)`, or nothing when the priority is not known.
+fn priority_suffix(rule: &SecurityRule) -> String {
+    rule.priority
+        .as_ref()
+        .and_then(Attr::get)
+        .map_or_else(String::new, |p| format!(" (priority {p})"))
+}
+
+/// The destination port attribute (or list element) whose value contains `port`.
+fn port_attribute(rule: &SecurityRule, port: u16) -> Option<Span> {
+    if let Some(attr) = &rule.destination_port_range
+        && attr
+            .get()
+            .is_some_and(|text| port_text_contains(text, port))
+    {
+        return Some(attr.span);
+    }
+    if let Some(list) = &rule.destination_port_ranges {
+        if let Some(items) = list.get() {
+            for item in items {
+                if item
+                    .get()
+                    .is_some_and(|text| port_text_contains(text, port))
+                {
+                    return Some(item.span);
+                }
+            }
+        }
+        return Some(list.span);
+    }
+    rule.destination_port_range.as_ref().map(|a| a.span)
+}
+
+fn port_text_contains(text: &str, port: u16) -> bool {
+    let text = text.trim();
+    if text == "*" {
+        return true;
+    }
+    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
+    match (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
+        (Ok(lo), Ok(hi)) => lo <= port && port <= hi,
+        _ => false,
+    }
+}

@@ -1,9 +1,7 @@
 //! VNL004: a template reaches one of vnetlint's resource limits (emitted by the driver and the
 //! frontends; documented here).
 
-use vnetlint_diagnostics::Finding;
-
-use crate::Context;
+use super::raised_elsewhere;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -63,9 +61,6 @@ declare_check! {
         tags: ["correctness"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: raised_elsewhere,
     };
 }
-
-/// Limits are met while reading and evaluating files; there is nothing to do on the IR.
-fn run(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}

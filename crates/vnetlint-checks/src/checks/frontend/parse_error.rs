@@ -1,8 +1,6 @@
 //! VNL001: a template that cannot be parsed (emitted by the frontends; documented here).
 
-use vnetlint_diagnostics::Finding;
-
-use crate::Context;
+use super::raised_elsewhere;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -44,9 +42,6 @@ declare_check! {
         tags: ["correctness"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: raised_elsewhere,
     };
 }
-
-/// Parse errors come from the frontends while reading files; there is nothing to do on the IR.
-fn run(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}

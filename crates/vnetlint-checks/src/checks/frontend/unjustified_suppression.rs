@@ -1,8 +1,6 @@
 //! VNL003: a `vnetlint:ignore` comment without a reason (raised by the driver; documented here).
 
-use vnetlint_diagnostics::Finding;
-
-use crate::Context;
+use super::raised_elsewhere;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -75,9 +73,6 @@ declare_check! {
         tags: ["correctness"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: raised_elsewhere,
     };
 }
-
-/// The driver reads the comments and raises this finding; nothing to do on the IR.
-fn run(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}

@@ -1,9 +1,11 @@
 //! VNL002: a value a verdict depends on cannot be resolved statically (raised by other checks).
 
-use vnetlint_diagnostics::Finding;
+use vnetlint_diagnostics::{Finding, Label, Span};
+use vnetlint_ir::Meta;
 
-use crate::Context;
-use crate::declare::declare_check;
+use super::raised_elsewhere;
+use crate::declare::{Check, declare_check};
+use crate::finding::name_label;
 
 declare_check! {
     /// A value that decides a verdict cannot be resolved statically, so vnetlint cannot tell whether the network is safe.
@@ -88,9 +90,50 @@ declare_check! {
         tags: ["correctness"],
         precision: "high",
         security_severity: None,
-        run: run,
+        run: raised_elsewhere,
     };
 }
 
-/// The checks whose verdicts hinge on a value raise this finding themselves.
-fn run(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+// The checks whose verdicts hinge on a value raise this finding themselves, through these.
+
+/// The note of a VNL002 that `check` raises: `raised while checking VNL101`.
+pub(crate) fn raised_while(check: &Check) -> String {
+    format!("raised while checking {}", check.code)
+}
+
+/// VNL002 at the unresolved value `span` of the element `owner`, on which the verdict of `check`
+/// about the element depends; fingerprinted by `check`'s code and `key`.
+pub(crate) fn unresolved_at(
+    check: &Check,
+    owner: &Meta,
+    span: Span,
+    message: impl Into<String>,
+    key: &str,
+) -> Finding {
+    UNRESOLVED_VALUE
+        .finding_at(owner, span, "this value is unresolved", message)
+        .with_note(raised_while(check))
+        .with_fingerprint_key(format!("{}:{key}", check.code))
+}
+
+/// VNL002 at the unresolved value `span` of the security rule `rule`, whose verdict in `check`
+/// depends on it: the rule is a secondary label and the element the finding is about; `detail`,
+/// when given, follows the note.
+pub(crate) fn unresolved_in_rule(
+    check: &Check,
+    span: Span,
+    rule: &Meta,
+    message: impl Into<String>,
+    detail: Option<&str>,
+) -> Finding {
+    let note = match detail {
+        Some(detail) => format!("{}; {detail}", raised_while(check)),
+        None => raised_while(check),
+    };
+    UNRESOLVED_VALUE
+        .finding(message, Label::new(span, "this value is unresolved"))
+        .with_secondary(name_label(rule, "the rule whose verdict depends on it"))
+        .with_note(note)
+        .with_address(rule.address.clone())
+        .with_fingerprint_key(format!("{}:{}", check.code, rule.address))
+}

@@ -1,11 +1,12 @@
 //! VNL901: a connectivity intent from `vnetlint.toml` does not hold.
 
 use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_engine::{HopTrace, PathVerdict, RuleRef, Traffic, parse_ports, parse_protocols};
+use vnetlint_engine::{PathVerdict, Traffic, parse_ports, parse_protocols};
 
 use crate::Context;
 use crate::config::{Expectation, Intent};
 use crate::declare::declare_check;
+use crate::finding::{describe_hop, with_path};
 
 declare_check! {
     /// A connectivity intent declared in `vnetlint.toml` does not hold for the scanned templates.
@@ -126,11 +127,12 @@ declare_check! {
 }
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for intent in &ctx.config.intents {
-        if let Some(finding) = evaluate(ctx, intent) {
-            out.push(finding);
-        }
-    }
+    out.extend(
+        ctx.config
+            .intents
+            .iter()
+            .filter_map(|intent| evaluate(ctx, intent)),
+    );
 }
 
 /// The finding for one intent, if it is violated in this network. Intents whose endpoints do
@@ -182,18 +184,12 @@ fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
         intent.protocol,
         intent.ports,
     );
-    let mut finding = Finding::new(
-        INTENT_VIOLATED.code,
-        INTENT_VIOLATED.name,
-        INTENT_VIOLATED.default_level,
-        message,
-        Label::new(intent.span, "this intent"),
-    )
-    .with_fingerprint_key(intent.title());
-    for hop in &trace {
-        let label = hop_label(ctx, hop);
-        finding = finding.with_secondary(label.clone()).with_flow_step(label);
-    }
+    let finding = INTENT_VIOLATED
+        .finding(message, Label::new(intent.span, "this intent"))
+        .with_fingerprint_key(intent.title());
+    let mut finding = with_path(finding, net, &trace, |hop| {
+        format!("decides it: {}", describe_hop(net, hop))
+    });
     if let Some(packet) = witness {
         let decided: Vec<String> = trace.iter().map(|h| describe_hop(net, h)).collect();
         finding = finding.with_note(format!(
@@ -205,49 +201,6 @@ fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
             }
         ));
     }
-    for note in &result.notes {
-        finding = finding.with_note(note.clone());
-    }
+    finding.notes.extend(result.notes.iter().cloned());
     Some(finding)
-}
-
-fn hop_label(ctx: &Context<'_>, hop: &HopTrace) -> Label {
-    let net = ctx.network;
-    let (span, address) = match hop.rule {
-        RuleRef::Custom(id) => {
-            let rule = &net[id];
-            (
-                rule.meta.name.as_ref().map_or(rule.meta.span, |n| n.span),
-                rule.meta.address.clone(),
-            )
-        }
-        RuleRef::Default(_) => {
-            let nsg = &net[hop.hop.nsg];
-            (
-                nsg.meta.name.as_ref().map_or(nsg.meta.span, |n| n.span),
-                nsg.meta.address.clone(),
-            )
-        }
-    };
-    Label::new(span, format!("decides it: {}", describe_hop(net, hop))).with_address(address)
-}
-
-fn describe_hop(net: &vnetlint_ir::Network, hop: &HopTrace) -> String {
-    let rule = match hop.rule {
-        RuleRef::Custom(id) => format!("rule `{}`", net[id].meta.display_name()),
-        RuleRef::Default(d) => format!("default rule `{}`", d.name()),
-    };
-    format!(
-        "{} {} by {rule} (priority {}) of NSG `{}`",
-        match hop.access {
-            vnetlint_engine::Access::Allow => "allowed",
-            vnetlint_engine::Access::Deny => "denied",
-        },
-        match hop.hop.direction {
-            vnetlint_engine::Direction::Inbound => "inbound",
-            vnetlint_engine::Direction::Outbound => "outbound",
-        },
-        hop.priority,
-        net[hop.hop.nsg].meta.display_name()
-    )
 }

@@ -1,10 +1,11 @@
 //! VNL203: two rules of one NSG share a priority and a direction.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::ProblemKind;
 
 use crate::Context;
 use crate::declare::declare_check;
+use crate::finding::label;
 
 declare_check! {
     /// Two rules of one network security group share a priority and a direction, so the deployment fails.
@@ -123,24 +124,17 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .map_or("same-direction", |d| d.as_str())
                 .to_lowercase(),
         );
+        let taken_by = format!("by rule `{}`", first.meta.display_name());
         out.push(
-            Finding::new(
-                DUPLICATE_PRIORITY.code,
-                DUPLICATE_PRIORITY.name,
-                DUPLICATE_PRIORITY.default_level,
-                message,
-                Label::new(problem.span, "this priority is already taken")
-                    .with_address(rule.meta.address.clone()),
-            )
-            .with_secondary(
-                Label::new(
-                    first_span,
-                    format!("by rule `{}`", first.meta.display_name()),
+            DUPLICATE_PRIORITY
+                .finding_at(
+                    &rule.meta,
+                    problem.span,
+                    "this priority is already taken",
+                    message,
                 )
-                .with_address(first.meta.address.clone()),
-            )
-            .with_address(rule.meta.address.clone())
-            .with_fingerprint_key(first.meta.address.clone()),
+                .with_secondary(label(&first.meta, first_span, taken_by))
+                .with_fingerprint_key(first.meta.address.clone()),
         );
     }
 }

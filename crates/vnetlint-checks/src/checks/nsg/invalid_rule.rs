@@ -1,6 +1,6 @@
 //! VNL204: a security rule Azure or Terraform would reject.
 
-use vnetlint_diagnostics::{Finding, Label, Level};
+use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_engine::ProblemKind;
 
 use crate::Context;
@@ -103,21 +103,15 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             "the deployment fails or the rule does not mean what it says, and vnetlint does not evaluate it"
         };
-        let mut finding = Finding::new(
-            INVALID_RULE.code,
-            INVALID_RULE.name,
-            INVALID_RULE.default_level,
-            format!(
-                "rule `{}`: {}; {consequence}",
-                rule.meta.display_name(),
-                problem.message
-            ),
-            Label::new(problem.span, format!("`{}` is invalid", problem.field))
-                .with_address(rule.meta.address.clone()),
-        )
-        .with_address(rule.meta.address.clone())
-        .with_fingerprint_key(format!("{}:{:?}", problem.field, problem.kind));
-        finding.level = level;
-        out.push(finding);
+        let message = format!(
+            "rule `{}`: {}; {consequence}",
+            rule.meta.display_name(),
+            problem.message
+        );
+        let invalid = format!("`{}` is invalid", problem.field);
+        let finding = INVALID_RULE
+            .finding_at(&rule.meta, problem.span, invalid, message)
+            .with_fingerprint_key(format!("{}:{:?}", problem.field, problem.kind));
+        out.push(Finding { level, ..finding });
     }
 }

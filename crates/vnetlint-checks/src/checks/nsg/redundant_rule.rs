@@ -1,11 +1,9 @@
 //! VNL202: a rule never takes effect because earlier rules with the same access already decide
 //! every packet it matches. The analysis and the finding are VNL201's (see `shadowed_rule`).
 
-use vnetlint_diagnostics::Finding;
 use vnetlint_engine::CoverKind;
 
 use super::shadowed_rule::push_findings;
-use crate::Context;
 use crate::declare::declare_check;
 
 declare_check! {
@@ -107,10 +105,6 @@ declare_check! {
         tags: ["maintainability", "network"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| push_findings(ctx, CoverKind::Redundant, &REDUNDANT_RULE, out),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    push_findings(ctx, CoverKind::Redundant, &REDUNDANT_RULE, out);
 }

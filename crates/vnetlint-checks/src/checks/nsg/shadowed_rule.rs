@@ -5,14 +5,15 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{
     Access, CompiledNsg, CoverKind, CoveredRule, Decision, Packet, RuleRef, covered_rules_all,
 };
-use vnetlint_ir::{Attr, Network, SecurityRule};
+use vnetlint_ir::Network;
 
 use crate::Context;
 use crate::declare::{Check, declare_check};
+use crate::finding::{name_label, past};
 
 declare_check! {
     /// A rule of a network security group never takes effect because earlier rules with the opposite access decide every packet it matches.
@@ -118,12 +119,8 @@ declare_check! {
         tags: ["correctness", "network"],
         precision: "very-high",
         security_severity: None,
-        run: run,
+        run: |ctx, out| push_findings(ctx, CoverKind::Shadowed, &SHADOWED_RULE, out),
     };
-}
-
-fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    push_findings(ctx, CoverKind::Shadowed, &SHADOWED_RULE, out);
 }
 
 /// The findings of one kind (VNL201 or VNL202) over every NSG of the run.
@@ -190,13 +187,7 @@ fn finding(
         CoverKind::Shadowed => "this rule never takes effect",
         CoverKind::Redundant => "this rule is redundant",
     };
-    let mut finding = Finding::new(
-        check.code,
-        check.name,
-        check.default_level,
-        message,
-        Label::new(name_span(rule), primary_message).with_address(rule.meta.address.clone()),
-    );
+    let mut finding = check.finding(message, name_label(&rule.meta, primary_message));
     let single = covered.deciders.len() == 1;
     for decision in &covered.deciders {
         let RuleRef::Custom(id) = decision.rule else {
@@ -208,17 +199,14 @@ fn finding(
         } else {
             "part of them"
         };
-        finding = finding.with_secondary(
-            Label::new(
-                name_span(earlier),
-                format!(
-                    "{} {what} first (priority {})",
-                    verb(decision.access),
-                    priority(rules, decision)
-                ),
-            )
-            .with_address(earlier.meta.address.clone()),
-        );
+        finding = finding.with_secondary(name_label(
+            &earlier.meta,
+            format!(
+                "{} {what} first (priority {})",
+                verb(decision.access),
+                priority(rules, decision)
+            ),
+        ));
     }
     if let Some(decision) = covered
         .deciders
@@ -323,24 +311,10 @@ fn priority(rules: &[vnetlint_engine::CompiledRule], decision: &Decision) -> u32
     rules.get(decision.rule_index).map_or(0, |r| r.priority)
 }
 
-fn name_span(rule: &SecurityRule) -> vnetlint_diagnostics::Span {
-    rule.meta
-        .name
-        .as_ref()
-        .map_or(rule.meta.span, |n: &Attr<String>| n.span)
-}
-
 fn opposite_of(access: Access) -> Access {
     match access {
         Access::Allow => Access::Deny,
         Access::Deny => Access::Allow,
-    }
-}
-
-fn past(access: Access) -> &'static str {
-    match access {
-        Access::Allow => "allowed",
-        Access::Deny => "denied",
     }
 }
 

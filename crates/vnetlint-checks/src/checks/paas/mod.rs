@@ -13,9 +13,11 @@ pub(crate) mod sql_firewall_open_to_internet;
 use std::net::Ipv4Addr;
 
 use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_ir::{Attr, Network, SqlFirewallRule, SqlServerId, Unknown, Val};
+use vnetlint_ir::{Attr, Meta, Network, SqlFirewallRule, SqlServerId, Val};
 
-use crate::checks::frontend::unresolved_value::UNRESOLVED_VALUE;
+use crate::checks::frontend::unresolved_value::unresolved_at;
+use crate::declare::Check;
+use crate::finding::name_label;
 
 /// VNL601 reports a range with more public addresses than this: more than a /8. No
 /// organisation's egress ranges are that large (the few legacy /8 holders stay exactly at it),
@@ -78,7 +80,7 @@ pub(crate) fn rule_server(rule: &SqlFirewallRule) -> Option<SqlServerId> {
 
 /// Whether the firewall rules of a server can matter: false only when the server is known and
 /// its public network access is known to be disabled.
-pub(crate) fn rules_matter(net: &Network, rule: &SqlFirewallRule) -> bool {
+fn rules_matter(net: &Network, rule: &SqlFirewallRule) -> bool {
     rule_server(rule).is_none_or(|server| {
         public_access(net[server].public_network_access.as_ref()) != Some(false)
     })
@@ -89,32 +91,58 @@ pub(crate) fn bound(attr: Option<&Attr<String>>) -> Option<u32> {
     parse_v4(attr?.get()?)
 }
 
+/// The firewall rules whose range is written (both bounds), with their bounds, when the rules
+/// of their server matter.
+pub(crate) fn judged_rules(
+    net: &Network,
+) -> impl Iterator<Item = (&SqlFirewallRule, &Attr<String>, &Attr<String>)> {
+    net.sql_firewall_rules
+        .iter()
+        .filter(|rule| rules_matter(net, rule))
+        .filter_map(|rule| Some((rule, rule.start_ip.as_ref()?, rule.end_ip.as_ref()?)))
+}
+
 /// The rule's display name (`AllowAll`), for messages.
 pub(crate) fn rule_name(rule: &SqlFirewallRule) -> &str {
     rule.meta.display_name()
 }
 
-/// A VNL002 finding raised by one of these checks at an unknown value.
-pub(crate) fn unresolved(
-    check_code: &str,
-    unknown: &Unknown,
-    span: vnetlint_ir::Span,
-    what: &str,
-    address: &str,
-) -> Finding {
-    Finding::new(
-        UNRESOLVED_VALUE.code,
-        UNRESOLVED_VALUE.name,
-        UNRESOLVED_VALUE.default_level,
-        format!(
-            "{what} depends on a value vnetlint cannot resolve ({}); give it a value in the scanned files so it can be judged",
-            unknown.reason
-        ),
-        Label::new(span, "this value is unresolved").with_address(address.to_owned()),
+/// `` SQL server `sql-app` ``, or `its SQL server` when the rule's server is not known.
+pub(crate) fn server_name(net: &Network, rule: &SqlFirewallRule) -> String {
+    rule_server(rule).map_or_else(
+        || "its SQL server".to_owned(),
+        |s| format!("SQL server `{}`", net[s].meta.display_name()),
     )
-    .with_note(format!("raised while checking {check_code}"))
-    .with_address(address.to_owned())
-    .with_fingerprint_key(format!("{check_code}:{address}"))
+}
+
+/// The server a firewall rule opens, as a secondary label.
+pub(crate) fn server_label(net: &Network, rule: &SqlFirewallRule) -> Option<Label> {
+    rule_server(rule).map(|s| name_label(&net[s].meta, "the server it opens"))
+}
+
+/// A VNL002 finding raised by one of these checks when `attr` is written but unresolved:
+/// `what` (a question about `owner`) depends on it.
+pub(crate) fn unresolved<T>(
+    check: &Check,
+    attr: Option<&Attr<T>>,
+    what: &str,
+    owner: &Meta,
+) -> Option<Finding> {
+    let attr = attr?;
+    let Val::Unknown(unknown) = &attr.value else {
+        return None;
+    };
+    let message = format!(
+        "{what} depends on a value vnetlint cannot resolve ({}); give it a value in the scanned files so it can be judged",
+        unknown.reason
+    );
+    Some(unresolved_at(
+        check,
+        owner,
+        attr.span,
+        message,
+        &owner.address,
+    ))
 }
 
 #[cfg(test)]

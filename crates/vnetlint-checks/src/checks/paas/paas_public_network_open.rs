@@ -1,12 +1,13 @@
 //! VNL603: a storage account or SQL server reachable from any network: public network access
 //! on and no network rules narrowing it.
 
-use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_ir::{Attr, Meta, SqlServerId, StorageAccount, Val};
+use vnetlint_diagnostics::Finding;
+use vnetlint_ir::{Attr, SqlServerId, StorageAccount, Val};
 
 use super::{OPEN_THRESHOLD, bound, public_access, public_count, rule_server, unresolved};
 use crate::Context;
 use crate::declare::declare_check;
+use crate::finding::name_span;
 
 declare_check! {
     /// A storage account or SQL server has public network access on and no network rules restricting who can reach it.
@@ -90,10 +91,6 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn name_span(meta: &Meta) -> vnetlint_ir::Span {
-    meta.name.as_ref().map_or(meta.span, |n| n.span)
-}
-
 fn storage(account: &StorageAccount, out: &mut Vec<Finding>) {
     let public = public_access(account.public_network_access.as_ref());
     // No `network_rules` at all: Azure's default action is `Allow`.
@@ -106,35 +103,22 @@ fn storage(account: &StorageAccount, out: &mut Vec<Finding>) {
         "whether storage account `{}` accepts connections from any network",
         account.meta.display_name()
     );
+    let check = &PAAS_PUBLIC_NETWORK_OPEN;
     match (public, allow) {
         (Some(false), _) | (_, Some(false)) => {}
         (Some(true), Some(true)) => out.push(storage_finding(account)),
-        (None, _) => {
-            if let Some(attr) = account.public_network_access.as_ref()
-                && let Val::Unknown(unknown) = &attr.value
-            {
-                out.push(unresolved(
-                    PAAS_PUBLIC_NETWORK_OPEN.code,
-                    unknown,
-                    attr.span,
-                    &what,
-                    &account.meta.address,
-                ));
-            }
-        }
-        (Some(true), None) => {
-            if let Some(attr) = account.default_action.as_ref()
-                && let Val::Unknown(unknown) = &attr.value
-            {
-                out.push(unresolved(
-                    PAAS_PUBLIC_NETWORK_OPEN.code,
-                    unknown,
-                    attr.span,
-                    &what,
-                    &account.meta.address,
-                ));
-            }
-        }
+        (None, _) => out.extend(unresolved(
+            check,
+            account.public_network_access.as_ref(),
+            &what,
+            &account.meta,
+        )),
+        (Some(true), None) => out.extend(unresolved(
+            check,
+            account.default_action.as_ref(),
+            &what,
+            &account.meta,
+        )),
     }
 }
 
@@ -172,15 +156,9 @@ fn storage_finding(account: &StorageAccount) -> Finding {
             ""
         },
     );
-    let mut finding = Finding::new(
-        PAAS_PUBLIC_NETWORK_OPEN.code,
-        PAAS_PUBLIC_NETWORK_OPEN.name,
-        PAAS_PUBLIC_NETWORK_OPEN.default_level,
-        message,
-        Label::new(span, label).with_address(account.meta.address.clone()),
-    )
-    .with_address(account.meta.address.clone())
-    .with_fingerprint_key("storage");
+    let mut finding = PAAS_PUBLIC_NETWORK_OPEN
+        .finding_at(&account.meta, span, label, message)
+        .with_fingerprint_key("storage");
     if has_rules(account.ip_rules.as_ref()) || subnets {
         finding = finding.with_note(
             "the IP and virtual network rules have no effect while the default action is `Allow`",
@@ -220,39 +198,31 @@ fn sql(ctx: &Context<'_>, id: SqlServerId, out: &mut Vec<Finding>) {
     match public_access(server.public_network_access.as_ref()) {
         Some(false) => {}
         None => {
-            if let Some(attr) = server.public_network_access.as_ref()
-                && let Val::Unknown(unknown) = &attr.value
-            {
-                out.push(unresolved(
-                    PAAS_PUBLIC_NETWORK_OPEN.code,
-                    unknown,
-                    attr.span,
-                    &format!(
-                        "whether SQL server `{}` accepts connections from most of the Internet",
-                        server.meta.display_name()
-                    ),
-                    &server.meta.address,
-                ));
-            }
+            let what = format!(
+                "whether SQL server `{}` accepts connections from most of the Internet",
+                server.meta.display_name()
+            );
+            let access = server.public_network_access.as_ref();
+            out.extend(unresolved(
+                &PAAS_PUBLIC_NETWORK_OPEN,
+                access,
+                &what,
+                &server.meta,
+            ));
         }
         Some(true) => {
             let span = server
                 .public_network_access
                 .as_ref()
                 .map_or_else(|| name_span(&server.meta), |a| a.span);
+            let message = format!(
+                "public network access is on for SQL server `{}` and its firewall rules together admit {total} public addresses, more than a /8: most of the Internet can reach its login; narrow the rules to the ranges that need access, or disable public network access and use a private endpoint",
+                server.meta.display_name()
+            );
             out.push(
-                Finding::new(
-                    PAAS_PUBLIC_NETWORK_OPEN.code,
-                    PAAS_PUBLIC_NETWORK_OPEN.name,
-                    PAAS_PUBLIC_NETWORK_OPEN.default_level,
-                    format!(
-                        "public network access is on for SQL server `{}` and its firewall rules together admit {total} public addresses, more than a /8: most of the Internet can reach its login; narrow the rules to the ranges that need access, or disable public network access and use a private endpoint",
-                        server.meta.display_name()
-                    ),
-                    Label::new(span, "public network access is on").with_address(server.meta.address.clone()),
-                )
-                .with_address(server.meta.address.clone())
-                .with_fingerprint_key("sql"),
+                PAAS_PUBLIC_NETWORK_OPEN
+                    .finding_at(&server.meta, span, "public network access is on", message)
+                    .with_fingerprint_key("sql"),
             );
         }
     }

@@ -1,8 +1,8 @@
 //! VNL602: the SQL firewall's `0.0.0.0`–`0.0.0.0` rule, which admits every Azure tenant.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 
-use super::{bound, rule_name, rule_server, rules_matter};
+use super::{bound, judged_rules, rule_name, server_label, server_name};
 use crate::Context;
 use crate::declare::declare_check;
 
@@ -76,50 +76,22 @@ declare_check! {
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let net = ctx.network;
-    for rule in &net.sql_firewall_rules {
-        if !rules_matter(net, rule) {
-            continue;
-        }
-        let (Some(start), Some(end)) = (rule.start_ip.as_ref(), rule.end_ip.as_ref()) else {
-            continue;
-        };
+    for (rule, start, end) in judged_rules(net) {
         if bound(Some(start)) != Some(0) || bound(Some(end)) != Some(0) {
             continue;
         }
-        let server = rule_server(rule).map(|s| &net[s]);
         let message = format!(
             "firewall rule `{}` (`0.0.0.0`–`0.0.0.0`) turns on \"allow Azure services\" for {}: every Azure resource of every tenant can reach its login; admit the callers' own addresses or subnets, or use a private endpoint",
             rule_name(rule),
-            server.map_or_else(
-                || "its SQL server".to_owned(),
-                |s| format!("SQL server `{}`", s.meta.display_name())
-            ),
+            server_name(net, rule),
         );
-        let mut finding = Finding::new(
-            SQL_FIREWALL_ALLOWS_ALL_AZURE.code,
-            SQL_FIREWALL_ALLOWS_ALL_AZURE.name,
-            SQL_FIREWALL_ALLOWS_ALL_AZURE.default_level,
+        let mut finding = SQL_FIREWALL_ALLOWS_ALL_AZURE.finding_at(
+            &rule.meta,
+            start.span,
+            "`0.0.0.0` to `0.0.0.0` means every Azure address",
             message,
-            Label::new(
-                start.span,
-                "`0.0.0.0` to `0.0.0.0` means every Azure address",
-            )
-            .with_address(rule.meta.address.clone()),
-        )
-        .with_address(rule.meta.address.clone());
-        if let Some(server) = server {
-            finding = finding.with_secondary(
-                Label::new(
-                    server
-                        .meta
-                        .name
-                        .as_ref()
-                        .map_or(server.meta.span, |n| n.span),
-                    "the server it opens",
-                )
-                .with_address(server.meta.address.clone()),
-            );
-        }
+        );
+        finding.secondary.extend(server_label(net, rule));
         out.push(finding);
     }
 }

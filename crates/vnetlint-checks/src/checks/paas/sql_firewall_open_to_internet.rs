@@ -4,7 +4,8 @@ use vnetlint_diagnostics::{Finding, Label};
 use vnetlint_ir::{Attr, SqlFirewallRule, Val};
 
 use super::{
-    OPEN_THRESHOLD, bound, public_count, rule_name, rule_server, rules_matter, unresolved,
+    OPEN_THRESHOLD, bound, judged_rules, public_count, rule_name, server_label, server_name,
+    unresolved,
 };
 use crate::Context;
 use crate::declare::declare_check;
@@ -87,15 +88,7 @@ declare_check! {
 }
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let net = ctx.network;
-    for rule in &net.sql_firewall_rules {
-        if !rules_matter(net, rule) {
-            continue;
-        }
-        let (Some(start_attr), Some(end_attr)) = (rule.start_ip.as_ref(), rule.end_ip.as_ref())
-        else {
-            continue;
-        };
+    for (rule, start_attr, end_attr) in judged_rules(ctx.network) {
         match (bound(Some(start_attr)), bound(Some(end_attr))) {
             (Some(start), Some(end)) => {
                 if start == 0 && end == 0 {
@@ -133,18 +126,7 @@ fn unresolved_bound(
             } else {
                 end_attr
             };
-            if let Val::Unknown(unknown) = &attr.value {
-                out.push(unresolved(
-                    SQL_FIREWALL_OPEN_TO_INTERNET.code,
-                    unknown,
-                    attr.span,
-                    &format!(
-                        "whether firewall rule `{}` opens its SQL server to the Internet",
-                        rule_name(rule)
-                    ),
-                    &rule.meta.address,
-                ));
-            }
+            out.extend(unresolved_range(rule, attr));
         }
         return;
     };
@@ -152,16 +134,21 @@ fn unresolved_bound(
     if a.reference.is_some() && a.reference == b.reference {
         return;
     }
-    out.push(unresolved(
-        SQL_FIREWALL_OPEN_TO_INTERNET.code,
-        a,
-        start_attr.span,
-        &format!(
-            "whether firewall rule `{}` opens its SQL server to the Internet",
-            rule_name(rule)
-        ),
-        &rule.meta.address,
-    ));
+    out.extend(unresolved_range(rule, start_attr));
+}
+
+/// VNL002 at the bound `attr` of the rule, when it is unresolved.
+fn unresolved_range(rule: &SqlFirewallRule, attr: &Attr<String>) -> Option<Finding> {
+    let what = format!(
+        "whether firewall rule `{}` opens its SQL server to the Internet",
+        rule_name(rule)
+    );
+    unresolved(
+        &SQL_FIREWALL_OPEN_TO_INTERNET,
+        Some(attr),
+        &what,
+        &rule.meta,
+    )
 }
 
 fn finding(
@@ -172,38 +159,16 @@ fn finding(
     count: u64,
 ) -> Finding {
     let net = ctx.network;
-    let server = rule_server(rule).map_or_else(
-        || "its SQL server".to_owned(),
-        |s| format!("SQL server `{}`", net[s].meta.display_name()),
-    );
+    let server = server_name(net, rule);
     let message = format!(
         "firewall rule `{}` of {server} admits `{}`–`{}`, {count} public addresses, so any Internet host can reach the server's login: admit only the ranges that need access, or disable public network access and connect through a private endpoint",
         rule_name(rule),
         start.get().map_or("?", String::as_str).trim(),
         end.get().map_or("?", String::as_str).trim(),
     );
-    let mut finding = Finding::new(
-        SQL_FIREWALL_OPEN_TO_INTERNET.code,
-        SQL_FIREWALL_OPEN_TO_INTERNET.name,
-        SQL_FIREWALL_OPEN_TO_INTERNET.default_level,
-        message,
-        Label::new(start.span, "the range starts here").with_address(rule.meta.address.clone()),
-    )
-    .with_secondary(Label::new(end.span, "and ends here"))
-    .with_address(rule.meta.address.clone());
-    if let Some(s) = rule_server(rule) {
-        let server = &net[s];
-        finding = finding.with_secondary(
-            Label::new(
-                server
-                    .meta
-                    .name
-                    .as_ref()
-                    .map_or(server.meta.span, |n| n.span),
-                "the server it opens",
-            )
-            .with_address(server.meta.address.clone()),
-        );
-    }
+    let mut finding = SQL_FIREWALL_OPEN_TO_INTERNET
+        .finding_at(&rule.meta, start.span, "the range starts here", message)
+        .with_secondary(Label::new(end.span, "and ends here"));
+    finding.secondary.extend(server_label(net, rule));
     finding
 }

@@ -1,10 +1,11 @@
 //! VNL104: a subnet that holds workloads has no NSG, on the subnet or on its NICs.
 
-use vnetlint_diagnostics::{Finding, Label};
+use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, SubnetId};
 
 use crate::Context;
 use crate::declare::declare_check;
+use crate::finding::name_span;
 
 declare_check! {
     /// A subnet that holds workloads has no network security group, neither on the subnet nor on the network interfaces in it.
@@ -132,26 +133,18 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if workloads.is_empty() {
             continue;
         }
-        let span = subnet
-            .meta
-            .name
-            .as_ref()
-            .map_or(subnet.meta.span, |n| n.span);
         let message = format!(
             "subnet `{}` has no network security group, and neither do the workloads in it ({}): nothing filters their traffic from the virtual network, its peers and on-premises; associate an NSG with the subnet",
             subnet.meta.display_name(),
             workloads.join(", ")
         );
-        out.push(
-            Finding::new(
-                SUBNET_WITHOUT_NSG.code,
-                SUBNET_WITHOUT_NSG.name,
-                SUBNET_WITHOUT_NSG.default_level,
-                message,
-                Label::new(span, "no NSG on this subnet").with_address(subnet.meta.address.clone()),
-            )
-            .with_address(subnet.meta.address.clone()),
-        );
+        let span = name_span(&subnet.meta);
+        out.push(SUBNET_WITHOUT_NSG.finding_at(
+            &subnet.meta,
+            span,
+            "no NSG on this subnet",
+            message,
+        ));
     }
 }
 

@@ -1,51 +1,49 @@
-//! The query VNL101 and VNL102 share: which custom rules let Internet hosts reach a class of
-//! ports of a real destination, through every NSG on the path, and which verdicts hinge on
-//! unresolved values.
+//! The exposure query VNL101 and VNL102 share: which custom rules let Internet hosts reach a
+//! class of ports of a real destination, through every NSG on the path, and which verdicts
+//! hinge on unresolved values. The checks turn its answer into findings
+//! (`checks/exposure/mod.rs`); VNL103 walks the same destinations ([`units`]).
 //!
 //! A destination is a NIC (its address), the rest of a subnet, or, for an NSG attached
 //! nowhere, whatever that NSG would guard. Inbound traffic crosses the subnet NSG and then the
-//! NIC NSG; both must allow. The finding is reported at the rule that lets the traffic through
-//! the first NSG on the path, with the rules of the later NSGs as related locations.
+//! NIC NSG; both must allow. Exposure is attributed to the rule that lets the traffic through
+//! the first NSG on the path, with the rules of the later NSGs that let it through too.
 //!
 //! The query is evaluated twice: `Mode::Must` (unresolved allows match nothing, unresolved denies
 //! match everything) gives the exposure that certainly exists and becomes the check's finding;
 //! `Mode::May` (the reverse) gives what might exist. Their difference depends on values vnetlint
 //! could not resolve and is reported as VNL002 at those values, never assumed safe.
-//!
-//! The level says how real the exposure is: `error` when a public IP leads to the destination,
-//! `warning` when the NSGs admit Internet traffic but no public entry point is declared in the
-//! scanned templates (latent: it opens as soon as one is attached).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use vnetlint_diagnostics::{Finding, Label, Level};
 use vnetlint_engine::{
     Access, AddrSet, CompiledNsg, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol,
     ProtocolSet, RuleRef, Uncertainty,
 };
-use vnetlint_ir::{Attr, Network, NsgId, PublicIpId, RuleId, SecurityRule, Span};
+use vnetlint_ir::{NsgId, PublicIpId, RuleId, Span};
 
-use crate::checks::frontend::unresolved_value::UNRESOLVED_VALUE;
+use super::port_set;
 use crate::context::Context;
-use crate::declare::Check;
 
 /// A named set of ports, such as SSH on TCP 22.
+#[derive(Clone, Copy)]
 pub(crate) struct PortClass<'p> {
     pub label: &'p str,
     pub ports: &'p [(u16, u16)],
 }
 
-impl PortClass<'_> {
-    fn describe(&self) -> String {
+impl<'p> PortClass<'p> {
+    pub(crate) const fn new(label: &'p str, ports: &'p [(u16, u16)]) -> Self {
+        Self { label, ports }
+    }
+
+    /// `SSH (22)`.
+    pub(crate) fn describe(&self) -> String {
         format!("{} ({})", self.label, self.port_set())
     }
 
     fn port_set(&self) -> PortSet {
-        self.ports.iter().fold(PortSet::empty(), |set, &(lo, hi)| {
-            set.union(&PortSet::range(lo, hi))
-        })
+        port_set(self.ports)
     }
 }
 
@@ -143,15 +141,19 @@ impl Unit<'_> {
 
 /// What one rule exposes, over all destinations.
 #[derive(Default)]
-struct Exposure<'c> {
-    classes: Vec<(&'c PortClass<'c>, PortSet)>,
-    witness: Option<Packet>,
-    destinations: BTreeSet<String>,
-    public: BTreeSet<PublicIpId>,
+pub(crate) struct Exposure<'c> {
+    /// The classes of ports reached, with the ports of each.
+    pub classes: Vec<(&'c PortClass<'c>, PortSet)>,
+    pub witness: Option<Packet>,
+    /// The destinations reached ([`Unit::label`]).
+    pub destinations: BTreeSet<String>,
+    pub public: BTreeSet<PublicIpId>,
     /// The rules of later NSGs on the path that let the same traffic through.
-    later: BTreeSet<RuleId>,
-    nsg: Option<NsgId>,
-    stand_in: bool,
+    pub later: BTreeSet<RuleId>,
+    /// The NSG of the rule.
+    pub nsg: Option<NsgId>,
+    /// Some destination is judged with a stand-in `VirtualNetwork` ([`Unit::stand_in`]).
+    pub stand_in: bool,
 }
 
 impl<'c> Exposure<'c> {
@@ -185,7 +187,8 @@ impl<'c> Exposure<'c> {
         self.stand_in |= unit.stand_in;
     }
 
-    fn describe(&self) -> String {
+    /// `SSH (22), RDP (3389)`.
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = self
             .classes
             .iter()
@@ -195,18 +198,31 @@ impl<'c> Exposure<'c> {
     }
 }
 
-/// Reports, per custom rule, the port classes it lets Internet hosts reach.
-pub(crate) fn report_port_exposure(
+/// An unresolved value some verdict of the query hinges on.
+pub(crate) struct Unresolved<'c> {
+    pub reason: String,
+    /// The classes of ports whose exposure it decides.
+    pub classes: Vec<&'c PortClass<'c>>,
+    /// The rule that would let the traffic through, and its NSG.
+    pub rule: RuleId,
+    pub nsg: NsgId,
+}
+
+/// The answer of the query over a network.
+pub(crate) struct PortExposure<'c> {
+    /// What each rule that lets Internet traffic through the first NSG certainly exposes.
+    pub exposed: BTreeMap<RuleId, Exposure<'c>>,
+    /// What might be exposed, by the place of the unresolved value it hinges on.
+    pub unresolved: BTreeMap<Span, Unresolved<'c>>,
+}
+
+/// Which rules let Internet hosts reach each class of ports of every destination of the network.
+pub(crate) fn port_exposure<'c>(
     ctx: &Context<'_>,
-    check: &Check,
-    classes: &[PortClass<'_>],
-    why: &str,
-    out: &mut Vec<Finding>,
-) {
-    let net = ctx.network;
-    let mut exposed: BTreeMap<RuleId, Exposure<'_>> = BTreeMap::new();
-    let mut uncertain: BTreeMap<Span, (String, Vec<&PortClass<'_>>, RuleId, NsgId)> =
-        BTreeMap::new();
+    classes: &'c [PortClass<'c>],
+) -> PortExposure<'c> {
+    let mut exposed: BTreeMap<RuleId, Exposure<'c>> = BTreeMap::new();
+    let mut unresolved: BTreeMap<Span, Unresolved<'c>> = BTreeMap::new();
     // One query per destination over the ports of every class, split by class afterwards:
     // evaluation is packet by packet, so the allowed set of a class is the allowed set of the
     // whole query restricted to its ports, and the NSGs are walked once instead of once per
@@ -266,36 +282,14 @@ pub(crate) fn report_port_exposure(
                     class,
                     &hints,
                     &mut exposed,
-                    &mut uncertain,
+                    &mut unresolved,
                 );
             }
         }
     }
-    for (rule_id, exposure) in exposed {
-        out.push(exposure_finding(net, check, rule_id, &exposure, why));
-    }
-    for (span, (reason, classes, rule_id, nsg)) in uncertain {
-        let rule = &net[rule_id];
-        let what: Vec<String> = classes.iter().map(|c| c.describe()).collect();
-        let message = format!(
-            "whether the Internet can reach {} through rule `{}` of NSG `{}` depends on a value vnetlint cannot resolve ({reason}); give it a value in the scanned files so the exposure can be judged",
-            what.join(" and "),
-            rule.meta.display_name(),
-            net[nsg].meta.display_name(),
-        );
-        out.push(
-            Finding::new(
-                UNRESOLVED_VALUE.code,
-                UNRESOLVED_VALUE.name,
-                UNRESOLVED_VALUE.default_level,
-                message,
-                Label::new(span, "this value is unresolved"),
-            )
-            .with_secondary(rule_label(rule, "the rule whose verdict depends on it"))
-            .with_note(format!("raised while checking {}", check.code))
-            .with_address(rule.meta.address.clone())
-            .with_fingerprint_key(format!("{}:{}", check.code, rule.meta.address)),
-        );
+    PortExposure {
+        exposed,
+        unresolved,
     }
 }
 
@@ -333,7 +327,7 @@ fn collect_uncertain<'c>(
     class: &'c PortClass<'c>,
     hints: &[Packet],
     exposed: &mut BTreeMap<RuleId, Exposure<'c>>,
-    uncertain: &mut BTreeMap<Span, (String, Vec<&'c PortClass<'c>>, RuleId, NsgId)>,
+    unresolved: &mut BTreeMap<Span, Unresolved<'c>>,
 ) {
     let mut current = query.clone();
     for (nsg, compiled) in &unit.hops {
@@ -353,11 +347,14 @@ fn collect_uncertain<'c>(
                 for u in &earlier.uncertain {
                     match u {
                         Uncertainty::Unresolved { span, reason } => {
-                            let entry = uncertain
-                                .entry(*span)
-                                .or_insert_with(|| (reason.clone(), Vec::new(), rule, *nsg));
-                            if !entry.1.iter().any(|c| c.label == class.label) {
-                                entry.1.push(class);
+                            let entry = unresolved.entry(*span).or_insert_with(|| Unresolved {
+                                reason: reason.clone(),
+                                classes: Vec::new(),
+                                rule,
+                                nsg: *nsg,
+                            });
+                            if !entry.classes.iter().any(|c| c.label == class.label) {
+                                entry.classes.push(class);
                             }
                         }
                         // Any Azure customer can hold an address in AzureCloud, so an allow from
@@ -398,168 +395,4 @@ fn witness_hints(class: &PortClass<'_>, dst: IpAddr) -> Vec<Packet> {
             dst_port: port,
         })
         .collect()
-}
-
-fn exposure_finding(
-    net: &Network,
-    check: &Check,
-    rule_id: RuleId,
-    exposure: &Exposure<'_>,
-    why: &str,
-) -> Finding {
-    let rule = &net[rule_id];
-    let nsg = exposure.nsg.map(|n| &net[n]);
-    let nsg_name = nsg.map_or("?", |n| n.meta.display_name());
-    let destinations: Vec<String> = exposure
-        .destinations
-        .iter()
-        .map(|d| format!("`{d}`"))
-        .collect();
-    let (level, entry) = if exposure.public.is_empty() {
-        (
-            Level::Warning,
-            "no public IP leads there in the scanned templates, so the exposure is latent and opens as soon as one is attached".to_owned(),
-        )
-    } else {
-        let ips: Vec<String> = exposure
-            .public
-            .iter()
-            .map(|&p| format!("`{}`", net[p].meta.display_name()))
-            .collect();
-        (
-            Level::Error,
-            format!("public IP {} leads there", ips.join(", ")),
-        )
-    };
-    let message = format!(
-        "rule `{}` of NSG `{nsg_name}` lets the Internet reach {} on {} ({entry}): {why}; narrow the source to known addresses or `VirtualNetwork`, or put a deny with a lower priority number in front of it",
-        rule.meta.display_name(),
-        exposure.describe(),
-        destinations.join(", "),
-    );
-    let port = exposure.witness.as_ref().map(|p| p.dst_port);
-    let primary = port.and_then(|p| port_attribute(rule, p)).map_or_else(
-        || rule_label(rule, "this rule allows it"),
-        |span| Label::new(span, "this rule allows it").with_address(rule.meta.address.clone()),
-    );
-    let flow_step = rule_label(
-        rule,
-        &format!("the Internet packet passes NSG `{nsg_name}` by this rule"),
-    );
-    let mut finding = Finding::new(check.code, check.name, level, message, primary)
-        .with_flow_step(flow_step)
-        .with_address(rule.meta.address.clone())
-        .with_fingerprint_key(
-            exposure
-                .classes
-                .iter()
-                .map(|(c, _)| c.label)
-                .collect::<Vec<_>>()
-                .join("+"),
-        );
-    if let Some(src) = rule.source_address_prefix.as_ref() {
-        finding = finding.with_secondary(
-            Label::new(src.span, "Internet sources match here")
-                .with_address(rule.meta.address.clone()),
-        );
-    }
-    if let Some(name) = nsg.and_then(|n| n.meta.name.as_ref()) {
-        finding = finding.with_secondary(
-            Label::new(name.span, "in this network security group")
-                .with_address(nsg.map(|n| n.meta.address.clone()).unwrap_or_default()),
-        );
-    }
-    for &later in &exposure.later {
-        let other = &net[later];
-        finding = finding
-            .with_secondary(rule_label(
-                other,
-                "and this rule lets it through the next NSG",
-            ))
-            .with_flow_step(rule_label(other, "then passes the next NSG by this rule"));
-    }
-    for &pip in &exposure.public {
-        let meta = &net[pip].meta;
-        let span = meta.name.as_ref().map_or(meta.span, |n| n.span);
-        finding = finding.with_secondary(
-            Label::new(span, "the public entry point").with_address(meta.address.clone()),
-        );
-    }
-    if let Some(packet) = &exposure.witness {
-        let priority = rule
-            .priority
-            .as_ref()
-            .and_then(Attr::get)
-            .map_or_else(String::new, |p| format!(" (priority {p})"));
-        let mut note = format!(
-            "packet Internet {packet} is allowed by rule \"{}\"{priority} of NSG `{nsg_name}`",
-            rule.meta.display_name()
-        );
-        for &later in &exposure.later {
-            let other = &net[later];
-            let priority = other
-                .priority
-                .as_ref()
-                .and_then(Attr::get)
-                .map_or_else(String::new, |p| format!(" (priority {p})"));
-            let _ = write!(
-                note,
-                ", then by rule \"{}\"{priority}",
-                other.meta.display_name()
-            );
-        }
-        finding = finding.with_note(note);
-    }
-    if exposure.stand_in {
-        finding = finding.with_note(
-            "the NSG is attached nowhere in the scanned files, so it is judged on its own rules with `VirtualNetwork` taken as the private address ranges",
-        );
-    }
-    finding
-}
-
-fn rule_label(rule: &SecurityRule, message: &str) -> Label {
-    let span = rule
-        .meta
-        .name
-        .as_ref()
-        .map_or(rule.meta.span, |name| name.span);
-    Label::new(span, message).with_address(rule.meta.address.clone())
-}
-
-/// The destination port attribute (or list element) whose value contains `port`.
-fn port_attribute(rule: &SecurityRule, port: u16) -> Option<Span> {
-    if let Some(attr) = &rule.destination_port_range
-        && attr
-            .get()
-            .is_some_and(|text| port_text_contains(text, port))
-    {
-        return Some(attr.span);
-    }
-    if let Some(list) = &rule.destination_port_ranges {
-        if let Some(items) = list.get() {
-            for item in items {
-                if item
-                    .get()
-                    .is_some_and(|text| port_text_contains(text, port))
-                {
-                    return Some(item.span);
-                }
-            }
-        }
-        return Some(list.span);
-    }
-    rule.destination_port_range.as_ref().map(|a| a.span)
-}
-
-fn port_text_contains(text: &str, port: u16) -> bool {
-    let text = text.trim();
-    if text == "*" {
-        return true;
-    }
-    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
-    match (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
-        (Ok(lo), Ok(hi)) => lo <= port && port <= hi,
-        _ => false,
-    }
 }
