@@ -140,7 +140,7 @@ fn read_stdin_plan(run: &mut Run, stdin: &crate::PlanStdin, config: ConfigId) ->
         return None;
     }
     let decoded = files::decode_bytes(STDIN_NAME.to_owned(), bytes);
-    run.add_decoded(Path::new(STDIN_NAME), Path::new(""), decoded, &limits)
+    run.add(Path::new(STDIN_NAME), Path::new(""), decoded, &limits)
 }
 
 /// The units of one directory's template files: a Terraform root module of its `.tf`,

@@ -83,18 +83,8 @@ impl Run {
         self.add(path, display_root, decoded, limits)
     }
 
-    /// Adds a file decoded elsewhere (standard input) to the source map.
-    pub(crate) fn add_decoded(
-        &mut self,
-        path: &Path,
-        display_root: &Path,
-        decoded: files::Decoded,
-        limits: &Limits,
-    ) -> Option<FileId> {
-        self.add(path, display_root, decoded, limits)
-    }
-
-    fn add(
+    /// Adds a decoded file (read on a worker, or from standard input) to the source map.
+    pub(crate) fn add(
         &mut self,
         path: &Path,
         display_root: &Path,

@@ -1,17 +1,11 @@
 //! Meta-tests of the rule catalog: registry against files on disk, unique ids and names, doc
 //! sections, generated `docs/rules/` pages up to date, and every doc example run as a test.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_path_buf()
-}
+use std::path::PathBuf;
 
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
@@ -44,7 +38,7 @@ fn codes_and_names_are_unique_and_well_formed() {
 
 #[test]
 fn every_check_file_on_disk_is_registered() {
-    let checks_dir = root().join("crates/vnetlint-checks/src/checks");
+    let checks_dir = common::root().join("crates/vnetlint-checks/src/checks");
     let mut declared = BTreeSet::new();
     for family in std::fs::read_dir(&checks_dir).unwrap() {
         let family = family.unwrap().path();
@@ -162,7 +156,7 @@ fn doc_examples_yield_exactly_their_expected_findings() {
 
 #[test]
 fn generated_rule_pages_are_up_to_date() {
-    let dir = root().join("docs/rules");
+    let dir = common::root().join("docs/rules");
     let bless = std::env::var_os("VNETLINT_BLESS").is_some();
     let mut stale = Vec::new();
     let mut expected_files = BTreeSet::new();

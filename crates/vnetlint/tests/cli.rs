@@ -1,21 +1,14 @@
 //! End-to-end tests of the `vnetlint` binary: the README's example command, the three output
 //! formats (snapshotted), exit codes, `rules` and `rule`, and message style over every output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_path_buf()
-}
+use std::process::{Command, Output};
 
 fn vnetlint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vnetlint"))
         .args(args)
-        .current_dir(root())
+        .current_dir(common::root())
         .env_remove("NO_COLOR")
         .output()
         .expect("the binary runs")
@@ -28,7 +21,7 @@ fn stdout(output: &Output) -> String {
 fn snapshot(name: &str, text: &str) {
     let version = env!("CARGO_PKG_VERSION");
     insta::with_settings!({
-        snapshot_path => root().join("testdata/snapshots/cli"),
+        snapshot_path => common::root().join("testdata/snapshots/cli"),
         prepend_module_to_snapshot => false,
         filters => vec![(regex_escape(version).as_str(), "[VERSION]")],
     }, {
@@ -96,7 +89,7 @@ fn json_and_sarif_outputs_are_valid_json_with_relative_paths() {
             "relative to the scan root: {uri}"
         );
     }
-    let root_text = root().display().to_string();
+    let root_text = common::root().display().to_string();
     assert!(
         !json.to_string().contains(&root_text),
         "no absolute paths in JSON"
@@ -190,7 +183,7 @@ fn rules_and_rule_print_the_catalog() {
     assert!(page.starts_with("# VNL101 internet-exposed-management-port"));
     assert_eq!(
         page,
-        std::fs::read_to_string(root().join("docs/rules/VNL101.md")).unwrap()
+        std::fs::read_to_string(common::root().join("docs/rules/VNL101.md")).unwrap()
     );
     assert_eq!(vnetlint(&["rule", "VNL999"]).status.code(), Some(2));
 }
@@ -214,7 +207,7 @@ fn messages_start_lowercase_and_end_without_a_period() {
 
 #[test]
 fn the_readme_shows_what_the_example_command_prints_today() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
     assert!(readme.contains("cargo run -q -p vnetlint -- check testdata/examples/ase-sql"));
     assert!(readme.contains("cargo test --workspace"));
     let start = readme.find("It prints").expect("the example section");
@@ -306,8 +299,9 @@ fn modules_of_files_analyzes_each_file_s_whole_module() {
 #[test]
 fn the_plan_hook_recipe_runs_on_a_plan_fixture() {
     // docs/plan-hooks.md: `terraform show -json tfplan | vnetlint check --plan - --config-dir .`
-    let plan = std::fs::read(root().join("testdata/cases/plan/locals-port-with-config/plan.json"))
-        .unwrap();
+    let plan =
+        std::fs::read(common::root().join("testdata/cases/plan/locals-port-with-config/plan.json"))
+            .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
         .args([
             "check",
@@ -318,7 +312,7 @@ fn the_plan_hook_recipe_runs_on_a_plan_fixture() {
             "--format",
             "json",
         ])
-        .current_dir(root())
+        .current_dir(common::root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

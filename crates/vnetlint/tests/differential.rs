@@ -3,15 +3,9 @@
 //! ARM twin under `testdata/cases/arm/`, and both must yield the same codes, levels and
 //! messages (messages name rules and NSGs, which the twins spell alike).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_path_buf()
-}
+use std::path::{Path, PathBuf};
 
 fn findings(case: &Path) -> Vec<(String, String, String)> {
     let analysis = vnetlint::analyze(&[case.to_path_buf()], case);
@@ -26,7 +20,7 @@ fn findings(case: &Path) -> Vec<(String, String, String)> {
 
 #[test]
 fn terraform_and_arm_twins_give_the_same_findings() {
-    let root = root();
+    let root = common::root();
     let mut pairs: Vec<(PathBuf, PathBuf)> =
         std::fs::read_dir(root.join("testdata/cases/exposure"))
             .unwrap()

@@ -13,18 +13,12 @@
 //! A case may also hold `reach.txt`: one query per line,
 //! `FROM | TO | PORTS | PROTOCOL => VERDICT [| WITNESS]`, asserted with `vnetlint reach` semantics.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 type Expectation = (String, String, u32);
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("crates/vnetlint is two levels below the root")
-        .to_path_buf()
-}
 
 fn case_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
@@ -119,7 +113,7 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
 
 #[test]
 fn every_fixture_case_yields_exactly_its_expected_findings() {
-    let root = workspace_root();
+    let root = common::root();
     let cases_root = root.join("testdata/cases");
     let cases = case_dirs(&cases_root);
     assert!(

@@ -4,6 +4,8 @@
 //! beside the bad one must still be analyzed. The time bound guards against hangs; it is not a
 //! performance claim. Also: the output is the same with one thread and with two.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,10 +34,6 @@ const GOOD: &str = r#"resource "azurerm_network_security_group" "nsg" {
 }
 "#;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// A fresh directory `<tmp>/<case>` holding `bad/` (empty) and `good/main.tf`.
 fn scratch(case: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vnetlint-hostile-{}-{case}", std::process::id()));
@@ -49,7 +47,7 @@ fn scratch(case: &str) -> PathBuf {
 /// A scratch directory whose `bad/` is a copy of `testdata/hostile/<case>`.
 fn committed(case: &str) -> PathBuf {
     let dir = scratch(case);
-    let from = repo_root().join("testdata/hostile").join(case);
+    let from = common::root().join("testdata/hostile").join(case);
     for entry in std::fs::read_dir(&from).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.join("bad").join(entry.file_name())).unwrap();
@@ -439,7 +437,7 @@ fn symbolic_links() {
 /// The report does not depend on the number of threads: same bytes with one and two.
 #[test]
 fn output_is_the_same_whatever_the_thread_count() {
-    let root = repo_root().join("testdata");
+    let root = common::root().join("testdata");
     let run_with = |threads: &str| {
         let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
             .current_dir(&root)

@@ -7,6 +7,8 @@
 //! The framing is written by hand (a `Content-Length` header and a JSON body) so that this
 //! package needs no LSP crate of its own.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -18,25 +20,7 @@ use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// An NSG whose inline rule opens SSH to the whole Internet (VNL101 on the port line).
-const OPEN_SSH: &str = r#"resource "azurerm_network_security_group" "jump" {
-  name                = "nsg-jump"
-  location            = "westeurope"
-  resource_group_name = "rg-net"
-
-  security_rule {
-    name                       = "allow-ssh"
-    priority                   = 100
-    direction                  = "Inbound"
-    access                     = "Allow"
-    protocol                   = "Tcp"
-    source_port_range          = "*"
-    destination_port_range     = "22"
-    source_address_prefix      = "*"
-    destination_address_prefix = "*"
-  }
-}
-"#;
+use common::OPEN_SSH;
 
 /// 0-based line of `destination_port_range` in [`OPEN_SSH`], where VNL101 points.
 const PORT_LINE: u64 = 12;

@@ -4,6 +4,8 @@
 //! errors. They live in the driver's package so that the server's own crate depends on no
 //! frontend.
 
+mod common;
+
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -16,24 +18,11 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// The workspace exists only in the buffers: nothing is on the disk at this path.
 const ROOT: &str = "/nonexistent/vnetlint-lsp-tests";
 
-const OPEN_SSH: &str = r#"resource "azurerm_network_security_group" "jump" {
-  name                = "nsg-é😀"
-  location            = "westeurope"
-  resource_group_name = "rg-net"
-
-  security_rule {
-    name                       = "allow-ssh"
-    priority                   = 100
-    direction                  = "Inbound"
-    access                     = "Allow"
-    protocol                   = "Tcp"
-    source_port_range          = "*"
-    destination_port_range     = "22"
-    source_address_prefix      = "*"
-    destination_address_prefix = "*"
-  }
+/// The shared open-SSH snippet with a name of two- and four-byte characters, so that UTF-16
+/// columns differ from byte and code-point columns.
+fn open_ssh() -> String {
+    common::OPEN_SSH.replace("nsg-jump", "nsg-é😀")
 }
-"#;
 
 /// The driver's editor analysis, as `vnetlint lsp` plugs it in.
 fn analyze(request: &AnalysisRequest<'_>) -> Analyzed {
@@ -151,7 +140,7 @@ fn open(client: &Client, name: &str, text: &str) {
 #[test]
 fn positions_are_utf16_and_paths_are_the_workspace_files() {
     let client = Client::start();
-    open(&client, "network.tf", OPEN_SSH);
+    open(&client, "network.tf", &open_ssh());
     let published = client.diagnostics(&uri("network.tf"));
     let diagnostic = &published["diagnostics"][0];
     assert_eq!(diagnostic["code"], "VNL101");
@@ -176,7 +165,7 @@ fn positions_are_utf16_and_paths_are_the_workspace_files() {
 #[test]
 fn closing_an_unsaved_buffer_clears_its_diagnostics() {
     let client = Client::start();
-    open(&client, "network.tf", OPEN_SSH);
+    open(&client, "network.tf", &open_ssh());
     assert_eq!(
         client.diagnostics(&uri("network.tf"))["diagnostics"]
             .as_array()
@@ -197,7 +186,7 @@ fn closing_an_unsaved_buffer_clears_its_diagnostics() {
 #[test]
 fn changes_are_applied_in_order_and_the_last_version_is_published() {
     let client = Client::start();
-    open(&client, "network.tf", OPEN_SSH);
+    open(&client, "network.tf", &open_ssh());
     client.diagnostics(&uri("network.tf"));
     // Three edits in a row: the port becomes 3389, then 80 (not a management port), then 22.
     let port = |end: u32, text: &str, version: i32| {
