@@ -13,6 +13,7 @@ pub static CHECKS: &[&Check] = &[
     &frontend::unresolved_value::UNRESOLVED_VALUE,
     &frontend::unjustified_suppression::UNJUSTIFIED_SUPPRESSION,
     &frontend::limit_exceeded::LIMIT_EXCEEDED,
+    &frontend::unused_suppression::UNUSED_SUPPRESSION,
     &exposure::internet_exposed_management_port::INTERNET_EXPOSED_MANAGEMENT_PORT,
     &exposure::internet_exposed_data_port::INTERNET_EXPOSED_DATA_PORT,
     &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,

@@ -196,6 +196,9 @@ struct UnitOut {
     /// The module directories (`terraform::module_key`) the unit's evaluation loaded, at any
     /// depth: which directories are only modules of another unit.
     calls: BTreeSet<String>,
+    /// The spans of the elements of the unit's networks: the blocks a suppression comment
+    /// written inside one applies to.
+    blocks: Vec<vnetlint_source::Span>,
 }
 
 /// At most this many rounds of reading files a unit asked for (a bound no real tree reaches:
@@ -318,6 +321,7 @@ pub(crate) fn analyze(
     for (unit, out) in units.iter().zip(results) {
         let Some(out) = out else { continue };
         merged.findings.extend(out.findings);
+        merged.blocks.extend(out.blocks);
         merged.networks.extend(out.networks);
         merged.units += out.units;
         run.io_errors.extend(out.io_errors);
@@ -395,6 +399,7 @@ fn drop_called_modules(units: &[Unit], results: &mut [Option<UnitOut>]) {
 #[derive(Default)]
 struct Merged {
     findings: Vec<Finding>,
+    blocks: Vec<vnetlint_source::Span>,
     networks: Vec<Network>,
     units: usize,
     /// Per configuration, the intent resolutions of the units it governs.
@@ -495,6 +500,12 @@ fn check_unit(
     findings.extend(vnetlint_checks::run_with(&network, checks));
     remap(&mut findings, &mut network);
     crate::suppress::attach_elements(&mut findings, &network);
+    out.blocks.extend(
+        network
+            .elements()
+            .into_iter()
+            .map(|id| network.meta(id).span),
+    );
     crate::config::apply_levels(&mut findings, &governing.settings);
     out.findings.extend(findings);
     out.intents
@@ -762,7 +773,7 @@ fn finish(setup: &Setup<'_>, mut run: Run, merged: Merged) -> Analysis {
         run.configs.get(id).settings.relevel(finding)
     });
     findings.extend(merged.findings);
-    crate::suppress::apply(&mut findings, &run.sources);
+    crate::suppress::apply(&mut findings, &run.sources, &merged.blocks);
     sort_findings(&mut findings);
     Analysis {
         sources: run.sources,

@@ -108,13 +108,21 @@ pub(crate) fn attach_elements(findings: &mut [Finding], network: &Network) {
     }
 }
 
-/// Marks suppressed findings and reports directives without a reason (VNL003). Findings are
-/// matched to their elements through [`Finding::element`] (see [`attach_elements`]).
-pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
+/// Marks suppressed findings, reports directives without a reason (VNL003: they suppress
+/// nothing) and directives that matched no finding (VNL005). Findings are matched to their
+/// elements through [`Finding::element`] (see [`attach_elements`]); `blocks` are the spans of
+/// every element of the run, so that a directive written inside a block applies to the findings
+/// located in the innermost element block that holds it.
+pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap, blocks: &[Span]) {
     let directives = directives(sources);
     if directives.is_empty() {
         return;
     }
+    let scopes: Vec<Option<Span>> = directives
+        .iter()
+        .map(|d| innermost_block(blocks, d.span))
+        .collect();
+    let mut used = vec![false; directives.len()];
     for finding in findings.iter_mut() {
         let file = finding.primary.span.file;
         let Some(source) = sources.try_get(file) else {
@@ -130,14 +138,27 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
             let first = source.line_index().line_col(span.range.start).line;
             lines.extend([first, first.saturating_sub(1)]);
         }
-        let hit = directives.iter().find(|d| {
+        let applies = |(d, scope): (&Directive, &Option<Span>)| {
             let placed = if d.in_element {
                 element.is_some_and(|e| e.range.contains_range(d.span.range))
             } else {
                 lines.contains(&d.line)
+                    || scope.is_some_and(|block| {
+                        block.file == file && block.range.contains_range(finding.primary.span.range)
+                    })
             };
             d.file == file && placed && d.codes.iter().any(|c| c == finding.code)
-        });
+        };
+        // A directive without a reason matches (it is not unused) but does not suppress.
+        let mut hit = None;
+        for (index, pair) in directives.iter().zip(&scopes).enumerate() {
+            if applies(pair) {
+                used[index] = true;
+                if hit.is_none() && !pair.0.reason.is_empty() {
+                    hit = Some(pair.0);
+                }
+            }
+        }
         if let Some(directive) = hit {
             finding.suppression = Some(Suppression {
                 reason: directive.reason.clone(),
@@ -145,7 +166,7 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
             });
         }
     }
-    let check = vnetlint_checks::check_by_code("VNL003").expect("VNL003 is registered");
+    let unjustified = vnetlint_checks::check_by_code("VNL003").expect("VNL003 is registered");
     for directive in directives
         .iter()
         .filter(|d| d.reason.is_empty() || d.codes.is_empty())
@@ -153,13 +174,13 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
         let problem = if directive.codes.is_empty() {
             "names no rule (write the codes, such as `VNL101`, after `vnetlint:ignore`)"
         } else {
-            "gives no reason"
+            "gives no reason, so it suppresses nothing"
         };
         findings.push(
             Finding::new(
-                check.code,
-                check.name,
-                check.default_level,
+                unjustified.code,
+                unjustified.name,
+                unjustified.default_level,
                 format!(
                     "this `vnetlint:ignore` comment {problem}; say why the finding does not apply, after the codes, so that reviewers can judge it"
                 ),
@@ -168,6 +189,36 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, sources: &SourceMap) {
             .with_fingerprint_key(directive.codes.join(",")),
         );
     }
+    let unused = vnetlint_checks::check_by_code("VNL005").expect("VNL005 is registered");
+    for (directive, _) in directives
+        .iter()
+        .zip(&used)
+        .filter(|(d, used)| !**used && !d.reason.is_empty() && !d.codes.is_empty())
+    {
+        findings.push(
+            Finding::new(
+                unused.code,
+                unused.name,
+                unused.default_level,
+                format!(
+                    "this `vnetlint:ignore {}` comment suppresses nothing: no finding of {} is reported where it applies; remove it, or move it to the finding it is meant for",
+                    directive.codes.join(" "),
+                    if directive.codes.len() == 1 { "that rule" } else { "those rules" },
+                ),
+                Label::new(directive.span, "matches no finding"),
+            )
+            .with_fingerprint_key(format!("unused:{}", directive.codes.join(","))),
+        );
+    }
+}
+
+/// The smallest element block of `blocks` that holds `at`, if any.
+fn innermost_block(blocks: &[Span], at: Span) -> Option<Span> {
+    blocks
+        .iter()
+        .filter(|b| b.file == at.file && b.range.contains_range(at.range))
+        .min_by_key(|b| b.range.len())
+        .copied()
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use std::process::{Command, Output};
 
 fn vnetlint(args: &[&str]) -> Output {
@@ -474,5 +476,57 @@ fn plans_and_their_configurations_are_read_under_the_run_limits() {
             .any(|f| f["code"] == "VNL004"
                 && f["message"].as_str().unwrap().contains("max_file_size")),
         "{findings:#?}"
+    );
+}
+
+/// The text between `<!-- NAME:start...-->` and `<!-- NAME:end -->` of `text` replaced by
+/// `body`.
+fn replace_section(text: &str, name: &str, body: &str) -> String {
+    let start_marker = format!("<!-- {name}:start");
+    let end_marker = format!("<!-- {name}:end -->");
+    let start = text
+        .find(&start_marker)
+        .unwrap_or_else(|| panic!("README has no {start_marker}"));
+    let body_start = start + text[start..].find("-->\n").expect("marker ends") + 4;
+    let end = text
+        .find(&end_marker)
+        .unwrap_or_else(|| panic!("README has no {end_marker}"));
+    format!("{}{body}{}", &text[..body_start], &text[end..])
+}
+
+/// The README's usage text is the binary's `--help` output and its rules table is the catalog:
+/// a flag or a rule added without the README fails here (`VNETLINT_BLESS=1` rewrites both).
+#[test]
+fn the_readme_usage_and_rules_are_generated() {
+    let mut usage = String::from("```text\n");
+    for args in [&["--help"][..], &["check", "--help"], &["reach", "--help"]] {
+        let output = vnetlint(args);
+        assert!(output.status.success(), "{output:?}");
+        let _ = writeln!(usage, "$ vnetlint {}", args.join(" "));
+        usage.push_str(stdout(&output).trim_end());
+        usage.push_str("\n\n");
+    }
+    usage.truncate(usage.trim_end().len());
+    usage.push_str("\n```\n");
+    let mut rules = String::from("| code | name | level | what it finds |\n|---|---|---|---|\n");
+    for info in vnetlint_checks::rule_infos() {
+        let _ = writeln!(
+            rules,
+            "| [{code}](docs/rules/{code}.md) | `{name}` | {level} | {summary} |",
+            code = info.code,
+            name = info.name,
+            level = info.default_level.as_str(),
+            summary = info.summary.replace('|', "\\|"),
+        );
+    }
+    let path = common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let expected = replace_section(&replace_section(&readme, "usage", &usage), "rules", &rules);
+    if std::env::var_os("VNETLINT_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    assert!(
+        readme == expected,
+        "README.md's usage or rules table is stale; run VNETLINT_BLESS=1 cargo test -p vnetlint --test cli"
     );
 }

@@ -1,4 +1,5 @@
-# Inline suppressions: with a reason they silence the finding; without one they are reported.
+# Inline suppressions: with a reason they silence the finding; without one they are reported and
+# silence nothing; one that matches no finding is reported as unused.
 resource "azurerm_network_security_group" "jump" {
   name                = "nsg-jump"
   location            = "westeurope"
@@ -24,7 +25,7 @@ resource "azurerm_network_security_group" "jump" {
     access                     = "Allow"
     protocol                   = "Tcp"
     source_port_range          = "*"
-    destination_port_range     = "1433" # expect-suppressed: VNL102
+    destination_port_range     = "1433" # expect: VNL102
     source_address_prefix      = "*"
     destination_address_prefix = "*"
   }
@@ -37,7 +38,7 @@ resource "azurerm_network_security_group" "jump" {
     access                     = "Allow"
     protocol                   = "Tcp"
     source_port_range          = "*"
-    destination_port_range     = "3389" # vnetlint:ignore VNL102 wrong rule on purpose # expect: VNL101
+    destination_port_range     = "3389" # vnetlint:ignore VNL102 wrong rule on purpose # expect: VNL101, VNL005
     source_address_prefix      = "*"
     destination_address_prefix = "*"
   }

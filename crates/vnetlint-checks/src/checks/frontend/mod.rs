@@ -4,6 +4,7 @@ pub(crate) mod limit_exceeded;
 pub(crate) mod parse_error;
 pub(crate) mod unjustified_suppression;
 pub(crate) mod unresolved_value;
+pub(crate) mod unused_suppression;
 
 use vnetlint_diagnostics::Finding;
 

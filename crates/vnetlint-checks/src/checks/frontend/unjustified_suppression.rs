@@ -8,11 +8,13 @@ declare_check! {
     ///
     /// ## What it does
     /// A comment `# vnetlint:ignore VNL101 <reason>` (`//` in ARM templates, which allow
-    /// comments) on the line of a finding, on the line above it, or on or above the first line
-    /// of the element the finding is about, suppresses the findings of the listed rules there.
-    /// Suppressed findings stay in the JSON and SARIF outputs (SARIF marks them with
-    /// `suppressions`, so GitHub shows them as dismissed in code) but no longer fail the run.
-    /// This rule reports a suppression that gives no reason, or names no rule.
+    /// comments) on the line of a finding, on the line above it, on or above the first line
+    /// of the element the finding is about, or inside the block of that element (where users of
+    /// other scanners put it), suppresses the findings of the listed rules there. Suppressed
+    /// findings stay in the JSON and SARIF outputs (SARIF marks them with `suppressions`, so
+    /// GitHub shows them as dismissed in code) but no longer fail the run. This rule reports a
+    /// suppression that gives no reason, or names no rule: such a comment suppresses nothing,
+    /// and the finding it was meant for is still reported.
     ///
     /// ## Why is this bad?
     /// A silenced exposure without a reason cannot be reviewed: nobody can tell a deliberate,
