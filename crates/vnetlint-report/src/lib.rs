@@ -28,12 +28,15 @@ pub struct ReportContext<'a> {
     pub tool_version: &'a str,
     /// How many files the run looked at, for the summary (may exceed `sources.len()`).
     pub files_scanned: usize,
+    /// Spans of literal secrets the run found, masked in every output whatever became of the
+    /// findings that found them (a rule turned off, a suppressed or baselined finding).
+    pub redact: &'a [vnetlint_diagnostics::Span],
 }
 
 /// Renders the findings as codespan-reporting diagnostics (rich style) followed by a summary line.
 /// ANSI escapes are emitted only when `color` is true.
 pub fn render_text(findings: &[Finding], ctx: &ReportContext, color: bool) -> String {
-    let masked = masked_sources(findings, ctx.sources);
+    let masked = masked_sources(findings, ctx.sources, ctx.redact);
     let ctx = ReportContext {
         sources: masked.as_ref().unwrap_or(ctx.sources),
         ..*ctx
@@ -134,13 +137,18 @@ impl LevelCounts {
     }
 }
 
-/// The sources with every `redact` span of the findings masked (each character replaced by
+/// The sources with every `redact` span of the findings and of the run masked (each character replaced by
 /// `*` bytes of the same length, so offsets, lines and columns are unchanged), or `None` when
 /// nothing needs masking.
-fn masked_sources(findings: &[Finding], sources: &SourceMap) -> Option<SourceMap> {
+fn masked_sources(
+    findings: &[Finding],
+    sources: &SourceMap,
+    redact: &[vnetlint_diagnostics::Span],
+) -> Option<SourceMap> {
     let spans: Vec<vnetlint_diagnostics::Span> = findings
         .iter()
         .flat_map(|f| f.redact.iter().copied())
+        .chain(redact.iter().copied())
         .collect();
     if spans.is_empty() {
         return None;
@@ -162,7 +170,7 @@ fn masked_sources(findings: &[Finding], sources: &SourceMap) -> Option<SourceMap
 
 /// SARIF with secrets masked in snippets and embedded sources.
 fn sarif_masked(findings: &[Finding], ctx: &ReportContext, options: &SarifOptions) -> String {
-    let masked = masked_sources(findings, ctx.sources);
+    let masked = masked_sources(findings, ctx.sources, ctx.redact);
     let ctx = ReportContext {
         sources: masked.as_ref().unwrap_or(ctx.sources),
         ..*ctx

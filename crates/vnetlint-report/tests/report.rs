@@ -155,6 +155,7 @@ fn context<'a>(sources: &'a SourceMap, rules: &'a [RuleInfo]) -> ReportContext<'
         rules,
         tool_version: "0.1.0",
         files_scanned: 4,
+        redact: &[],
     }
 }
 

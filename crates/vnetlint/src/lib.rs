@@ -40,6 +40,9 @@ pub struct Analysis {
     pub io_errors: Vec<String>,
     /// Things worth saying that are not errors (a Bicep file without its compiled template).
     pub notices: Vec<String>,
+    /// Where literal secrets are written (VNL402 found them, whatever became of its findings):
+    /// every output masks them.
+    pub secrets: Vec<vnetlint_source::Span>,
 }
 
 impl Analysis {

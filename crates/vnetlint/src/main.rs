@@ -399,6 +399,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         rules: vnetlint_checks::rule_infos(),
         tool_version: env!("CARGO_PKG_VERSION"),
         files_scanned: analysis.files_scanned(),
+        redact: &analysis.secrets,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {

@@ -199,6 +199,8 @@ struct UnitOut {
     /// The spans of the elements of the unit's networks: the blocks a suppression comment
     /// written inside one applies to.
     blocks: Vec<vnetlint_source::Span>,
+    /// Where literal secrets are written.
+    secrets: Vec<vnetlint_source::Span>,
 }
 
 /// At most this many rounds of reading files a unit asked for (a bound no real tree reaches:
@@ -322,6 +324,7 @@ pub(crate) fn analyze(
         let Some(out) = out else { continue };
         merged.findings.extend(out.findings);
         merged.blocks.extend(out.blocks);
+        merged.secrets.extend(out.secrets);
         merged.networks.extend(out.networks);
         merged.units += out.units;
         run.io_errors.extend(out.io_errors);
@@ -399,6 +402,7 @@ fn drop_called_modules(units: &[Unit], results: &mut [Option<UnitOut>]) {
 #[derive(Default)]
 struct Merged {
     findings: Vec<Finding>,
+    secrets: Vec<vnetlint_source::Span>,
     blocks: Vec<vnetlint_source::Span>,
     networks: Vec<Network>,
     units: usize,
@@ -499,6 +503,9 @@ fn check_unit(
     ));
     findings.extend(vnetlint_checks::run_with(&network, checks));
     remap(&mut findings, &mut network);
+    // Secrets are masked in every output even when their finding is turned off or suppressed.
+    out.secrets
+        .extend(findings.iter().flat_map(|f| f.redact.iter().copied()));
     crate::suppress::attach_elements(&mut findings, &network);
     out.blocks.extend(
         network
@@ -782,5 +789,6 @@ fn finish(setup: &Setup<'_>, mut run: Run, merged: Merged) -> Analysis {
         units: merged.units,
         io_errors: run.io_errors,
         notices: run.notices,
+        secrets: merged.secrets,
     }
 }

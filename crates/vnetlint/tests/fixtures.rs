@@ -122,6 +122,7 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
         cases.len()
     );
     let mut failures = Vec::new();
+    let secrets = fixture_secrets(&root);
     for case in &cases {
         let analysis = vnetlint::analyze(std::slice::from_ref(case), case);
         let actual: BTreeSet<Expectation> = analysis
@@ -157,8 +158,10 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
             rules: vnetlint_checks::rule_infos(),
             tool_version: "test",
             files_scanned: analysis.files_scanned(),
+            redact: &analysis.secrets,
         };
         let text = vnetlint_report::render_text(&analysis.findings, &ctx, false);
+        failures.extend(leaked_secrets(&name, &analysis, &ctx, &secrets));
         // Outputs never hold absolute paths: they differ between machines and leak layout.
         if text.contains(root.to_string_lossy().as_ref()) {
             failures.push(format!(
@@ -219,6 +222,79 @@ fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> Vec<St
                 let _ = err;
             }
             Err(err) => failures.push(format!("{name}: reach {from} -> {to}: {err}")),
+        }
+    }
+    failures
+}
+
+/// The literal secrets of the fixtures (`testdata/secrets.txt`); each must appear in some
+/// fixture, so the list cannot go stale.
+fn fixture_secrets(root: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(root.join("testdata/secrets.txt")).unwrap();
+    let secrets: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    let mut all_text = String::new();
+    for case in case_dirs(&root.join("testdata/cases")) {
+        for (file, _) in case_files(&case) {
+            all_text.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+        }
+    }
+    for secret in &secrets {
+        assert!(
+            all_text.contains(secret.as_str()),
+            "testdata/secrets.txt lists `{secret}`, which no fixture holds"
+        );
+    }
+    secrets
+}
+
+/// Every output format of one case, checked for the fixtures' literal secrets.
+fn leaked_secrets(
+    name: &str,
+    analysis: &vnetlint::Analysis,
+    ctx: &vnetlint_report::ReportContext,
+    secrets: &[String],
+) -> Vec<String> {
+    let sarif = vnetlint_report::render_sarif_with(
+        &analysis.findings,
+        ctx,
+        &vnetlint_report::SarifOptions {
+            version_control: None,
+            embed_sources: true,
+        },
+    );
+    // The rules' own documentation (SARIF `rules`) shows example secrets; look at what was
+    // scanned: results and embedded artifacts.
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let outputs = [
+        (
+            "text",
+            vnetlint_report::render_text(&analysis.findings, ctx, false),
+        ),
+        (
+            "json",
+            vnetlint_report::render_json(&analysis.findings, ctx),
+        ),
+        (
+            "sarif",
+            format!(
+                "{}{}",
+                sarif["runs"][0]["results"], sarif["runs"][0]["artifacts"]
+            ),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (format, output) in outputs {
+        for secret in secrets {
+            if output.contains(secret.as_str()) {
+                failures.push(format!(
+                    "{name}: the secret `{secret}` leaks into the {format} output"
+                ));
+            }
         }
     }
     failures

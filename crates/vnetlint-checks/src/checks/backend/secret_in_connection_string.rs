@@ -56,7 +56,7 @@ declare_check! {
     ///   connection_string {
     ///     name  = "orders-db"
     ///     type  = "SQLAzure"
-    ///     value = "Server=tcp:sql-orders.database.windows.net,1433;Initial Catalog=orders;User ID=orders;Password=Winter2024!"
+    ///     value = "Server=tcp:sql-orders.database.windows.net,1433;Initial Catalog=orders;User ID=orders;Password=Example-Only-1234"
     ///   }
     /// }
     /// ```
