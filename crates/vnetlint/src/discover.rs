@@ -215,8 +215,12 @@ fn plan_units(
         .clone()
         .unwrap_or_else(|| dir.to_path_buf());
     let same = files::canonical_dir(&config_dir) == files::canonical_dir(dir);
-    let config_files = if same {
+    let config_files = if same && !hcl.is_empty() {
         hcl
+    } else if same {
+        // The plan was named alone (`--plan plan.json`): its directory is still its
+        // configuration, as documented.
+        config_files(setup.files, &config_dir, &mut run.io_errors)
     } else {
         if !hcl.is_empty() {
             units.early.push(terraform(dir, hcl, config));

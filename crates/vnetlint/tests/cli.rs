@@ -530,3 +530,44 @@ fn the_readme_usage_and_rules_are_generated() {
         "README.md's usage or rules table is stale; run VNETLINT_BLESS=1 cargo test -p vnetlint --test cli"
     );
 }
+
+/// docs/plan-hooks.md's run-task recipe fails the task when `summary.errors > 0`: a finding the
+/// team suppressed (with a reason) must not count there, only in `summary.suppressed`.
+#[test]
+fn the_run_task_recipe_does_not_fail_on_suppressed_findings() {
+    let dir = std::env::temp_dir().join(format!("vnetlint-run-task-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = common::root().join("testdata/cases/plan/locals-port-with-config");
+    std::fs::copy(case.join("plan.json"), dir.join("plan.json")).unwrap();
+    let main = std::fs::read_to_string(case.join("main.tf")).unwrap();
+    let summary = |text: &str| {
+        std::fs::write(dir.join("main.tf"), text).unwrap();
+        let output = vnetlint(&[
+            "check",
+            "--plan",
+            dir.join("plan.json").to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["summary"].clone()
+    };
+    // As written, the finding counts (a warning here: no public IP leads to the rule).
+    let open = summary(&main);
+    assert_eq!(open["warnings"], 1, "{open}");
+    assert_eq!(open["suppressed"], 0, "{open}");
+    // Suppressed with a reason: it counts in `suppressed` only, so a recipe on
+    // `summary.errors` or `summary.warnings` passes.
+    let suppressed = summary(&main.replace(
+        "# expect: VNL101",
+        "# vnetlint:ignore VNL101 bastion behind the VPN, SEC-42",
+    ));
+    assert_eq!(suppressed["errors"], 0, "{suppressed}");
+    assert_eq!(suppressed["warnings"], 0, "{suppressed}");
+    assert_eq!(suppressed["suppressed"], 1, "{suppressed}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
