@@ -61,7 +61,13 @@ pub fn escape_bytes_for_terminal(bytes: &[u8]) -> String {
 /// the text is shown: source lines printed under a diagnostic cannot drive the terminal.
 pub fn sanitize_for_display(text: &str) -> Cow<'_, str> {
     let unsafe_in_source = |c: char| is_unsafe_char(c) && !matches!(c, '\t' | '\n' | '\r');
-    if !text.chars().any(unsafe_in_source) {
+    // Every unsafe character starts with a byte below 0x20, 0x7F, or one of the lead bytes
+    // 0xC2 (C1 controls), 0xD8 (U+061C) and 0xE2 (the U+20xx controls): most templates are
+    // ASCII and never reach the character-level test.
+    let may_hold_unsafe = text.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2)
+    });
+    if !may_hold_unsafe || !text.chars().any(unsafe_in_source) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
