@@ -299,6 +299,17 @@ impl<'a> Eval<'a> {
             return Vec::new();
         };
         let expansion = self.resource_expansion(ri.inst, ri.res, placeholder_span());
+        if let Expansion::Instances(items) = &*expansion {
+            // Instances are in key order: found without building every instance's bindings,
+            // which would make a resource of n instances cost n² to evaluate.
+            let found = match items.binary_search_by(|(k, _)| k.cmp(key)) {
+                Ok(at) => items.get(at),
+                Err(_) => items.iter().find(|(k, _)| k == key),
+            };
+            return found
+                .map(|(_, binding)| vec![binding.clone()])
+                .unwrap_or_default();
+        }
         expansion
             .instances()
             .into_iter()
