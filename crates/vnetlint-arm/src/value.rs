@@ -2,6 +2,7 @@
 //! built from them) and what vnetlint could not evaluate, each with the span that produced it;
 //! and what the evaluation budget measures of a value (its size, its canonical key).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use vnetlint_diagnostics::Size;
@@ -201,11 +202,17 @@ pub(crate) fn arm_equals(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| arm_equals(p, q))
         }
         (Kind::Object(x), Kind::Object(y)) => {
+            // By lowercase key (the first spelling, as `Value::get` finds it), so that two
+            // large objects compare in n log n, not n².
+            let mut by_key: BTreeMap<String, &Value> = BTreeMap::new();
+            for (k, v) in y {
+                by_key.entry(k.to_ascii_lowercase()).or_insert(v);
+            }
             x.len() == y.len()
                 && x.iter().all(|(k, v)| {
-                    y.iter()
-                        .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
-                        .is_some_and(|(_, v2)| arm_equals(v, v2))
+                    by_key
+                        .get(&k.to_ascii_lowercase())
+                        .is_some_and(|v2| arm_equals(v, v2))
                 })
         }
         _ => false,

@@ -7,6 +7,8 @@
 //! It depends on neither the evaluator nor the functions: the evaluator (`eval.rs`) calls the
 //! functions (`funcs/`), and both build and read these values.
 
+use std::collections::BTreeMap;
+
 use vnetlint_diagnostics::Size;
 use vnetlint_diagnostics::measure::{self, Key};
 use vnetlint_ir::{FileId, Origin, Reference, Span, Template, TemplatePart, TextRange, Unknown};
@@ -354,10 +356,16 @@ pub(crate) fn equal(a: &Ev, b: &Ev) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
         }
         (EvKind::Object(x), EvKind::Object(y)) => {
+            // By key, so that two large maps compare in n log n, not n².
+            let mut by_key: BTreeMap<&str, Vec<&Ev>> = BTreeMap::new();
+            for entry in y {
+                by_key.entry(&entry.key).or_default().push(&entry.value);
+            }
             x.len() == y.len()
                 && x.iter().all(|e| {
-                    y.iter()
-                        .any(|f| f.key == e.key && equal(&e.value, &f.value))
+                    by_key
+                        .get(e.key.as_str())
+                        .is_some_and(|values| values.iter().any(|v| equal(&e.value, v)))
                 })
         }
         (EvKind::Resource(x), EvKind::Resource(y)) => x == y,

@@ -72,10 +72,10 @@ fn plan_harness_holds_on_every_json_case_the_seed_corpus_and_regressions() {
     assert!(plans >= 5, "only {plans} plans recognized");
 }
 
+/// The `eval` seeds push the built-ins past the small limits; the ARM templates among
+/// them are lowered safely as Terraform too.
 #[test]
 fn eval_harness_holds_on_its_seed_corpus_and_regressions() {
-    // The `eval` seeds push the built-ins past the small limits; the ARM templates among
-    // them are lowered safely as Terraform too.
     replay::replay_eval_seeds("tf", &|bytes| {
         let lowered = hcl::lower_hcl_limited(bytes);
         lowered.findings.iter().any(|f| f.code == "VNL004")
