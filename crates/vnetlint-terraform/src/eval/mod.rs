@@ -211,6 +211,10 @@ pub(crate) struct Inst {
     /// The calling instance, the call name and the call instance's bindings.
     pub(crate) parent: Option<(usize, String, Bindings)>,
     pub(crate) depth: usize,
+    /// How many instances like this one the configuration has: the product of the instance
+    /// counts of the module calls above it (1 for the root), so that a `count` in a module
+    /// called ten thousand times is bounded by what all of them together make.
+    pub(crate) multiplicity: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -291,6 +295,7 @@ impl<'a> Eval<'a> {
                 prefix: root_prefix.to_owned(),
                 parent: None,
                 depth: 0,
+                multiplicity: 1,
             }]),
             values: RefCell::new(BTreeMap::new()),
             expansions: RefCell::new(BTreeMap::new()),
