@@ -11,7 +11,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(hcl arm plan connstr engine)
+  targets=(hcl arm plan connstr engine eval)
 fi
 toolchain="${FUZZ_TOOLCHAIN:-+nightly}"
 
@@ -40,6 +40,7 @@ for target in "${targets[@]}"; do
     hcl) seeds+=(testdata/cases/terraform) ;;
     arm) seeds+=(testdata/cases/arm) ;;
     plan) seeds+=(testdata/cases/plan) ;;
+    eval) seeds+=(testdata/hostile) ;;
   esac
   cargo "$toolchain" fuzz run --release "$target" "fuzz/work/$target" "${seeds[@]}" -- \
     -max_total_time="$seconds" -timeout=10 -max_len=16384 -print_final_stats=1 \

@@ -52,3 +52,15 @@ pub fn seeds_and_regressions(target: &str) -> Vec<PathBuf> {
     ));
     inputs
 }
+
+/// Replays the `eval` target's seeds and regressions through one frontend's harness (`lower`,
+/// which says whether a limit fired): every input is lowered safely, and each seed written for
+/// this frontend (`extension`: `tf`, `json`) reaches a limit, as the seeds are made to.
+pub fn replay_eval_seeds(extension: &str, lower: &dyn Fn(&[u8]) -> bool) {
+    let seeds = repo().join("fuzz/corpus/eval");
+    for path in seeds_and_regressions("eval") {
+        let limited = lower(&read(&path));
+        let own_seed = path.starts_with(&seeds) && path.extension().is_some_and(|e| e == extension);
+        assert!(limited || !own_seed, "{} reaches no limit", path.display());
+    }
+}

@@ -6,6 +6,9 @@
 #[path = "../harness/spans.rs"]
 pub mod spans;
 
+#[path = "../harness/limits.rs"]
+pub mod limits;
+
 #[path = "../harness/hcl.rs"]
 pub mod hcl;
 

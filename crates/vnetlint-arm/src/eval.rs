@@ -13,13 +13,13 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use vnetlint_diagnostics::{Budget, Limits, Reached};
-use vnetlint_ir::{Origin, Span, TemplatePart};
+use vnetlint_diagnostics::{Budget, Limit, Limits, Reached, VALUE_BYTES};
+use vnetlint_ir::{Origin, Span};
 
 use crate::expr::{Expr, StringForm, classify};
 use crate::funcs::{self, Body, Context};
 use crate::json::{Json, JsonKind};
-use crate::value::{Kind, Value, json_number};
+use crate::value::{Kind, Value, json_number, measure};
 
 // Re-exported at its old path for the lowering (`lower.rs`), which imports it from here; it
 // lives in `funcs/deployment.rs`.
@@ -32,25 +32,8 @@ const MAX_COPIES: i64 = 800;
 const REACHED: Reached = Reached {
     depth: "the expression nests variables and calls too deeply to evaluate",
     steps: "the template needs too many evaluation steps",
+    time: "the evaluation of the template is still running at this expression",
 };
-
-/// The bytes a value counts against `max_string_len`: a string's text, or a template's text
-/// plus the reasons of its unknown parts, which double too when a string is built from two
-/// copies of an unknown one.
-fn string_len(value: &Value) -> usize {
-    let parts = match &value.kind {
-        Kind::Str(text) => return text.len(),
-        Kind::Template(template) => &template.parts,
-        _ => return 0,
-    };
-    parts
-        .iter()
-        .map(|part| match part {
-            TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
-            TemplatePart::Reference(_) => 1,
-        })
-        .sum()
-}
 
 /// A template parameter with its resolved value.
 #[derive(Debug, Clone)]
@@ -88,6 +71,36 @@ pub(crate) struct Locals {
     lambdas: Vec<(String, Value)>,
     /// Inside a user function, `parameters()` reads these and nothing else.
     function_args: Option<Rc<Vec<(String, Value)>>>,
+    /// How many times this place is evaluated because of the copy loops around it (the product
+    /// of their counts; 0 outside any, read as 1), so that a copy nested in copies is bounded by
+    /// what all of them together build.
+    copy_product: u64,
+}
+
+impl Locals {
+    /// The locals of a new scope (a user function's body, a nested template) evaluated in
+    /// this place: no loop variables, but as many times as the copies around this place say.
+    pub(crate) fn nested(&self) -> Self {
+        Self {
+            copy_product: self.copy_product,
+            ..Self::default()
+        }
+    }
+
+    /// How many times a copy of `count` iterations at this place runs its input in all.
+    pub(crate) fn copies_of(&self, count: i64) -> u64 {
+        self.copy_product
+            .max(1)
+            .saturating_mul(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The locals of one iteration (`index`) of the copy loop `name` of `count` iterations.
+    pub(crate) fn in_copy(&self, name: String, index: Value, count: i64) -> Self {
+        let mut inner = self.clone();
+        inner.copies.push((name, index));
+        inner.copy_product = self.copies_of(count);
+        inner
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -118,6 +131,18 @@ impl<'a> Scope<'a> {
     /// Evaluates a JSON value: every string that is an expression is evaluated, and property
     /// `copy` arrays inside objects are expanded.
     pub(crate) fn eval_json(&self, json: &Json, locals: &Locals) -> Value {
+        // What is written in the template costs memory like what expressions build: a copy
+        // repeats it (an expression string is charged when it is evaluated).
+        let written = match &json.kind {
+            JsonKind::String(_) => 0,
+            JsonKind::Object(members) => {
+                VALUE_BYTES + members.iter().map(|m| m.key.len() as u64).sum::<u64>()
+            }
+            _ => VALUE_BYTES,
+        };
+        if let Err(reason) = self.budget.allocate(written, json.span) {
+            return Value::unknown(reason, json.span);
+        }
         match &json.kind {
             JsonKind::Null => Value::new(Kind::Null, json.span),
             JsonKind::Bool(b) => Value::new(Kind::Bool(*b), json.span),
@@ -155,15 +180,16 @@ impl<'a> Scope<'a> {
             || Value::unknown("the copy has no `count`", copy.span),
             |c| self.eval_json(c, locals),
         );
-        let value = match Self::copy_count(&count) {
+        let counted = Self::copy_count(&count).and_then(|n| {
+            self.copies_within(locals.copies_of(n), count.span)?;
+            Ok(n)
+        });
+        let value = match counted {
             Ok(n) => {
                 let items = (0..n)
                     .map(|i| {
-                        let mut inner = locals.clone();
-                        inner.copies.push((
-                            name.to_ascii_lowercase(),
-                            Value::new(Kind::Int(i), count.span),
-                        ));
+                        let index = Value::new(Kind::Int(i), count.span);
+                        let inner = locals.in_copy(name.to_ascii_lowercase(), index, n);
                         self.eval_json(input, &inner)
                     })
                     .collect();
@@ -175,6 +201,15 @@ impl<'a> Scope<'a> {
             ),
         };
         Some((name, value))
+    }
+
+    /// Checks that a copy nested in others (`runs` times its input in all, the product of their
+    /// counts) stays within `max_elements` before it expands: 800 copies in each of 800
+    /// copies would otherwise build 640,000 inputs before any limit is seen.
+    pub(crate) fn copies_within(&self, runs: u64, span: Span) -> Result<(), String> {
+        self.budget.within(Limit::Elements, runs, span, || {
+            format!("this copy runs its input {runs} times with the copies around it")
+        })
     }
 
     /// A copy count as a number of iterations.
@@ -199,7 +234,12 @@ impl<'a> Scope<'a> {
 
     fn eval_string(&self, text: &str, span: Span, locals: &Locals) -> Value {
         match classify(text) {
-            StringForm::Literal(s) => Value::new(Kind::Str(s), span),
+            StringForm::Literal(s) => {
+                if let Err(reason) = self.budget.allocate(VALUE_BYTES + s.len() as u64, span) {
+                    return Value::unknown(reason, span);
+                }
+                Value::new(Kind::Str(s), span)
+            }
             StringForm::Expression(expr) => self.eval_expr(&expr, span, locals),
             StringForm::Invalid(message) => {
                 Value::unknown(format!("the expression does not parse ({message})"), span)
@@ -209,10 +249,19 @@ impl<'a> Scope<'a> {
 
     /// Evaluates a parsed expression written in the JSON string at `span`.
     pub(crate) fn eval_expr(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {
+        self.eval_held(expr, span, locals).0
+    }
+
+    /// Evaluates a parsed expression and says how many bytes its value was charged against
+    /// `max_eval_bytes`: a value only held for a moment (a function's argument) gives them back
+    /// with `Budget::release` once it is dropped.
+    fn eval_held(&self, expr: &Expr, span: Span, locals: &Locals) -> (Value, u64) {
         let evaluate = || self.eval_expr_inner(expr, span, locals);
-        self.budget
-            .evaluate(span, REACHED, evaluate, string_len)
-            .unwrap_or_else(|reason| Value::unknown(reason, span))
+        let (value, bytes) = self.budget.evaluate(span, REACHED, evaluate, measure);
+        (
+            value.unwrap_or_else(|reason| Value::unknown(reason, span)),
+            bytes,
+        )
     }
 
     fn eval_expr_inner(&self, expr: &Expr, span: Span, locals: &Locals) -> Value {
@@ -250,14 +299,22 @@ impl<'a> Scope<'a> {
             Some(Body::Eager(accepts, body)) => Some((accepts, body)),
             None => None,
         };
+        // The arguments are held while the function runs, then dropped: their bytes count
+        // against `max_eval_bytes` until it returns, and the result counts from then on.
+        let mut held = 0;
         let values: Vec<Value> = args
             .iter()
-            .map(|a| self.eval_expr(a, span, locals))
+            .map(|a| {
+                let (value, bytes) = self.eval_held(a, span, locals);
+                held += bytes;
+                value
+            })
             .collect();
         let mut result = match funcs::call(&call, eager, &values) {
             Ok(value) => value,
             Err(reason) => Value::unknown(reason, span),
         };
+        self.budget.release(held);
         // A result computed from values defined elsewhere points back at them.
         if matches!(result.origin, Origin::Literal) {
             let mut chain = vec![span];
@@ -367,7 +424,7 @@ impl<'a> Scope<'a> {
             .ok_or_else(|| format!("user function `{name}` has no output value"))?;
         let inner = Locals {
             function_args: Some(Rc::new(args)),
-            ..Locals::default()
+            ..locals.nested()
         };
         let mut value = self.eval_json(output, &inner);
         value.span = span;

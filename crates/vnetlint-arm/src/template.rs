@@ -48,8 +48,14 @@ pub(crate) type Supplied = BTreeMap<String, Value>;
 impl Expander<'_> {
     /// Expands one template with the given parameter values.
     pub(crate) fn template(&mut self, template: &Json, supplied: &Supplied, depth: usize) {
+        self.template_in(template, supplied, depth, &Locals::default());
+    }
+
+    /// Expands a template deployed at a place of its parent (`at`: a deployment in a copy
+    /// loop deploys it once per iteration, which the copies inside it multiply).
+    fn template_in(&mut self, template: &Json, supplied: &Supplied, depth: usize, at: &Locals) {
         let scope = build_scope(template, supplied, &self.budget);
-        self.resources(template, &scope, &Locals::default(), depth);
+        self.resources(template, &scope, &at.nested(), depth);
     }
 
     fn resources(&mut self, template: &Json, scope: &Scope<'_>, locals: &Locals, depth: usize) {
@@ -125,15 +131,15 @@ impl Expander<'_> {
                 let what = format!("the copy count of this resource is {n}");
                 return Err(self.budget.exceeded(Limit::Instances, count.span, &what));
             }
+            scope.copies_within(locals.copies_of(n), count.span)?;
             Ok(n)
         });
         match counted {
             Ok(n) => {
                 for i in 0..n {
                     let index = Value::new(Kind::Int(i), count.span);
-                    let mut inner = locals.clone();
-                    inner.resource_index = Some(index.clone());
-                    inner.copies.push((loop_name.clone(), index));
+                    let mut inner = locals.in_copy(loop_name.clone(), index.clone(), n);
+                    inner.resource_index = Some(index);
                     self.one_resource(json, parent, scope, &inner, depth);
                 }
             }
@@ -244,7 +250,7 @@ impl Expander<'_> {
         if let Some(template) = properties.get("template") {
             if inner_scope {
                 let supplied = deployment_parameters(properties, scope, locals);
-                self.template(template, &supplied, depth + 1);
+                self.template_in(template, &supplied, depth + 1, locals);
             } else {
                 // Outer scope: the nested template's expressions see the parent's names.
                 self.resources(template, scope, locals, depth + 1);
@@ -262,7 +268,7 @@ impl Expander<'_> {
                     match text.as_deref().map(|t| crate::json::parse(file, t)) {
                         Some(Ok(Some(linked))) => {
                             let supplied = deployment_parameters(properties, scope, locals);
-                            self.template(&linked, &supplied, depth + 1);
+                            self.template_in(&linked, &supplied, depth + 1, locals);
                             return;
                         }
                         Some(Err(error)) => {

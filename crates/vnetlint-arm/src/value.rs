@@ -1,8 +1,12 @@
 //! Evaluated ARM values: JSON plus what only deployment knows (`reference()` results, strings
-//! built from them) and what vnetlint could not evaluate, each with the span that produced it.
+//! built from them) and what vnetlint could not evaluate, each with the span that produced it;
+//! and what the evaluation budget measures of a value (its size, its canonical key).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use vnetlint_diagnostics::Size;
+use vnetlint_diagnostics::measure::{self, Key};
 use vnetlint_ir::{Origin, Reference, Span, Template, TemplatePart};
 
 use crate::expr::Expr;
@@ -198,13 +202,86 @@ pub(crate) fn arm_equals(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| arm_equals(p, q))
         }
         (Kind::Object(x), Kind::Object(y)) => {
+            // By lowercase key (the first spelling, as `Value::get` finds it), so that two
+            // large objects compare in n log n, not n².
+            let mut by_key: BTreeMap<String, &Value> = BTreeMap::new();
+            for (k, v) in y {
+                by_key.entry(k.to_ascii_lowercase()).or_insert(v);
+            }
             x.len() == y.len()
                 && x.iter().all(|(k, v)| {
-                    y.iter()
-                        .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
-                        .is_some_and(|(_, v2)| arm_equals(v, v2))
+                    by_key
+                        .get(&k.to_ascii_lowercase())
+                        .is_some_and(|v2| arm_equals(v, v2))
                 })
         }
         _ => false,
     }
+}
+
+/// The bytes a template part counts against `max_string_len`: its text, or the reason of an
+/// unknown part (a string built from two copies of an unknown one doubles its parts as a known
+/// one doubles its text).
+pub(crate) fn part_len(part: &TemplatePart) -> usize {
+    match part {
+        TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
+        TemplatePart::Reference(_) => 1,
+    }
+}
+
+/// What the evaluation budget measures of a value: its string (a string's text, or a
+/// template's parts) and its estimated bytes.
+pub(crate) fn measure(value: &Value) -> Size {
+    let string_len = match &value.kind {
+        Kind::Str(text) => text.len(),
+        Kind::Template(template) => template.parts.iter().map(part_len).sum(),
+        _ => 0,
+    };
+    Size {
+        string_len,
+        bytes: estimated_bytes(value),
+    }
+}
+
+/// The estimated bytes a value holds: `VALUE_BYTES` per value plus the text of its strings,
+/// keys and reasons.
+pub(crate) fn estimated_bytes(value: &Value) -> u64 {
+    measure::estimated_bytes(value, |value, elements| match &value.kind {
+        Kind::Object(members) => members
+            .iter()
+            .map(|(key, member)| {
+                elements.push(member);
+                key.len()
+            })
+            .sum(),
+        Kind::Array(items) => {
+            elements.extend(items);
+            0
+        }
+        Kind::Runtime(reference) => reference.address.len() + reference.attribute.len(),
+        Kind::Template(template) => template.parts.iter().map(part_len).sum(),
+        Kind::Str(text) | Kind::Number(text) | Kind::Unknown(text) => text.len(),
+        Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Lambda(_) => 0,
+    })
+}
+
+/// A text that two values share exactly when [`arm_equals`] holds between them (strings and
+/// object keys ignoring ASCII case); `None` for a value equal to nothing (only known at
+/// deployment, unknown, a lambda).
+pub(crate) fn canonical_key(value: &Value) -> Option<String> {
+    measure::canonical_key(value, |value| match &value.kind {
+        Kind::Str(text) => Key::Leaf(format!("{:?}", text.to_ascii_lowercase())),
+        // Debug text names the kind and escapes the value: equal exactly when ARM's are.
+        Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Number(_) => {
+            Key::Leaf(format!("{:?}", value.kind))
+        }
+        Kind::Array(items) => Key::List(items),
+        Kind::Object(members) => Key::Map(
+            members
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+        ),
+        Kind::Runtime(_) | Kind::Template(_) | Kind::Lambda(_) | Kind::Unknown(_) => Key::Never,
+    })
 }

@@ -7,8 +7,9 @@ use std::fmt;
 
 pub mod budget;
 pub mod limits;
+pub mod measure;
 
-pub use budget::{Budget, Reached};
+pub use budget::{Budget, Deadline, Reached, Size, VALUE_BYTES};
 pub use limits::{Limit, Limits};
 
 pub use vnetlint_source::{FileId, Span, TextRange};

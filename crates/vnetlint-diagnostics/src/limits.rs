@@ -27,6 +27,11 @@ pub struct Limits {
     /// Expression evaluations of one unit (a Terraform root module with its modules, or an
     /// ARM template).
     pub max_eval_steps: u64,
+    /// Bytes of values one unit's evaluation may build, estimated (the text of strings plus a
+    /// fixed cost per value, see [`crate::budget::VALUE_BYTES`]).
+    pub max_eval_bytes: u64,
+    /// Seconds one unit's evaluation may run (measured every few thousand steps).
+    pub max_unit_seconds: u64,
 }
 
 /// The hard ceiling of `max_depth`: deeper evaluation would need an evaluation stack larger
@@ -43,6 +48,8 @@ impl Default for Limits {
             max_elements: 200_000,
             max_string_len: 1024 * 1024,
             max_eval_steps: 5_000_000,
+            max_eval_bytes: 256 * 1024 * 1024,
+            max_unit_seconds: 10,
         }
     }
 }
@@ -57,10 +64,12 @@ pub enum Limit {
     Elements,
     StringLen,
     EvalSteps,
+    EvalBytes,
+    UnitSeconds,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 7] = [
+    pub const ALL: [Limit; 9] = [
         Limit::FileSize,
         Limit::Depth,
         Limit::Instances,
@@ -68,6 +77,8 @@ impl Limit {
         Limit::Elements,
         Limit::StringLen,
         Limit::EvalSteps,
+        Limit::EvalBytes,
+        Limit::UnitSeconds,
     ];
 
     /// The key in `[limits]` of `vnetlint.toml`, also the flag without its `--` and with `-`.
@@ -80,6 +91,8 @@ impl Limit {
             Limit::Elements => "max_elements",
             Limit::StringLen => "max_string_len",
             Limit::EvalSteps => "max_eval_steps",
+            Limit::EvalBytes => "max_eval_bytes",
+            Limit::UnitSeconds => "max_unit_seconds",
         }
     }
 
@@ -91,12 +104,13 @@ impl Limit {
     /// What is counted, for messages.
     pub fn unit(self) -> &'static str {
         match self {
-            Limit::FileSize | Limit::StringLen => "bytes",
+            Limit::FileSize | Limit::StringLen | Limit::EvalBytes => "bytes",
             Limit::Depth => "nested evaluations",
             Limit::Instances => "instances",
             Limit::Collection => "elements",
             Limit::Elements => "network elements",
             Limit::EvalSteps => "evaluation steps",
+            Limit::UnitSeconds => "seconds",
         }
     }
 }
@@ -112,6 +126,8 @@ impl Limits {
             Limit::Elements => self.max_elements as u64,
             Limit::StringLen => self.max_string_len as u64,
             Limit::EvalSteps => self.max_eval_steps,
+            Limit::EvalBytes => self.max_eval_bytes,
+            Limit::UnitSeconds => self.max_unit_seconds,
         }
     }
 
@@ -126,6 +142,8 @@ impl Limits {
             Limit::Elements => self.max_elements = size,
             Limit::StringLen => self.max_string_len = size,
             Limit::EvalSteps => self.max_eval_steps = value,
+            Limit::EvalBytes => self.max_eval_bytes = value,
+            Limit::UnitSeconds => self.max_unit_seconds = value,
         }
     }
 

@@ -148,6 +148,25 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
         }
     }
     let document = Document::collect(root);
+    // Never silently: the resources of a module nested past the bound are not analyzed, and a
+    // finding says which.
+    for (address, range) in &document.too_deep {
+        out.findings.push(Finding::new(
+            "VNL002",
+            "unresolved-value",
+            Level::Warning,
+            format!(
+                "module `{address}` of the plan is nested more than {MAX_MODULE_DEPTH} modules deep, and its resources are not analyzed; flatten the module nesting"
+            ),
+            Label::new(
+                Span::new(
+                    file,
+                    TextRange::from_usize(range.start + base..range.end + base),
+                ),
+                "this module",
+            ),
+        ));
+    }
     lower_document(&document, file, text, base, &mut out);
     vnetlint_diagnostics::sort_findings(&mut out.findings);
     out
@@ -172,16 +191,19 @@ struct Document<'j, 'a> {
     changes: BTreeMap<String, &'j JsonObject<'a>>,
     /// Configuration expressions by instance-free address (`module.a.azurerm_x.y`).
     config: BTreeMap<String, &'j JsonObject<'a>>,
+    /// Child modules nested past [`MAX_MODULE_DEPTH`]: their address and range.
+    too_deep: Vec<(String, std::ops::Range<usize>)>,
 }
 
 impl<'j, 'a> Document<'j, 'a> {
     fn collect(root: &'j JsonObject<'a>) -> Self {
         let mut planned: Vec<Planned<'j, 'a>> = Vec::new();
+        let mut too_deep = Vec::new();
         if let Some(module) = root
             .get_object("planned_values")
             .and_then(|p| p.get_object("root_module"))
         {
-            collect_planned(module, "", &mut planned, 0);
+            collect_planned(module, "", &mut planned, &mut too_deep, 0);
         }
         let mut changes: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
         if let Some(list) = root.get_array("resource_changes") {
@@ -202,6 +224,7 @@ impl<'j, 'a> Document<'j, 'a> {
             planned,
             changes,
             config,
+            too_deep,
         }
     }
 }
@@ -279,16 +302,22 @@ pub(crate) fn key_is(key: &hcl_edit::expr::ObjectKey, name: &str) -> bool {
     }
 }
 
-/// How deep `child_modules` may nest before the rest is ignored (no input can recurse forever).
+/// How deep `child_modules` may nest before the rest is not read (no input can recurse
+/// forever); the planned modules past it are reported.
 const MAX_MODULE_DEPTH: usize = 64;
 
+/// The planned resources of `module` and its child modules, into `out`; the address and range
+/// of each child module nested past [`MAX_MODULE_DEPTH`] into `too_deep`.
 fn collect_planned<'j, 'a>(
     module: &'j JsonObject<'a>,
     prefix: &str,
     out: &mut Vec<Planned<'j, 'a>>,
+    too_deep: &mut Vec<(String, std::ops::Range<usize>)>,
     depth: usize,
 ) {
     if depth > MAX_MODULE_DEPTH {
+        let address = prefix.strip_suffix('.').unwrap_or(prefix).to_owned();
+        too_deep.push((address, module.range.start..module.range.end));
         return;
     }
     if let Some(resources) = module.get_array("resources") {
@@ -311,7 +340,7 @@ fn collect_planned<'j, 'a>(
             let Some(address) = string(child, "address") else {
                 continue;
             };
-            collect_planned(child, &format!("{address}."), out, depth + 1);
+            collect_planned(child, &format!("{address}."), out, too_deep, depth + 1);
         }
     }
 }

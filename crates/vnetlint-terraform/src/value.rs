@@ -1,15 +1,51 @@
 //! Evaluated Terraform values and what both the evaluator and the built-in functions do with
 //! them: the value type `Ev` with its span and origin, the instance keys of expanded resources,
 //! the conversions Terraform applies to operands (`number`, `truth`, `scalar_text`), its `==`,
-//! iteration order, number printing, and the builder of strings with deployment-time parts.
+//! iteration order, number printing, the builder of strings with deployment-time parts, and
+//! what the evaluation budget measures of a value (its size, its canonical key for sets).
 //!
 //! It depends on neither the evaluator nor the functions: the evaluator (`eval.rs`) calls the
 //! functions (`funcs/`), and both build and read these values.
 
+use std::collections::BTreeMap;
+
+use vnetlint_diagnostics::Size;
+use vnetlint_diagnostics::measure::{self, Key};
 use vnetlint_ir::{FileId, Origin, Reference, Span, Template, TemplatePart, TextRange, Unknown};
 
-/// The result of a built-in function: a value, or why Terraform rejects the call.
-pub(crate) type Res = Result<Ev, String>;
+/// The result of a built-in function: a value, or why it has none.
+pub(crate) type Res = Result<Ev, Fail>;
+
+/// Why a built-in function returns no value.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// Terraform rejects the call: the result is an error, which `try` and `can` catch.
+    Rejected(String),
+    /// A resource limit stops the call before it builds its result (the limit is reported):
+    /// the result is unknown, as Terraform itself would compute one.
+    Limited(String),
+}
+
+impl Fail {
+    /// Why there is no value, whatever the kind of failure.
+    pub(crate) fn into_reason(self) -> String {
+        match self {
+            Fail::Rejected(reason) | Fail::Limited(reason) => reason,
+        }
+    }
+}
+
+impl From<String> for Fail {
+    fn from(reason: String) -> Self {
+        Fail::Rejected(reason)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(reason: &str) -> Self {
+        Fail::Rejected(reason.to_owned())
+    }
+}
 
 /// An evaluated expression, before it is shaped into the attribute type the IR expects.
 #[derive(Debug, Clone)]
@@ -144,10 +180,13 @@ pub(crate) fn placeholder_span() -> Span {
 /// Collects the parts of a template as it is rendered.
 #[derive(Default)]
 pub(crate) struct TemplateBuilder {
-    pub(crate) parts: Vec<TemplatePart>,
-    pub(crate) derived: Vec<Span>,
+    parts: Vec<TemplatePart>,
+    derived: Vec<Span>,
     /// Set by a `~` strip marker: the next literal loses its leading whitespace.
     pub(crate) strip_next: bool,
+    /// The bytes of the parts so far as `max_string_len` counts them ([`string_len`]), so that
+    /// a builder can stop at the limit instead of finding out once the string is built.
+    len: usize,
 }
 
 impl TemplateBuilder {
@@ -157,6 +196,7 @@ impl TemplateBuilder {
         } else {
             text
         };
+        self.len += text.len();
         if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
             last.push_str(text);
         } else if !text.is_empty() {
@@ -164,10 +204,26 @@ impl TemplateBuilder {
         }
     }
 
+    /// Appends a part only known at deployment, with the reason.
+    pub(crate) fn unknown(&mut self, reason: String) {
+        self.push(TemplatePart::Unknown(reason));
+    }
+
+    fn push(&mut self, part: TemplatePart) {
+        self.len += part_len(&part);
+        self.parts.push(part);
+    }
+
+    /// The bytes of the string so far, as `max_string_len` counts them.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Drops the trailing whitespace of the text so far, for a `~` strip marker.
     pub(crate) fn strip_end(&mut self) {
         if let Some(TemplatePart::Literal(last)) = self.parts.last_mut() {
             let trimmed = last.trim_end().len();
+            self.len -= last.len() - trimmed;
             last.truncate(trimmed);
         }
     }
@@ -185,15 +241,15 @@ impl TemplateBuilder {
                 for part in inner.parts {
                     match part {
                         TemplatePart::Literal(text) => self.literal(&text),
-                        other => self.parts.push(other),
+                        other => self.push(other),
                     }
                 }
             }
             EvKind::Ref(unknown) => match unknown.reference {
-                Some(reference) => self.parts.push(TemplatePart::Reference(reference)),
-                None => self.parts.push(TemplatePart::Unknown(unknown.reason)),
+                Some(reference) => self.push(TemplatePart::Reference(reference)),
+                None => self.unknown(unknown.reason),
             },
-            EvKind::Unknown(unknown) => self.parts.push(TemplatePart::Unknown(unknown.reason)),
+            EvKind::Unknown(unknown) => self.unknown(unknown.reason),
             EvKind::Error(reason) => return Err(Ev::error(reason, ev.span)),
             EvKind::Null => {
                 return Err(Ev::error(
@@ -300,10 +356,16 @@ pub(crate) fn equal(a: &Ev, b: &Ev) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
         }
         (EvKind::Object(x), EvKind::Object(y)) => {
+            // By key, so that two large maps compare in n log n, not n².
+            let mut by_key: BTreeMap<&str, Vec<&Ev>> = BTreeMap::new();
+            for entry in y {
+                by_key.entry(&entry.key).or_default().push(&entry.value);
+            }
             x.len() == y.len()
                 && x.iter().all(|e| {
-                    y.iter()
-                        .any(|f| f.key == e.key && equal(&e.value, &f.value))
+                    by_key
+                        .get(e.key.as_str())
+                        .is_some_and(|values| values.iter().any(|v| equal(&e.value, v)))
                 })
         }
         (EvKind::Resource(x), EvKind::Resource(y)) => x == y,
@@ -363,4 +425,95 @@ pub(crate) fn format_number(n: f64) -> String {
     } else {
         format!("{n}")
     }
+}
+
+/// The bytes a template part counts against `max_string_len`: its text, or the reason of an
+/// unknown part (a string built from two copies of an unknown one doubles its parts as a known
+/// one doubles its text).
+fn part_len(part: &TemplatePart) -> usize {
+    match part {
+        TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
+        TemplatePart::Reference(_) => 1,
+    }
+}
+
+/// The bytes `value` adds to a string it is interpolated into (as [`TemplateBuilder::value`]
+/// appends it), for a function that checks the length of a string before building it.
+pub(crate) fn interpolated_len(value: &Ev) -> usize {
+    match &value.kind {
+        EvKind::Scalar(text) | EvKind::Number(text) => text.len(),
+        EvKind::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        EvKind::Template(template) => template.parts.iter().map(part_len).sum(),
+        EvKind::Ref(unknown) if unknown.reference.is_some() => 1,
+        EvKind::Ref(unknown) | EvKind::Unknown(unknown) => unknown.reason.len(),
+        _ => 0,
+    }
+}
+
+/// The bytes a value counts against `max_string_len`: a string's text, or a template's parts.
+pub(crate) fn string_len(value: &Ev) -> usize {
+    match &value.kind {
+        EvKind::Scalar(text) => text.len(),
+        EvKind::Template(template) => template.parts.iter().map(part_len).sum(),
+        _ => 0,
+    }
+}
+
+/// What the evaluation budget measures of a value: its string and its estimated bytes.
+pub(crate) fn measure(value: &Ev) -> Size {
+    Size {
+        string_len: string_len(value),
+        bytes: estimated_bytes(value),
+    }
+}
+
+/// The estimated bytes a value holds: `VALUE_BYTES` per value plus the text of its strings,
+/// keys and reasons.
+pub(crate) fn estimated_bytes(value: &Ev) -> u64 {
+    measure::estimated_bytes(value, |value, elements| match &value.kind {
+        EvKind::Scalar(text) | EvKind::Number(text) | EvKind::Error(text) => text.len(),
+        EvKind::Unknown(unknown) | EvKind::Ref(unknown) => unknown.reason.len(),
+        EvKind::Template(template) => template.parts.iter().map(part_len).sum(),
+        EvKind::List(items) => {
+            elements.extend(items);
+            0
+        }
+        EvKind::Object(entries) => {
+            elements.extend(entries.iter().map(|e| &e.value));
+            entries.iter().map(|e| e.key.len()).sum()
+        }
+        EvKind::Null | EvKind::Bool(_) | EvKind::Resource(_) | EvKind::Module(_) => 0,
+    })
+}
+
+/// A text that two values share exactly when Terraform's `==` ([`equal`]) holds between them;
+/// `None` for a value equal to nothing (unknown, an error, a NaN).
+pub(crate) fn canonical_key(value: &Ev) -> Option<String> {
+    measure::canonical_key(value, |value| match &value.kind {
+        // Debug text names the kind and escapes the value: equal exactly when `==` holds.
+        EvKind::Null
+        | EvKind::Bool(_)
+        | EvKind::Scalar(_)
+        | EvKind::Resource(_)
+        | EvKind::Module(_) => Key::Leaf(format!("{:?}", value.kind)),
+        EvKind::Number(text) => match text.parse::<f64>() {
+            Ok(n) if n.is_nan() => Key::Never,
+            // `==` compares numbers by value: `1` and `1.0` are one key, and `-0` and `0` too
+            // (adding zero turns `-0` into `0`).
+            Ok(n) => Key::Leaf(format!("number {:016x}", (n + 0.0).to_bits())),
+            // Numbers that do not parse are all equal, as `equal` compares their parses.
+            Err(_) => Key::Leaf("number ?".to_owned()),
+        },
+        EvKind::List(items) => Key::List(items),
+        EvKind::Object(entries) => {
+            Key::Map(entries.iter().map(|e| (e.key.clone(), &e.value)).collect())
+        }
+        EvKind::Template(_) | EvKind::Ref(_) | EvKind::Unknown(_) | EvKind::Error(_) => Key::Never,
+    })
 }

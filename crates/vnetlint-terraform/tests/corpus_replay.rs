@@ -1,10 +1,13 @@
-//! Replays the fuzz harnesses of the `hcl` and `plan` targets (`fuzz/harness/`) over every
-//! Terraform file of `testdata/cases`, the committed seed corpora and the fuzz regression
+//! Replays the fuzz harnesses of the `hcl`, `plan` and `eval` targets (`fuzz/harness/`) over
+//! every Terraform file of `testdata/cases`, the committed seed corpora and the fuzz regression
 //! fixtures, so that CI checks what the fuzzers assert (lowering returns, every span in bounds
-//! on character boundaries) without cargo-fuzz.
+//! on character boundaries, every limit that fires named) without cargo-fuzz.
 
 #[path = "../../../fuzz/harness/spans.rs"]
 mod spans;
+
+#[path = "../../../fuzz/harness/limits.rs"]
+mod limits;
 
 #[path = "../../../fuzz/harness/hcl.rs"]
 mod hcl;
@@ -67,4 +70,14 @@ fn plan_harness_holds_on_every_json_case_the_seed_corpus_and_regressions() {
         plans += usize::from(is_plan);
     }
     assert!(plans >= 5, "only {plans} plans recognized");
+}
+
+/// The `eval` seeds push the built-ins past the small limits; the ARM templates among
+/// them are lowered safely as Terraform too.
+#[test]
+fn eval_harness_holds_on_its_seed_corpus_and_regressions() {
+    replay::replay_eval_seeds("tf", &|bytes| {
+        let lowered = hcl::lower_hcl_limited(bytes);
+        lowered.findings.iter().any(|f| f.code == "VNL004")
+    });
 }

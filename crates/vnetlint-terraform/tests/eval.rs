@@ -272,3 +272,45 @@ proptest! {
         prop_assert_eq!(rule_values(&literal.network), rule_values(&evaluated.network));
     }
 }
+
+#[test]
+fn instances_nested_in_module_instances_are_bounded_together() {
+    // 2,000 NSGs in each of 200 module instances: each `count` within `max_instances`,
+    // 400,000 NSGs together, past `max_elements` before one of them is made.
+    let mut sources = SourceMap::new();
+    let root = sources.add(
+        "main.tf",
+        "module \"m\" {\n  source = \"./m\"\n  count  = 200\n}\n",
+    );
+    let child = sources.add(
+        "m/main.tf",
+        "resource \"azurerm_network_security_group\" \"n\" {\n  count = 2000\n  name  = \"n${count.index}\"\n}\n",
+    );
+    let dirs = vec![("m".to_owned(), vec![child])];
+    let lowered = lower_root_module(&mut MemoryLoader { sources, dirs }, root);
+    let limits: Vec<_> = lowered
+        .findings
+        .iter()
+        .filter(|f| f.code == "VNL004")
+        .collect();
+    assert_eq!(limits.len(), 1, "{:#?}", lowered.findings);
+    assert!(
+        limits[0].message.contains(
+            "limit `max_elements` exceeded: `module.m[0].azurerm_network_security_group.n` has 2000 instances in each of the 200 instances of the module calls around it"
+        ),
+        "{}",
+        limits[0].message
+    );
+    assert_eq!(limits[0].primary.span.file, child);
+    // One instance with an unknown index stands for the NSGs of each module instance.
+    assert_eq!(lowered.network.nsgs.len(), 200);
+}
+
+/// Lowers the root module of one file `root`, reading its modules through `loader`.
+fn lower_root_module(loader: &mut MemoryLoader, root: FileId) -> Lowered {
+    let dir = ModuleDir {
+        dir: ".".to_owned(),
+        files: vec![root],
+    };
+    lower_root(loader, &dir, &Options::default())
+}

@@ -109,3 +109,33 @@ fn malformed_and_foreign_plans_are_reported_not_panicking() {
         }
     }
 }
+
+#[test]
+fn modules_nested_past_the_bound_are_reported_not_dropped() {
+    // Seventy nested modules, an NSG in the deepest: its module is past the bound of 64, and a
+    // finding says so instead of the NSG silently missing.
+    let mut module = r#"{"address": "module.m70", "resources": [
+      {"address": "module.m70.azurerm_network_security_group.n", "mode": "managed",
+       "type": "azurerm_network_security_group", "name": "n", "values": {"name": "deep"}}]}"#
+        .to_owned();
+    for level in (1..70).rev() {
+        module = format!(r#"{{"address": "module.m{level}", "child_modules": [{module}]}}"#);
+    }
+    let plan = format!(
+        r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"child_modules": [{module}]}}}}}}"#
+    );
+    let mut sources = SourceMap::new();
+    let file = sources.add("plan.json".to_owned(), plan);
+    let lowered = vnetlint_terraform::lower_plan(&sources, file);
+    assert!(lowered.network.nsgs.is_empty());
+    assert_eq!(lowered.findings.len(), 1, "{:?}", lowered.findings);
+    let finding = &lowered.findings[0];
+    assert_eq!(finding.code, "VNL002");
+    assert!(
+        finding
+            .message
+            .contains("module `module.m65` of the plan is nested more than 64 modules deep"),
+        "{}",
+        finding.message
+    );
+}

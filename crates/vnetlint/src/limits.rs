@@ -24,6 +24,8 @@ pub(crate) struct RawLimits {
     max_elements: Option<u64>,
     max_string_len: Option<u64>,
     max_eval_steps: Option<u64>,
+    max_eval_bytes: Option<u64>,
+    max_unit_seconds: Option<u64>,
 }
 
 impl RawLimits {
@@ -36,6 +38,8 @@ impl RawLimits {
             (Limit::Elements, self.max_elements),
             (Limit::StringLen, self.max_string_len),
             (Limit::EvalSteps, self.max_eval_steps),
+            (Limit::EvalBytes, self.max_eval_bytes),
+            (Limit::UnitSeconds, self.max_unit_seconds),
         ]
         .into_iter()
         .filter_map(|(limit, value)| Some((limit, value?)))

@@ -159,6 +159,13 @@ struct LimitArgs {
     /// Most evaluation steps of one module or template [default: 5000000].
     #[arg(long, value_name = "N")]
     max_eval_steps: Option<u64>,
+    /// Most bytes of values one module or template's evaluation builds, estimated
+    /// [default: 268435456].
+    #[arg(long, value_name = "BYTES")]
+    max_eval_bytes: Option<u64>,
+    /// Longest evaluation of one module or template, in seconds [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    max_unit_seconds: Option<u64>,
 }
 
 impl LimitArgs {
@@ -172,6 +179,8 @@ impl LimitArgs {
             (Limit::Elements, self.max_elements),
             (Limit::StringLen, self.max_string_len),
             (Limit::EvalSteps, self.max_eval_steps),
+            (Limit::EvalBytes, self.max_eval_bytes),
+            (Limit::UnitSeconds, self.max_unit_seconds),
         ]
         .into_iter()
         .filter_map(|(limit, value)| Some((limit, value?)))

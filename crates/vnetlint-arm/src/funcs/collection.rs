@@ -2,12 +2,18 @@
 //! combining (`concat`, `union`, `intersection`, `flatten`), reading (`first`, `length`,
 //! `items`, `tryGet`, ...) and searching (`contains`, `indexOf`). Several also take strings,
 //! as ARM's do. Keys compare case-insensitively, as ARM compares them.
+//!
+//! Each call costs a step per element of its arguments (`super::call` charges them); `union`
+//! and `intersection` compare elements by their canonical keys (sorted, not pair by pair), and
+//! `concat` checks the length of a string before building it.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use vnetlint_diagnostics::Limit;
 use vnetlint_ir::TemplatePart;
 
 use super::{Call, Res, int, string};
-use crate::value::{Kind, Value, arm_equals, from_parts};
+use crate::value::{Kind, Value, arm_equals, canonical_key, from_parts, part_len};
 
 /// `concat`: arrays end to end when any argument is an array, otherwise strings (which may
 /// have deployment-time parts).
@@ -28,6 +34,7 @@ pub(super) fn concat(call: &Call<'_>, args: &[Value]) -> Res {
     for arg in args {
         parts.extend(arg.string_parts()?);
     }
+    call.string_within(parts.iter().map(part_len).sum())?;
     Ok(from_parts(parts, call.span))
 }
 
@@ -60,23 +67,26 @@ pub(super) fn union(call: &Call<'_>, args: &[Value]) -> Res {
         args.to_vec()
     };
     if items.iter().all(|a| matches!(a.kind, Kind::Object(_))) {
+        // The first spelling of a key keeps its place; the last value wins.
         let mut members: Vec<(String, Value)> = Vec::new();
+        let mut at: BTreeMap<String, usize> = BTreeMap::new();
         for item in &items {
             for (k, v) in item.members() {
-                match members
-                    .iter_mut()
-                    .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
-                {
-                    Some(slot) => slot.1 = v.clone(),
-                    None => members.push((k.clone(), v.clone())),
+                let slot = *at.entry(k.to_ascii_lowercase()).or_insert(members.len());
+                if slot == members.len() {
+                    members.push((k.clone(), v.clone()));
+                } else {
+                    members[slot].1 = v.clone();
                 }
             }
         }
         call.make(Kind::Object(members))
     } else if items.iter().all(|a| matches!(a.kind, Kind::Array(_))) {
         let mut out: Vec<Value> = Vec::new();
+        let mut seen = BTreeSet::new();
         for item in items.iter().flat_map(Value::elements) {
-            if !out.iter().any(|o| arm_equals(o, item)) {
+            // A value without a key equals nothing, not even itself.
+            if canonical_key(item).is_none_or(|key| seen.insert(key)) {
                 out.push(item.clone());
             }
         }
@@ -91,26 +101,47 @@ pub(super) fn intersection(call: &Call<'_>, args: &[Value]) -> Res {
         return Err("`intersection` needs arguments".to_owned());
     };
     match &first.kind {
-        Kind::Array(items) => call.make(Kind::Array(
-            items
+        Kind::Array(items) => {
+            // The keys of each other array; an element without a key equals nothing.
+            let others: Vec<BTreeSet<String>> = rest
                 .iter()
-                .filter(|i| {
-                    rest.iter()
-                        .all(|r| r.elements().iter().any(|x| arm_equals(x, i)))
-                })
-                .cloned()
-                .collect(),
-        )),
-        Kind::Object(members) => call.make(Kind::Object(
-            members
+                .map(|r| r.elements().iter().filter_map(canonical_key).collect())
+                .collect();
+            call.make(Kind::Array(
+                items
+                    .iter()
+                    .filter(|i| {
+                        canonical_key(i).is_some_and(|key| others.iter().all(|o| o.contains(&key)))
+                    })
+                    .cloned()
+                    .collect(),
+            ))
+        }
+        Kind::Object(members) => {
+            // Each other object by lowercase key (its first spelling, as `Value::get` finds).
+            let others: Vec<BTreeMap<String, &Value>> = rest
                 .iter()
-                .filter(|(k, v)| {
-                    rest.iter()
-                        .all(|r| r.get(k).is_some_and(|x| arm_equals(x, v)))
+                .map(|r| {
+                    let mut by_key = BTreeMap::new();
+                    for (k, v) in r.members() {
+                        by_key.entry(k.to_ascii_lowercase()).or_insert(v);
+                    }
+                    by_key
                 })
-                .cloned()
-                .collect(),
-        )),
+                .collect();
+            call.make(Kind::Object(
+                members
+                    .iter()
+                    .filter(|(k, v)| {
+                        let key = k.to_ascii_lowercase();
+                        others
+                            .iter()
+                            .all(|o| o.get(&key).is_some_and(|x| arm_equals(x, v)))
+                    })
+                    .cloned()
+                    .collect(),
+            ))
+        }
         _ => Err("`intersection` needs arrays or objects".to_owned()),
     }
 }

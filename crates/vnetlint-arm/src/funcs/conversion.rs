@@ -2,7 +2,7 @@
 //! objects as compact JSON and keeps deployment-time parts of strings) and `array`.
 
 use super::{Call, Res, int as int_arg, string as string_arg};
-use crate::funcs::encoding::to_json;
+use crate::funcs::encoding::{JsonStop, write_json};
 use crate::value::{Kind, Value, from_parts};
 
 pub(super) fn int(call: &Call<'_>, args: &[Value]) -> Res {
@@ -30,7 +30,17 @@ pub(super) fn bool(call: &Call<'_>, args: &[Value]) -> Res {
 pub(super) fn string(call: &Call<'_>, args: &[Value]) -> Res {
     call.arity(args, 1, 1)?;
     match &args[0].kind {
-        Kind::Array(_) | Kind::Object(_) => call.make(Kind::Str(to_json(&args[0])?)),
+        Kind::Array(_) | Kind::Object(_) => {
+            let mut text = String::new();
+            let max = call.budget().limits.max_string_len;
+            match write_json(&args[0], &mut text, max) {
+                Ok(()) => call.make(Kind::Str(text)),
+                Err(JsonStop::Symbolic(reason)) => Err(reason),
+                Err(JsonStop::TooLong(len)) => {
+                    Err(call.budget().too_long(call.name, len, call.span))
+                }
+            }
+        }
         Kind::Str(_) | Kind::Unknown(_) => Ok(args[0].clone()),
         _ => Ok(from_parts(args[0].string_parts()?, call.span)),
     }

@@ -12,13 +12,16 @@ use super::{Call, Res, joined_strings, string};
 use crate::value::{Kind, Value};
 
 pub(super) fn base64(call: &Call<'_>, args: &[Value]) -> Res {
-    call.make(Kind::Str(base64_encode(
-        string(call.one(args)?)?.as_bytes(),
-    )))
+    let text = string(call.one(args)?)?;
+    call.string_within(text.len().div_ceil(3).saturating_mul(4))?;
+    call.make(Kind::Str(base64_encode(text.as_bytes())))
 }
 
 pub(super) fn uricomponent(call: &Call<'_>, args: &[Value]) -> Res {
-    call.make(Kind::Str(percent_encode(&string(call.one(args)?)?)))
+    let text = string(call.one(args)?)?;
+    let escaped = text.bytes().filter(|b| !unreserved(*b)).count();
+    call.string_within(text.len().saturating_add(escaped.saturating_mul(2)))?;
+    call.make(Kind::Str(percent_encode(&text)))
 }
 
 /// `uri(base, relative)`: `relative` replaces what follows the last `/` of `base`.
@@ -79,31 +82,68 @@ fn respan(mut value: Value, span: Span) -> Value {
 }
 
 /// Compact JSON text of a known value, as `string()` prints arrays and objects.
+#[cfg(test)]
 pub(crate) fn to_json(value: &Value) -> Result<String, String> {
-    Ok(match &value.kind {
-        Kind::Null => "null".to_owned(),
-        Kind::Bool(b) => b.to_string(),
-        Kind::Int(i) => i.to_string(),
-        Kind::Number(n) => n.clone(),
-        Kind::Str(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
-        Kind::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(to_json)
-                .collect::<Result<Vec<_>, _>>()?
-                .join(",")
-        ),
-        Kind::Object(members) => format!(
-            "{{{}}}",
-            members
-                .iter()
-                .map(|(k, v)| Ok(format!("\"{k}\":{}", to_json(v)?)))
-                .collect::<Result<Vec<_>, String>>()?
-                .join(",")
-        ),
-        _ => return Err("the value is only known at deployment".to_owned()),
-    })
+    let mut out = String::new();
+    match write_json(value, &mut out, usize::MAX) {
+        Ok(()) => Ok(out),
+        Err(JsonStop::Symbolic(reason)) => Err(reason),
+        Err(JsonStop::TooLong(len)) => Err(format!("the text passes {len} bytes")),
+    }
+}
+
+/// Why a value has no JSON text.
+pub(crate) enum JsonStop {
+    /// A part is only known at deployment (the reason).
+    Symbolic(String),
+    /// The text passed the limit it was written under: its length when it stopped.
+    TooLong(usize),
+}
+
+/// Appends the compact JSON text of `value` to `out`, stopping as soon as the text passes
+/// `max` bytes (a large value is never printed whole only to be refused).
+pub(crate) fn write_json(value: &Value, out: &mut String, max: usize) -> Result<(), JsonStop> {
+    match &value.kind {
+        Kind::Null => out.push_str("null"),
+        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Kind::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Kind::Number(n) => out.push_str(n),
+        Kind::Str(s) => {
+            let _ = write!(out, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        }
+        Kind::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out, max)?;
+            }
+            out.push(']');
+        }
+        Kind::Object(members) => {
+            out.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "\"{k}\":");
+                write_json(v, out, max)?;
+            }
+            out.push('}');
+        }
+        _ => {
+            return Err(JsonStop::Symbolic(
+                "the value is only known at deployment".to_owned(),
+            ));
+        }
+    }
+    if out.len() > max {
+        return Err(JsonStop::TooLong(out.len()));
+    }
+    Ok(())
 }
 
 /// A 64-bit FNV-1a hash: deterministic, not ARM's own algorithm (names built with
@@ -150,10 +190,15 @@ fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether `uriComponent` keeps a byte as it is.
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte)
+}
+
 fn percent_encode(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+        if unreserved(byte) {
             out.push(char::from(byte));
         } else {
             let _ = write!(out, "%{byte:02X}");

@@ -96,6 +96,16 @@ impl Call<'_> {
         }
     }
 
+    /// The budget of the evaluation, for the functions whose work or result can grow large.
+    fn budget(&self) -> &Budget {
+        self.context.budget()
+    }
+
+    /// Checks the length of a string (`len` bytes at least) before building it.
+    fn string_within(&self, len: usize) -> Result<(), String> {
+        self.budget().string_of(self.name, len, self.span)
+    }
+
     /// The only argument.
     fn one<'v>(&self, args: &'v [Value]) -> Result<&'v Value, String> {
         match args {
@@ -276,6 +286,10 @@ pub(crate) fn lookup(lowercase: &str) -> Option<Body> {
 /// Calls `function` (what [`lookup`] found for `call.function`, unless it was lazy) with
 /// evaluated arguments.
 pub(crate) fn call(call: &Call<'_>, function: Option<(Args, Eager)>, args: &[Value]) -> Res {
+    // A function walks (at least copies) the elements of its arguments: a step each, so that a
+    // call repeated in a copy loop over a large array is bounded like the loop it is.
+    let elements = args.iter().map(elements).sum();
+    call.budget().spend_on(call.name, elements, call.span)?;
     if let Some((Args::Symbolic, body)) = function {
         return body(call, args);
     }
@@ -306,6 +320,15 @@ pub(crate) fn call(call: &Call<'_>, function: Option<(Args, Eager)>, args: &[Val
             "`{}` is not a function vnetlint evaluates; the value is treated as unknown",
             call.name
         )),
+    }
+}
+
+/// The elements of an array or the members of an object (none for anything else).
+fn elements(value: &Value) -> usize {
+    match &value.kind {
+        Kind::Array(items) => items.len(),
+        Kind::Object(members) => members.len(),
+        _ => 0,
     }
 }
 

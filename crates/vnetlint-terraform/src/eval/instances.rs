@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use hcl_edit::Span as _;
+
 use vnetlint_diagnostics::{Label, Limit};
 use vnetlint_ir::{Reference, Span, Unknown};
 
@@ -84,6 +86,11 @@ impl<'a> Eval<'a> {
             decl.block.body,
             &format!("{}module.{call}", info.prefix),
         );
+        let siblings = match &expansion {
+            Expansion::Instances(items) => items.len() as u64,
+            Expansion::Single | Expansion::Unknown(..) => 1,
+        };
+        let multiplicity = info.multiplicity.saturating_mul(siblings);
         let make = |key: Option<&InstKey>, bindings: Vec<(String, Ev)>| {
             let prefix = format!(
                 "{}module.{call}{}.",
@@ -96,6 +103,7 @@ impl<'a> Eval<'a> {
                 prefix,
                 parent: Some((inst, call.to_owned(), bindings)),
                 depth: info.depth + 1,
+                multiplicity,
             });
             insts.len() - 1
         };
@@ -129,8 +137,38 @@ impl<'a> Eval<'a> {
         );
     }
 
-    /// Evaluates `count` / `for_each` of a block.
+    /// Evaluates `count` / `for_each` of a resource or module call. Its instances, times the
+    /// instances of the module calls around it, are checked against `max_elements`: a
+    /// `count` of ten thousand in a module called ten thousand times would otherwise make a
+    /// hundred million resources, each within `max_instances`.
     pub(crate) fn expand(&self, env: &Env, body: BodyRef<'a>, what: &str) -> Expansion {
+        let expansion = self.expand_here(env, body, what);
+        let multiplicity = self.insts.borrow()[env.inst].multiplicity;
+        let (true, Expansion::Instances(items), Some((name, expr))) = (
+            multiplicity > 1,
+            &expansion,
+            [("count", "count"), ("each", "for_each")]
+                .into_iter()
+                .find_map(|(name, attr)| Some((name, body.attr(attr)?))),
+        ) else {
+            return expansion;
+        };
+        let total = multiplicity.saturating_mul(items.len() as u64);
+        let span = self.ctx(env.file).span(expr.span());
+        let within = self.budget.within(Limit::Elements, total, span, || {
+            format!(
+                "`{what}` has {} instances in each of the {multiplicity} instances of the module calls around it",
+                items.len()
+            )
+        });
+        match within {
+            Ok(()) => expansion,
+            Err(reason) => Expansion::Unknown(Unknown::new(reason), name),
+        }
+    }
+
+    /// `count` / `for_each` of a block, in one instance of its module.
+    fn expand_here(&self, env: &Env, body: BodyRef<'a>, what: &str) -> Expansion {
         if let Some(expr) = body.attr("count") {
             let value = self.eval(env, expr);
             return match number(&value) {
@@ -299,6 +337,17 @@ impl<'a> Eval<'a> {
             return Vec::new();
         };
         let expansion = self.resource_expansion(ri.inst, ri.res, placeholder_span());
+        if let Expansion::Instances(items) = &*expansion {
+            // Instances are in key order: found without building every instance's bindings,
+            // which would make a resource of n instances cost n² to evaluate.
+            let found = match items.binary_search_by(|(k, _)| k.cmp(key)) {
+                Ok(at) => items.get(at),
+                Err(_) => items.iter().find(|(k, _)| k == key),
+            };
+            return found
+                .map(|(_, binding)| vec![binding.clone()])
+                .unwrap_or_default();
+        }
         expansion
             .instances()
             .into_iter()

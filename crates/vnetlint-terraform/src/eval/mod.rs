@@ -27,13 +27,13 @@ use std::rc::Rc;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, UnaryOperator};
 use vnetlint_diagnostics::{Budget, Finding, Label, Level, Limit, Limits, Reached};
-use vnetlint_ir::{FileId, Span, TemplatePart, TextRange, Unknown};
+use vnetlint_ir::{FileId, Span, TextRange, Unknown};
 
 use crate::funcs;
 use crate::syntax::BlockRef;
 use crate::value::{
-    InstKey, TemplateBuilder, equal, format_number, number, placeholder_span, scalar_text, truth,
-    unresolved_as,
+    InstKey, TemplateBuilder, equal, format_number, measure, number, placeholder_span, scalar_text,
+    truth, unresolved_as,
 };
 // Re-exported at their old path for the lowering (`lower.rs`, `plan.rs`), which imports them
 // from here; they live in `value.rs`.
@@ -211,6 +211,10 @@ pub(crate) struct Inst {
     /// The calling instance, the call name and the call instance's bindings.
     pub(crate) parent: Option<(usize, String, Bindings)>,
     pub(crate) depth: usize,
+    /// How many instances like this one the configuration has: the product of the instance
+    /// counts of the module calls above it (1 for the root), so that a `count` in a module
+    /// called ten thousand times is bounded by what all of them together make.
+    pub(crate) multiplicity: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -250,25 +254,8 @@ pub(crate) enum CallInsts {
 const REACHED: Reached = Reached {
     depth: "the expression nests references too deeply to evaluate",
     steps: "the module needs too many evaluation steps",
+    time: "the evaluation of the module is still running at this expression",
 };
-
-/// The bytes a value counts against `max_string_len`. Deployment-time parts count with their
-/// reasons: a string built from two copies of an unknown one doubles its parts as a known one
-/// doubles its text.
-fn string_len(value: &Ev) -> usize {
-    match &value.kind {
-        EvKind::Scalar(text) => text.len(),
-        EvKind::Template(template) => template
-            .parts
-            .iter()
-            .map(|part| match part {
-                TemplatePart::Literal(text) | TemplatePart::Unknown(text) => text.len(),
-                TemplatePart::Reference(_) => 1,
-            })
-            .sum(),
-        _ => 0,
-    }
-}
 
 /// Attributes Azure assigns when it deploys a resource, which no template can know.
 pub(crate) const COMPUTED_ATTRIBUTES: &[&str] = &[
@@ -308,6 +295,7 @@ impl<'a> Eval<'a> {
                 prefix: root_prefix.to_owned(),
                 parent: None,
                 depth: 0,
+                multiplicity: 1,
             }]),
             values: RefCell::new(BTreeMap::new()),
             expansions: RefCell::new(BTreeMap::new()),
@@ -432,11 +420,25 @@ impl<'a> Eval<'a> {
 
     /// Evaluates an expression.
     pub(crate) fn eval(&self, env: &Env, expr: &Expression) -> Ev {
+        self.eval_held(env, expr).0
+    }
+
+    /// Evaluates an expression and says how many bytes its value was charged against
+    /// `max_eval_bytes`. A value only held for a moment (a function's argument, a `for`
+    /// collection) gives them back with [`Self::release`] once it is dropped.
+    pub(crate) fn eval_held(&self, env: &Env, expr: &Expression) -> (Ev, u64) {
         let span = self.ctx(env.file).span(expr.span());
         let evaluate = || self.eval_inner(env, expr, span);
-        self.budget
-            .evaluate(span, REACHED, evaluate, string_len)
-            .unwrap_or_else(|reason| Ev::unknown(reason, span))
+        let (value, bytes) = self.budget.evaluate(span, REACHED, evaluate, measure);
+        (
+            value.unwrap_or_else(|reason| Ev::unknown(reason, span)),
+            bytes,
+        )
+    }
+
+    /// Gives back the bytes of held values that were dropped.
+    pub(crate) fn release(&self, bytes: u64) {
+        self.budget.release(bytes);
     }
 
     fn eval_inner(&self, env: &Env, expr: &Expression, span: Span) -> Ev {
@@ -599,11 +601,25 @@ impl<'a> Eval<'a> {
     }
 
     fn eval_for(&self, env: &Env, for_expr: &hcl_edit::expr::ForExpr, span: Span) -> Ev {
-        let collection = self.eval(env, &for_expr.intro.collection_expr);
+        let (collection, held) = self.eval_held(env, &for_expr.intro.collection_expr);
+        let value = self.eval_for_over(env, for_expr, collection, span);
+        self.release(held);
+        value
+    }
+
+    /// A `for` expression over its evaluated collection.
+    fn eval_for_over(
+        &self,
+        env: &Env,
+        for_expr: &hcl_edit::expr::ForExpr,
+        collection: Ev,
+        span: Span,
+    ) -> Ev {
         let items = match iterate(&collection) {
             Ok(items) => items,
             Err(unresolved) => return unresolved_as(unresolved, span),
         };
+        drop(collection);
         if items.len() > self.budget.limits.max_collection {
             let what = format!("the `for` expression iterates over {} items", items.len());
             return Ev::unknown(self.budget.exceeded(Limit::Collection, span, &what), span);
@@ -616,6 +632,8 @@ impl<'a> Eval<'a> {
         let value_name = for_expr.intro.value_var.as_str().to_owned();
         let mut list = Vec::new();
         let mut object: Vec<ObjectEntry> = Vec::new();
+        // The keys produced so far: a duplicate is found without comparing every pair.
+        let mut keys: BTreeSet<String> = BTreeSet::new();
         let mut grouped: BTreeMap<String, (Span, Vec<Ev>)> = BTreeMap::new();
         for (key, value) in items {
             let mut inner = env.with(value_name.clone(), value);
@@ -644,7 +662,7 @@ impl<'a> Eval<'a> {
                             .or_insert_with(|| (value_ev.span, Vec::new()))
                             .1
                             .push(value_ev);
-                    } else if object.iter().any(|e| e.key == key_text) {
+                    } else if !keys.insert(key_text.clone()) {
                         return Ev::error(
                             format!(
                                 "the `for` expression produces the key `{key_text}` twice; add `...` to group"
@@ -697,21 +715,37 @@ impl<'a> Eval<'a> {
             span,
             budget: &self.budget,
         };
-        if let Some(funcs::Body::Lazy(body)) = function {
-            return body(
-                &context,
-                &mut call.args.iter().map(|arg| self.eval(env, arg)),
-            );
-        }
-        let mut args: Vec<Ev> = call.args.iter().map(|arg| self.eval(env, arg)).collect();
-        if call.args.expand_final()
-            && let Some(last) = args.pop()
-        {
-            match last.kind {
-                EvKind::List(items) => args.extend(items),
-                _ => return unresolved_as(last, span),
+        // The arguments are held while the function runs, then dropped: their bytes count
+        // against `max_eval_bytes` until the function returns (so ten thousand copies of a long
+        // string cannot be passed at once), and the result counts from then on.
+        let mut held = 0;
+        let mut evaluate_held = |arg: &Expression| {
+            let (value, bytes) = self.eval_held(env, arg);
+            held += bytes;
+            value
+        };
+        let result = if let Some(funcs::Body::Lazy(body)) = function {
+            body(&context, &mut call.args.iter().map(&mut evaluate_held))
+        } else {
+            let mut args: Vec<Ev> = call.args.iter().map(&mut evaluate_held).collect();
+            match spread_final(&mut args, call.args.expand_final(), span) {
+                Ok(()) => funcs::call(&context, function, &args),
+                Err(unresolved) => unresolved,
             }
-        }
-        funcs::call(&context, function, &args)
+        };
+        self.release(held);
+        result
     }
+}
+
+/// `f(a, list...)`: the elements of the final argument become arguments; an `Err` is the
+/// unresolved value of the call when the final argument is not a list.
+fn spread_final(args: &mut Vec<Ev>, expand: bool, span: Span) -> Result<(), Ev> {
+    if expand && let Some(last) = args.pop() {
+        match last.kind {
+            EvKind::List(items) => args.extend(items),
+            _ => return Err(unresolved_as(last, span)),
+        }
+    }
+    Ok(())
 }

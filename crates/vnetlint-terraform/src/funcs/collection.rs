@@ -4,8 +4,14 @@
 //! Unresolved elements pass through unexamined where Terraform does not look at them
 //! (`concat` keeps an unknown element); a function that must compare or order elements
 //! (`distinct`, `sort`, `toset`) is unresolved when one of them is.
+//!
+//! Each call costs a step per element of its arguments (`super::call` charges them); the set
+//! functions and `distinct` compare elements by their canonical keys (sorted, not pair by
+//! pair), and `setproduct` checks the size of its result before building it.
 
-use vnetlint_diagnostics::Limit;
+use std::collections::{BTreeMap, BTreeSet};
+
+use vnetlint_diagnostics::{Limit, VALUE_BYTES};
 use vnetlint_ir::Span;
 
 use super::{
@@ -13,31 +19,34 @@ use super::{
     sorted_entries, string_arg,
 };
 use crate::value::{
-    Ev, EvKind, ObjectEntry, Res, equal, number, scalar_text, truth, unresolved_reason,
+    Ev, EvKind, Fail, ObjectEntry, Res, canonical_key, equal, estimated_bytes, number, scalar_text,
+    truth, unresolved_reason,
 };
 
 pub(super) fn concat(call: &Call<'_>, args: &[Ev]) -> Res {
     let mut out = Vec::new();
     for i in 0..args.len() {
-        out.extend(list_arg(args, i)?);
+        out.extend(list_arg(args, i)?.iter().cloned());
     }
     Ok(list(out, call.span))
 }
 
 pub(super) fn distinct(call: &Call<'_>, args: &[Ev]) -> Res {
     let mut out: Vec<Ev> = Vec::new();
+    let mut seen = BTreeSet::new();
     for item in list_arg(args, 0)? {
         if item.is_unresolved() {
             return Ok(Ev::unknown(
                 format!(
                     "`distinct` meets an unresolved element: {}",
-                    unresolved_reason(&item)
+                    unresolved_reason(item)
                 ),
                 call.span,
             ));
         }
-        if !out.iter().any(|o| equal(o, &item)) {
-            out.push(item);
+        // A value without a key equals nothing, not even itself.
+        if canonical_key(item).is_none_or(|key| seen.insert(key)) {
+            out.push(item.clone());
         }
     }
     Ok(list(out, call.span))
@@ -47,10 +56,10 @@ pub(super) fn element(call: &Call<'_>, args: &[Ev]) -> Res {
     let items = list_arg(args, 0)?;
     let index = int_arg(args, 1)?;
     if items.is_empty() {
-        return Err("cannot use element on an empty list".to_owned());
+        return Err("cannot use element on an empty list".into());
     }
     if index < 0 {
-        return Err("the index must not be negative".to_owned());
+        return Err("the index must not be negative".into());
     }
     let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let at = usize::try_from(index % len).unwrap_or(0);
@@ -58,20 +67,34 @@ pub(super) fn element(call: &Call<'_>, args: &[Ev]) -> Res {
 }
 
 pub(super) fn flatten(call: &Call<'_>, args: &[Ev]) -> Res {
-    fn walk(items: Vec<Ev>, out: &mut Vec<Ev>, depth: usize) -> Result<(), String> {
+    /// The elements of the nested lists (each nested list counts too, as it is walked). Lists
+    /// nested deeper than vnetlint flattens make the result unknown: Terraform would flatten
+    /// them, so it is not an error `try` could catch.
+    fn count(items: &[Ev], depth: usize) -> Result<usize, Fail> {
         if depth > 32 {
-            return Err("the list nests too deeply".to_owned());
+            return Err(Fail::Limited(
+                "the list nests more than 32 levels deep, deeper than vnetlint flattens".to_owned(),
+            ));
         }
+        items
+            .iter()
+            .try_fold(items.len(), |total, item| match &item.kind {
+                EvKind::List(inner) => Ok(total.saturating_add(count(inner, depth + 1)?)),
+                _ => Ok(total),
+            })
+    }
+    fn walk(items: &[Ev], out: &mut Vec<Ev>) {
         for item in items {
-            match item.kind {
-                EvKind::List(inner) => walk(inner, out, depth + 1)?,
-                _ => out.push(item),
+            match &item.kind {
+                EvKind::List(inner) => walk(inner, out),
+                _ => out.push(item.clone()),
             }
         }
-        Ok(())
     }
+    let items = list_arg(args, 0)?;
+    call.spend(count(items, 0)?)?;
     let mut out = Vec::new();
-    walk(list_arg(args, 0)?, &mut out, 0)?;
+    walk(items, &mut out);
     Ok(list(out, call.span))
 }
 
@@ -80,7 +103,7 @@ pub(super) fn length(call: &Call<'_>, args: &[Ev]) -> Res {
         EvKind::List(items) => items.len(),
         EvKind::Object(entries) => entries.len(),
         EvKind::Scalar(text) => text.chars().count(),
-        _ => return Err("the argument must be a collection or a string".to_owned()),
+        _ => return Err("the argument must be a collection or a string".into()),
     };
     Ok(num(
         f64::from(u32::try_from(count).unwrap_or(u32::MAX)),
@@ -91,30 +114,33 @@ pub(super) fn length(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn lookup(call: &Call<'_>, args: &[Ev]) -> Res {
     let entries = object_arg(args, 0)?;
     let key = string_arg(args, 1)?;
-    match entries.into_iter().find(|e| e.key == key) {
-        Some(entry) => Ok(entry.value.seen_from(call.span)),
+    match entries.iter().find(|e| e.key == key) {
+        Some(entry) => Ok(entry.value.clone().seen_from(call.span)),
         None => match args.get(2) {
             Some(default) => Ok(default.clone().seen_from(call.span)),
-            None => Err(format!("the map has no key `{key}`")),
+            None => Err(format!("the map has no key `{key}`").into()),
         },
     }
 }
 
 pub(super) fn merge(call: &Call<'_>, args: &[Ev]) -> Res {
-    let mut out: Vec<ObjectEntry> = Vec::new();
+    // By key, the last one written wins; the result is in key order.
+    let mut out: BTreeMap<String, ObjectEntry> = BTreeMap::new();
     for value in args {
         match &value.kind {
             EvKind::Null => {}
             EvKind::Object(entries) => {
                 for entry in entries {
-                    out.retain(|e| e.key != entry.key);
-                    out.push(entry.clone());
+                    out.insert(entry.key.clone(), entry.clone());
                 }
             }
-            _ => return Err("every argument must be a map or an object".to_owned()),
+            _ => return Err("every argument must be a map or an object".into()),
         }
     }
-    Ok(Ev::new(EvKind::Object(sorted_entries(out)), call.span))
+    Ok(Ev::new(
+        EvKind::Object(out.into_values().collect()),
+        call.span,
+    ))
 }
 
 pub(super) fn keys(call: &Call<'_>, args: &[Ev]) -> Res {
@@ -122,7 +148,7 @@ pub(super) fn keys(call: &Call<'_>, args: &[Ev]) -> Res {
     Ok(list(
         entries
             .into_iter()
-            .map(|e| Ev::str(e.key, e.span))
+            .map(|e| Ev::str(e.key.clone(), e.span))
             .collect(),
         call.span,
     ))
@@ -131,7 +157,7 @@ pub(super) fn keys(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn values(call: &Call<'_>, args: &[Ev]) -> Res {
     let entries = sorted_entries(object_arg(args, 0)?);
     Ok(list(
-        entries.into_iter().map(|e| e.value).collect(),
+        entries.into_iter().map(|e| e.value.clone()).collect(),
         call.span,
     ))
 }
@@ -140,22 +166,26 @@ pub(super) fn zipmap(call: &Call<'_>, args: &[Ev]) -> Res {
     let keys = list_arg(args, 0)?;
     let values = list_arg(args, 1)?;
     if keys.len() != values.len() {
-        return Err("the key and value lists differ in length".to_owned());
+        return Err("the key and value lists differ in length".into());
     }
-    let keys = match known_strings(&keys) {
+    let keys = match known_strings(keys) {
         Ok(keys) => keys,
         Err(bad) => return Ok(Ev::unknown(unresolved_reason(&bad), call.span)),
     };
-    let mut out: Vec<ObjectEntry> = Vec::new();
-    for (key, value) in keys.into_iter().zip(values) {
-        out.retain(|e| e.key != key);
-        out.push(ObjectEntry {
-            key,
+    // By key, the last one written wins; the result is in key order.
+    let mut out: BTreeMap<String, ObjectEntry> = BTreeMap::new();
+    for (key, value) in keys.into_iter().zip(values.iter().cloned()) {
+        let entry = ObjectEntry {
+            key: key.clone(),
             span: value.span,
             value,
-        });
+        };
+        out.insert(key, entry);
     }
-    Ok(Ev::new(EvKind::Object(sorted_entries(out)), call.span))
+    Ok(Ev::new(
+        EvKind::Object(out.into_values().collect()),
+        call.span,
+    ))
 }
 
 pub(super) fn contains(call: &Call<'_>, args: &[Ev]) -> Res {
@@ -200,7 +230,7 @@ pub(super) fn coalescelist(call: &Call<'_>, args: &[Ev]) -> Res {
                 return Ok(value.clone().seen_from(call.span));
             }
             EvKind::List(_) | EvKind::Null => {}
-            _ => return Err("every argument must be a list".to_owned()),
+            _ => return Err("every argument must be a list".into()),
         }
     }
     Ok(list(Vec::new(), call.span))
@@ -213,7 +243,7 @@ pub(super) fn compact(call: &Call<'_>, args: &[Ev]) -> Res {
         match &item.kind {
             EvKind::Null => {}
             EvKind::Scalar(text) if text.is_empty() => {}
-            _ => out.push(item),
+            _ => out.push(item.clone()),
         }
     }
     Ok(list(out, call.span))
@@ -229,10 +259,10 @@ pub(super) fn range(call: &Call<'_>, args: &[Ev]) -> Res {
             number_arg(args, 1)?,
             number_arg(args, 2)?,
         ),
-        _ => return Err("takes one to three arguments".to_owned()),
+        _ => return Err("takes one to three arguments".into()),
     };
     if step == 0.0 {
-        return Err("the step must not be zero".to_owned());
+        return Err("the step must not be zero".into());
     }
     let mut out = Vec::new();
     let mut current = start;
@@ -252,21 +282,40 @@ pub(super) fn range(call: &Call<'_>, args: &[Ev]) -> Res {
 }
 
 pub(super) fn setproduct(call: &Call<'_>, args: &[Ev]) -> Res {
-    let (span, budget) = (call.span, call.budget);
-    let mut product: Vec<Vec<Ev>> = vec![Vec::new()];
+    let span = call.span;
+    let mut sets = Vec::new();
     for i in 0..args.len() {
-        let items = list_arg(args, i)?;
-        let mut next = Vec::new();
+        sets.push(list_arg(args, i)?);
+    }
+    if sets.is_empty() {
+        return Err("needs at least one argument".into());
+    }
+    // The size of the product, checked before it is built: its element count, the steps of
+    // building it, and its bytes (each element of a set is copied once per combination of
+    // the other sets' elements).
+    let count = sets
+        .iter()
+        .try_fold(1_usize, |product, set| product.checked_mul(set.len()))
+        .unwrap_or(usize::MAX);
+    let max = call.budget.limits.max_collection;
+    let what = || format!("`setproduct(...)` produces more than {max} elements");
+    (call
+        .budget
+        .within(Limit::Collection, count as u64, span, what))
+    .map_err(Fail::Limited)?;
+    call.spend(count.saturating_mul(sets.len()))?;
+    let mut bytes = (count as u64).saturating_mul(VALUE_BYTES);
+    for set in sets.iter().filter(|set| !set.is_empty()) {
+        let copies = (count / set.len()) as u64;
+        let set_bytes: u64 = set.iter().map(estimated_bytes).sum();
+        bytes = bytes.saturating_add(set_bytes.saturating_mul(copies));
+    }
+    call.affordable(bytes)?;
+    let mut product: Vec<Vec<Ev>> = vec![Vec::new()];
+    for items in &sets {
+        let mut next = Vec::with_capacity(product.len() * items.len());
         for prefix in &product {
-            for item in &items {
-                if next.len() >= budget.limits.max_collection {
-                    let what = format!(
-                        "`setproduct(...)` produces more than {} elements",
-                        next.len()
-                    );
-                    let reason = budget.exceeded(Limit::Collection, span, &what);
-                    return Ok(Ev::unknown(reason, span));
-                }
+            for item in *items {
                 let mut combined = prefix.clone();
                 combined.push(item.clone());
                 next.push(combined);
@@ -274,33 +323,39 @@ pub(super) fn setproduct(call: &Call<'_>, args: &[Ev]) -> Res {
         }
         product = next;
     }
-    if args.is_empty() {
-        return Err("needs at least one argument".to_owned());
-    }
     Ok(list(
         product.into_iter().map(|p| list(p, span)).collect(),
         span,
     ))
 }
 
-/// `setunion`, `setintersection` and `setsubtract`, told apart by the call's name.
+/// `setunion`, `setintersection` and `setsubtract`, told apart by the call's name. Membership
+/// is decided by canonical key, so that two sets of ten thousand compare in n log n, not n².
 pub(super) fn set_operation(call: &Call<'_>, args: &[Ev]) -> Res {
     let mut sets = Vec::new();
     for i in 0..args.len() {
         sets.push(list_arg(args, i)?);
     }
-    let Some(first) = sets.first().cloned() else {
-        return Err("needs at least one argument".to_owned());
-    };
+    if sets.is_empty() {
+        return Err("needs at least one argument".into());
+    }
+    let first = sets.remove(0).iter().cloned();
+    // The keys of each other set; an element without a key equals nothing.
+    let others: Vec<BTreeSet<String>> = sets
+        .iter()
+        .map(|set| set.iter().filter_map(canonical_key).collect())
+        .collect();
     let out: Vec<Ev> = match call.name {
-        "setunion" => sets.into_iter().flatten().collect(),
+        "setunion" => first.chain(sets.into_iter().flatten().cloned()).collect(),
         "setintersection" => first
-            .into_iter()
-            .filter(|item| sets[1..].iter().all(|s| s.iter().any(|o| equal(o, item))))
+            .filter(|item| {
+                canonical_key(item).is_some_and(|key| others.iter().all(|o| o.contains(&key)))
+            })
             .collect(),
         _ => first
-            .into_iter()
-            .filter(|item| !sets[1..].iter().any(|s| s.iter().any(|o| equal(o, item))))
+            .filter(|item| {
+                canonical_key(item).is_none_or(|key| !others.iter().any(|o| o.contains(&key)))
+            })
             .collect(),
     };
     Ok(to_set(out, call.span))
@@ -314,7 +369,7 @@ pub(super) fn index(call: &Call<'_>, args: &[Ev]) -> Res {
             f64::from(u32::try_from(at).unwrap_or(u32::MAX)),
             call.span,
         )),
-        None => Err("the value is not in the list".to_owned()),
+        None => Err("the value is not in the list".into()),
     }
 }
 
@@ -323,7 +378,7 @@ pub(super) fn slice(call: &Call<'_>, args: &[Ev]) -> Res {
     let start = usize::try_from(int_arg(args, 1)?).map_err(|_| "bad start index")?;
     let end = usize::try_from(int_arg(args, 2)?).map_err(|_| "bad end index")?;
     if start > end || end > items.len() {
-        return Err("the indices are out of range".to_owned());
+        return Err("the indices are out of range".into());
     }
     Ok(list(items[start..end].to_vec(), call.span))
 }
@@ -333,19 +388,19 @@ pub(super) fn one(call: &Call<'_>, args: &[Ev]) -> Res {
     match items.len() {
         0 => Ok(Ev::new(EvKind::Null, call.span)),
         1 => Ok(items[0].clone().seen_from(call.span)),
-        _ => Err("the list has more than one element".to_owned()),
+        _ => Err("the list has more than one element".into()),
     }
 }
 
 pub(super) fn reverse(call: &Call<'_>, args: &[Ev]) -> Res {
-    let mut items = list_arg(args, 0)?;
+    let mut items = list_arg(args, 0)?.to_vec();
     items.reverse();
     Ok(list(items, call.span))
 }
 
 pub(super) fn sort(call: &Call<'_>, args: &[Ev]) -> Res {
     let items = list_arg(args, 0)?;
-    let mut keyed = match known_strings(&items) {
+    let mut keyed = match known_strings(items) {
         Ok(texts) => texts.into_iter().zip(items).collect::<Vec<_>>(),
         Err(bad) => return Ok(Ev::unknown(unresolved_reason(&bad), call.span)),
     };
@@ -359,7 +414,7 @@ pub(super) fn sort(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn sum(call: &Call<'_>, args: &[Ev]) -> Res {
     let items = list_arg(args, 0)?;
     let mut total = 0.0;
-    for item in &items {
+    for item in items {
         total += number(item).ok_or("every element must be a number")?;
     }
     Ok(num(total, call.span))
@@ -369,7 +424,7 @@ pub(super) fn sum(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn all_or_any_true(call: &Call<'_>, args: &[Ev]) -> Res {
     let items = list_arg(args, 0)?;
     let mut values = Vec::new();
-    for item in &items {
+    for item in items {
         match truth(item) {
             Some(b) => values.push(b),
             None => return Ok(Ev::unknown(unresolved_reason(item), call.span)),
@@ -390,7 +445,7 @@ pub(super) fn chunklist(call: &Call<'_>, args: &[Ev]) -> Res {
     let items = list_arg(args, 0)?;
     let size = usize::try_from(int_arg(args, 1)?).map_err(|_| "bad size")?;
     Ok(if size == 0 {
-        list(vec![list(items, span)], span)
+        list(vec![list(items.to_vec(), span)], span)
     } else {
         list(
             items.chunks(size).map(|c| list(c.to_vec(), span)).collect(),
@@ -404,6 +459,8 @@ pub(super) fn chunklist(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn to_set(items: Vec<Ev>, span: Span) -> Ev {
     let all_numbers = items.iter().all(|i| matches!(i.kind, EvKind::Number(_)));
     let mut keyed: Vec<(String, Ev)> = Vec::new();
+    // The canonical keys of the elements that are not scalars, kept once each.
+    let mut collections = BTreeSet::new();
     for item in items {
         match scalar_text(&item) {
             Some(text) => keyed.push((text, item)),
@@ -417,7 +474,7 @@ pub(super) fn to_set(items: Vec<Ev>, span: Span) -> Ev {
                 );
             }
             None => {
-                if !keyed.iter().any(|(_, k)| equal(k, &item)) {
+                if canonical_key(&item).is_none_or(|key| collections.insert(key)) {
                     keyed.push((String::new(), item));
                 }
             }

@@ -16,7 +16,7 @@ pub(super) fn tostring(call: &Call<'_>, args: &[Ev]) -> Res {
             call.span,
         )),
         EvKind::Null => Ok(Ev::new(EvKind::Null, call.span)),
-        _ => Err("only primitive values convert to a string".to_owned()),
+        _ => Err("only primitive values convert to a string".into()),
     }
 }
 
@@ -38,15 +38,18 @@ pub(super) fn tobool(call: &Call<'_>, args: &[Ev]) -> Res {
 }
 
 pub(super) fn toset(call: &Call<'_>, args: &[Ev]) -> Res {
-    Ok(to_set(list_arg(args, 0)?, call.span))
+    Ok(to_set(list_arg(args, 0)?.to_vec(), call.span))
 }
 
 pub(super) fn tolist(call: &Call<'_>, args: &[Ev]) -> Res {
-    Ok(list(list_arg(args, 0)?, call.span))
+    Ok(list(list_arg(args, 0)?.to_vec(), call.span))
 }
 
 pub(super) fn tomap(call: &Call<'_>, args: &[Ev]) -> Res {
-    Ok(Ev::new(EvKind::Object(object_arg(args, 0)?), call.span))
+    Ok(Ev::new(
+        EvKind::Object(object_arg(args, 0)?.to_vec()),
+        call.span,
+    ))
 }
 
 /// `sensitive`, `nonsensitive` and `ephemeralasnull`: the value itself, known or not (vnetlint

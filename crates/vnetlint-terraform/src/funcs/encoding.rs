@@ -6,17 +6,17 @@ use crate::value::{Ev, EvKind, ObjectEntry, Res, format_number, unresolved_reaso
 use vnetlint_ir::Span;
 
 pub(super) fn jsonencode(call: &Call<'_>, args: &[Ev]) -> Res {
-    let mut out = String::new();
-    if let Err(bad) = json_encode(arg(args, 0)?, &mut out, 0) {
-        return Ok(Ev::unknown(
+    match json_text(arg(args, 0)?, call.budget.limits.max_string_len) {
+        Ok(text) => Ok(Ev::str(text, call.span)),
+        Err(JsonStop::Unresolved(bad)) => Ok(Ev::unknown(
             format!(
                 "`jsonencode(...)` meets an unresolved value: {}",
                 unresolved_reason(&bad)
             ),
             call.span,
-        ));
+        )),
+        Err(JsonStop::TooLong(len)) => Err(call.too_long(len)),
     }
-    Ok(Ev::str(out, call.span))
 }
 
 pub(super) fn jsondecode(call: &Call<'_>, args: &[Ev]) -> Res {
@@ -28,7 +28,11 @@ pub(super) fn jsondecode(call: &Call<'_>, args: &[Ev]) -> Res {
 
 fn from_json(value: &serde_json::Value, span: Span, depth: usize) -> Ev {
     if depth > 64 {
-        return Ev::error("the JSON nests too deeply", span);
+        // Terraform decodes it: unknown, not an error `try` could catch.
+        return Ev::unknown(
+            "the JSON nests more than 64 levels deep, deeper than vnetlint decodes",
+            span,
+        );
     }
     let kind = match value {
         serde_json::Value::Null => EvKind::Null,
@@ -54,11 +58,28 @@ fn from_json(value: &serde_json::Value, span: Span, depth: usize) -> Ev {
     Ev::new(kind, span)
 }
 
-/// Compact JSON with object keys sorted, as `jsonencode` prints; `Err` holds the first
-/// unresolved value met.
-pub(super) fn json_encode(value: &Ev, out: &mut String, depth: usize) -> Result<(), Ev> {
+/// Why a value has no JSON text.
+pub(super) enum JsonStop {
+    /// The first unresolved value met.
+    Unresolved(Ev),
+    /// The text passed the limit it was written under: its length when it stopped.
+    TooLong(usize),
+}
+
+/// Compact JSON with object keys sorted, as `jsonencode` prints, stopped as soon as the text
+/// passes `max` bytes (a large value is never printed whole only to be refused).
+pub(super) fn json_text(value: &Ev, max: usize) -> Result<String, JsonStop> {
+    let mut out = String::new();
+    write_json(value, &mut out, max, 0)?;
+    Ok(out)
+}
+
+fn write_json(value: &Ev, out: &mut String, max: usize, depth: usize) -> Result<(), JsonStop> {
     if depth > 64 {
-        return Err(Ev::error("the value nests too deeply", value.span));
+        return Err(JsonStop::Unresolved(Ev::error(
+            "the value nests too deeply",
+            value.span,
+        )));
     }
     match &value.kind {
         EvKind::Null => out.push_str("null"),
@@ -76,7 +97,7 @@ pub(super) fn json_encode(value: &Ev, out: &mut String, depth: usize) -> Result<
                 if i > 0 {
                     out.push(',');
                 }
-                json_encode(item, out, depth + 1)?;
+                write_json(item, out, max, depth + 1)?;
             }
             out.push(']');
         }
@@ -90,11 +111,14 @@ pub(super) fn json_encode(value: &Ev, out: &mut String, depth: usize) -> Result<
                 }
                 out.push_str(&serde_json::Value::String(entry.key.clone()).to_string());
                 out.push(':');
-                json_encode(&entry.value, out, depth + 1)?;
+                write_json(&entry.value, out, max, depth + 1)?;
             }
             out.push('}');
         }
-        _ => return Err(value.clone()),
+        _ => return Err(JsonStop::Unresolved(value.clone())),
+    }
+    if out.len() > max {
+        return Err(JsonStop::TooLong(out.len()));
     }
     Ok(())
 }

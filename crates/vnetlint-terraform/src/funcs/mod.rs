@@ -24,7 +24,7 @@ use vnetlint_diagnostics::Budget;
 use vnetlint_ir::{Span, Unknown};
 
 use crate::value::{
-    Ev, EvKind, ObjectEntry, Res, format_number, number, scalar_text, unresolved_reason,
+    Ev, EvKind, Fail, ObjectEntry, Res, format_number, number, scalar_text, unresolved_reason,
 };
 
 /// One call of a built-in function: all a function knows of its caller.
@@ -37,7 +37,29 @@ pub(crate) struct Call<'a> {
     pub(crate) budget: &'a Budget,
 }
 
-/// A function over evaluated arguments; `Err` is why Terraform rejects the call.
+impl Call<'_> {
+    /// Charges a step per element the function walks, before it walks them.
+    fn spend(&self, elements: usize) -> Result<(), Fail> {
+        (self.budget.spend_on(self.name, elements, self.span)).map_err(Fail::Limited)
+    }
+
+    /// Checks the length of a string (`len` bytes at least) before building it.
+    fn string_within(&self, len: usize) -> Result<(), Fail> {
+        (self.budget.string_of(self.name, len, self.span)).map_err(Fail::Limited)
+    }
+
+    /// The string the call builds passes `max_string_len`: it has `len` bytes at least.
+    fn too_long(&self, len: usize) -> Fail {
+        Fail::Limited(self.budget.too_long(self.name, len, self.span))
+    }
+
+    /// Checks that a result of an estimated `bytes` fits in what is left of `max_eval_bytes`.
+    fn affordable(&self, bytes: u64) -> Result<(), Fail> {
+        (self.budget.affordable(self.name, bytes, self.span)).map_err(Fail::Limited)
+    }
+}
+
+/// A function over evaluated arguments; `Err` is why it has no value.
 pub(crate) type Eager = fn(&Call<'_>, &[Ev]) -> Res;
 
 /// A function that evaluates its arguments itself, in order, as far as it needs them.
@@ -160,9 +182,24 @@ pub(crate) fn call(call: &Call<'_>, function: Option<Body>, args: &[Ev]) -> Ev {
     if examine && let Some(bad) = args.iter().find(|a| a.is_unresolved()) {
         return unresolved_argument(call, bad);
     }
-    match body(call, args) {
+    // A function walks (at least copies) the elements of its arguments: a step each, so that a
+    // call repeated per instance over a large collection is bounded like the loop it is.
+    let elements: usize = args.iter().map(elements).sum();
+    match call.spend(elements).and_then(|()| body(call, args)) {
         Ok(value) => value,
-        Err(reason) => Ev::error(format!("`{}(...)`: {reason}", call.name), call.span),
+        Err(Fail::Rejected(reason)) => {
+            Ev::error(format!("`{}(...)`: {reason}", call.name), call.span)
+        }
+        Err(Fail::Limited(reason)) => Ev::unknown(reason, call.span),
+    }
+}
+
+/// The elements of a list or map (none for anything else).
+fn elements(value: &Ev) -> usize {
+    match &value.kind {
+        EvKind::List(items) => items.len(),
+        EvKind::Object(entries) => entries.len(),
+        _ => 0,
     }
 }
 
@@ -233,16 +270,16 @@ fn int_arg(args: &[Ev], i: usize) -> Result<i64, String> {
     Ok(n as i64)
 }
 
-fn list_arg(args: &[Ev], i: usize) -> Result<Vec<Ev>, String> {
+fn list_arg(args: &[Ev], i: usize) -> Result<&[Ev], String> {
     match &arg(args, i)?.kind {
-        EvKind::List(items) => Ok(items.clone()),
+        EvKind::List(items) => Ok(items),
         _ => Err(format!("argument {} must be a list", i + 1)),
     }
 }
 
-fn object_arg(args: &[Ev], i: usize) -> Result<Vec<ObjectEntry>, String> {
+fn object_arg(args: &[Ev], i: usize) -> Result<&[ObjectEntry], String> {
     match &arg(args, i)?.kind {
-        EvKind::Object(entries) => Ok(entries.clone()),
+        EvKind::Object(entries) => Ok(entries),
         _ => Err(format!("argument {} must be a map", i + 1)),
     }
 }
@@ -255,9 +292,11 @@ fn known_strings(items: &[Ev]) -> Result<Vec<String>, Ev> {
         .collect()
 }
 
-fn sorted_entries(mut entries: Vec<ObjectEntry>) -> Vec<ObjectEntry> {
-    entries.sort_by(|a, b| a.key.cmp(&b.key));
-    entries
+/// The entries of a map in key order, as Terraform iterates it.
+fn sorted_entries(entries: &[ObjectEntry]) -> Vec<&ObjectEntry> {
+    let mut sorted: Vec<&ObjectEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    sorted
 }
 
 #[cfg(test)]

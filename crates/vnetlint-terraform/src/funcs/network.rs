@@ -36,7 +36,7 @@ pub(super) fn cidrhost(call: &Call<'_>, args: &[Ev]) -> Res {
 pub(super) fn cidrnetmask(call: &Call<'_>, args: &[Ev]) -> Res {
     let (addr, len) = parse_cidr(&string_arg(args, 0)?)?;
     if !addr.is_ipv4() {
-        return Err("only IPv4 prefixes have a netmask".to_owned());
+        return Err("only IPv4 prefixes have a netmask".into());
     }
     let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
     Ok(Ev::str(Ipv4Addr::from(mask).to_string(), call.span))
@@ -132,7 +132,7 @@ fn cidr_subnets(addr: IpAddr, len: u32, newbits: &[i64]) -> Result<Vec<String>, 
         let next = containing.wrapping_add(size_minus_one).wrapping_add(1) & mask;
         let end = next | size_minus_one;
         if next < base || end > parent_end {
-            return Err("not enough remaining address space for a subnet".to_owned());
+            return Err("not enough remaining address space for a subnet".into());
         }
         out.push(format!("{}/{new_len}", from_bits(next, addr.is_ipv4())));
         last = end;

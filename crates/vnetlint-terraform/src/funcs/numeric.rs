@@ -49,7 +49,7 @@ pub(super) fn parseint(call: &Call<'_>, args: &[Ev]) -> Res {
     let text = string_arg(args, 0)?;
     let base = u32::try_from(int_arg(args, 1)?).map_err(|_| "bad base")?;
     if !(2..=62).contains(&base) || base > 36 {
-        return Err("the base must be between 2 and 36".to_owned());
+        return Err("the base must be between 2 and 36".into());
     }
     let parsed = i64::from_str_radix(&text, base).map_err(|e| e.to_string())?;
     #[allow(clippy::cast_precision_loss)]

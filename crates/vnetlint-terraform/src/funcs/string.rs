@@ -4,40 +4,57 @@
 //!
 //! `format`, `formatlist` and `join` see unresolved arguments as they are: a deployment-time
 //! value under `%s` or joined into a string keeps the result a template with a reference.
+//!
+//! A function whose result can be longer than its arguments (`replace`, `join`, `format`'s
+//! widths and precisions) computes the result's length first and checks it against
+//! `max_string_len` before building it; widths and precisions are honoured up to that limit,
+//! never cut short.
 
-use super::encoding::json_encode;
+use super::encoding::{JsonStop, json_text};
 use super::{Call, boolean, int_arg, list, string_arg};
 use crate::value::{
-    Ev, EvKind, Res, TemplateBuilder, number, scalar_text, truth, unresolved_reason,
+    Ev, EvKind, Res, TemplateBuilder, estimated_bytes, interpolated_len, number, scalar_text,
+    truth, unresolved_reason,
 };
-use vnetlint_ir::Span;
+use vnetlint_diagnostics::VALUE_BYTES;
 
 // Registered as an `Eager` function, which may fail; this one never does.
 #[allow(clippy::unnecessary_wraps)]
 pub(super) fn format(call: &Call<'_>, args: &[Ev]) -> Res {
-    Ok(format_call(args, call.span))
+    Ok(format_call(call, args))
 }
 
-// Registered as an `Eager` function, which may fail; this one never does.
-#[allow(clippy::unnecessary_wraps)]
 pub(super) fn formatlist(call: &Call<'_>, args: &[Ev]) -> Res {
-    Ok(format_list(args, call.span))
+    format_list(call, args)
 }
 
 pub(super) fn join(call: &Call<'_>, args: &[Ev]) -> Res {
     let span = call.span;
     let separator = string_arg(args, 0)?;
-    let mut builder = TemplateBuilder::default();
-    let mut first = true;
+    let mut lists = Vec::new();
     for value in args.iter().skip(1) {
-        let items = match &value.kind {
-            EvKind::List(items) => items.clone(),
+        match &value.kind {
+            EvKind::List(items) => lists.push(items),
             _ if value.is_unresolved() => {
                 return Ok(Ev::unknown(unresolved_reason(value), span));
             }
-            _ => return Err("the lists to join must be lists".to_owned()),
-        };
-        for item in items {
+            _ => return Err("the lists to join must be lists".into()),
+        }
+    }
+    let count: usize = lists.iter().map(|items| items.len()).sum();
+    let len = lists
+        .iter()
+        .flat_map(|items| items.iter())
+        .map(interpolated_len)
+        .fold(
+            separator.len().saturating_mul(count.saturating_sub(1)),
+            usize::saturating_add,
+        );
+    call.string_within(len)?;
+    let mut builder = TemplateBuilder::default();
+    let mut first = true;
+    for items in lists {
+        for item in items.iter().cloned() {
             if !first {
                 builder.literal(&separator);
             }
@@ -54,6 +71,13 @@ pub(super) fn split(call: &Call<'_>, args: &[Ev]) -> Res {
     let span = call.span;
     let separator = string_arg(args, 0)?;
     let text = string_arg(args, 1)?;
+    let pieces = if separator.is_empty() {
+        text.chars().count()
+    } else {
+        text.matches(separator.as_str()).count() + 1
+    };
+    call.spend(pieces)?;
+    call.affordable((pieces as u64).saturating_mul(VALUE_BYTES) + text.len() as u64)?;
     let parts: Vec<Ev> = if separator.is_empty() {
         text.chars().map(|c| Ev::str(c.to_string(), span)).collect()
     } else {
@@ -98,10 +122,14 @@ pub(super) fn replace(call: &Call<'_>, args: &[Ev]) -> Res {
         ));
     }
     if search.is_empty() {
-        Ok(Ev::str(text, call.span))
-    } else {
-        Ok(Ev::str(text.replace(&search, &replacement), call.span))
+        return Ok(Ev::str(text, call.span));
     }
+    // Each match can multiply the text: the length is known before a byte is copied.
+    let matches = text.matches(search.as_str()).count();
+    let len = (text.len() - matches * search.len())
+        .saturating_add(matches.saturating_mul(replacement.len()));
+    call.string_within(len)?;
+    Ok(Ev::str(text.replace(&search, &replacement), call.span))
 }
 
 pub(super) fn substr(call: &Call<'_>, args: &[Ev]) -> Res {
@@ -114,7 +142,7 @@ pub(super) fn substr(call: &Call<'_>, args: &[Ev]) -> Res {
         offset += len;
     }
     if offset < 0 || offset > len {
-        return Err("the offset is out of range".to_owned());
+        return Err("the offset is out of range".into());
     }
     let end = if length < 0 {
         len
@@ -190,7 +218,10 @@ pub(super) fn strrev(call: &Call<'_>, args: &[Ev]) -> Res {
 
 /// `format`: the verbs `%s %d %v %q %t %f %x %X %o %b %%`, with flags, width and precision.
 /// A deployment-time argument under `%s` or `%v` keeps the result a template with a reference.
-fn format_call(args: &[Ev], span: Span) -> Ev {
+/// Widths and precisions are honoured whatever their size, up to `max_string_len`: past it the
+/// result is unknown (with a VNL004), never a shorter string than Terraform prints.
+fn format_call(call: &Call<'_>, args: &[Ev]) -> Ev {
+    let span = call.span;
     let Some(spec) = args.first() else {
         return Ev::error("`format(...)` needs a format string", span);
     };
@@ -234,7 +265,12 @@ fn format_call(args: &[Ev], span: Span) -> Ev {
                 digits.push(d);
                 chars.next();
             }
-            precision = Some(digits.parse().unwrap_or(0));
+            // Digits too many for a number ask for more than any limit allows.
+            precision = Some(if digits.is_empty() {
+                0
+            } else {
+                digits.parse().unwrap_or(usize::MAX)
+            });
         }
         let Some(verb) = chars.next() else {
             return Ev::error("`format(...)`: the format string ends inside a verb", span);
@@ -250,8 +286,21 @@ fn format_call(args: &[Ev], span: Span) -> Ev {
             );
         };
         next_arg += 1;
-        let width: usize = width.parse().unwrap_or(0).min(256);
-        let precision = precision.map(|p| p.min(64));
+        let width: usize = if width.is_empty() {
+            0
+        } else {
+            width.parse().unwrap_or(usize::MAX)
+        };
+        // A width or a precision is honoured up to `max_string_len` (a `%f` precision is as
+        // many digits): what asks for more is refused before anything is padded.
+        let asked = width.max(if verb == 'f' {
+            precision.unwrap_or(0)
+        } else {
+            0
+        });
+        if let Err(limited) = call.string_within(asked) {
+            return Ev::unknown(limited.into_reason(), span);
+        }
         if value.is_unresolved() {
             if matches!(value.kind, EvKind::Error(_)) {
                 return Ev::error(unresolved_reason(value), span);
@@ -264,11 +313,15 @@ fn format_call(args: &[Ev], span: Span) -> Ev {
         let text = match verb {
             's' | 'v' => match &value.kind {
                 EvKind::List(_) | EvKind::Object(_) => {
-                    let mut out = String::new();
-                    if json_encode(value, &mut out, 0).is_err() {
-                        return Ev::unknown("`format(...)` meets an unresolved value", span);
+                    match json_text(value, call.budget.limits.max_string_len) {
+                        Ok(out) => out,
+                        Err(JsonStop::Unresolved(_)) => {
+                            return Ev::unknown("`format(...)` meets an unresolved value", span);
+                        }
+                        Err(JsonStop::TooLong(len)) => {
+                            return Ev::unknown(call.too_long(len).into_reason(), span);
+                        }
                     }
-                    out
                 }
                 EvKind::Null if verb == 'v' => "null".to_owned(),
                 _ => match scalar_text(value) {
@@ -331,6 +384,10 @@ fn format_call(args: &[Ev], span: Span) -> Ev {
             format!("{}{text}", " ".repeat(width - count))
         };
         builder.literal(&padded);
+        // Every verb is within the limit, but many of them together may not be.
+        if let Err(limited) = call.string_within(builder.len()) {
+            return Ev::unknown(limited.into_reason(), span);
+        }
     }
     if next_arg < args.len() {
         return Ev::error(
@@ -341,25 +398,32 @@ fn format_call(args: &[Ev], span: Span) -> Ev {
     builder.finish(span)
 }
 
-/// `formatlist`: `format` over lists, which must have equal lengths; scalars repeat.
-fn format_list(args: &[Ev], span: Span) -> Ev {
+/// `formatlist`: `format` over lists, which must have equal lengths; scalars repeat. Each row
+/// is within `max_string_len`, and the rows together must fit in what is left of
+/// `max_eval_bytes`: checked as they are built.
+fn format_list(call: &Call<'_>, args: &[Ev]) -> Res {
+    let span = call.span;
     let mut length: Option<usize> = None;
     for value in args.iter().skip(1) {
         if let EvKind::List(items) = &value.kind {
             match length {
                 Some(l) if l != items.len() => {
-                    return Ev::error("`formatlist(...)`: the lists differ in length", span);
+                    return Ok(Ev::error(
+                        "`formatlist(...)`: the lists differ in length",
+                        span,
+                    ));
                 }
                 _ => length = Some(items.len()),
             }
         } else if value.is_unresolved() {
-            return Ev::unknown(unresolved_reason(value), span);
+            return Ok(Ev::unknown(unresolved_reason(value), span));
         }
     }
     let Some(length) = length else {
-        return list(vec![format_call(args, span)], span);
+        return Ok(list(vec![format_call(call, args)], span));
     };
     let mut out = Vec::new();
+    let mut bytes: u64 = 0;
     for i in 0..length {
         let row: Vec<Ev> = args
             .iter()
@@ -370,9 +434,11 @@ fn format_list(args: &[Ev], span: Span) -> Ev {
             })
             .collect();
         let item_span = row.get(1).map_or(span, |v| v.span);
-        let mut formatted = format_call(&row, span);
+        let mut formatted = format_call(call, &row);
         formatted.span = item_span;
+        bytes = bytes.saturating_add(estimated_bytes(&formatted));
+        call.affordable(bytes)?;
         out.push(formatted);
     }
-    list(out, span)
+    Ok(list(out, span))
 }

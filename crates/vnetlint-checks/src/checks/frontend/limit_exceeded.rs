@@ -47,9 +47,12 @@ declare_check! {
     ///
     /// ## Options
     /// The limits and their defaults are listed in `docs/limits.md`: `max_file_size`,
-    /// `max_depth`, `max_instances`, `max_collection`, `max_elements`, `max_string_len` and
-    /// `max_eval_steps`, each a command-line flag (`--max-instances`) and a key of `[limits]`
-    /// in `vnetlint.toml`.
+    /// `max_depth`, `max_instances`, `max_collection`, `max_elements`, `max_string_len`,
+    /// `max_eval_steps`, `max_eval_bytes` (the memory one module or template may build while it
+    /// is evaluated) and `max_unit_seconds` (the wall-clock time of one module or template),
+    /// each a command-line flag (`--max-instances`) and a key of `[limits]` in `vnetlint.toml`.
+    /// Sizes are projected before a value is built, so a limit fires before the memory is
+    /// spent.
     ///
     /// ## References
     /// - [Terraform `count`](https://developer.hashicorp.com/terraform/language/meta-arguments/count)
