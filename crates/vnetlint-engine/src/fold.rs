@@ -80,12 +80,14 @@ impl Remainder {
                 cube.cut(matched.cubes(), &mut inside, &mut pieces);
             }
         }
-        for cube in coalesce(pieces) {
-            self.push(cube);
-        }
+        // Renumbering before the pieces come spares indexing them twice when a rule cut most
+        // of the remainder.
         if self.slots.len() > 2 * self.live + 64 {
             self.slots.retain(Option::is_some);
             self.reindex();
+        }
+        for cube in coalesce(pieces) {
+            self.push(cube);
         }
         Some(PacketSet::from_disjoint(coalesce(inside)))
     }

@@ -245,10 +245,36 @@ impl AddrIndex {
 #[derive(Debug, Clone)]
 struct BlockIndex {
     bits: u8,
-    /// (prefix length, first value) -> ids.
-    blocks: BTreeMap<(u8, u128), Vec<u32>>,
-    /// The number of blocks of each prefix length, so that queries skip the empty ones.
-    levels: Vec<u32>,
+    /// Per prefix length, the blocks by first value.
+    levels: Vec<BTreeMap<u128, Ids>>,
+}
+
+/// The ids of one block: most blocks hold one (a prefix of one rule), so it is kept inline.
+#[derive(Debug, Clone)]
+enum Ids {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Ids {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    fn push(&mut self, id: u32) {
+        match self {
+            Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
+            Ids::One(_) => {}
+            Ids::Many(ids) => {
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
 }
 
 impl Default for BlockIndex {
@@ -261,8 +287,7 @@ impl BlockIndex {
     fn new(bits: u8) -> BlockIndex {
         BlockIndex {
             bits,
-            blocks: BTreeMap::new(),
-            levels: vec![0; usize::from(bits) + 1],
+            levels: vec![BTreeMap::new(); usize::from(bits) + 1],
         }
     }
 
@@ -295,16 +320,11 @@ impl BlockIndex {
         // The prefix length is the number of leading bits `lo` and `hi` share.
         let differing = 128 - (lo ^ hi).leading_zeros();
         let level = u8::try_from(u32::from(self.bits).saturating_sub(differing)).unwrap_or(0);
-        let entry = self
-            .blocks
-            .entry((level, self.base(level, lo)))
-            .or_insert_with(|| {
-                self.levels[usize::from(level)] += 1;
-                Vec::new()
-            });
-        if entry.last() != Some(&id) {
-            entry.push(id);
-        }
+        let base = self.base(level, lo);
+        self.levels[usize::from(level)]
+            .entry(base)
+            .and_modify(|ids| ids.push(id))
+            .or_insert(Ids::One(id));
     }
 
     fn visit_set<T: Endpoint + Into<u128>>(
@@ -328,14 +348,13 @@ impl BlockIndex {
 
     /// Calls `f` for each block that meets `[lo, hi]`; false once `f` asked to stop.
     fn visit(&self, lo: u128, hi: u128, f: &mut dyn FnMut(&[u32]) -> bool) -> bool {
-        for (level, &count) in self.levels.iter().enumerate() {
-            if count == 0 {
+        for (level, blocks) in self.levels.iter().enumerate() {
+            if blocks.is_empty() {
                 continue;
             }
-            let level = u8::try_from(level).unwrap_or(u8::MAX);
-            let from = (level, self.base(level, lo));
-            for ids in self.blocks.range(from..=(level, hi)).map(|(_, ids)| ids) {
-                if !f(ids) {
+            let from = self.base(u8::try_from(level).unwrap_or(u8::MAX), lo);
+            for ids in blocks.range(from..=hi).map(|(_, ids)| ids) {
+                if !f(ids.as_slice()) {
                     return false;
                 }
             }
