@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 
 use crate::addr::AddrSet;
 use crate::interval::{Endpoint, IntervalSet};
-use crate::packet::Cube;
+use crate::packet::{Cube, Packet};
 
 /// Above this many intervals in one dimension, a set is registered and queried by its hull.
 const MAX_INTERVALS: usize = 64;
@@ -102,6 +102,24 @@ impl CubeIndex {
             Dim::DstPorts => Query::Ports(&cube.dst_ports),
         };
         self.collect(dim, &query, out);
+    }
+
+    /// The ids whose cubes may hold `packet`, each once, in no particular order.
+    pub(crate) fn query_packet(&mut self, packet: &Packet, out: &mut Vec<u32>) {
+        let src = AddrSet::from_ip(packet.src);
+        let dst = AddrSet::from_ip(packet.dst);
+        let port = IntervalSet::single(packet.dst_port);
+        let mut dims = vec![(Dim::Dst, Query::Addr(&dst))];
+        // A portless packet is held whatever the ports (cubes of portless protocols have every
+        // port), so only a TCP or UDP packet may be looked up by its port.
+        if packet.protocol.has_ports() {
+            dims.push((Dim::DstPorts, Query::Ports(&port)));
+        }
+        dims.push((Dim::Src, Query::Addr(&src)));
+        let dim = self.cheapest(&dims);
+        if let Some((_, query)) = dims.iter().find(|(d, _)| *d == dim) {
+            self.collect(dim, query, out);
+        }
     }
 
     /// The dimension whose blocks promise the fewest candidates for the query (see the module
@@ -249,22 +267,24 @@ struct BlockIndex {
     levels: Vec<BTreeMap<u128, Ids>>,
 }
 
-/// The ids of one block: most blocks hold one (a prefix of one rule), so it is kept inline.
+/// The ids of one block (or of one merge key, `merge.rs`): most hold one (a prefix of one rule),
+/// so it is kept inline.
 #[derive(Debug, Clone)]
-enum Ids {
+pub(crate) enum Ids {
     One(u32),
     Many(Vec<u32>),
 }
 
 impl Ids {
-    fn as_slice(&self) -> &[u32] {
+    pub(crate) fn as_slice(&self) -> &[u32] {
         match self {
             Ids::One(id) => std::slice::from_ref(id),
             Ids::Many(ids) => ids,
         }
     }
 
-    fn push(&mut self, id: u32) {
+    /// Adds `id` unless it is the last one already.
+    pub(crate) fn push(&mut self, id: u32) {
         match self {
             Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
             Ids::One(_) => {}
@@ -335,28 +355,50 @@ impl BlockIndex {
         let ranges = set.ranges();
         if ranges.len() > MAX_INTERVALS {
             if let (Some(lo), Some(hi)) = (set.min(), set.max()) {
-                self.visit(lo.into(), hi.into(), f);
+                self.visit(lo.into(), hi.into(), &mut [], f);
             }
             return;
         }
+        // The intervals ascend, so at each level the blocks they meet ascend too: a block met
+        // by several intervals (a coarse one) is visited once.
+        let mut visited = vec![None; self.levels.len()];
         for &(lo, hi) in ranges {
-            if !self.visit(lo.into(), hi.into(), f) {
+            if !self.visit(lo.into(), hi.into(), &mut visited, f) {
                 return;
             }
         }
     }
 
-    /// Calls `f` for each block that meets `[lo, hi]`; false once `f` asked to stop.
-    fn visit(&self, lo: u128, hi: u128, f: &mut dyn FnMut(&[u32]) -> bool) -> bool {
+    /// Calls `f` for each block that meets `[lo, hi]` and lies past `visited` at its level
+    /// (when given); false once `f` asked to stop.
+    fn visit(
+        &self,
+        lo: u128,
+        hi: u128,
+        visited: &mut [Option<u128>],
+        f: &mut dyn FnMut(&[u32]) -> bool,
+    ) -> bool {
         for (level, blocks) in self.levels.iter().enumerate() {
             if blocks.is_empty() {
                 continue;
             }
-            let from = self.base(u8::try_from(level).unwrap_or(u8::MAX), lo);
-            for ids in blocks.range(from..=hi).map(|(_, ids)| ids) {
+            let mut from = self.base(u8::try_from(level).unwrap_or(u8::MAX), lo);
+            let last = visited.get_mut(level);
+            if let Some(Some(last)) = &last {
+                if *last >= hi {
+                    continue;
+                }
+                from = from.max(*last + 1);
+            }
+            let mut seen = None;
+            for (&base, ids) in blocks.range(from..=hi) {
+                seen = Some(base);
                 if !f(ids.as_slice()) {
                     return false;
                 }
+            }
+            if let (Some(last), Some(base)) = (last, seen) {
+                *last = Some(base);
             }
         }
         true
@@ -405,10 +447,14 @@ mod tests {
     }
 
     proptest! {
-        // Every registered cube that meets the query is among the candidates: the index may
-        // only over-approximate.
+        // Every registered cube that meets the query (or holds the packet) is among the
+        // candidates: the index may only over-approximate.
         #[test]
-        fn candidates_include_every_overlap(cubes in prop::collection::vec(cube(), 0..40), query in cube()) {
+        fn candidates_include_every_overlap(
+            cubes in prop::collection::vec(cube(), 0..40),
+            query in cube(),
+            (src, dst, port) in (0u32..70, 0u32..70, 0u16..45),
+        ) {
             let mut index = CubeIndex::of(&cubes);
             let mut found = Vec::new();
             index.query(&query, &mut found);
@@ -419,6 +465,15 @@ mod tests {
             for (id, cube) in cubes.iter().enumerate() {
                 if cube.overlaps(&query) {
                     prop_assert!(found.contains(&id_of(id)), "cube {} meets the query", id);
+                }
+            }
+            let v4 = |n: u32| std::net::IpAddr::V4(std::net::Ipv4Addr::from(n));
+            let packet = Packet::new(Protocol::Tcp, v4(src), 1, v4(dst), port);
+            found.clear();
+            index.query_packet(&packet, &mut found);
+            for (id, cube) in cubes.iter().enumerate() {
+                if cube.contains(&packet) {
+                    prop_assert!(found.contains(&id_of(id)), "cube {} holds the packet", id);
                 }
             }
         }

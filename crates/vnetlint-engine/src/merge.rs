@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::addr::AddrSet;
+use crate::index::{Ids, id_of};
 use crate::interval::{Endpoint, IntervalSet};
 use crate::packet::Cube;
 
@@ -84,7 +85,7 @@ pub(crate) fn coalesce_into(base: Vec<Cube>, new: Vec<Cube>) -> Vec<Cube> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Merger {
     slots: Vec<Option<Held>>,
-    index: [HashMap<u64, Vec<usize>, foldhash::fast::FixedState>; 5],
+    index: [HashMap<u64, Ids, foldhash::fast::FixedState>; 5],
     live: usize,
     /// The slots filled since [`Merger::take_placed`] last emptied it.
     placed: Vec<usize>,
@@ -232,7 +233,7 @@ impl Merger {
             let Some(list) = self.index[dim].get(&key_but(&item.hashes, dim)) else {
                 continue;
             };
-            for &j in list {
+            for j in list.as_slice().iter().map(|&j| j as usize) {
                 let Some(held) = &mut self.slots[j] else {
                     continue;
                 };
@@ -250,8 +251,8 @@ impl Merger {
         let slot = at.unwrap_or(self.slots.len());
         for (dim, map) in self.index.iter_mut().enumerate() {
             map.entry(key_but(&held.hashes, dim))
-                .or_default()
-                .push(slot);
+                .and_modify(|ids| ids.push(id_of(slot)))
+                .or_insert(Ids::One(id_of(slot)));
         }
         match at {
             Some(slot) => self.slots[slot] = Some(held),

@@ -58,6 +58,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::AddrSet;
+use crate::index::{CubeIndex, id_of};
 use crate::model::{Access, CompiledNsg, CompiledRule, Decision, Direction, RuleRef};
 use crate::packet::{Cube, Hull, Packet, PacketSet};
 
@@ -102,11 +103,11 @@ impl CoveredRule {
 /// never reported.
 pub fn covered_rules(nsg: &CompiledNsg, direction: Direction) -> Vec<CoveredRule> {
     let rules = nsg.rules(direction);
-    let index = Hulls::new(rules);
+    let mut index = RuleIndex::new(rules);
     rules
         .iter()
         .enumerate()
-        .filter_map(|(position, rule)| cover(rules, &index, position, rule, direction))
+        .filter_map(|(position, rule)| cover(rules, &mut index, position, rule, direction))
         .collect()
 }
 
@@ -121,7 +122,7 @@ pub fn covered_rules_all(nsg: &CompiledNsg) -> Vec<CoveredRule> {
 /// judged).
 fn cover(
     rules: &[CompiledRule],
-    index: &Hulls,
+    index: &mut RuleIndex,
     position: usize,
     rule: &CompiledRule,
     direction: Direction,
@@ -212,40 +213,76 @@ fn cover(
     })
 }
 
-/// The bounding boxes ([`Hull`]) of the rules of one direction, so that a probe or a walk
-/// tests exactly only the earlier rules whose box admits its packet or meets the judged rule:
-/// a flat scan that rules out most of a long list at a few comparisons per rule, where the
-/// exact tests walk cube and interval lists.
-struct Hulls {
+/// The rules of one direction indexed for the walk: a [`CubeIndex`] of their `upper` cubes
+/// offers the rules that may hold a probe's packet or meet the judged rule, their bounding boxes
+/// ([`Hull`]) rule most of those out at a few comparisons each, and only the rest are tested
+/// exactly. Before the index, every probe and every walk scanned the boxes of all earlier
+/// rules: O(n) each, O(n²) over the list.
+struct RuleIndex {
     upper: Vec<Hull>,
+    index: CubeIndex,
+    scratch: Vec<u32>,
 }
 
-impl Hulls {
-    fn new(rules: &[CompiledRule]) -> Hulls {
-        Hulls {
+impl RuleIndex {
+    fn new(rules: &[CompiledRule]) -> RuleIndex {
+        let mut index = CubeIndex::default();
+        for (position, rule) in rules.iter().enumerate() {
+            for cube in rule.matches.upper.cubes() {
+                index.insert(id_of(position), cube);
+            }
+        }
+        RuleIndex {
             upper: rules.iter().map(|r| r.matches.upper.hull()).collect(),
+            index,
+            scratch: Vec::new(),
         }
     }
 
     /// Whether no rule in `range` certainly matches the packet, so it gets past all of them.
     fn reaches(
-        &self,
+        &mut self,
         rules: &[CompiledRule],
         range: std::ops::Range<usize>,
         packet: &Packet,
     ) -> bool {
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.clear();
+        self.index.query_packet(packet, &mut ids);
         // `upper` holds `lower`, so a box that cannot hold the packet rules the rule out.
-        !range
-            .into_iter()
-            .any(|r| self.upper[r].may_contain(packet) && rules[r].matches.lower.contains(packet))
+        let stopped = ids.iter().map(|&id| id as usize).any(|r| {
+            range.contains(&r)
+                && self.upper[r].may_contain(packet)
+                && rules[r].matches.lower.contains(packet)
+        });
+        self.scratch = ids;
+        !stopped
     }
 
     /// The rules before `position` whose `upper` match meets `set`, ascending.
-    fn candidates(&self, rules: &[CompiledRule], position: usize, set: &PacketSet) -> Vec<usize> {
+    fn candidates(
+        &mut self,
+        rules: &[CompiledRule],
+        position: usize,
+        set: &PacketSet,
+    ) -> Vec<usize> {
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.clear();
+        for cube in set.cubes() {
+            self.index.query(cube, &mut ids);
+        }
+        let mut before: Vec<usize> = ids
+            .iter()
+            .map(|&id| id as usize)
+            .filter(|&r| r < position)
+            .collect();
+        self.scratch = ids;
+        before.sort_unstable();
+        before.dedup();
         let hull = set.hull();
-        (0..position)
-            .filter(|&r| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper))
-            .collect()
+        before
+            .retain(|&r| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper));
+        before
     }
 }
 
