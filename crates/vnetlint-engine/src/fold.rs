@@ -1,6 +1,6 @@
 //! Long folds over packet sets, exact and indexed: the remainder of a first-match walk
-//! ([`Remainder`]), a union built one set at a time ([`PacketUnion`]), and the subtraction of a
-//! long list of cubes ([`carve`]). Each yields, cube for cube and in the same order, the list
+//! ([`Remainder`]), a union built one set at a time ([`PacketUnion`]), the subtraction of a
+//! long list of cubes ([`carve`]), and the address pairs a set allows wholly ([`open_pairs`]). Each yields, cube for cube and in the same order, the list
 //! the plain operations of [`PacketSet`] yield, so nothing downstream changes (a witness is read
 //! from the first cube of a set); each finds the few cubes a step touches through a
 //! [`CubeIndex`] instead of testing every cube of the list.
@@ -35,7 +35,7 @@
 
 use crate::index::{CubeIndex, id_of};
 use crate::merge::{Merger, PAIRWISE_COALESCE, coalesce, coalesce_into, coalesce_pairwise};
-use crate::packet::{Cube, PacketSet};
+use crate::packet::{Cube, PacketSet, ProtocolSet};
 
 /// From this many cubes on, a list is indexed.
 pub(crate) const INDEX_FROM: usize = 32;
@@ -289,6 +289,25 @@ fn index_merger(merger: &Merger) -> CubeIndex {
         }
     }
     index
+}
+
+/// The packets of `query` between a source and a destination all of whose packets in `query`
+/// are in `allowed`: `query` minus, for each cube of `query − allowed`, its sources × its
+/// destinations × `protocols` × every port. With `query` the Internet to a host on every TCP
+/// port, the pairs that reach every port (VNL103). The union runs through a [`PacketUnion`]:
+/// an NSG of thousands of rules leaves thousands of denied cubes.
+pub fn open_pairs(query: &PacketSet, allowed: &PacketSet, protocols: ProtocolSet) -> PacketSet {
+    let denied = query.subtract(allowed);
+    let mut partly_closed = PacketUnion::new();
+    for cube in denied.cubes() {
+        partly_closed.add(&PacketSet::from_cube(Cube {
+            src: cube.src.clone(),
+            dst: cube.dst.clone(),
+            protocols,
+            ..Cube::all()
+        }));
+    }
+    query.subtract(&partly_closed.finish())
 }
 
 /// `set − the cubes of merger`, as [`PacketSet::subtract`] computes it, with the cubes found

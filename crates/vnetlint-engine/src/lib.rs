@@ -24,7 +24,7 @@ mod validate;
 
 pub use addr::AddrSet;
 pub use compile::{compile_nsg, default_rules};
-pub use fold::PacketUnion;
+pub use fold::{PacketUnion, open_pairs};
 pub use interval::{Endpoint, IntervalSet};
 pub use model::{
     Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,

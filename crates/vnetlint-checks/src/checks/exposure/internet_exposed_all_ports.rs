@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_engine::{
-    Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, PacketUnion, Protocol, ProtocolSet,
-    RuleRef,
+    Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, Protocol, ProtocolSet, RuleRef,
+    open_pairs,
 };
 use vnetlint_ir::RuleId;
 
@@ -110,19 +110,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         // The (source, destination) pairs with some TCP port NOT allowed are the projection of
         // the denied part onto addresses; every other pair of the query has all ports open.
-        let denied = query.subtract(&allowed);
-        // Built set by set without merging the whole union again for each denied cube (there
-        // are thousands on an NSG of thousands of rules); the cubes are those of the fold.
-        let mut partly_closed = PacketUnion::new();
-        for cube in denied.cubes() {
-            partly_closed.add(&PacketSet::from_cube(Cube {
-                src: cube.src.clone(),
-                dst: cube.dst.clone(),
-                protocols: ProtocolSet::of(&[tcp]),
-                ..Cube::all()
-            }));
-        }
-        let fully_open = query.subtract(&partly_closed.finish());
+        let fully_open = open_pairs(&query, &allowed, ProtocolSet::of(&[tcp]));
         let hint = Packet {
             protocol: tcp,
             src: "203.0.113.1".parse().expect("literal address"),
