@@ -1,8 +1,13 @@
-//! Benchmark of the rule-set analysis behind VNL201/VNL202 (issue 5, item 9): one NSG with
-//! 1,000 rules (mixed single prefixes, prefix lists, service tags, port ranges and port lists),
-//! the set-based `covered_rules_all` against a brute-force twin that does the same analysis
-//! packet by packet over a sampled universe. Run with `cargo bench -p vnetlint-engine --bench
-//! ruleset`; it prints the medians and the ratio.
+//! Benchmark of the per-NSG analyses (issue 5, item 9; issue 13, item 4): one NSG with 1,000
+//! rules (mixed single prefixes, prefix lists, service tags, port ranges and port lists), the
+//! set-based `covered_rules_all` behind VNL201/VNL202 against a brute-force twin that does the
+//! same analysis packet by packet over a sampled universe, and the exposure folds of VNL101 to
+//! VNL103 over every destination (`exposure_of`, `all_ports_of`). Run with `cargo bench -p
+//! vnetlint-engine --bench ruleset`; it prints the medians and the ratio.
+//! `VNETLINT_BENCH_RUNS=N` sets the runs per median, `VNETLINT_BENCH_TWIN=0` leaves the twin
+//! out, and `VNETLINT_BENCH_GROWTH=1` measures instead every analysis on NSGs of prefix lists
+//! at 1x, 2x and 4x 1,000 rules of 10 source and 10 destination prefixes and at Azure's limits,
+//! with the growth as ratios of the 1x input's time in the same run (see `growth`).
 //!
 //! The NSG comes from a fixed-seed xorshift generator, so every run measures the same input.
 //! `VNETLINT_BENCH_RULES=N` sets the number of rules (default 1,000) for the scale figures of
@@ -117,6 +122,17 @@ fn main() {
         "covered_rules_all (set-based):    {set_median:>10.2?} (median of {runs}): {} shadowed, {} redundant",
         count(CoverKind::Shadowed),
         count(CoverKind::Redundant)
+    );
+    // The exposure folds, for every destination (as for an NSG attached nowhere).
+    let stand_in = TagContext::stand_in();
+    let (exposure_median, _) = median_of(runs, || {
+        [MANAGEMENT_PORTS, DATA_PORTS].map(|ports| exposure_of(&nsg, &stand_in, ports))
+    });
+    let (all_ports_median, open) = median_of(runs, || all_ports_of(&nsg, &stand_in));
+    println!("exposure (VNL101/VNL102):         {exposure_median:>10.2?} (median of {runs})");
+    println!(
+        "all ports (VNL103):               {all_ports_median:>10.2?} (median of {runs}): {} cubes wholly open",
+        open.cubes().len()
     );
     // `VNETLINT_BENCH_TWIN=0` leaves the twin out (for profiling the analysis alone).
     if std::env::var_os("VNETLINT_BENCH_TWIN").is_some_and(|v| v == "0") {
@@ -315,13 +331,15 @@ fn build_nsg(seed: u64, rules: usize, spread: usize, layout: Layout) -> Fixture 
 // ---------------------------------------------------------------------------------------------
 // The growth mode (issue 13, item 4).
 
-/// The inputs of the growth mode: (label, rules, source and destination prefixes per rule). The
-/// first is the baseline of the ratios.
-const GROWTH: [(&str, usize, usize); 4] = [
-    ("1x: 1,000 rules x 10 x 10 prefixes", 1_000, 10),
-    ("2x: 2,000 rules x 10 x 10 prefixes", 2_000, 10),
-    ("4x: 4,000 rules x 10 x 10 prefixes", 4_000, 10),
-    ("at Azure's limits: 1,000 rules x 2 x 2", 1_000, 2),
+/// The inputs of the growth mode: (label, rules, source and destination prefixes per rule,
+/// whether every 97th rule comes from `0.0.0.0/0`). The first is the baseline of the ratios; the
+/// last shows what the Internet-wide rules cost (each cuts every cube of the remainder).
+const GROWTH: [(&str, usize, usize, bool); 5] = [
+    ("1x: 1,000 rules x 10 x 10 prefixes", 1_000, 10, true),
+    ("2x: 2,000 rules x 10 x 10 prefixes", 2_000, 10, true),
+    ("4x: 4,000 rules x 10 x 10 prefixes", 4_000, 10, true),
+    ("at Azure's limits: 1,000 rules x 2 x 2", 1_000, 2, true),
+    ("4x without the 0.0.0.0/0 rules", 4_000, 10, false),
 ];
 
 /// The ports VNL101 (management) and VNL102 (data) ask about.
@@ -359,8 +377,8 @@ fn growth(runs: usize) {
     );
     let mut baseline: Option<f64> = None;
     let mut totals = Vec::new();
-    for (label, rules, per_rule) in GROWTH {
-        let fixture = prefix_nsg(0x5eed_2024_0013, rules, per_rule);
+    for (label, rules, per_rule, wide) in GROWTH {
+        let fixture = prefix_nsg(0x5eed_2024_0013, rules, per_rule, wide);
         let (compile, nsg) = median_of(runs, || compile_nsg(&fixture.net, fixture.nsg, &tags));
         let (covered, _) = median_of(runs, || covered_rules_all(&nsg));
         let (exposure, _) = median_of(runs, || {
@@ -385,10 +403,10 @@ fn growth(runs: usize) {
 }
 
 /// An NSG of `rules` inbound TCP rules, each with `per_rule` random /24 sources and `per_rule`
-/// random /24 destinations in 10.0.0.0/8 (every 97th rule from `0.0.0.0/0`), 60% allows, one
-/// destination port or range each, priorities 100 up: `nsg_file` of `bench/hostile.py`, drawn
-/// by this file's generator.
-fn prefix_nsg(seed: u64, rules: usize, per_rule: usize) -> Fixture {
+/// random /24 destinations in 10.0.0.0/8 (with `wide`, every 97th rule from `0.0.0.0/0`), 60%
+/// allows, one destination port or range each, priorities 100 up: `nsg_file` of
+/// `bench/hostile.py`, drawn by this file's generator.
+fn prefix_nsg(seed: u64, rules: usize, per_rule: usize, wide: bool) -> Fixture {
     let mut rng = Rng(seed);
     let mut fixture = Fixture::new();
     for index in 0..rules {
@@ -401,7 +419,7 @@ fn prefix_nsg(seed: u64, rules: usize, per_rule: usize) -> Fixture {
         let destinations: Vec<String> = (0..per_rule)
             .map(|_| format!("10.{}.{}.0/24", rng.below(256), rng.below(256)))
             .collect();
-        if index % 97 == 0 {
+        if wide && index % 97 == 0 {
             sources = vec!["0.0.0.0/0".to_owned()];
         }
         let allow = rng.chance(60);

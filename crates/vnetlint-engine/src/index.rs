@@ -132,7 +132,12 @@ impl CubeIndex {
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut best: Option<(usize, Dim)> = None;
-        for (_, i) in order {
+        for (width, i) in order {
+            // A wide query meets most blocks of its dimension: counting them costs as much as
+            // the query, and a narrower dimension counted already wins.
+            if width > WIDE && best.is_some() {
+                break;
+            }
             let (dim, query) = &dims[i];
             let cap = best.map_or(usize::MAX, |(count, _)| count);
             if let Some(count) = self.count(*dim, query, cap)

@@ -40,13 +40,15 @@
 //! against the earlier rules one packet at a time; if one gets past all of them the rule is
 //! live and the walk is skipped. During the walk, each time the remainder doubles in cubes
 //! (from 4), the corners of its cubes are tested against the rules still to come, with the same
-//! early exit. Both the probes and the choice of earlier rules to walk scan a flat list of the
-//! rules' bounding boxes ([`Hull`]) first and test exactly only the rules whose box admits the
-//! packet or meets `M`. Each step splits the remainder by the earlier rule (one or two cubes)
-//! in one pass ([`PacketSet::split`]) and merges only the new pieces, the whole remainder being
-//! merged again when it doubles. On the 1,000-rule benchmark (`benches/ruleset.rs`) the probes
-//! took the analysis from about 500 ms to about 13 ms, and the boxes and one-pass splits to
-//! about 6 ms; the figures for 100 to 4,000 rules are in `docs/performance.md`.
+//! early exit. Both the probes and the choice of earlier rules to walk ask an index of the
+//! rules' cubes (`index.rs`) for the rules that may hold the packet or meet `M`, rule most of
+//! those out by their bounding boxes ([`Hull`]), and test exactly only the rest; before the
+//! index they scanned the boxes of every earlier rule, O(n) per rule. Each step splits the
+//! remainder by the earlier rule (one or two cubes) in one pass ([`PacketSet::split`]) and
+//! merges only the new pieces, the whole remainder being merged again when it doubles. On the
+//! 1,000-rule benchmark (`benches/ruleset.rs`) the probes took the analysis from about 500 ms to
+//! about 13 ms, and the boxes and one-pass splits to about 6 ms; the figures for 100 to 4,000
+//! rules are in `docs/performance.md`.
 //!
 //! Alternatives rejected: pairwise containment (misses covers by a union, the case that matters
 //! in long rule lists); one running union of all earlier rules with a subset test per rule (the
