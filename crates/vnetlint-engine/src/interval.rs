@@ -115,7 +115,9 @@ impl<T: Endpoint> IntervalSet<T> {
 
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
-        self.union_many([other])
+        Self {
+            ranges: merge_sorted(&self.ranges, &other.ranges),
+        }
     }
 
     /// The union of this set with many others in one pass: their intervals are sorted apart
@@ -134,24 +136,8 @@ impl<T: Endpoint> IntervalSet<T> {
         }
         // The others' intervals come in sorted runs, which the stable sort merges.
         added.sort();
-        let mut merged = Vec::with_capacity(self.ranges.len() + added.len());
-        let (mut i, mut j) = (0, 0);
-        while i < self.ranges.len() || j < added.len() {
-            let take_left = match (self.ranges.get(i), added.get(j)) {
-                (Some(a), Some(b)) => a <= b,
-                (Some(_), None) => true,
-                _ => false,
-            };
-            if take_left {
-                merged.push(self.ranges[i]);
-                i += 1;
-            } else {
-                merged.push(added[j]);
-                j += 1;
-            }
-        }
         Self {
-            ranges: coalesce(merged),
+            ranges: merge_sorted(&self.ranges, &added),
         }
     }
 
@@ -340,6 +326,27 @@ fn lopsided<'s, T>(
         (b, a)
     };
     (long.ranges.len() > LOPSIDED * short.ranges.len().max(1)).then_some((short, long))
+}
+
+/// Two sorted lists of intervals merged into one canonical list.
+fn merge_sorted<T: Endpoint>(left: &[(T, T)], right: &[(T, T)]) -> Vec<(T, T)> {
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() || j < right.len() {
+        let take_left = match (left.get(i), right.get(j)) {
+            (Some(a), Some(b)) => a <= b,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_left {
+            merged.push(left[i]);
+            i += 1;
+        } else {
+            merged.push(right[j]);
+            j += 1;
+        }
+    }
+    coalesce(merged)
 }
 
 /// Merges sorted intervals that overlap or touch.

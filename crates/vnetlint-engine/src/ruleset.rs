@@ -215,25 +215,32 @@ fn cover(
     })
 }
 
-/// The rules of one direction indexed for the walk: a [`CubeIndex`] of their `upper` cubes
-/// offers the rules that may hold a probe's packet or meet the judged rule, their bounding boxes
-/// ([`Hull`]) rule most of those out at a few comparisons each, and only the rest are tested
-/// exactly. Before the index, every probe and every walk scanned the boxes of all earlier
-/// rules: O(n) each, O(n²) over the list.
+/// The rules of one direction indexed for the walk: their bounding boxes ([`Hull`]) rule most
+/// rules out at a few comparisons each, and only the rest are tested exactly. On a long list a
+/// [`CubeIndex`] of the rules' `upper` cubes first offers the rules that may hold a probe's
+/// packet or meet the judged rule; before it, every probe and every walk scanned the boxes of
+/// all earlier rules, O(n) each, O(n²) over the list, which on a short list stays the cheaper
+/// way (building the index costs more than the scans it saves).
 struct RuleIndex {
     upper: Vec<Hull>,
-    index: CubeIndex,
+    index: Option<CubeIndex>,
     scratch: Vec<u32>,
 }
 
+/// From this many rules in a direction, the walk asks a [`CubeIndex`].
+const RULE_INDEX_FROM: usize = 128;
+
 impl RuleIndex {
     fn new(rules: &[CompiledRule]) -> RuleIndex {
-        let mut index = CubeIndex::default();
-        for (position, rule) in rules.iter().enumerate() {
-            for cube in rule.matches.upper.cubes() {
-                index.insert(id_of(position), cube);
+        let index = (rules.len() >= RULE_INDEX_FROM).then(|| {
+            let mut index = CubeIndex::default();
+            for (position, rule) in rules.iter().enumerate() {
+                for cube in rule.matches.upper.cubes() {
+                    index.insert(id_of(position), cube);
+                }
             }
-        }
+            index
+        });
         RuleIndex {
             upper: rules.iter().map(|r| r.matches.upper.hull()).collect(),
             index,
@@ -248,15 +255,19 @@ impl RuleIndex {
         range: std::ops::Range<usize>,
         packet: &Packet,
     ) -> bool {
+        // `upper` holds `lower`, so a box that cannot hold the packet rules the rule out.
+        let stops =
+            |r: usize| self.upper[r].may_contain(packet) && rules[r].matches.lower.contains(packet);
+        let Some(index) = &mut self.index else {
+            return !range.into_iter().any(stops);
+        };
         let mut ids = std::mem::take(&mut self.scratch);
         ids.clear();
-        self.index.query_packet(packet, &mut ids);
-        // `upper` holds `lower`, so a box that cannot hold the packet rules the rule out.
-        let stopped = ids.iter().map(|&id| id as usize).any(|r| {
-            range.contains(&r)
-                && self.upper[r].may_contain(packet)
-                && rules[r].matches.lower.contains(packet)
-        });
+        index.query_packet(packet, &mut ids);
+        let stopped = ids
+            .iter()
+            .map(|&id| id as usize)
+            .any(|r| range.contains(&r) && stops(r));
         self.scratch = ids;
         !stopped
     }
@@ -268,10 +279,16 @@ impl RuleIndex {
         position: usize,
         set: &PacketSet,
     ) -> Vec<usize> {
+        let hull = set.hull();
+        let meets =
+            |r: usize| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper);
+        let Some(index) = &mut self.index else {
+            return (0..position).filter(|&r| meets(r)).collect();
+        };
         let mut ids = std::mem::take(&mut self.scratch);
         ids.clear();
         for cube in set.cubes() {
-            self.index.query(cube, &mut ids);
+            index.query(cube, &mut ids);
         }
         let mut before: Vec<usize> = ids
             .iter()
@@ -281,9 +298,7 @@ impl RuleIndex {
         self.scratch = ids;
         before.sort_unstable();
         before.dedup();
-        let hull = set.hull();
-        before
-            .retain(|&r| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper));
+        before.retain(|&r| meets(r));
         before
     }
 }
@@ -324,4 +339,93 @@ fn corners(cube: &Cube) -> impl Iterator<Item = Packet> {
         ))
     })();
     low.into_iter().chain(high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interval::IntervalSet;
+    use crate::model::Bounds;
+    use crate::packet::{PortSet, Protocol, ProtocolSet};
+    use proptest::prelude::*;
+
+    fn span(lo: u32, len: u32) -> AddrSet {
+        AddrSet {
+            v4: IntervalSet::range(lo, lo + len),
+            v6: IntervalSet::empty(),
+        }
+    }
+
+    /// A rule over a small universe: mostly narrow, sometimes `*` in one dimension, so that
+    /// long lists both cover and miss each other.
+    fn rule() -> impl Strategy<Value = (Cube, bool)> {
+        let addr = prop_oneof![
+            5 => (0u32..24, 0u32..4).prop_map(|(lo, len)| span(lo, len)),
+            1 => Just(AddrSet::all()),
+        ];
+        let ports = prop_oneof![
+            4 => (0u16..12, 0u16..3).prop_map(|(lo, len)| PortSet::range(lo, lo + len)),
+            1 => Just(PortSet::all()),
+        ];
+        let protocols = prop::sample::select(vec![
+            ProtocolSet::single(Protocol::Tcp),
+            ProtocolSet::single(Protocol::Udp),
+            ProtocolSet::ported(),
+        ]);
+        (protocols, addr.clone(), addr, ports, any::<bool>()).prop_map(
+            |(protocols, src, dst, dst_ports, allow)| {
+                (
+                    Cube::new(protocols, src, PortSet::all(), dst, dst_ports),
+                    allow,
+                )
+            },
+        )
+    }
+
+    fn compiled(rules: &[(Cube, bool)]) -> Vec<CompiledRule> {
+        rules
+            .iter()
+            .enumerate()
+            .map(|(i, (cube, allow))| CompiledRule {
+                rule: RuleRef::Custom(vnetlint_ir::RuleId(id_of(i))),
+                priority: 100 + u32::try_from(i).unwrap_or(0),
+                direction: Direction::Inbound,
+                access: if *allow { Access::Allow } else { Access::Deny },
+                matches: Bounds::exact(PacketSet::from_cube(cube.clone())),
+                uncertain: Vec::new(),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        // On a list long enough to be indexed, the walk offered by the index is the one the
+        // flat scans give: the same candidates, the same probe answers, the same covered rules.
+        #[test]
+        fn the_indexed_walk_is_the_flat_walk(rules in prop::collection::vec(rule(), RULE_INDEX_FROM..RULE_INDEX_FROM + 40)) {
+            let rules = compiled(&rules);
+            let mut indexed = RuleIndex::new(&rules);
+            prop_assert!(indexed.index.is_some());
+            let mut flat = RuleIndex { index: None, ..RuleIndex::new(&rules[..1]) };
+            flat.upper = indexed.upper.clone();
+            for (position, rule) in rules.iter().enumerate() {
+                let set = &rule.matches.lower;
+                prop_assert_eq!(
+                    indexed.candidates(&rules, position, set),
+                    flat.candidates(&rules, position, set)
+                );
+                for packet in set.cubes().iter().flat_map(corners) {
+                    prop_assert_eq!(
+                        indexed.reaches(&rules, 0..position, &packet),
+                        flat.reaches(&rules, 0..position, &packet)
+                    );
+                }
+                prop_assert_eq!(
+                    cover(&rules, &mut indexed, position, rule, Direction::Inbound),
+                    cover(&rules, &mut flat, position, rule, Direction::Inbound)
+                );
+            }
+        }
+    }
 }
