@@ -416,12 +416,13 @@ pub(crate) fn id_of(position: usize) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::packet::{PortSet, Protocol, ProtocolSet};
     use proptest::prelude::*;
 
-    fn v4_span(lo: u32, len: u32) -> AddrSet {
+    /// The IPv4 addresses `lo..=lo + len` (also the small universe of `ruleset.rs`'s tests).
+    pub(crate) fn v4_span(lo: u32, len: u32) -> AddrSet {
         AddrSet {
             v4: IntervalSet::range(lo, lo + len),
             v6: IntervalSet::empty(),

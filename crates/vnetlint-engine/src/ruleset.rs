@@ -344,23 +344,16 @@ fn corners(cube: &Cube) -> impl Iterator<Item = Packet> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interval::IntervalSet;
+    use crate::index::tests::v4_span;
     use crate::model::Bounds;
     use crate::packet::{PortSet, Protocol, ProtocolSet};
     use proptest::prelude::*;
-
-    fn span(lo: u32, len: u32) -> AddrSet {
-        AddrSet {
-            v4: IntervalSet::range(lo, lo + len),
-            v6: IntervalSet::empty(),
-        }
-    }
 
     /// A rule over a small universe: mostly narrow, sometimes `*` in one dimension, so that
     /// long lists both cover and miss each other.
     fn rule() -> impl Strategy<Value = (Cube, bool)> {
         let addr = prop_oneof![
-            5 => (0u32..24, 0u32..4).prop_map(|(lo, len)| span(lo, len)),
+            5 => (0u32..24, 0u32..4).prop_map(|(lo, len)| v4_span(lo, len)),
             1 => Just(AddrSet::all()),
         ];
         let ports = prop_oneof![
