@@ -1,9 +1,10 @@
 //! Long folds over packet sets, exact and indexed: the remainder of a first-match walk
 //! ([`Remainder`]), a union built one set at a time ([`PacketUnion`]), the subtraction of a
-//! long list of cubes ([`carve`]), and the address pairs a set allows wholly ([`open_pairs`]). Each yields, cube for cube and in the same order, the list
-//! the plain operations of [`PacketSet`] yield, so nothing downstream changes (a witness is read
-//! from the first cube of a set); each finds the few cubes a step touches through a
-//! [`CubeIndex`] instead of testing every cube of the list.
+//! long list of cubes ([`carve`]), and the address pairs a set allows wholly ([`open_pairs`]).
+//! Each yields, cube for cube and in the same order, the list the plain operations of
+//! [`PacketSet`] yield, so nothing downstream changes (a witness is read from the first cube of
+//! a set); each finds the few cubes a step touches through a [`CubeIndex`] instead of testing
+//! every cube of the list.
 //!
 //! # Design note: why the plain folds grow as the cube of the rules
 //!
@@ -13,14 +14,20 @@
 //! outside its ports: the remainder gains two cubes per rule, and each rule then tests every one
 //! of them (n rules × n cubes), the Internet-wide cube holding one interval more per prefix seen
 //! (n rules × n cubes × n intervals). The union of the allowed parts and the subtractions that
-//! follow fold the same way. Three changes remove the factors, none the result:
+//! follow fold the same way. These changes remove the factors, none the result:
 //!
 //! - a step tests only the cubes the index offers ([`CubeIndex`]: one rule's prefixes meet a few
 //!   cubes, however long the remainder), in their order in the list;
-//! - interval sets meet a long set by binary search (`interval.rs`), so the Internet-wide cube
-//!   costs a logarithm per test;
+//! - interval sets meet a long set by binary search, and a long set loses a few intervals in
+//!   one copy (`interval.rs`), so the Internet-wide cube costs a logarithm per test and one copy
+//!   per cut;
 //! - a union keeps its merge index between sets ([`Merger`]) rather than merging the whole list
-//!   again for each set.
+//!   again for each set, and a merge owes its union until it is needed (`merge.rs`), so pieces
+//!   merging one by one into one cube do not copy the growing set each time.
+//!
+//! What stays: a rule still cuts every cube it meets, so a rule from `0.0.0.0/0` that meets
+//! every cube of a long remainder costs O(n), as the exact result needs its pieces; with one
+//! such rule in a hundred the walk is O(n²/100) (`docs/performance.md`, issue 13).
 //!
 //! The order is kept because it is observable: [`PacketSet::split`] keeps the untouched cubes in
 //! place and appends the merged pieces, so the remainder keeps a slot per cube, empties a slot

@@ -23,16 +23,25 @@
 //! not); callers test every candidate exactly, so the index decides only how many are tested,
 //! never the answer.
 //!
-//! A query uses one dimension: the one whose blocks promise the fewest candidates, counted from
-//! the lengths of the block lists it meets (a count of lists, not of ids), narrowest dimension
-//! first so that a small count cuts the others short. Counting matters more than width: in the
+//! A query uses one dimension: the one whose blocks promise the fewest candidates, counted as
+//! the summed lengths of the block lists it meets, narrowest dimension first so that a small
+//! count cuts the others short (and a dimension the query spans more than [`WIDE`] of is not
+//! counted at all once a narrower one has been). Counting matters more than width: in the
 //! remainder of an Internet-wide query, most cubes are narrow in source (one rule's prefixes)
 //! and wide in destination (everything but another rule's prefixes), so a rule's destination
-//! meets all of them and its source only a few.
+//! meets all of them and its source only a few. The query's intervals ascend, so at each level
+//! the blocks they meet ascend too, and each block is visited once: a coarse block met by all
+//! ten prefixes of a rule would otherwise count ten times and send the query elsewhere.
 //!
 //! A set of more than [`MAX_INTERVALS`] intervals in a dimension (the Internet minus thousands
 //! of prefixes) is registered, and queried, by its hull in that dimension: one coarse block
-//! instead of thousands of entries for a cube that the next step replaces anyway.
+//! instead of thousands of entries for a cube that the next step replaces anyway. A set wider
+//! than [`WIDE`] (everything but a few prefixes) is registered by its hull too: its intervals
+//! would land in coarse blocks all the same.
+//!
+//! Entries are never removed: a cube that was cut leaves its entries behind, and callers skip
+//! the ids whose slot no longer holds a cube that meets the query (the remainder renumbers and
+//! rebuilds its index when emptied slots outnumber its cubes).
 //!
 //! Alternatives rejected: bounding boxes alone (what the cover walk scanned before: the hull
 //! of ten random prefixes spans the whole address space, and a complement's hull always does);
