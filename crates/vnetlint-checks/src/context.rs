@@ -2,10 +2,14 @@
 //! computed once per run so that checks share one evaluation.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use crate::analysis::addresses::known_union;
 use crate::config::Config;
-use vnetlint_engine::{AddrSet, CompiledNsg, RuleProblem, TagContext, Topology, validate_rule};
+use vnetlint_engine::{
+    AddrSet, CompiledNsg, CoveredRule, RuleProblem, TagContext, Topology, covered_rules_all,
+    validate_rule,
+};
 use vnetlint_ir::{Attr, Network, NsgId, RuleId, SubnetId, Val};
 
 pub struct Context<'a> {
@@ -30,9 +34,19 @@ pub struct NsgView {
     /// addresses of the network interfaces it is attached to; every address when that is not
     /// known (an NSG attached nowhere is judged for any destination).
     pub guarded: AddrSet,
+    /// The custom rules that never take effect, walked on first use ([`NsgView::covered_rules`]).
+    covered: OnceLock<Vec<CoveredRule>>,
 }
 
 impl NsgView {
+    /// The custom rules of the NSG that never take effect ([`covered_rules_all`]): one cover walk
+    /// per NSG, which VNL201 and VNL202 share (on an NSG of thousands of rules it is most of
+    /// their time).
+    pub fn covered_rules(&self) -> &[CoveredRule] {
+        self.covered
+            .get_or_init(|| covered_rules_all(&self.compiled))
+    }
+
     /// A destination address to show in witness packets: the first host Azure assigns in the
     /// guarded range (the fifth address; the first four are reserved), or 10.0.1.4.
     pub fn sample_destination(&self) -> IpAddr {
@@ -82,6 +96,7 @@ impl<'a> Context<'a> {
                     tags,
                     compiled,
                     guarded,
+                    covered: OnceLock::new(),
                 }
             })
             .collect();

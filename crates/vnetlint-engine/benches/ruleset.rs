@@ -1,8 +1,13 @@
-//! Benchmark of the rule-set analysis behind VNL201/VNL202 (issue 5, item 9): one NSG with
-//! 1,000 rules (mixed single prefixes, prefix lists, service tags, port ranges and port lists),
-//! the set-based `covered_rules_all` against a brute-force twin that does the same analysis
-//! packet by packet over a sampled universe. Run with `cargo bench -p vnetlint-engine --bench
-//! ruleset`; it prints the medians and the ratio.
+//! Benchmark of the per-NSG analyses (issue 5, item 9; issue 13, item 4): one NSG with 1,000
+//! rules (mixed single prefixes, prefix lists, service tags, port ranges and port lists), the
+//! set-based `covered_rules_all` behind VNL201/VNL202 against a brute-force twin that does the
+//! same analysis packet by packet over a sampled universe, and the exposure folds of VNL101 to
+//! VNL103 over every destination (`exposure_of`, `all_ports_of`). Run with `cargo bench -p
+//! vnetlint-engine --bench ruleset`; it prints the medians and the ratio.
+//! `VNETLINT_BENCH_RUNS=N` sets the runs per median, `VNETLINT_BENCH_TWIN=0` leaves the twin
+//! out, and `VNETLINT_BENCH_GROWTH=1` measures instead every analysis on NSGs of prefix lists
+//! at 1x, 2x and 4x 1,000 rules of 10 source and 10 destination prefixes and at Azure's limits,
+//! with the growth as ratios of the 1x input's time in the same run (see `growth`).
 //!
 //! The NSG comes from a fixed-seed xorshift generator, so every run measures the same input.
 //! `VNETLINT_BENCH_RULES=N` sets the number of rules (default 1,000) for the scale figures of
@@ -51,8 +56,8 @@ use common::Fixture;
 use common::generated::{Field, GenRule};
 use common::rng::Rng;
 use vnetlint_engine::{
-    Access, CompiledNsg, CoverKind, Direction, Packet, PacketSet, Protocol, RuleRef, TagContext,
-    compile_nsg, covered_rules_all,
+    Access, AddrSet, CompiledNsg, CoverKind, Cube, Direction, Mode, Packet, PacketSet, PortSet,
+    Protocol, ProtocolSet, RuleRef, TagContext, compile_nsg, covered_rules_all, open_pairs,
 };
 
 /// The default number of rules; `VNETLINT_BENCH_RULES` overrides it.
@@ -60,12 +65,16 @@ const RULES: usize = 1_000;
 const SAMPLES_PER_RULE: usize = 8;
 const RANDOM_SAMPLES: usize = 2_000;
 const RUNS: usize = 7;
+/// Runs per input in the growth mode, whose largest input takes seconds a run.
+const GROWTH_RUNS: usize = 3;
 
 fn main() {
-    let rules = std::env::var("VNETLINT_BENCH_RULES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(RULES);
+    if flag("VNETLINT_BENCH_GROWTH") {
+        growth(env_number("VNETLINT_BENCH_RUNS").unwrap_or(GROWTH_RUNS));
+        return;
+    }
+    let runs = env_number("VNETLINT_BENCH_RUNS").unwrap_or(RUNS);
+    let rules = env_number("VNETLINT_BENCH_RULES").unwrap_or(RULES);
     // Realistic growth: above 1,000 rules (Azure's cap for one NSG) the rules are in
     // `spread` consecutive segments of about 1,000, each guarding its own destinations
     // (10.{4k}.0.0/14 and 198.18.{4k}.0/24, which stand in for `*`, `VirtualNetwork` and `Internet`
@@ -78,8 +87,8 @@ fn main() {
     // one of a 1,000-rule NSG) is drawn from the same seed, so each holds the same rules in law
     // and in fact, guarding its own destinations (`AzureLoadBalancer` too); 4,000 rules are four
     // such segments, and the growth from 1,000 is the analysis's own, not the generator's.
-    let dense = std::env::var_os("VNETLINT_BENCH_DENSE").is_some_and(|v| v == "1");
-    let copies = std::env::var_os("VNETLINT_BENCH_COPIES").is_some_and(|v| v == "1");
+    let dense = flag("VNETLINT_BENCH_DENSE");
+    let copies = flag("VNETLINT_BENCH_COPIES");
     let spread = if dense {
         1
     } else {
@@ -94,10 +103,43 @@ fn main() {
     };
     let fixture = build_nsg(0x5eed_2024_0005, rules, spread, layout);
     let tags = TagContext::for_nsg(&fixture.net, fixture.nsg);
-    let (compile_median, nsg) = median_of(RUNS, || compile_nsg(&fixture.net, fixture.nsg, &tags));
-    let (set_median, covered) = median_of(RUNS, || covered_rules_all(&nsg));
+    let (compile_median, nsg) = median_of(runs, || compile_nsg(&fixture.net, fixture.nsg, &tags));
+    let (set_median, covered) = median_of(runs, || covered_rules_all(&nsg));
+    let count = |kind: CoverKind| covered.iter().filter(|c| c.kind == kind).count();
+    let rules = nsg.inbound.len() + nsg.outbound.len() - 6;
+    println!(
+        "input: one NSG, {rules} custom rules ({} inbound, {} outbound), {} cubes in the rules' matches",
+        nsg.inbound.len() - 3,
+        nsg.outbound.len() - 3,
+        nsg.inbound
+            .iter()
+            .chain(&nsg.outbound)
+            .map(|r| r.matches.lower.cubes().len())
+            .sum::<usize>(),
+    );
+    println!("compile_nsg:                      {compile_median:>10.2?} (median of {runs})");
+    println!(
+        "covered_rules_all (set-based):    {set_median:>10.2?} (median of {runs}): {} shadowed, {} redundant",
+        count(CoverKind::Shadowed),
+        count(CoverKind::Redundant)
+    );
+    // The exposure folds, for every destination (as for an NSG attached nowhere).
+    let stand_in = TagContext::stand_in();
+    let (exposure_median, _) = median_of(runs, || {
+        [MANAGEMENT_PORTS, DATA_PORTS].map(|ports| exposure_of(&nsg, &stand_in, ports))
+    });
+    let (all_ports_median, open) = median_of(runs, || all_ports_of(&nsg, &stand_in));
+    println!("exposure (VNL101/VNL102):         {exposure_median:>10.2?} (median of {runs})");
+    println!(
+        "all ports (VNL103):               {all_ports_median:>10.2?} (median of {runs}): {} cubes wholly open",
+        open.cubes().len()
+    );
+    // `VNETLINT_BENCH_TWIN=0` leaves the twin out (for profiling the analysis alone).
+    if std::env::var_os("VNETLINT_BENCH_TWIN").is_some_and(|v| v == "0") {
+        return;
+    }
     let packets = sample_universe(&nsg, 0xbad_5eed, spread);
-    let (twin_median, twin) = median_of(RUNS, || twin_analysis(&nsg, &packets));
+    let (twin_median, twin) = median_of(runs, || twin_analysis(&nsg, &packets));
 
     // The twin sees real packets, so a rule it sees reach is never dead.
     for rule in &covered {
@@ -114,27 +156,9 @@ fn main() {
             rule.rule_index
         );
     }
-    let count = |kind: CoverKind| covered.iter().filter(|c| c.kind == kind).count();
     let twin_count = |kind: CoverKind| twin.values().filter(|k| **k == kind).count();
-    let rules = nsg.inbound.len() + nsg.outbound.len() - 6;
     println!(
-        "input: one NSG, {rules} custom rules ({} inbound, {} outbound), {} cubes in the rules' matches",
-        nsg.inbound.len() - 3,
-        nsg.outbound.len() - 3,
-        nsg.inbound
-            .iter()
-            .chain(&nsg.outbound)
-            .map(|r| r.matches.lower.cubes().len())
-            .sum::<usize>(),
-    );
-    println!("compile_nsg:                      {compile_median:>10.2?} (median of {RUNS})");
-    println!(
-        "covered_rules_all (set-based):    {set_median:>10.2?} (median of {RUNS}): {} shadowed, {} redundant",
-        count(CoverKind::Shadowed),
-        count(CoverKind::Redundant)
-    );
-    println!(
-        "brute-force twin, {} packets: {twin_median:>10.2?} (median of {RUNS}): {} shadowed, {} redundant ({} more than the set-based analysis: live rules the sample missed)",
+        "brute-force twin, {} packets: {twin_median:>10.2?} (median of {runs}): {} shadowed, {} redundant ({} more than the set-based analysis: live rules the sample missed)",
         packets.len(),
         twin_count(CoverKind::Shadowed),
         twin_count(CoverKind::Redundant),
@@ -144,6 +168,15 @@ fn main() {
         "ratio twin / set-based:           {:>10.1}x",
         twin_median.as_secs_f64() / set_median.as_secs_f64()
     );
+}
+
+/// Whether the environment variable is `1`.
+fn flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v == "1")
+}
+
+fn env_number(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|n| n.parse().ok())
 }
 
 /// Runs `f` `runs` times and returns the median duration and the last result.
@@ -293,6 +326,147 @@ fn build_nsg(seed: u64, rules: usize, spread: usize, layout: Layout) -> Fixture 
         fixture.add_generated(&name, &rule);
     }
     fixture
+}
+
+// ---------------------------------------------------------------------------------------------
+// The growth mode (issue 13, item 4).
+
+/// The inputs of the growth mode: (label, rules, source and destination prefixes per rule,
+/// whether every 97th rule comes from `0.0.0.0/0`). The first is the baseline of the ratios; the
+/// last shows what the Internet-wide rules cost (each cuts every cube of the remainder).
+const GROWTH: [(&str, usize, usize, bool); 5] = [
+    ("1x: 1,000 rules x 10 x 10 prefixes", 1_000, 10, true),
+    ("2x: 2,000 rules x 10 x 10 prefixes", 2_000, 10, true),
+    ("4x: 4,000 rules x 10 x 10 prefixes", 4_000, 10, true),
+    ("at Azure's limits: 1,000 rules x 2 x 2", 1_000, 2, true),
+    ("4x without the 0.0.0.0/0 rules", 4_000, 10, false),
+];
+
+/// The ports VNL101 (management) and VNL102 (data) ask about.
+const MANAGEMENT_PORTS: &[(u16, u16)] = &[(22, 22), (3389, 3389), (5985, 5986)];
+const DATA_PORTS: &[(u16, u16)] = &[
+    (135, 135),
+    (139, 139),
+    (445, 445),
+    (1433, 1434),
+    (1521, 1521),
+    (3306, 3306),
+    (5432, 5432),
+    (6379, 6380),
+    (9200, 9200),
+    (11211, 11211),
+    (27017, 27017),
+];
+
+/// `VNETLINT_BENCH_GROWTH=1`: every per-NSG analysis on one NSG of prefix lists, at 1x, 2x and
+/// 4x the rules and at Azure's limits, each timed (median of `runs`) and compared with the 1x
+/// input of the same run.
+fn growth(runs: usize) {
+    // The NSG is attached nowhere, as in `bench/hostile.py`'s file: the checks judge it for
+    // every destination with a stand-in `VirtualNetwork`.
+    let tags = TagContext::stand_in();
+    println!(
+        "{:<40} {:>6} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "input (median of each step)",
+        "rules",
+        "compile",
+        "VNL201/2",
+        "VNL101/2",
+        "VNL103",
+        "total"
+    );
+    let mut baseline: Option<f64> = None;
+    let mut totals = Vec::new();
+    for (label, rules, per_rule, wide) in GROWTH {
+        let fixture = prefix_nsg(0x5eed_2024_0013, rules, per_rule, wide);
+        let (compile, nsg) = median_of(runs, || compile_nsg(&fixture.net, fixture.nsg, &tags));
+        let (covered, _) = median_of(runs, || covered_rules_all(&nsg));
+        let (exposure, _) = median_of(runs, || {
+            [MANAGEMENT_PORTS, DATA_PORTS].map(|ports| exposure_of(&nsg, &tags, ports))
+        });
+        let (all_ports, open) = median_of(runs, || all_ports_of(&nsg, &tags));
+        let steps = [compile, covered, exposure, all_ports];
+        let total: f64 = steps.iter().map(Duration::as_secs_f64).sum();
+        let [compile, covered, exposure, all_ports] = steps.map(|d| format!("{d:.2?}"));
+        println!(
+            "{label:<40} {rules:>6} {compile:>10} {covered:>10} {exposure:>10} {all_ports:>10} {:>9.2}s  ({} cubes wholly open)",
+            total,
+            open.cubes().len()
+        );
+        let base = *baseline.get_or_insert(total);
+        totals.push((label, rules, total / base));
+    }
+    println!("growth against the 1x input of this run (quadratic: 4x and 16x the time):");
+    for (label, _, ratio) in totals {
+        println!("  {label:<40} {ratio:>6.1}x the time");
+    }
+}
+
+/// An NSG of `rules` inbound TCP rules, each with `per_rule` random /24 sources and `per_rule`
+/// random /24 destinations in 10.0.0.0/8 (with `wide`, every 97th rule from `0.0.0.0/0`), 60%
+/// allows, one destination port or range each, priorities 100 up: `nsg_file` of
+/// `bench/hostile.py`, drawn by this file's generator.
+fn prefix_nsg(seed: u64, rules: usize, per_rule: usize, wide: bool) -> Fixture {
+    let mut rng = Rng(seed);
+    let mut fixture = Fixture::new();
+    for index in 0..rules {
+        let mut sources: Vec<String> = (0..per_rule)
+            .map(|_| {
+                let (a, b, c) = (1 + rng.below(222), rng.below(256), rng.below(256));
+                format!("{a}.{b}.{c}.0/24")
+            })
+            .collect();
+        let destinations: Vec<String> = (0..per_rule)
+            .map(|_| format!("10.{}.{}.0/24", rng.below(256), rng.below(256)))
+            .collect();
+        if wide && index % 97 == 0 {
+            sources = vec!["0.0.0.0/0".to_owned()];
+        }
+        let allow = rng.chance(60);
+        let port = *rng.pick(&["22", "3389", "443", "1433", "8000-9000", "*"]);
+        let priority = u32::try_from(100 + index).expect("a priority");
+        let rule = GenRule::new(
+            (priority, true, allow),
+            "Tcp",
+            [
+                Field::Plural(sources),
+                Field::Single("*".to_owned()),
+                Field::Plural(destinations),
+                Field::Single(port.to_owned()),
+            ],
+        );
+        fixture.add_generated(&format!("rule-{index:04}"), &rule);
+    }
+    fixture
+}
+
+/// The Internet to every address on `ports` over TCP and UDP (one query per destination of
+/// VNL101/VNL102): what the NSG certainly allows, split by the rule that allows it.
+fn exposure_of(nsg: &CompiledNsg, tags: &TagContext, ports: &[(u16, u16)]) -> usize {
+    let query = PacketSet::from_cube(Cube::new(
+        ProtocolSet::of(&[Protocol::Tcp, Protocol::Udp]),
+        tags.internet_hosts(),
+        PortSet::all(),
+        AddrSet::all(),
+        PortSet::from_ranges(ports.iter().copied()),
+    ));
+    let allowed = nsg.allowed(Direction::Inbound, &query, Mode::Must);
+    nsg.decide(Direction::Inbound, &allowed, Mode::Must).len()
+}
+
+/// The Internet to every address on every TCP port (VNL103): what the NSG certainly allows, and
+/// the address pairs it allows on every port.
+fn all_ports_of(nsg: &CompiledNsg, tags: &TagContext) -> PacketSet {
+    let tcp = ProtocolSet::single(Protocol::Tcp);
+    let query = PacketSet::from_cube(Cube::new(
+        tcp,
+        tags.internet_hosts(),
+        PortSet::all(),
+        AddrSet::all(),
+        PortSet::all(),
+    ));
+    let allowed = nsg.allowed(Direction::Inbound, &query, Mode::Must);
+    open_pairs(&query, &allowed, tcp)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 use vnetlint_ir::{AsgId, Network, NsgId, RuleId, Val};
 
 use crate::addr::AddrSet;
+use crate::fold::{PacketUnion, Remainder};
 use crate::model::{
     Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,
     Uncertainty, Verdict,
@@ -354,7 +355,9 @@ impl CompiledNsg {
     /// Partitions `query` by the first rule that decides each packet, in priority order; only
     /// non-empty parts are returned, and the default deny guarantees they cover `query`.
     pub fn decide(&self, dir: Direction, query: &PacketSet, mode: Mode) -> Vec<Decision> {
-        let mut remaining = query.clone();
+        // The remainder is indexed once it is long, so that each rule cuts only the cubes it
+        // meets (see `fold.rs`); the parts are those of the plain walk, cube for cube.
+        let mut remaining = Remainder::new(query.clone());
         let mut decisions = Vec::new();
         for (index, rule) in self.rules(dir).iter().enumerate() {
             if remaining.is_empty() {
@@ -364,7 +367,14 @@ impl CompiledNsg {
                 (Mode::May, Access::Allow) | (Mode::Must, Access::Deny) => &rule.matches.upper,
                 (Mode::May, Access::Deny) | (Mode::Must, Access::Allow) => &rule.matches.lower,
             };
-            decisions.extend(Decision::split_off(&mut remaining, matched, index, rule));
+            if let Some(packets) = remaining.split_off(matched) {
+                decisions.push(Decision {
+                    rule_index: index,
+                    rule: rule.rule,
+                    access: rule.access,
+                    packets,
+                });
+            }
         }
         decisions
     }
@@ -379,10 +389,14 @@ impl CompiledNsg {
 
     /// The allowed part of `query`: the union of the allow decisions.
     pub fn allowed(&self, dir: Direction, query: &PacketSet, mode: Mode) -> PacketSet {
-        self.decide(dir, query, mode)
-            .into_iter()
-            .filter(|d| d.access == Access::Allow)
-            .fold(PacketSet::empty(), |acc, d| acc.union(&d.packets))
+        // The parts are disjoint, so each adds to the union without a subtraction.
+        let mut allowed = PacketUnion::new();
+        for decision in self.decide(dir, query, mode) {
+            if decision.access == Access::Allow {
+                allowed.add_disjoint(decision.packets);
+            }
+        }
+        allowed.finish()
     }
 
     /// The first rule whose `lower` holds the packet; `uncertain` when an earlier rule's

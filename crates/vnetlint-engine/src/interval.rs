@@ -115,29 +115,48 @@ impl<T: Endpoint> IntervalSet<T> {
 
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
-        let mut merged = Vec::with_capacity(self.ranges.len() + other.ranges.len());
-        let (mut i, mut j) = (0, 0);
-        while i < self.ranges.len() || j < other.ranges.len() {
-            let take_left = match (self.ranges.get(i), other.ranges.get(j)) {
-                (Some(a), Some(b)) => a <= b,
-                (Some(_), None) => true,
-                _ => false,
-            };
-            if take_left {
-                merged.push(self.ranges[i]);
-                i += 1;
-            } else {
-                merged.push(other.ranges[j]);
-                j += 1;
-            }
-        }
         Self {
-            ranges: coalesce(merged),
+            ranges: merge_sorted(&self.ranges, &other.ranges),
+        }
+    }
+
+    /// The union of this set with many others in one pass: their intervals are sorted apart
+    /// and then merged with this set's, so a long set met by many short ones is walked once.
+    #[must_use]
+    pub fn union_many<'s>(&self, others: impl IntoIterator<Item = &'s Self>) -> Self
+    where
+        T: 's,
+    {
+        let mut added: Vec<(T, T)> = others
+            .into_iter()
+            .flat_map(|set| set.ranges.iter().copied())
+            .collect();
+        if added.is_empty() {
+            return self.clone();
+        }
+        // The others' intervals come in sorted runs, which the stable sort merges.
+        added.sort();
+        Self {
+            ranges: merge_sorted(&self.ranges, &added),
         }
     }
 
     #[must_use]
     pub fn intersect(&self, other: &Self) -> Self {
+        if let Some((short, long)) = lopsided(self, other) {
+            let mut out = Vec::new();
+            let mut from = 0;
+            for &(lo, hi) in &short.ranges {
+                from += long.ranges[from..].partition_point(|&(_, end)| end < lo);
+                for &(start, end) in &long.ranges[from..] {
+                    if start > hi {
+                        break;
+                    }
+                    out.push((start.max(lo), end.min(hi)));
+                }
+            }
+            return Self { ranges: out };
+        }
         let mut out = Vec::new();
         let (mut i, mut j) = (0, 0);
         while let (Some(&(alo, ahi)), Some(&(blo, bhi))) = (self.ranges.get(i), other.ranges.get(j))
@@ -188,7 +207,76 @@ impl<T: Endpoint> IntervalSet<T> {
         if other.is_empty() || self.is_empty() {
             return self.clone();
         }
-        self.intersect(&other.complement())
+        if self.ranges.len() > LOPSIDED * other.ranges.len() {
+            return self.subtract_few(other);
+        }
+        let mut out = Vec::with_capacity(self.ranges.len() + other.ranges.len());
+        // Intervals of `other` before the current one of `self` are passed by binary search.
+        let mut from = 0;
+        for &(lo, hi) in &self.ranges {
+            from += other.ranges[from..].partition_point(|&(_, end)| end < lo);
+            let mut start = Some(lo);
+            for &(cut_lo, cut_hi) in &other.ranges[from..] {
+                let Some(begin) = start else { break };
+                if cut_lo > hi {
+                    break;
+                }
+                if cut_lo > begin
+                    && let Some(end) = cut_lo.pred()
+                {
+                    out.push((begin, end));
+                }
+                start = if cut_hi >= hi { None } else { cut_hi.succ() };
+            }
+            if let Some(begin) = start {
+                out.push((begin, hi));
+            }
+        }
+        Self { ranges: out }
+    }
+
+    /// [`Self::subtract`] of a set of far fewer intervals: the runs of this set between them
+    /// are found by binary search and copied whole, so a long set loses a few intervals at the
+    /// cost of one copy.
+    fn subtract_few(&self, other: &Self) -> Self {
+        let mut out = Vec::with_capacity(self.ranges.len() + other.ranges.len());
+        // `rest`: what is left of the interval of `self` being cut, not yet written out.
+        let mut rest: Option<(T, T)> = None;
+        let mut next = 0;
+        for &(cut_lo, cut_hi) in &other.ranges {
+            if let Some((lo, hi)) = rest
+                && hi < cut_lo
+            {
+                out.push((lo, hi));
+                rest = None;
+            }
+            if rest.is_none() {
+                let before = self.ranges[next..].partition_point(|&(_, hi)| hi < cut_lo);
+                out.extend_from_slice(&self.ranges[next..next + before]);
+                next += before;
+                rest = self.ranges.get(next).copied();
+                next += usize::from(rest.is_some());
+            }
+            while let Some((lo, hi)) = rest {
+                if lo > cut_hi {
+                    break;
+                }
+                if lo < cut_lo
+                    && let Some(end) = cut_lo.pred()
+                {
+                    out.push((lo, end));
+                }
+                if hi > cut_hi {
+                    rest = cut_hi.succ().map(|start| (start, hi));
+                    break;
+                }
+                rest = self.ranges.get(next).copied();
+                next += usize::from(rest.is_some());
+            }
+        }
+        out.extend(rest);
+        out.extend_from_slice(&self.ranges[next..]);
+        Self { ranges: out }
     }
 
     pub fn is_subset(&self, other: &Self) -> bool {
@@ -198,6 +286,13 @@ impl<T: Endpoint> IntervalSet<T> {
     /// Whether the sets share a value: a merge walk that builds nothing (the packet algebra
     /// asks this far more often than it builds an intersection).
     pub fn intersects(&self, other: &Self) -> bool {
+        if let Some((short, long)) = lopsided(self, other) {
+            let mut from = 0;
+            return short.ranges.iter().any(|&(lo, hi)| {
+                from += long.ranges[from..].partition_point(|&(_, end)| end < lo);
+                long.ranges.get(from).is_some_and(|&(start, _)| start <= hi)
+            });
+        }
         let (mut i, mut j) = (0, 0);
         while let (Some(&(alo, ahi)), Some(&(blo, bhi))) = (self.ranges.get(i), other.ranges.get(j))
         {
@@ -212,6 +307,46 @@ impl<T: Endpoint> IntervalSet<T> {
         }
         false
     }
+}
+
+/// Above this ratio of lengths, [`IntervalSet::intersect`] and [`IntervalSet::intersects`] look
+/// each interval of the shorter set up in the longer one by binary search instead of walking
+/// both: the remainder of a long first-match walk holds sets of thousands of intervals (the
+/// Internet minus every prefix seen so far), met by rules of a few prefixes each.
+const LOPSIDED: usize = 8;
+
+/// The shorter and the longer set when their lengths differ by more than [`LOPSIDED`] times.
+fn lopsided<'s, T>(
+    a: &'s IntervalSet<T>,
+    b: &'s IntervalSet<T>,
+) -> Option<(&'s IntervalSet<T>, &'s IntervalSet<T>)> {
+    let (short, long) = if a.ranges.len() <= b.ranges.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    (long.ranges.len() > LOPSIDED * short.ranges.len().max(1)).then_some((short, long))
+}
+
+/// Two sorted lists of intervals merged into one canonical list.
+fn merge_sorted<T: Endpoint>(left: &[(T, T)], right: &[(T, T)]) -> Vec<(T, T)> {
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() || j < right.len() {
+        let take_left = match (left.get(i), right.get(j)) {
+            (Some(a), Some(b)) => a <= b,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_left {
+            merged.push(left[i]);
+            i += 1;
+        } else {
+            merged.push(right[j]);
+            j += 1;
+        }
+    }
+    coalesce(merged)
 }
 
 /// Merges sorted intervals that overlap or touch.
@@ -321,7 +456,32 @@ mod tests {
         prop::collection::vec((any::<u8>(), any::<u8>()), 0..5).prop_map(IntervalSet::from_ranges)
     }
 
+    fn arb_long_set() -> impl Strategy<Value = IntervalSet<u8>> {
+        prop::collection::vec((any::<u8>(), 0u8..3), 0..60).prop_map(|starts| {
+            IntervalSet::from_ranges(
+                starts
+                    .into_iter()
+                    .map(|(lo, len)| (lo, lo.saturating_add(len))),
+            )
+        })
+    }
+
     proptest! {
+        // The binary-search paths of a long set met by a short one agree with plain sets.
+        #[test]
+        fn lopsided_intersection_matches_btreeset(long in arb_long_set(), short in arb_set()) {
+            let (sl, ss) = (to_bits(&long), to_bits(&short));
+            let both: BTreeSet<u8> = sl.intersection(&ss).copied().collect();
+            prop_assert_eq!(long.intersect(&short), IntervalSet::from_ranges(both.iter().map(|&v| (v, v))));
+            prop_assert_eq!(short.intersect(&long), long.intersect(&short));
+            prop_assert_eq!(long.intersects(&short), !both.is_empty());
+            prop_assert_eq!(short.intersects(&long), !both.is_empty());
+            let rest: BTreeSet<u8> = sl.difference(&ss).copied().collect();
+            prop_assert_eq!(long.subtract(&short), IntervalSet::from_ranges(rest.iter().map(|&v| (v, v))));
+            let rest: BTreeSet<u8> = ss.difference(&sl).copied().collect();
+            prop_assert_eq!(short.subtract(&long), IntervalSet::from_ranges(rest.iter().map(|&v| (v, v))));
+        }
+
         // The algebra agrees with plain `BTreeSet` operations over the whole u8 universe, and the
         // canonical form means equal sets compare equal.
         #[test]
@@ -332,6 +492,8 @@ mod tests {
             prop_assert_eq!(to_bits(&a.subtract(&b)), sa.difference(&sb).copied().collect::<BTreeSet<_>>());
             prop_assert_eq!(to_bits(&a.complement()).len(), 256 - sa.len());
             prop_assert_eq!(a.union(&b), IntervalSet::from_ranges(a.ranges().iter().chain(b.ranges()).copied()));
+            prop_assert_eq!(a.union_many([&b, &a.complement(), &b]), a.union(&a.complement()));
+            prop_assert_eq!(b.union_many([&a, &a]), a.union(&b));
             prop_assert_eq!(a.complement().complement(), a.clone());
             for v in [0u8, 1, 17, 128, 254, 255] {
                 prop_assert_eq!(a.contains(v), sa.contains(&v));

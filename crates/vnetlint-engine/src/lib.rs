@@ -9,7 +9,10 @@
 
 pub mod addr;
 mod compile;
+mod fold;
+mod index;
 pub mod interval;
+mod merge;
 mod model;
 pub mod packet;
 mod path;
@@ -21,6 +24,7 @@ mod validate;
 
 pub use addr::AddrSet;
 pub use compile::{compile_nsg, default_rules};
+pub use fold::{PacketUnion, open_pairs};
 pub use interval::{Endpoint, IntervalSet};
 pub use model::{
     Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,

@@ -44,7 +44,10 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::addr::AddrSet;
+use crate::fold::{INDEX_FROM, carve};
+use crate::index::CubeIndex;
 use crate::interval::IntervalSet;
+use crate::merge::{coalesce, coalesce_into};
 
 /// An IP protocol an NSG rule can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,6 +142,11 @@ impl ProtocolSet {
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// The bitset itself, for hashing.
+    pub(crate) fn bits(self) -> u8 {
+        self.0
     }
 
     pub fn is_all(self) -> bool {
@@ -328,63 +336,94 @@ impl Cube {
             && self.src_ports.intersects(&other.src_ports)
     }
 
-    /// `self − other` as disjoint cubes (the peeling described in the module note).
-    fn subtract(&self, other: &Cube) -> Vec<Cube> {
+    /// `self − other` as disjoint cubes (the peeling described in the module note). Each piece
+    /// is built from the dimensions it keeps, so that a set of thousands of intervals (the
+    /// Internet minus every prefix of a long rule list) is copied only into the piece that
+    /// keeps it.
+    pub(crate) fn subtract(&self, other: &Cube) -> Vec<Cube> {
         if !self.overlaps(other) {
             return vec![self.clone()];
         }
         let mut out = Vec::new();
-        let mut inside = self.clone();
-
-        let outside = inside.protocols.subtract(other.protocols);
+        let outside = self.protocols.subtract(other.protocols);
         if !outside.is_empty() {
             out.push(Cube {
                 protocols: outside,
-                ..inside.clone()
+                ..self.clone()
             });
         }
-        inside.protocols = inside.protocols.intersect(other.protocols);
+        let protocols = self.protocols.intersect(other.protocols);
 
-        let outside = inside.src.subtract(&other.src);
+        let outside = self.src.subtract(&other.src);
         if !outside.is_empty() {
             out.push(Cube {
                 src: outside,
-                ..inside.clone()
+                dst: self.dst.clone(),
+                protocols,
+                src_ports: self.src_ports.clone(),
+                dst_ports: self.dst_ports.clone(),
             });
         }
-        inside.src = inside.src.intersect(&other.src);
+        let src = self.src.intersect(&other.src);
 
-        let outside = inside.dst.subtract(&other.dst);
+        let outside = self.dst.subtract(&other.dst);
         if !outside.is_empty() {
             out.push(Cube {
+                src: src.clone(),
                 dst: outside,
-                ..inside.clone()
+                protocols,
+                src_ports: self.src_ports.clone(),
+                dst_ports: self.dst_ports.clone(),
             });
         }
-        inside.dst = inside.dst.intersect(&other.dst);
+        let dst = self.dst.intersect(&other.dst);
 
-        let outside = inside.dst_ports.subtract(&other.dst_ports);
+        let outside = self.dst_ports.subtract(&other.dst_ports);
         if !outside.is_empty() {
             out.push(Cube {
+                src: src.clone(),
+                dst: dst.clone(),
+                protocols,
+                src_ports: self.src_ports.clone(),
                 dst_ports: outside,
-                ..inside.clone()
             });
         }
-        inside.dst_ports = inside.dst_ports.intersect(&other.dst_ports);
+        let dst_ports = self.dst_ports.intersect(&other.dst_ports);
 
-        let outside = inside.src_ports.subtract(&other.src_ports);
+        let outside = self.src_ports.subtract(&other.src_ports);
         if !outside.is_empty() {
             out.push(Cube {
+                src,
+                dst,
+                protocols,
                 src_ports: outside,
-                ..inside
+                dst_ports,
             });
         }
         out
     }
 
+    /// Splits the cube by the cubes of `other` it meets: its intersection with each goes to
+    /// `inside`, and what lies outside all of them to `outside`, in pieces (one cube of a
+    /// [`PacketSet::split`]).
+    pub(crate) fn cut(&self, other: &[Cube], inside: &mut Vec<Cube>, outside: &mut Vec<Cube>) {
+        // The cube itself stands for the pieces until the first cube of `other` meets it.
+        let mut pieces: Option<Vec<Cube>> = None;
+        for b in other {
+            if self.overlaps(b) {
+                inside.push(self.intersect(b));
+                pieces = Some(match pieces {
+                    None => self.subtract(b),
+                    Some(pieces) => pieces.iter().flat_map(|p| p.subtract(b)).collect(),
+                });
+            }
+        }
+        outside.extend(pieces.unwrap_or_else(|| vec![self.clone()]));
+    }
+
     /// Merges two disjoint cubes when they differ in at most one dimension, since their union
     /// is then again a cube.
-    fn merge(&self, other: &Cube) -> Option<Cube> {
+    pub(crate) fn merge(&self, other: &Cube) -> Option<Cube> {
         let same = [
             self.protocols == other.protocols,
             self.src == other.src,
@@ -419,6 +458,16 @@ impl PacketSet {
     /// Every packet.
     pub fn all() -> Self {
         Self::from_cube(Cube::all())
+    }
+
+    /// A set of cubes the caller knows to be disjoint, non-empty and normalized, in order.
+    pub(crate) fn from_disjoint(cubes: Vec<Cube>) -> Self {
+        Self { cubes }
+    }
+
+    /// The cubes, in order.
+    pub(crate) fn into_cubes(self) -> Vec<Cube> {
+        self.cubes
     }
 
     pub fn from_cube(cube: Cube) -> Self {
@@ -490,18 +539,11 @@ impl PacketSet {
         let mut untouched = Vec::with_capacity(self.cubes.len());
         let mut pieces_out = Vec::new();
         for a in self.cubes {
-            if !other.cubes.iter().any(|b| a.overlaps(b)) {
+            if other.cubes.iter().any(|b| a.overlaps(b)) {
+                a.cut(&other.cubes, &mut inside, &mut pieces_out);
+            } else {
                 untouched.push(a);
-                continue;
             }
-            let mut pieces = vec![a.clone()];
-            for b in &other.cubes {
-                if a.overlaps(b) {
-                    inside.push(a.intersect(b));
-                    pieces = pieces.iter().flat_map(|p| p.subtract(b)).collect();
-                }
-            }
-            pieces_out.extend(pieces);
         }
         (
             PacketSet {
@@ -537,6 +579,16 @@ impl PacketSet {
         if other.is_empty() {
             return self.clone();
         }
+        if other.cubes.len() >= INDEX_FROM {
+            self.subtract_indexed(other)
+        } else {
+            self.subtract_plain(other)
+        }
+    }
+
+    /// [`Self::subtract`] for a short `other`: each cube of `self` it meets is cut by all of
+    /// its cubes in turn.
+    fn subtract_plain(&self, other: &PacketSet) -> PacketSet {
         let mut untouched = Vec::new();
         let mut cut = Vec::new();
         for a in &self.cubes {
@@ -552,6 +604,29 @@ impl PacketSet {
                 pieces = pieces.iter().flat_map(|p| p.subtract(b)).collect();
             }
             cut.extend(pieces);
+        }
+        PacketSet {
+            cubes: coalesce_into(untouched, cut),
+        }
+    }
+
+    /// [`Self::subtract`] for a long `other`: each cube of `self` is cut only by the cubes of
+    /// `other` it meets, in their order (see `fold.rs`).
+    fn subtract_indexed(&self, other: &PacketSet) -> PacketSet {
+        let mut index = CubeIndex::of(&other.cubes);
+        let mut untouched = Vec::new();
+        let mut cut = Vec::new();
+        let mut ids = Vec::new();
+        for a in &self.cubes {
+            ids.clear();
+            index.query(a, &mut ids);
+            ids.retain(|&id| a.overlaps(&other.cubes[id as usize]));
+            if ids.is_empty() {
+                untouched.push(a.clone());
+                continue;
+            }
+            ids.sort_unstable();
+            cut.extend(carve(a, ids.iter().map(|&id| &other.cubes[id as usize])));
         }
         PacketSet {
             cubes: coalesce_into(untouched, cut),
@@ -678,136 +753,6 @@ impl PacketSet {
             dst_ports: widen(hull.dst_ports, cube.dst_ports.min(), cube.dst_ports.max()),
         })
     }
-}
-
-/// Up to this many cubes, [`coalesce`] compares every pair; above it, it groups by hash.
-const PAIRWISE_COALESCE: usize = 16;
-
-/// Repeatedly merges pairs of cubes that differ in one dimension, which keeps the lists short.
-/// Short lists (what an NSG's own rules produce) are merged pair by pair; long ones (the
-/// fragmented remainder of a walk over thousands of rules) by [`coalesce_grouped`], which is
-/// linear per pass where the pairwise loop is quadratic.
-fn coalesce(cubes: Vec<Cube>) -> Vec<Cube> {
-    if cubes.len() > PAIRWISE_COALESCE {
-        coalesce_grouped(cubes)
-    } else {
-        coalesce_pairwise(cubes)
-    }
-}
-
-fn coalesce_pairwise(mut cubes: Vec<Cube>) -> Vec<Cube> {
-    let mut changed = true;
-    while changed {
-        changed = false;
-        let mut i = 0;
-        while i < cubes.len() {
-            let mut j = i + 1;
-            while j < cubes.len() {
-                if let Some(merged) = cubes[i].merge(&cubes[j]) {
-                    cubes[i] = merged;
-                    cubes.remove(j);
-                    changed = true;
-                } else {
-                    j += 1;
-                }
-            }
-            i += 1;
-        }
-    }
-    cubes
-}
-
-/// A hash of the cube's dimensions other than `dim` (0 protocols, 1 source, 2 destination,
-/// 3 source ports, 4 destination ports): cubes that can merge in `dim` share it. The hasher
-/// has a fixed seed, so everything built on it is deterministic.
-fn key_but(cube: &Cube, dim: usize) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut state = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
-    if dim != 0 {
-        cube.protocols.hash(&mut state);
-    }
-    if dim != 1 {
-        cube.src.hash(&mut state);
-    }
-    if dim != 2 {
-        cube.dst.hash(&mut state);
-    }
-    if dim != 3 {
-        cube.src_ports.hash(&mut state);
-    }
-    if dim != 4 {
-        cube.dst_ports.hash(&mut state);
-    }
-    state.finish()
-}
-
-/// Whether the cubes are equal in every dimension but `dim`.
-fn same_but(a: &Cube, b: &Cube, dim: usize) -> bool {
-    (dim == 0 || a.protocols == b.protocols)
-        && (dim == 1 || a.src == b.src)
-        && (dim == 2 || a.dst == b.dst)
-        && (dim == 3 || a.src_ports == b.src_ports)
-        && (dim == 4 || a.dst_ports == b.dst_ports)
-}
-
-/// Coalesces a long list: every cube is a newcomer merged into the ones before it.
-fn coalesce_grouped(cubes: Vec<Cube>) -> Vec<Cube> {
-    coalesce_into(Vec::new(), cubes)
-}
-
-/// Merges `new` cubes into `base`, a list in which no two cubes merge any more (the untouched
-/// part of a remainder): only a newcomer, or the result of a merge, can have a partner, so
-/// the work is proportional to the newcomers rather than to the whole list. Each cube is
-/// indexed by its five [`key_but`] hashes; a merge takes the partner's place, so the order of
-/// the list stays that of its first members. Same fixed point as the pairwise loop (no two
-/// cubes differ in one dimension only) when `base` holds to its premise; when it does not,
-/// the result is merely less merged, never wrong.
-fn coalesce_into(base: Vec<Cube>, new: Vec<Cube>) -> Vec<Cube> {
-    type Index = std::collections::HashMap<u64, Vec<usize>, foldhash::fast::FixedState>;
-
-    if base.len() + new.len() <= PAIRWISE_COALESCE {
-        let mut all = base;
-        all.extend(new);
-        return coalesce_pairwise(all);
-    }
-    let mut slots: Vec<Option<Cube>> = Vec::with_capacity(base.len() + new.len());
-    let mut index: [Index; 5] = Default::default();
-    let place =
-        |slots: &mut Vec<Option<Cube>>, index: &mut [Index; 5], cube: Cube, at: Option<usize>| {
-            let slot = at.unwrap_or(slots.len());
-            for (dim, map) in index.iter_mut().enumerate() {
-                map.entry(key_but(&cube, dim)).or_default().push(slot);
-            }
-            match at {
-                Some(slot) => slots[slot] = Some(cube),
-                None => slots.push(Some(cube)),
-            }
-        };
-    for cube in base {
-        place(&mut slots, &mut index, cube, None);
-    }
-    // (cube, the slot it takes when it finds no partner: a merge result keeps its partner's).
-    let mut work: Vec<(Cube, Option<usize>)> = new.into_iter().rev().map(|c| (c, None)).collect();
-    while let Some((cube, at)) = work.pop() {
-        let partner = (0..5).find_map(|dim| {
-            index[dim].get(&key_but(&cube, dim)).and_then(|list| {
-                list.iter()
-                    .copied()
-                    .find(|&j| slots[j].as_ref().is_some_and(|c| same_but(c, &cube, dim)))
-            })
-        });
-        match partner {
-            Some(j) => {
-                // Stale index entries of slot `j` are skipped while it is empty or changed.
-                let old = slots[j].take().unwrap_or_else(|| cube.clone());
-                let merged = old.merge(&cube).unwrap_or(old);
-                // The result takes the earlier of the two places.
-                work.push((merged, Some(at.map_or(j, |a| a.min(j)))));
-            }
-            None => place(&mut slots, &mut index, cube, at),
-        }
-    }
-    slots.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
@@ -961,6 +906,17 @@ mod tests {
             AddrSet::from_ip(IpAddr::V4(Ipv4Addr::from(n)))
         }
 
+        /// The protocols of `PROTOCOLS` whose bits are set in `mask`.
+        fn protocols_of(mask: u8) -> ProtocolSet {
+            let chosen: Vec<Protocol> = PROTOCOLS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, p)| *p)
+                .collect();
+            ProtocolSet::of(&chosen)
+        }
+
         fn span(lo: u32, len: u32) -> AddrSet {
             (lo..lo + len).fold(AddrSet::empty(), |set, n| set.union(&v4(n)))
         }
@@ -978,14 +934,8 @@ mod tests {
             )
                 .prop_map(
                     |(protocols, src, src_len, dst, dst_len, port, port_len, sport)| {
-                        let chosen: Vec<Protocol> = PROTOCOLS
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| protocols & (1 << i) != 0)
-                            .map(|(_, p)| *p)
-                            .collect();
                         Cube::new(
-                            ProtocolSet::of(&chosen),
+                            protocols_of(protocols),
                             span(src, src_len),
                             PortSet::range(sport, sport + 1),
                             span(dst, dst_len),
@@ -1029,6 +979,96 @@ mod tests {
         fn disjoint(set: &PacketSet) -> bool {
             let cubes = set.cubes();
             (0..cubes.len()).all(|i| (i + 1..cubes.len()).all(|j| !cubes[i].overlaps(&cubes[j])))
+        }
+
+        /// A set of up to ~150 cubes over a wider universe, so that the indexed paths of
+        /// `fold.rs` (from `INDEX_FROM` cubes) run: addresses of one to three spans.
+        fn long_set() -> impl Strategy<Value = PacketSet> {
+            let addr = || {
+                prop::collection::vec((0u32..40, 1u32..4), 1..4).prop_map(|spans| {
+                    spans
+                        .into_iter()
+                        .fold(AddrSet::empty(), |set, (lo, len)| set.union(&span(lo, len)))
+                })
+            };
+            let cube = (1u8..8, addr(), addr(), 0u16..12, 1u16..4).prop_map(
+                |(protocols, src, dst, port, len)| {
+                    Cube::new(
+                        protocols_of(protocols),
+                        src,
+                        PortSet::all(),
+                        dst,
+                        PortSet::range(port, port + len),
+                    )
+                },
+            );
+            prop::collection::vec(cube, 0..150).prop_map(|cubes| {
+                // Disjoint pieces of the cubes, unmerged, so that the list stays long.
+                cubes.into_iter().fold(PacketSet::empty(), |set, c| {
+                    let new = PacketSet::from_cube(c).subtract_plain(&set);
+                    let mut cubes = set.cubes;
+                    cubes.extend(new.cubes);
+                    PacketSet { cubes }
+                })
+            })
+        }
+
+        proptest! {
+            // Few cases of long lists: each compares thousands of cube operations (debug build).
+            #![proptest_config(ProptestConfig::with_cases(24))]
+
+            // The indexed subtraction (and its linked pieces) is the plain one, cube for cube.
+            #[test]
+            fn indexed_subtraction_is_the_plain_one(a in long_set(), b in long_set()) {
+                prop_assert_eq!(a.subtract_indexed(&b), a.subtract_plain(&b));
+                let whole = PacketSet::from_cube(Cube::new(
+                    ProtocolSet::all(), span(0, 48), PortSet::all(), span(0, 48), PortSet::all(),
+                ));
+                prop_assert_eq!(whole.subtract_indexed(&b), whole.subtract_plain(&b));
+                prop_assert_eq!(b.subtract_indexed(&a), b.subtract_plain(&a));
+            }
+
+            // The indexed remainder splits as the plain walk does, cube for cube.
+            #[test]
+            fn remainder_splits_as_the_plain_walk(query in long_set(), rules in prop::collection::vec(long_set(), 1..6)) {
+                let mut plain = query.clone();
+                let mut remainder = crate::fold::Remainder::new(query);
+                for rule in &rules {
+                    let expected = plain.overlaps(rule).then(|| {
+                        let (part, rest) = std::mem::take(&mut plain).split(rule);
+                        plain = rest;
+                        part
+                    });
+                    prop_assert_eq!(remainder.split_off(rule), expected);
+                }
+                prop_assert_eq!(remainder.is_empty(), plain.is_empty());
+            }
+
+            // A union built set by set is the fold of `union`, cube for cube, and so is one
+            // built from disjoint parts without subtracting.
+            #[test]
+            fn union_builder_is_the_union_fold(sets in prop::collection::vec(long_set(), 1..7), query in long_set()) {
+                let expected = sets.iter().fold(PacketSet::empty(), |acc, s| acc.union(s));
+                let mut union = crate::fold::PacketUnion::new();
+                for set in &sets {
+                    union.add(set);
+                }
+                prop_assert_eq!(union.finish(), expected);
+                // The parts of one walk over `sets` as rules are disjoint.
+                let mut remaining = query;
+                let mut parts = Vec::new();
+                for set in &sets {
+                    let (part, rest) = std::mem::take(&mut remaining).split(set);
+                    remaining = rest;
+                    parts.push(part);
+                }
+                let expected = parts.iter().fold(PacketSet::empty(), |acc, s| acc.union(s));
+                let mut union = crate::fold::PacketUnion::new();
+                for part in parts {
+                    union.add_disjoint(part);
+                }
+                prop_assert_eq!(union.finish(), expected);
+            }
         }
 
         proptest! {

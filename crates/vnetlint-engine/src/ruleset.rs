@@ -40,13 +40,15 @@
 //! against the earlier rules one packet at a time; if one gets past all of them the rule is
 //! live and the walk is skipped. During the walk, each time the remainder doubles in cubes
 //! (from 4), the corners of its cubes are tested against the rules still to come, with the same
-//! early exit. Both the probes and the choice of earlier rules to walk scan a flat list of the
-//! rules' bounding boxes ([`Hull`]) first and test exactly only the rules whose box admits the
-//! packet or meets `M`. Each step splits the remainder by the earlier rule (one or two cubes)
-//! in one pass ([`PacketSet::split`]) and merges only the new pieces, the whole remainder being
-//! merged again when it doubles. On the 1,000-rule benchmark (`benches/ruleset.rs`) the probes
-//! took the analysis from about 500 ms to about 13 ms, and the boxes and one-pass splits to
-//! about 6 ms; the figures for 100 to 4,000 rules are in `docs/performance.md`.
+//! early exit. Both the probes and the choice of earlier rules to walk ask an index of the
+//! rules' cubes (`index.rs`) for the rules that may hold the packet or meet `M`, rule most of
+//! those out by their bounding boxes ([`Hull`]), and test exactly only the rest; before the
+//! index they scanned the boxes of every earlier rule, O(n) per rule. Each step splits the
+//! remainder by the earlier rule (one or two cubes) in one pass ([`PacketSet::split`]) and
+//! merges only the new pieces, the whole remainder being merged again when it doubles. On the
+//! 1,000-rule benchmark (`benches/ruleset.rs`) the probes took the analysis from about 500 ms to
+//! about 13 ms, and the boxes and one-pass splits to about 6 ms; the figures for 100 to 4,000
+//! rules are in `docs/performance.md`.
 //!
 //! Alternatives rejected: pairwise containment (misses covers by a union, the case that matters
 //! in long rule lists); one running union of all earlier rules with a subset test per rule (the
@@ -58,6 +60,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::AddrSet;
+use crate::index::{CubeIndex, id_of};
 use crate::model::{Access, CompiledNsg, CompiledRule, Decision, Direction, RuleRef};
 use crate::packet::{Cube, Hull, Packet, PacketSet};
 
@@ -102,11 +105,11 @@ impl CoveredRule {
 /// never reported.
 pub fn covered_rules(nsg: &CompiledNsg, direction: Direction) -> Vec<CoveredRule> {
     let rules = nsg.rules(direction);
-    let index = Hulls::new(rules);
+    let mut index = RuleIndex::new(rules);
     rules
         .iter()
         .enumerate()
-        .filter_map(|(position, rule)| cover(rules, &index, position, rule, direction))
+        .filter_map(|(position, rule)| cover(rules, &mut index, position, rule, direction))
         .collect()
 }
 
@@ -121,7 +124,7 @@ pub fn covered_rules_all(nsg: &CompiledNsg) -> Vec<CoveredRule> {
 /// judged).
 fn cover(
     rules: &[CompiledRule],
-    index: &Hulls,
+    index: &mut RuleIndex,
     position: usize,
     rule: &CompiledRule,
     direction: Direction,
@@ -212,40 +215,91 @@ fn cover(
     })
 }
 
-/// The bounding boxes ([`Hull`]) of the rules of one direction, so that a probe or a walk
-/// tests exactly only the earlier rules whose box admits its packet or meets the judged rule:
-/// a flat scan that rules out most of a long list at a few comparisons per rule, where the
-/// exact tests walk cube and interval lists.
-struct Hulls {
+/// The rules of one direction indexed for the walk: their bounding boxes ([`Hull`]) rule most
+/// rules out at a few comparisons each, and only the rest are tested exactly. On a long list a
+/// [`CubeIndex`] of the rules' `upper` cubes first offers the rules that may hold a probe's
+/// packet or meet the judged rule; before it, every probe and every walk scanned the boxes of
+/// all earlier rules, O(n) each, O(n²) over the list, which on a short list stays the cheaper
+/// way (building the index costs more than the scans it saves).
+struct RuleIndex {
     upper: Vec<Hull>,
+    index: Option<CubeIndex>,
+    scratch: Vec<u32>,
 }
 
-impl Hulls {
-    fn new(rules: &[CompiledRule]) -> Hulls {
-        Hulls {
+/// From this many rules in a direction, the walk asks a [`CubeIndex`].
+const RULE_INDEX_FROM: usize = 128;
+
+impl RuleIndex {
+    fn new(rules: &[CompiledRule]) -> RuleIndex {
+        let index = (rules.len() >= RULE_INDEX_FROM).then(|| {
+            let mut index = CubeIndex::default();
+            for (position, rule) in rules.iter().enumerate() {
+                for cube in rule.matches.upper.cubes() {
+                    index.insert(id_of(position), cube);
+                }
+            }
+            index
+        });
+        RuleIndex {
             upper: rules.iter().map(|r| r.matches.upper.hull()).collect(),
+            index,
+            scratch: Vec::new(),
         }
     }
 
     /// Whether no rule in `range` certainly matches the packet, so it gets past all of them.
     fn reaches(
-        &self,
+        &mut self,
         rules: &[CompiledRule],
         range: std::ops::Range<usize>,
         packet: &Packet,
     ) -> bool {
         // `upper` holds `lower`, so a box that cannot hold the packet rules the rule out.
-        !range
-            .into_iter()
-            .any(|r| self.upper[r].may_contain(packet) && rules[r].matches.lower.contains(packet))
+        let stops =
+            |r: usize| self.upper[r].may_contain(packet) && rules[r].matches.lower.contains(packet);
+        let Some(index) = &mut self.index else {
+            return !range.into_iter().any(stops);
+        };
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.clear();
+        index.query_packet(packet, &mut ids);
+        let stopped = ids
+            .iter()
+            .map(|&id| id as usize)
+            .any(|r| range.contains(&r) && stops(r));
+        self.scratch = ids;
+        !stopped
     }
 
     /// The rules before `position` whose `upper` match meets `set`, ascending.
-    fn candidates(&self, rules: &[CompiledRule], position: usize, set: &PacketSet) -> Vec<usize> {
+    fn candidates(
+        &mut self,
+        rules: &[CompiledRule],
+        position: usize,
+        set: &PacketSet,
+    ) -> Vec<usize> {
         let hull = set.hull();
-        (0..position)
-            .filter(|&r| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper))
-            .collect()
+        let meets =
+            |r: usize| self.upper[r].may_overlap(&hull) && set.overlaps(&rules[r].matches.upper);
+        let Some(index) = &mut self.index else {
+            return (0..position).filter(|&r| meets(r)).collect();
+        };
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.clear();
+        for cube in set.cubes() {
+            index.query(cube, &mut ids);
+        }
+        let mut before: Vec<usize> = ids
+            .iter()
+            .map(|&id| id as usize)
+            .filter(|&r| r < position)
+            .collect();
+        self.scratch = ids;
+        before.sort_unstable();
+        before.dedup();
+        before.retain(|&r| meets(r));
+        before
     }
 }
 
@@ -285,4 +339,86 @@ fn corners(cube: &Cube) -> impl Iterator<Item = Packet> {
         ))
     })();
     low.into_iter().chain(high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::tests::v4_span;
+    use crate::model::Bounds;
+    use crate::packet::{PortSet, Protocol, ProtocolSet};
+    use proptest::prelude::*;
+
+    /// A rule over a small universe: mostly narrow, sometimes `*` in one dimension, so that
+    /// long lists both cover and miss each other.
+    fn rule() -> impl Strategy<Value = (Cube, bool)> {
+        let addr = prop_oneof![
+            5 => (0u32..24, 0u32..4).prop_map(|(lo, len)| v4_span(lo, len)),
+            1 => Just(AddrSet::all()),
+        ];
+        let ports = prop_oneof![
+            4 => (0u16..12, 0u16..3).prop_map(|(lo, len)| PortSet::range(lo, lo + len)),
+            1 => Just(PortSet::all()),
+        ];
+        let protocols = prop::sample::select(vec![
+            ProtocolSet::single(Protocol::Tcp),
+            ProtocolSet::single(Protocol::Udp),
+            ProtocolSet::ported(),
+        ]);
+        (protocols, addr.clone(), addr, ports, any::<bool>()).prop_map(
+            |(protocols, src, dst, dst_ports, allow)| {
+                (
+                    Cube::new(protocols, src, PortSet::all(), dst, dst_ports),
+                    allow,
+                )
+            },
+        )
+    }
+
+    fn compiled(rules: &[(Cube, bool)]) -> Vec<CompiledRule> {
+        rules
+            .iter()
+            .enumerate()
+            .map(|(i, (cube, allow))| CompiledRule {
+                rule: RuleRef::Custom(vnetlint_ir::RuleId(id_of(i))),
+                priority: 100 + u32::try_from(i).unwrap_or(0),
+                direction: Direction::Inbound,
+                access: if *allow { Access::Allow } else { Access::Deny },
+                matches: Bounds::exact(PacketSet::from_cube(cube.clone())),
+                uncertain: Vec::new(),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        // On a list long enough to be indexed, the walk offered by the index is the one the
+        // flat scans give: the same candidates, the same probe answers, the same covered rules.
+        #[test]
+        fn the_indexed_walk_is_the_flat_walk(rules in prop::collection::vec(rule(), RULE_INDEX_FROM..RULE_INDEX_FROM + 40)) {
+            let rules = compiled(&rules);
+            let mut indexed = RuleIndex::new(&rules);
+            prop_assert!(indexed.index.is_some());
+            let mut flat = RuleIndex { index: None, ..RuleIndex::new(&rules[..1]) };
+            flat.upper = indexed.upper.clone();
+            for (position, rule) in rules.iter().enumerate() {
+                let set = &rule.matches.lower;
+                prop_assert_eq!(
+                    indexed.candidates(&rules, position, set),
+                    flat.candidates(&rules, position, set)
+                );
+                for packet in set.cubes().iter().flat_map(corners) {
+                    prop_assert_eq!(
+                        indexed.reaches(&rules, 0..position, &packet),
+                        flat.reaches(&rules, 0..position, &packet)
+                    );
+                }
+                prop_assert_eq!(
+                    cover(&rules, &mut indexed, position, rule, Direction::Inbound),
+                    cover(&rules, &mut flat, position, rule, Direction::Inbound)
+                );
+            }
+        }
+    }
 }

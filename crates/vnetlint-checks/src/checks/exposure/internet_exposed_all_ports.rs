@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_engine::{
     Access, AddrSet, Cube, Direction, Mode, Packet, PacketSet, Protocol, ProtocolSet, RuleRef,
+    open_pairs,
 };
 use vnetlint_ir::RuleId;
 
@@ -109,16 +110,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         // The (source, destination) pairs with some TCP port NOT allowed are the projection of
         // the denied part onto addresses; every other pair of the query has all ports open.
-        let denied = query.subtract(&allowed);
-        let partly_closed = denied.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
-            acc.union(&PacketSet::from_cube(Cube {
-                src: cube.src.clone(),
-                dst: cube.dst.clone(),
-                protocols: ProtocolSet::of(&[tcp]),
-                ..Cube::all()
-            }))
-        });
-        let fully_open = query.subtract(&partly_closed);
+        let fully_open = open_pairs(&query, &allowed, ProtocolSet::of(&[tcp]));
         let hint = Packet {
             protocol: tcp,
             src: "203.0.113.1".parse().expect("literal address"),

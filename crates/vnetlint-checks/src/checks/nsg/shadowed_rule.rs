@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use vnetlint_diagnostics::Finding;
-use vnetlint_engine::{
-    Access, CompiledNsg, CoverKind, CoveredRule, Decision, Packet, RuleRef, covered_rules_all,
-};
+use vnetlint_engine::{Access, CompiledNsg, CoverKind, CoveredRule, Decision, Packet, RuleRef};
 use vnetlint_ir::Network;
 
 use crate::Context;
@@ -137,13 +135,13 @@ pub(super) fn push_findings(
             .get(view.id.index())
             .map_or("?", |nsg| nsg.meta.display_name());
         let destination = view.sample_destination();
-        for covered in covered_rules_all(&view.compiled) {
+        for covered in view.covered_rules() {
             if covered.kind == kind {
                 out.push(finding(
                     net,
                     &view.compiled,
                     nsg_name,
-                    &covered,
+                    covered,
                     destination,
                     check,
                 ));
