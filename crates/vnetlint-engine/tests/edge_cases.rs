@@ -777,6 +777,7 @@ fn tag_context_from_the_network() {
     let lonely = unattached.net.add_nsg(vnetlint_ir::Nsg {
         meta: Meta::new("azurerm_network_security_group.z", span),
         rules: Vec::new(),
+        origin: vnetlint_ir::NsgOrigin::Declared,
     });
     let stand_in = TagContext::for_nsg(&unattached.net, lonely);
     assert!(stand_in.stand_in);
