@@ -50,8 +50,10 @@ pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg 
     let duplicates = duplicates_among(net, parsed_rules.iter().map(|(_, id, p)| (*id, p)));
     let prefixes = parsed_rules
         .iter()
-        .map(|(_, _, p)| p.literal_addresses)
-        .sum();
+        .fold((0, 0), |(sources, destinations), (_, _, parsed)| {
+            let (s, d) = parsed.literal_addresses;
+            (sources + s, destinations + d)
+        });
     compiled.nsg_problems = nsg_limits(nsg, group.rules.len(), prefixes);
     // (priority, declaration index, rule) per direction, sorted below.
     let mut inbound = Vec::new();

@@ -125,13 +125,16 @@ pub struct NsgProblem {
     pub message: String,
 }
 
-/// Azure's limits on one NSG (spec §1.6, LIMITS: the default is the maximum).
+/// Azure's limits on one NSG (spec §1.6, LIMITS: the default is the maximum). The limit on
+/// addresses and ranges "applies separately to source and destination" (LIMITS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NsgLimit {
-    /// Security rules per NSG: 1,000.
+    /// NSG rules per NSG: 1,000.
     Rules,
-    /// IP addresses and ranges specified for source or destination in a security group: 4,000.
-    AddressPrefixes,
+    /// IP addresses and ranges specified for source in a security group: 4,000.
+    SourceAddresses,
+    /// IP addresses and ranges specified for destination in a security group: 4,000.
+    DestinationAddresses,
 }
 
 impl NsgLimit {
@@ -139,27 +142,31 @@ impl NsgLimit {
     pub fn maximum(self) -> usize {
         match self {
             NsgLimit::Rules => 1_000,
-            NsgLimit::AddressPrefixes => 4_000,
+            NsgLimit::SourceAddresses | NsgLimit::DestinationAddresses => 4_000,
         }
     }
 
-    /// What is counted, as Azure's limits table words it.
-    pub fn what(self) -> &'static str {
+    /// What is counted (`custom rules`, `source addresses and ranges`).
+    pub fn counted(self) -> &'static str {
         match self {
-            NsgLimit::Rules => "security rules per network security group",
-            NsgLimit::AddressPrefixes => {
-                "IP addresses and ranges specified for source or destination in a security group"
-            }
+            NsgLimit::Rules => "custom rules",
+            NsgLimit::SourceAddresses => "source addresses and ranges",
+            NsgLimit::DestinationAddresses => "destination addresses and ranges",
         }
     }
 }
 
-/// The limits `nsg` exceeds, given the number of custom rules and of literal source and
-/// destination addresses and ranges its rules hold.
-pub(crate) fn nsg_limits(nsg: NsgId, rules: usize, prefixes: usize) -> Vec<NsgProblem> {
+/// The limits `nsg` exceeds, given the number of its custom rules and of the literal source
+/// and destination addresses and ranges they hold (tags, `*` and ASGs do not count).
+pub(crate) fn nsg_limits(
+    nsg: NsgId,
+    rules: usize,
+    (sources, destinations): (usize, usize),
+) -> Vec<NsgProblem> {
     [
         (NsgLimit::Rules, rules),
-        (NsgLimit::AddressPrefixes, prefixes),
+        (NsgLimit::SourceAddresses, sources),
+        (NsgLimit::DestinationAddresses, destinations),
     ]
     .into_iter()
     .filter(|(limit, count)| *count > limit.maximum())
@@ -168,13 +175,9 @@ pub(crate) fn nsg_limits(nsg: NsgId, rules: usize, prefixes: usize) -> Vec<NsgPr
         limit,
         count,
         message: format!(
-            "it holds {count} {}, and Azure allows at most {} {}",
-            match limit {
-                NsgLimit::Rules => "custom rules",
-                NsgLimit::AddressPrefixes => "source and destination addresses and ranges",
-            },
+            "it holds {count} {what}, and Azure allows at most {} {what} per NSG",
             limit.maximum(),
-            limit.what(),
+            what = limit.counted(),
         ),
     })
     .collect()
@@ -292,9 +295,9 @@ pub(crate) struct ParsedRule {
     pub(crate) dst_ports: Vec<PortItem>,
     pub(crate) src_addrs: Vec<AddrItem>,
     pub(crate) dst_addrs: Vec<AddrItem>,
-    /// How many literal addresses and ranges the source and destination hold (Azure's limit of
-    /// 4,000 per NSG counts these; tags, `*` and ASGs do not count).
-    pub(crate) literal_addresses: usize,
+    /// How many literal addresses and ranges the source and the destination hold (Azure's
+    /// limits of 4,000 per NSG count these; tags, `*` and ASGs do not count).
+    pub(crate) literal_addresses: (usize, usize),
 }
 
 impl ParsedRule {
@@ -408,7 +411,7 @@ pub(crate) fn parse_rule(id: RuleId, rule: &SecurityRule) -> ParsedRule {
         parser.ports_on_portless(*protocols);
     }
     ParsedRule {
-        literal_addresses: parser.families.len(),
+        literal_addresses: parser.literal_addresses(),
         problems: parser.problems,
         priority,
         direction,
@@ -992,6 +995,16 @@ impl Parser<'_> {
             Reading::Dropped(format!("without `{text}` in `{field}`")),
             format!("address `{text}` is not a valid IP address or CIDR"),
         );
+    }
+
+    /// The literal source and destination addresses seen, by side.
+    fn literal_addresses(&self) -> (usize, usize) {
+        let sources = self
+            .families
+            .iter()
+            .filter(|(_, _, field, _)| field.starts_with("source"))
+            .count();
+        (sources, self.families.len() - sources)
     }
 
     fn mixed_families(&mut self) {

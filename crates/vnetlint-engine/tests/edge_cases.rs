@@ -969,7 +969,8 @@ fn rules_without_an_evident_meaning_stay_excluded() {
 #[test]
 fn an_nsg_over_azure_limits_is_reported_and_still_evaluated() {
     let mut fixture = Fixture::new();
-    // 1,001 rules of four prefixes each: 4,004 addresses and ranges, over both limits.
+    // 1,001 rules of four source prefixes each: 4,004 source addresses and ranges, over the
+    // rule limit and the source limit (the destination `*` counts for nothing).
     for index in 0..1001_u32 {
         let row = format!(
             "r{index} {} Inbound Deny Tcp - * * {}",
@@ -994,13 +995,29 @@ fn an_nsg_over_azure_limits_is_reported_and_still_evaluated() {
         .collect();
     assert_eq!(
         limits,
-        [(NsgLimit::Rules, 1001), (NsgLimit::AddressPrefixes, 4004)]
+        [(NsgLimit::Rules, 1001), (NsgLimit::SourceAddresses, 4004)]
     );
     assert_eq!(
         nsg.nsg_problems[0].message,
-        "it holds 1001 custom rules, and Azure allows at most 1000 security rules per network security group"
+        "it holds 1001 custom rules, and Azure allows at most 1000 custom rules per NSG"
     );
     assert_eq!(nsg.inbound.len(), 1004);
+    // Destinations count apart from sources.
+    let mut fixture = Fixture::with(&["wide 100 Inbound Allow Tcp * * - 22"]);
+    let destinations: Vec<String> = (0..4001_u32)
+        .map(|i| format!("10.{}.{}.1", i / 250, i % 250))
+        .collect();
+    let destinations: Vec<&str> = destinations.iter().map(String::as_str).collect();
+    let list = fixture.list(&destinations);
+    fixture
+        .rule_mut(fixture.rules[0])
+        .destination_address_prefixes = Some(list);
+    let limits: Vec<(NsgLimit, usize)> = compile(&fixture)
+        .nsg_problems
+        .iter()
+        .map(|p| (p.limit, p.count))
+        .collect();
+    assert_eq!(limits, [(NsgLimit::DestinationAddresses, 4001)]);
     // At the limits exactly, nothing is reported.
     let mut fixture = Fixture::new();
     for index in 0..1000_u32 {

@@ -23,7 +23,8 @@ declare_check! {
     /// - both the singular and the plural form of one side set, spaces around a value, or a
     ///   required attribute missing;
     /// - an NSG with more than 1,000 custom rules, or more than 4,000 IP addresses and ranges
-    ///   in the sources and destinations of its rules (Azure's limits per NSG), at the NSG.
+    ///   in the sources of its rules, or in their destinations (Azure's limits per NSG, which
+    ///   count sources and destinations separately), at the NSG.
     ///
     /// A port on an ICMP, ESP or AH rule is reported as a warning: Azure ignores it.
     ///
@@ -150,7 +151,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 NsgLimit::Rules => {
                     "split the rules over several NSGs, or merge rules that differ only in their ports or addresses into plural lists"
                 }
-                NsgLimit::AddressPrefixes => {
+                NsgLimit::SourceAddresses | NsgLimit::DestinationAddresses => {
                     "split the rules over several NSGs, or name groups of machines with application security groups and Azure services with service tags instead of listing their addresses"
                 }
             };
@@ -159,7 +160,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 nsg.meta.display_name(),
                 problem.message,
             );
-            let label = format!("{} {}", problem.count, problem.limit.what());
+            let label = format!("{} {}", problem.count, problem.limit.counted());
             out.push(
                 INVALID_RULE
                     .finding_at(&nsg.meta, name_span(&nsg.meta), label, message)
