@@ -509,6 +509,31 @@ fn comma_parts(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// How a comma-separated list in one value of a side is reported ([`Parser::values`]).
+struct CommaList {
+    kind: ProblemKind,
+    /// What the message calls the value (`port`).
+    value: &'static str,
+    /// What one element of the plural field holds (`port or range`).
+    element: &'static str,
+    /// What makes the singular field's name plural (`s`, `es`).
+    plural_suffix: &'static str,
+}
+
+const PORT_LIST: CommaList = CommaList {
+    kind: ProblemKind::CommaSeparatedPorts,
+    value: "port",
+    element: "port or range",
+    plural_suffix: "s",
+};
+
+const ADDRESS_LIST: CommaList = CommaList {
+    kind: ProblemKind::CommaSeparatedAddresses,
+    value: "address",
+    element: "address or range",
+    plural_suffix: "es",
+};
+
 /// What one side of a rule is made of, for [`Parser::side`]: its singular and plural
 /// attributes, for addresses its application security groups (their field and whether they
 /// are absent), and the item a side written no way reads as (`*` for ports; none for
@@ -518,6 +543,8 @@ struct SideSpec<'a, I> {
     plural: (&'static str, Option<&'a AttrList<String>>),
     asgs: Option<(&'static str, bool)>,
     when_missing: Option<(I, &'static str)>,
+    /// How a comma-separated list in one value is reported.
+    list: &'static CommaList,
 }
 
 impl Parser<'_> {
@@ -664,62 +691,63 @@ impl Parser<'_> {
         single: (&'static str, Option<&Attr<String>>),
         plural: (&'static str, Option<&AttrList<String>>),
     ) -> Vec<PortItem> {
-        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
         let spec = SideSpec {
             single,
             plural,
             asgs: None,
             when_missing: Some((PortItem::Set(PortSet::all()), "`*`")),
+            list: &PORT_LIST,
         };
         self.side(
             spec,
             &mut items,
             PortItem::Unresolved,
-            |parser, text, span, in_list, items| {
-                let field = if in_list { plural_field } else { single_field };
-                parser.port_value(field, text, span, in_list, items);
+            |parser, field, value, span, _, items| {
+                items.extend(parser.port(field, value, span).map(PortItem::Set));
             },
         );
         items
     }
 
-    /// One port value as written: a port, or a comma-separated list of them, which Azure
-    /// rejects but whose meaning (the list) is evident.
-    fn port_value(
+    /// The values a text written in one field stands for, without surrounding spaces: itself,
+    /// or the parts of a comma-separated list, which Azure rejects but whose meaning (the list)
+    /// is evident.
+    fn values<'t>(
         &mut self,
         field: &'static str,
-        text: &str,
+        text: &'t str,
         span: Span,
         in_list: bool,
-        items: &mut Vec<PortItem>,
-    ) {
+        list: &CommaList,
+    ) -> Vec<&'t str> {
         let text = self.trimmed(field, text, span);
         if !text.contains(',') {
-            items.extend(self.port(field, text, span).map(PortItem::Set));
-            return;
+            return vec![text];
         }
         let parts = comma_parts(text);
-        let plural = if in_list {
-            "one port or range per element".to_string()
+        let instead = if in_list {
+            format!("one {} per element", list.element)
         } else {
-            format!("`{field}s` with one element per port or range")
+            format!(
+                "`{field}{}` with one element per {}",
+                list.plural_suffix, list.element
+            )
         };
         self.problem(
             field,
             span,
-            ProblemKind::CommaSeparatedPorts,
+            list.kind,
             Reading::Evident(format!(
                 "reading `{field}` `{text}` as the list {}",
                 backticked(&parts)
             )),
             format!(
-                "port value `{text}` is a comma-separated list, which Azure rejects; use {plural}"
+                "{} value `{text}` is a comma-separated list, which Azure rejects; use {instead}",
+                list.value
             ),
         );
-        for part in parts {
-            items.extend(self.port(field, part, span).map(PortItem::Set));
-        }
+        parts
     }
 
     /// One port: `*`, `N` or `A-B`, within 0-65535 (spec §1.4). A reversed range reads as the
@@ -769,7 +797,6 @@ impl Parser<'_> {
         plural: (&'static str, Option<&AttrList<String>>),
         (asg_field, asg_attr): (&'static str, Option<&AttrList<AsgId>>),
     ) -> Vec<AddrItem> {
-        let (single_field, plural_field) = (single.0, plural.0);
         let mut items = Vec::new();
         let asgs = many(asg_attr);
         let spec = SideSpec {
@@ -777,14 +804,18 @@ impl Parser<'_> {
             plural,
             asgs: Some((asg_field, matches!(asgs, Many::Absent))),
             when_missing: None,
+            list: &ADDRESS_LIST,
         };
         self.side(
             spec,
             &mut items,
             AddrItem::Unresolved,
-            |parser, text, span, in_list, items| {
-                let field = if in_list { plural_field } else { single_field };
-                parser.address_value(field, text, span, in_list, items);
+            |parser, field, value, span, in_list, items| {
+                items.extend(if in_list {
+                    parser.plural_address(field, value, span)
+                } else {
+                    parser.single_address(field, value, span)
+                });
             },
         );
         push_list(
@@ -800,16 +831,24 @@ impl Parser<'_> {
 
     /// Reads one side of a rule written through a singular and a plural attribute. Reports a
     /// side written both ways (both are read) and a side written no way (read as
-    /// `when_missing`, or the rule is excluded), then reads the singular value and each element
-    /// of the list with `read` (text, place, whether it is a list element, where to push what
-    /// it reads), or as unresolved when unknown.
+    /// `when_missing`, or the rule is excluded), then reads each value of the singular
+    /// attribute and of each element of the list ([`Parser::values`]) with `read` (its field,
+    /// the value, its place, whether it is in the list, where to push what it reads), or as
+    /// unresolved when unknown.
     fn side<I>(
         &mut self,
         spec: SideSpec<'_, I>,
         items: &mut Vec<I>,
         unresolved: fn(Uncertainty) -> I,
-        mut read: impl FnMut(&mut Self, &str, Span, bool, &mut Vec<I>),
+        mut read: impl FnMut(&mut Self, &'static str, &str, Span, bool, &mut Vec<I>),
     ) {
+        let (list_spec, fields) = (spec.list, (spec.single.0, spec.plural.0));
+        let mut read_text = |parser: &mut Self, text: &str, span, in_list, items: &mut Vec<I>| {
+            let field = if in_list { fields.1 } else { fields.0 };
+            for value in parser.values(field, text, span, in_list, list_spec) {
+                read(parser, field, value, span, in_list, items);
+            }
+        };
         let (single_field, single_attr) = spec.single;
         let (plural_field, plural_attr) = spec.plural;
         let one = single(single_attr);
@@ -855,55 +894,11 @@ impl Parser<'_> {
         match one {
             Single::Absent => {}
             Single::Unknown(uncertainty) => items.push(unresolved(uncertainty)),
-            Single::Text(text, span) => read(self, text, span, false, items),
+            Single::Text(text, span) => read_text(self, text, span, false, items),
         }
         push_list(list, items, unresolved, |text, span, items| {
-            read(self, text, span, true, items);
+            read_text(self, text, span, true, items);
         });
-    }
-
-    /// One address value as written: an address, or a comma-separated list of them, which
-    /// Azure rejects but whose meaning (the list) is evident.
-    fn address_value(
-        &mut self,
-        field: &'static str,
-        text: &str,
-        span: Span,
-        in_list: bool,
-        items: &mut Vec<AddrItem>,
-    ) {
-        let text = self.trimmed(field, text, span);
-        let parts = if text.contains(',') {
-            let parts = comma_parts(text);
-            let instead = if in_list {
-                "one address or range per element".to_string()
-            } else {
-                format!("`{field}es` with one element per address or range")
-            };
-            self.problem(
-                field,
-                span,
-                ProblemKind::CommaSeparatedAddresses,
-                Reading::Evident(format!(
-                    "reading `{field}` `{text}` as the list {}",
-                    backticked(&parts)
-                )),
-                format!(
-                    "address value `{text}` is a comma-separated list, which Azure rejects; use {instead}"
-                ),
-            );
-            parts
-        } else {
-            vec![text]
-        };
-        for part in parts {
-            let item = if in_list {
-                self.plural_address(field, part, span)
-            } else {
-                self.single_address(field, part, span)
-            };
-            items.extend(item);
-        }
     }
 
     /// The singular address field: `*`, an address or CIDR, or a service tag.

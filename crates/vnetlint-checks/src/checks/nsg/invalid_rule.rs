@@ -114,6 +114,12 @@ declare_check! {
 }
 
 fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    report_rules(ctx, out);
+    report_nsg_limits(ctx, out);
+}
+
+/// Each rule problem at its attribute, saying how the rule is evaluated despite it.
+fn report_rules(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let net = ctx.network;
     for problem in ctx.rule_problems() {
         let level = match problem.kind {
@@ -144,8 +150,12 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with_fingerprint_key(format!("{}:{:?}", problem.field, problem.kind));
         out.push(Finding { level, ..finding });
     }
+}
+
+/// Each limit an NSG exceeds, at the NSG's name.
+fn report_nsg_limits(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for view in &ctx.nsgs {
-        let nsg = &net[view.id];
+        let nsg = &ctx.network[view.id];
         for problem in &view.compiled.nsg_problems {
             let fix = match problem.limit {
                 NsgLimit::Rules => {
