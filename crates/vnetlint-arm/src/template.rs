@@ -29,6 +29,9 @@ pub(crate) struct Instance {
     pub(crate) body: Value,
     /// The resource object as written.
     pub(crate) span: Span,
+    /// Marked `existing` (languageVersion 2.0): deployed by other means. Kept only so that the
+    /// child resources the template adds to it (an NSG's rules) know their parent.
+    pub(crate) existing: bool,
 }
 
 /// Nested deployments deeper than this are not expanded (a template linking itself).
@@ -110,6 +113,11 @@ impl Expander<'_> {
             .get("existing")
             .is_some_and(|e| matches!(e.kind, JsonKind::Bool(true)))
         {
+            let first = self.instances.len();
+            self.one_resource(json, parent, scope, locals, depth);
+            if let Some(instance) = self.instances.get_mut(first) {
+                instance.existing = true;
+            }
             return;
         }
         let Some(copy) = json.get("copy") else {
@@ -221,6 +229,7 @@ impl Expander<'_> {
             name,
             body: Value::new(Kind::Object(members), json.span),
             span: json.span,
+            existing: false,
         });
         if let Some(children) = json.get("resources") {
             for child in children.elements() {

@@ -1,14 +1,18 @@
 //! How checks build findings: a check's finding at its default level, labels that point into an
-//! element of the network and carry its logical address, and the rendering of a witness's path
-//! (the deciding rule at each NSG) that the ASE, backend and intent checks share.
+//! element of the network and carry its logical address, the rendering of a witness's path
+//! (the deciding rule at each NSG) that the ASE, backend and intent checks share, and the note
+//! every finding gets when a rule it involves is read under an evident meaning.
 //!
 //! Every check goes through these, so that a check file reads as its logic and every label of an
 //! element carries that element's address (SARIF turns it into a logical location).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use vnetlint_diagnostics::{Finding, Label, Span};
 use vnetlint_engine::{Access, HopTrace, RuleRef};
 use vnetlint_ir::{Meta, Network};
 
+use crate::context::Context;
 use crate::declare::Check;
 
 impl Check {
@@ -104,4 +108,52 @@ pub(crate) fn with_path(
         finding = finding.with_secondary(label.clone()).with_flow_step(label);
     }
     finding
+}
+
+/// Adds a note to every finding that involves a rule Azure or Terraform rejects but vnetlint
+/// evaluates under its evident meaning (issue 14): its primary label, a related location or a
+/// step of its flow points into the rule. The finding holds once the rule is accepted as
+/// written, which the note says. VNL204 reports the problems themselves, and VNL203 a
+/// priority that is evaluated as written, so their findings get no note.
+pub(crate) fn note_readings(ctx: &Context<'_>, findings: &mut [Finding]) {
+    let mut excluded = BTreeSet::new();
+    let mut readings: BTreeMap<&str, (&str, Vec<&str>)> = BTreeMap::new();
+    for problem in ctx.rule_problems() {
+        let meta = &ctx.network[problem.rule].meta;
+        if problem.excludes_rule() {
+            excluded.insert(meta.address.as_str());
+        }
+        if let Some(phrase) = problem.reading.phrase() {
+            let entry = readings
+                .entry(meta.address.as_str())
+                .or_insert((meta.display_name(), Vec::new()));
+            entry.1.push(phrase);
+        }
+    }
+    readings.retain(|address, _| !excluded.contains(address));
+    if readings.is_empty() {
+        return;
+    }
+    for finding in findings {
+        if matches!(finding.code, "VNL203" | "VNL204") {
+            continue;
+        }
+        let involved: BTreeSet<&str> = std::iter::once(&finding.primary)
+            .chain(&finding.secondary)
+            .chain(&finding.flow)
+            .filter_map(|label| label.address.as_deref())
+            .chain(finding.address.as_deref())
+            .collect();
+        let notes: Vec<String> = involved
+            .into_iter()
+            .filter_map(|address| readings.get(address))
+            .map(|(name, phrases)| {
+                format!(
+                    "this holds once rule `{name}` is accepted as written, which Azure or Terraform rejects (VNL204): vnetlint evaluates it {}",
+                    phrases.join("; ")
+                )
+            })
+            .collect();
+        finding.notes.extend(notes);
+    }
 }

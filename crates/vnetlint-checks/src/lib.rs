@@ -40,6 +40,7 @@ pub fn run_with(network: &Network, config: &Config) -> Vec<Finding> {
     for check in CHECKS {
         (check.run)(&ctx, &mut findings);
     }
+    finding::note_readings(&ctx, &mut findings);
     vnetlint_diagnostics::sort_findings(&mut findings);
     findings
 }

@@ -11,17 +11,22 @@ use crate::model::{
 };
 use crate::packet::{Cube, PacketSet, PortSet, ProtocolSet};
 use crate::tags::{StructuralTag, TagContext};
-use crate::validate::{AddrItem, ParsedRule, PortItem, Slot, duplicates_among, parse_rule};
+use crate::validate::{
+    AddrItem, ParsedRule, PortItem, Slot, duplicates_among, nsg_limits, parse_rule,
+};
 
-/// Compiles every rule of the NSG: problems are collected, rules that cannot deploy are left
-/// out, and each direction lists the remaining custom rules by integer priority (declaration
-/// order on ties, which only duplicates produce) followed by the three defaults.
+/// Compiles every rule of the NSG: problems are collected (the NSG's own limits among them),
+/// rules with a value Azure rejects are compiled under its evident meaning (without the values
+/// that have none), rules with no evident meaning are left out, and each direction lists the
+/// remaining custom rules by integer priority (declaration order on ties, which only
+/// duplicates produce) followed by the three defaults.
 pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg {
     let mut compiled = CompiledNsg {
         nsg,
         inbound: Vec::new(),
         outbound: Vec::new(),
         problems: Vec::new(),
+        nsg_problems: Vec::new(),
         excluded: Vec::new(),
         unplaced: Vec::new(),
     };
@@ -44,6 +49,13 @@ pub fn compile_nsg(net: &Network, nsg: NsgId, tags: &TagContext) -> CompiledNsg 
         })
         .collect();
     let duplicates = duplicates_among(net, parsed_rules.iter().map(|(_, id, p)| (*id, p)));
+    let prefixes = parsed_rules
+        .iter()
+        .fold((0, 0), |(sources, destinations), (_, _, parsed)| {
+            let (s, d) = parsed.literal_addresses;
+            (sources + s, destinations + d)
+        });
+    compiled.nsg_problems = nsg_limits(nsg, group.rules.len(), prefixes);
     // (priority, declaration index, rule) per direction, sorted below.
     let mut inbound = Vec::new();
     let mut outbound = Vec::new();

@@ -39,4 +39,4 @@ pub use ruleset::*;
 pub use service_traffic::*;
 pub use tags::{OPAQUE_TAGS, StructuralTag, TagContext, TagLookup, lookup_tag};
 pub use topology::{PeeringLink, PeeringState, Topology};
-pub use validate::{ProblemKind, RuleProblem, validate_rule};
+pub use validate::{NsgLimit, NsgProblem, ProblemKind, Reading, RuleProblem, validate_rule};

@@ -6,7 +6,7 @@ use std::fmt;
 use vnetlint_ir::{Network, NsgId, RuleId, Span};
 
 use crate::packet::PacketSet;
-use crate::validate::RuleProblem;
+use crate::validate::{NsgProblem, RuleProblem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
@@ -247,7 +247,9 @@ pub struct CompiledNsg {
     pub outbound: Vec<CompiledRule>,
     /// Every configuration problem of the NSG's rules, in declaration order.
     pub problems: Vec<RuleProblem>,
-    /// Rules left out of evaluation because a problem means they cannot deploy.
+    /// The limits of Azure's the NSG as a whole exceeds; its rules are evaluated all the same.
+    pub nsg_problems: Vec<NsgProblem>,
+    /// Rules left out of evaluation because a problem leaves them no evident meaning.
     pub excluded: Vec<RuleId>,
     /// Rules whose direction or access is unknown, so they cannot be placed in either list.
     pub unplaced: Vec<(RuleId, Uncertainty)>,

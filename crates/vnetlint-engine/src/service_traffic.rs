@@ -457,6 +457,7 @@ mod tests {
         let id = net.add_nsg(Nsg {
             meta: Meta::new("nsg", span()),
             rules: Vec::new(),
+            origin: vnetlint_ir::NsgOrigin::Declared,
         });
         for (i, row) in rules.iter().enumerate() {
             let columns: Vec<&str> = row.split_whitespace().collect();

@@ -5,9 +5,9 @@ mod common;
 
 use common::{Fixture, Row, ip, portless, tcp};
 use vnetlint_engine::{
-    Access, AddrSet, CompiledNsg, Cube, DefaultRule, Direction, Mode, Packet, PacketSet, PortSet,
-    ProblemKind, Protocol, ProtocolSet, RuleRef, TagContext, Uncertainty, compile_nsg,
-    validate_rule,
+    Access, AddrSet, CompiledNsg, Cube, DefaultRule, Direction, Mode, NsgLimit, Packet, PacketSet,
+    PortSet, ProblemKind, Protocol, ProtocolSet, Reading, RuleRef, TagContext, Uncertainty,
+    compile_nsg, validate_rule,
 };
 use vnetlint_ir::{Attr, Dialect, IpConfiguration, Meta, Nic, RuleId, Val};
 
@@ -26,6 +26,17 @@ fn verdict(nsg: &CompiledNsg, dir: Direction, packet: &Packet) -> (RuleRef, Acce
     assert_eq!(decisions.len(), 1, "one part for one packet");
     assert_eq!(decisions[0].rule, verdict.rule);
     (verdict.rule, verdict.access)
+}
+
+/// The verdict on TCP from `source` to 10.0.1.4 (in subnet A) on `port`, inbound.
+fn inbound_from(nsg: &CompiledNsg, source: &str, port: u16) -> (RuleRef, Access) {
+    verdict(nsg, Direction::Inbound, &tcp(source, 1, "10.0.1.4", port))
+}
+
+/// Asserts that the fixture's first rule allows TCP from `source` to 10.0.1.4 on `port`.
+fn assert_first_rule_allows(nsg: &CompiledNsg, fixture: &Fixture, source: &str, port: u16) {
+    let allow = (RuleRef::Custom(fixture.rules[0]), Access::Allow);
+    assert_eq!(inbound_from(nsg, source, port), allow, "{source} to {port}");
 }
 
 fn kinds(problems: &[vnetlint_engine::RuleProblem]) -> Vec<ProblemKind> {
@@ -300,23 +311,35 @@ fn case_22_port_list_and_inclusive_ranges() {
     assert_eq!(ports, ["80, 443, 8000-8100"]);
 }
 
+/// Edge case 23 (spec §8) said "do not evaluate as {80, 443}"; issue 14 changed the policy:
+/// the rule is still reported, and evaluated under its evident meaning, the list.
 #[test]
-fn case_23_comma_string_is_invalid_not_a_list() {
+fn case_23_comma_string_is_invalid_and_read_as_the_list() {
     let fixture = Fixture::with(&["web 100 Inbound Allow Tcp * * * 80,443"]);
     let nsg = compile(&fixture);
     assert_eq!(kinds(&nsg.problems), [ProblemKind::CommaSeparatedPorts]);
     assert_eq!(nsg.problems[0].field, "destination_port_range");
-    assert_eq!(nsg.excluded, [fixture.rules[0]]);
+    assert_eq!(
+        nsg.problems[0].reading,
+        Reading::Evident(
+            "reading `destination_port_range` `80,443` as the list `80` and `443`".into()
+        )
+    );
+    assert!(nsg.excluded.is_empty());
+    for port in [80, 443] {
+        assert_first_rule_allows(&nsg, &fixture, "203.0.113.1", port);
+    }
     assert_eq!(
         verdict(
             &nsg,
             Direction::Inbound,
-            &tcp("203.0.113.1", 1, "10.0.1.4", 80)
+            &tcp("203.0.113.1", 1, "10.0.1.4", 81)
         ),
         (RuleRef::Default(DefaultRule::DenyAllInBound), Access::Deny)
     );
 }
 
+/// Edge case 24: reported, and the tag reads as it would in the singular field (issue 14).
 #[test]
 fn case_24_tag_in_plural_field() {
     let mut fixture = Fixture::with(&["x 100 Inbound Allow Tcp - * * 22"]);
@@ -327,9 +350,19 @@ fn case_24_tag_in_plural_field() {
     assert_eq!(kinds(&problems), [ProblemKind::TagInPluralField]);
     assert_eq!(problems[0].field, "source_address_prefixes");
     assert_eq!(problems[0].span, element_span);
+    assert_eq!(
+        problems[0].reading,
+        Reading::Evident(
+            "reading `VirtualNetwork` in `source_address_prefixes` as the tag `VirtualNetwork`"
+                .into()
+        )
+    );
     let nsg = compile(&fixture);
-    assert_eq!(nsg.excluded, [fixture.rules[0]]);
-    assert_eq!(nsg.inbound.len(), 3);
+    assert!(nsg.excluded.is_empty());
+    assert_eq!(nsg.inbound.len(), 4);
+    for source in ["10.0.2.5", "10.5.0.1"] {
+        assert_first_rule_allows(&nsg, &fixture, source, 22);
+    }
 }
 
 #[test]
@@ -381,6 +414,8 @@ fn case_26_star_protocol_covers_icmp_and_esp() {
     );
 }
 
+/// Edge case 41: an error, and (issue 14) both fields are read together, the union the spec
+/// names for when a rule must be evaluated anyway (§1.5).
 #[test]
 fn case_41_singular_and_plural_both_set() {
     let mut fixture = Fixture::with(&["x 100 Inbound Allow Tcp * * * 22"]);
@@ -393,14 +428,19 @@ fn case_41_singular_and_plural_both_set() {
         nsg.problems[0].message,
         "both `destination_port_range` and `destination_port_ranges` are set; only one may be used"
     );
-    assert_eq!(nsg.excluded, [fixture.rules[0]]);
+    assert!(nsg.excluded.is_empty());
+    for port in [22, 80] {
+        assert_first_rule_allows(&nsg, &fixture, "203.0.113.1", port);
+    }
 }
 
+/// Edge case 42: `TCP` is a plan error in Terraform and fine in ARM; either way the rule is
+/// evaluated as `Tcp` (issue 14), so the exposure shows at once.
 #[test]
 fn case_42_protocol_casing_depends_on_dialect() {
     let row = Row::parse("x 100 Inbound Allow TCP * * * 22");
     let mut terraform = Fixture::new();
-    terraform.add(row, Dialect::Terraform);
+    let id = terraform.add(row, Dialect::Terraform);
     let nsg = compile(&terraform);
     assert_eq!(kinds(&nsg.problems), [ProblemKind::InvalidCase]);
     assert_eq!(nsg.problems[0].field, "protocol");
@@ -409,18 +449,21 @@ fn case_42_protocol_casing_depends_on_dialect() {
         "{}",
         nsg.problems[0].message
     );
-    assert_eq!(nsg.inbound.len(), 3);
+    assert_eq!(
+        nsg.problems[0].reading,
+        Reading::Evident("reading protocol `TCP` as `Tcp`".into())
+    );
+    assert_eq!(
+        inbound_from(&nsg, "203.0.113.1", 22),
+        (RuleRef::Custom(id), Access::Allow)
+    );
 
     let mut arm = Fixture::new();
     let id = arm.add(row, Dialect::Arm);
     let nsg = compile(&arm);
     assert!(nsg.problems.is_empty());
     assert_eq!(
-        verdict(
-            &nsg,
-            Direction::Inbound,
-            &tcp("203.0.113.1", 1, "10.0.1.4", 22)
-        ),
+        inbound_from(&nsg, "203.0.113.1", 22),
         (RuleRef::Custom(id), Access::Allow)
     );
 }
@@ -734,6 +777,7 @@ fn tag_context_from_the_network() {
     let lonely = unattached.net.add_nsg(vnetlint_ir::Nsg {
         meta: Meta::new("azurerm_network_security_group.z", span),
         rules: Vec::new(),
+        origin: vnetlint_ir::NsgOrigin::Declared,
     });
     let stand_in = TagContext::for_nsg(&unattached.net, lonely);
     assert!(stand_in.stand_in);
@@ -771,4 +815,198 @@ fn rule_descriptions() {
         Some("203.0.113.1:49152 -> 10.0.1.0:22 tcp")
     );
     let _ = Val::Known(());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules Azure rejects, evaluated under their evident meaning (issue 14), and the NSG's limits.
+
+/// The fixture of the rules `rows` and its NSG compiled.
+fn compiled(rows: &[&str]) -> (Fixture, CompiledNsg) {
+    let fixture = Fixture::with(rows);
+    let nsg = compile(&fixture);
+    (fixture, nsg)
+}
+
+/// The readings of a rule's problems, in order.
+fn readings(problems: &[vnetlint_engine::RuleProblem]) -> Vec<Option<String>> {
+    problems
+        .iter()
+        .map(|p| p.reading.phrase().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn a_missing_port_side_reads_as_every_port() {
+    let (fixture, nsg) = compiled(&["ssh 100 Inbound Allow Tcp * - * 22"]);
+    assert_eq!(kinds(&nsg.problems), [ProblemKind::MissingRequired]);
+    assert_eq!(nsg.problems[0].field, "source_port_range");
+    assert_eq!(
+        readings(&nsg.problems),
+        [Some(
+            "reading the missing `source_port_range` as `*`".to_owned()
+        )]
+    );
+    assert_first_rule_allows(&nsg, &fixture, "203.0.113.1", 22);
+}
+
+#[test]
+fn spaces_around_values_are_trimmed_and_reported() {
+    let mut fixture = Fixture::with(&["web 100 Inbound Allow Tcp * * * 80"]);
+    let span = fixture.spans.next();
+    let rule = fixture.rule_mut(fixture.rules[0]);
+    rule.protocol = Some(Attr::known(" Tcp".to_owned(), span));
+    rule.source_address_prefix = Some(Attr::known("203.0.113.0/24 ".to_owned(), span));
+    rule.destination_port_range = Some(Attr::known("80, 443".to_owned(), span));
+    let nsg = compile(&fixture);
+    let spaced = nsg
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::SurroundingSpace)
+        .count();
+    assert_eq!((spaced, nsg.problems.len()), (2, 3), "{:?}", nsg.problems);
+    assert!(nsg.excluded.is_empty());
+    assert_first_rule_allows(&nsg, &fixture, "203.0.113.9", 443);
+}
+
+#[test]
+fn values_without_an_evident_meaning_are_left_out() {
+    let mut fixture = Fixture::with(&["x 100 Inbound Allow Tcp - * * 22,abc"]);
+    let sources = fixture.list(&["something", "203.0.113.10"]);
+    fixture.rule_mut(fixture.rules[0]).source_address_prefixes = Some(sources);
+    let nsg = compile(&fixture);
+    assert_eq!(
+        kinds(&nsg.problems),
+        [
+            ProblemKind::CommaSeparatedPorts,
+            ProblemKind::MalformedPort,
+            ProblemKind::MalformedAddress,
+        ]
+    );
+    assert_eq!(
+        readings(&nsg.problems)[1..],
+        [
+            Some("without `abc` in `destination_port_range`".to_owned()),
+            Some("without `something` in `source_address_prefixes`".to_owned()),
+        ]
+    );
+    assert!(nsg.excluded.is_empty());
+    let deny = (RuleRef::Default(DefaultRule::DenyAllInBound), Access::Deny);
+    assert_first_rule_allows(&nsg, &fixture, "203.0.113.10", 22);
+    assert_eq!(inbound_from(&nsg, "203.0.113.11", 22), deny);
+    // A single value with no evident meaning leaves the side empty: the rule matches nothing.
+    let (_, nsg) = compiled(&["x 100 Inbound Allow Tcp something * * 22"]);
+    assert_eq!(kinds(&nsg.problems), [ProblemKind::UnknownServiceTag]);
+    assert_eq!(inbound_from(&nsg, "203.0.113.10", 22), deny);
+}
+
+#[test]
+fn reversed_ranges_classic_tags_and_mixed_families_read_as_meant() {
+    let (fixture, nsg) = compiled(&[
+        "a 100 Inbound Allow Tcp VIRTUAL_NETWORK * * 2000-1000",
+        "b 110 Inbound Allow Tcp 203.0.113.0/24,2001:db8::/32 * * 22",
+    ]);
+    assert_eq!(
+        kinds(&nsg.problems),
+        [
+            ProblemKind::ReversedPortRange,
+            ProblemKind::MalformedAddress,
+            ProblemKind::CommaSeparatedAddresses,
+            ProblemKind::MixedAddressFamilies,
+        ]
+    );
+    assert_eq!(
+        readings(&nsg.problems),
+        [
+            Some("reading `destination_port_range` `2000-1000` as `1000-2000`".into()),
+            Some("reading `VIRTUAL_NETWORK` in `source_address_prefix` as `VirtualNetwork`".into()),
+            Some(
+                "reading `source_address_prefix` `203.0.113.0/24,2001:db8::/32` as the list `203.0.113.0/24` and `2001:db8::/32`"
+                    .into()
+            ),
+            Some("reading its IPv4 and IPv6 addresses together".into()),
+        ]
+    );
+    assert!(nsg.excluded.is_empty());
+    assert_first_rule_allows(&nsg, &fixture, "10.0.2.5", 1500);
+    for source in ["203.0.113.7", "2001:db8::7"] {
+        assert_eq!(
+            inbound_from(&nsg, source, 22).0,
+            RuleRef::Custom(fixture.rules[1]),
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn rules_without_an_evident_meaning_stay_excluded() {
+    let (fixture, nsg) = compiled(&[
+        "no-priority - Inbound Allow Tcp * * * 22",
+        "no-access 100 Inbound - Tcp * * * 22",
+        "bad-protocol 110 Inbound Allow Http * * * 22",
+        "no-source 120 Inbound Allow Tcp - * * 22",
+    ]);
+    assert!(nsg.problems.iter().all(|p| p.reading == Reading::Excluded));
+    assert_eq!(nsg.excluded, fixture.rules);
+    assert_eq!(nsg.inbound.len(), 3);
+}
+
+#[test]
+fn an_nsg_over_azure_limits_is_reported_and_still_evaluated() {
+    let mut fixture = Fixture::new();
+    // 1,001 rules of four source prefixes each: 4,004 source addresses and ranges, over the
+    // rule limit and the source limit (the destination `*` counts for nothing).
+    for index in 0..1001_u32 {
+        let row = format!(
+            "r{index} {} Inbound Deny Tcp - * * {}",
+            100 + index,
+            index % 65536
+        );
+        let id = fixture.add(Row::parse(&row), Dialect::Terraform);
+        let octet = |i: u32| (index >> (8 * i)) & 255;
+        let sources: Vec<String> = (0..4)
+            .map(|k| format!("198.{}.{}.{k}", octet(1), octet(0)))
+            .collect();
+        let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let list = fixture.list(&sources);
+        fixture.rule_mut(id).source_address_prefixes = Some(list);
+    }
+    let nsg = compile(&fixture);
+    assert!(nsg.problems.is_empty(), "{:?}", nsg.problems[0]);
+    let limits: Vec<(NsgLimit, usize)> = nsg
+        .nsg_problems
+        .iter()
+        .map(|p| (p.limit, p.count))
+        .collect();
+    assert_eq!(
+        limits,
+        [(NsgLimit::Rules, 1001), (NsgLimit::SourceAddresses, 4004)]
+    );
+    assert_eq!(
+        nsg.nsg_problems[0].message,
+        "it holds 1001 custom rules, and Azure allows at most 1000 custom rules per NSG"
+    );
+    assert_eq!(nsg.inbound.len(), 1004);
+    // Destinations count apart from sources.
+    let mut fixture = Fixture::with(&["wide 100 Inbound Allow Tcp * * - 22"]);
+    let destinations: Vec<String> = (0..4001_u32)
+        .map(|i| format!("10.{}.{}.1", i / 250, i % 250))
+        .collect();
+    let destinations: Vec<&str> = destinations.iter().map(String::as_str).collect();
+    let list = fixture.list(&destinations);
+    fixture
+        .rule_mut(fixture.rules[0])
+        .destination_address_prefixes = Some(list);
+    let limits: Vec<(NsgLimit, usize)> = compile(&fixture)
+        .nsg_problems
+        .iter()
+        .map(|p| (p.limit, p.count))
+        .collect();
+    assert_eq!(limits, [(NsgLimit::DestinationAddresses, 4001)]);
+    // At the limits exactly, nothing is reported.
+    let mut fixture = Fixture::new();
+    for index in 0..1000_u32 {
+        let row = format!("r{index} {} Inbound Deny Tcp * * * 22", 100 + index);
+        fixture.add(Row::parse(&row), Dialect::Terraform);
+    }
+    assert!(compile(&fixture).nsg_problems.is_empty());
 }

@@ -1,6 +1,8 @@
 //! The NSG evaluator has a brute-force twin: random small rule sets over a small universe are
 //! evaluated packet by packet with a naive first-match that reads each rule's text itself, and
-//! compared with the interval evaluator's `decide` partition. Also: adding a deny never enlarges
+//! compared with the interval evaluator's `decide` partition. The rules include text Azure
+//! rejects but whose meaning is evident (`TCP`, a comma list in one value, a tag in a plural
+//! list, spaces, a missing port side) and values with none (`nope`), which both read alike. Also: adding a deny never enlarges
 //! `allowed`, declaration order of distinct priorities does not matter, and `decide` parts are
 //! disjoint and cover the query.
 
@@ -9,7 +11,7 @@ mod common;
 use std::net::{IpAddr, Ipv4Addr};
 
 use common::Fixture;
-use common::generated::{self, GenRule, addr_field, build, port_field, port_text};
+use common::generated::{self, Field, GenRule, addr_field, build, port_field, port_text};
 use common::rng::Rng;
 use common::twin::{HOST_IP, default_rule, first_match, in_cidr, rule_matches, universe, v4};
 use proptest::prelude::*;
@@ -34,6 +36,9 @@ const SINGLE_ADDRS: &[&str] = &[
     "203.0.113.0/29",
     "203.0.113.2/31",
     "203.0.113.3",
+    "internet",
+    "10.0.0.5, 203.0.113.3",
+    "nope",
 ];
 const PLURAL_ADDRS: &[&str] = &[
     "10.0.0.0/30",
@@ -42,12 +47,31 @@ const PLURAL_ADDRS: &[&str] = &[
     "203.0.113.0/30",
     "203.0.113.5",
     "8.8.8.8",
+    "VirtualNetwork",
+    "10.0.0.4/30,8.8.8.8",
+    "something",
 ];
-const PROTOCOLS: &[&str] = &["Tcp", "Udp", "Icmp", "*"];
+const PROTOCOLS: &[&str] = &["Tcp", "Udp", "Icmp", "*", "TCP", " udp"];
+
+/// A port text, sometimes written as Azure rejects it but meaning what it evidently means:
+/// with spaces around it, or as a comma list.
+fn misspelled_port_text() -> impl Strategy<Value = String> + Clone {
+    prop_oneof![
+        4 => port_text(8),
+        1 => port_text(8).prop_map(|text| format!(" {text}")),
+        1 => (port_text(8), port_text(8)).prop_map(|(a, b)| format!("{a},{b}")),
+    ]
+}
 
 fn gen_rule(priorities: std::ops::Range<u32>) -> impl Strategy<Value = GenRule> {
     let addr = || addr_field(SINGLE_ADDRS, PLURAL_ADDRS, 3);
-    let port = || port_field(port_text(8), [2, 2, 1]);
+    // An empty singular port side is a side not written, which reads as `*`.
+    let port = || {
+        prop_oneof![
+            5 => port_field(misspelled_port_text(), [2, 2, 1]),
+            1 => Just(Field::Single(String::new())),
+        ]
+    };
     let sides = (addr(), port(), addr(), port());
     generated::gen_rule(priorities, PROTOCOLS, sides, Just(false))
 }
@@ -63,9 +87,10 @@ fn compile(fixture: &Fixture) -> CompiledNsg {
         fixture.nsg,
         &TagContext::for_nsg(&fixture.net, fixture.nsg),
     );
-    // Generated rules are valid; duplicates and ports on ICMP are reported but still evaluated.
+    // Generated rules deploy or have an evident meaning: duplicates, ports on ICMP and evident
+    // misspellings are reported but still evaluated.
     assert!(
-        nsg.excluded.is_empty() && nsg.problems.iter().all(|p| !p.kind.excludes_rule()),
+        nsg.excluded.is_empty() && nsg.problems.iter().all(|p| !p.excludes_rule()),
         "{:?}",
         nsg.problems
     );

@@ -285,6 +285,31 @@ pub struct Nsg {
     pub meta: Meta,
     /// Every rule that targets this NSG, inline and standalone, in declaration order.
     pub rules: Vec<RuleId>,
+    /// Whether the NSG is in the scanned templates or stands in for one that is not.
+    pub origin: NsgOrigin,
+}
+
+impl Nsg {
+    /// Whether the NSG stands in for one defined outside the scanned templates: it holds
+    /// Azure's default rules and the standalone rules the templates add, not its own.
+    pub fn is_stand_in(&self) -> bool {
+        self.origin != NsgOrigin::Declared
+    }
+}
+
+/// Where an NSG is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum NsgOrigin {
+    /// Declared in the scanned templates.
+    #[default]
+    Declared,
+    /// An ARM resource marked `existing`: deployed by other means, its own rules unknown. The
+    /// element stands in for it so that child rules the template adds are evaluated.
+    Existing,
+    /// Named only by standalone rules that add to it (a Terraform
+    /// `network_security_group_name` that matches no NSG of the scanned modules, the absent
+    /// parent of an ARM child rule): the element stands in for it.
+    Missing,
 }
 
 /// One custom security rule. Values are raw text as Azure receives them; the engine validates.

@@ -9,10 +9,10 @@
 
 use crate::{
     ArenaId, Ase, Asg, Attr, AttrList, Element, ElementId, ElementKind, ExpressRouteCircuit,
-    GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg, Origin, Peering, PrivateEndpoint,
-    PublicIp, Reference, RouteTable, RuleId, SecurityRule, ServicePlan, Span, SqlFirewallRule,
-    SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template, TemplatePart, Unknown, Val, Vm,
-    Vnet, VnetGateway, WebApp,
+    GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg, NsgId, NsgOrigin, Origin, Peering,
+    PrivateEndpoint, PublicIp, Reference, RouteTable, RuleId, SecurityRule, ServicePlan, Span,
+    SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template, TemplatePart,
+    Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -39,6 +39,23 @@ impl Network {
             self[nsg].rules.push(id);
         }
         id
+    }
+
+    /// The element standing in for an NSG outside the scanned templates that standalone rules
+    /// add to, by its address: the one made for an earlier rule, else a new one with `meta`
+    /// and `origin`, so that every rule naming the NSG lands in one element.
+    pub fn stand_in_nsg(&mut self, meta: Meta, origin: NsgOrigin) -> NsgId {
+        let earlier = self
+            .iter_nsgs()
+            .find(|(_, nsg)| nsg.is_stand_in() && nsg.meta.address == meta.address);
+        if let Some((id, _)) = earlier {
+            return id;
+        }
+        self.add_nsg(Nsg {
+            meta,
+            rules: Vec::new(),
+            origin,
+        })
     }
 
     /// Puts each NSG's rules in declaration order once every rule is added. Rule ids are
@@ -318,7 +335,7 @@ empty! {
         delegations: Vec::new(),
         service_endpoints: None,
     }
-    Nsg { rules: Vec::new() }
+    Nsg { rules: Vec::new(), origin: NsgOrigin::Declared }
     Asg {}
     Nic { ip_configurations: Vec::new(), nsg: None, dns_servers: None }
     PublicIp { sku: None, allocation: None, ip_address: None }

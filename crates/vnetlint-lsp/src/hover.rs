@@ -79,6 +79,24 @@ fn describe(network: &Network, rule_id: RuleId) -> String {
         out.push_str("Azure would reject this rule as written (see its diagnostics), so it is left out of the evaluation.");
         return out;
     }
+    if network.nsgs[nsg.index()].is_stand_in() {
+        new_section(&mut out);
+        out.push_str("The NSG is defined outside the analyzed files: the rule is judged on a stand-in holding Azure's default rules and the rules these files add to it.");
+    }
+    let readings: Vec<&str> = compiled
+        .problems
+        .iter()
+        .filter(|p| p.rule == rule_id)
+        .filter_map(|p| p.reading.phrase())
+        .collect();
+    if !readings.is_empty() {
+        new_section(&mut out);
+        let _ = write!(
+            out,
+            "Azure or Terraform rejects this rule as written (see its diagnostics); what follows holds once it is accepted as written: vnetlint evaluates it {}.",
+            readings.join("; ")
+        );
+    }
     if let Some((_, uncertainty)) = compiled.unplaced.iter().find(|(id, _)| *id == rule_id) {
         new_section(&mut out);
         let _ = write!(

@@ -3,8 +3,8 @@
 
 use vnetlint_diagnostics::Level;
 use vnetlint_ir::{
-    Attr, AttrList, Dialect, ElementId, Network, Origin, Reference, RuleStyle, Span, Template,
-    TemplatePart, Val,
+    Attr, AttrList, Dialect, ElementId, Network, NsgOrigin, Origin, Reference, RuleStyle, Span,
+    Template, TemplatePart, Val,
 };
 use vnetlint_source::{FileId, SourceMap};
 use vnetlint_terraform::{Lowered, lower_module};
@@ -196,8 +196,17 @@ resource "azurerm_network_security_rule" "nowhere" {
         .iter()
         .find(|r| r.meta.display_name() == "nowhere")
         .expect("rule");
-    let reason = &unknown(nowhere.nsg.as_ref()).reason;
-    assert!(reason.contains("nsg-elsewhere"), "{reason}");
+    // An NSG outside the scanned modules gets a stand-in holding the rules that name it
+    // (issue 14), where the link used to stay unknown and the rule went unevaluated.
+    let stand_in = &network[*known(nowhere.nsg.as_ref())];
+    assert_eq!(stand_in.origin, NsgOrigin::Missing);
+    assert_eq!(stand_in.meta.display_name(), "nsg-elsewhere");
+    assert_eq!(
+        stand_in.meta.address,
+        "azurerm_network_security_group[\"nsg-elsewhere\"]"
+    );
+    assert_eq!(text(&sources, stand_in.meta.span), "\"nsg-elsewhere\"");
+    assert_eq!(stand_in.rules.len(), 1);
 }
 
 fn known_name_span(network: &Network) -> Span {

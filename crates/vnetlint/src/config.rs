@@ -1,5 +1,6 @@
 //! Reading `vnetlint.toml`: connectivity intents (with the span of each `[[intent]]` so that
-//! VNL901 can point at it), rule levels, ports, excludes and limits. A file that does not parse
+//! VNL901 can point at it), rule levels, ports, what counts as broad exposure, excludes and
+//! limits. A file that does not parse
 //! is a VNL001 finding, like any template.
 //!
 //! A `vnetlint.toml` governs the directory that holds it and everything below it, up to the
@@ -40,6 +41,17 @@ struct RawFile {
     /// Resource limits (`max_instances = 50000`), see `docs/limits.md`.
     #[serde(default)]
     limits: crate::limits::RawLimits,
+    /// What the exposure checks count as broad sources.
+    #[serde(default)]
+    exposure: RawExposure,
+}
+
+/// `[exposure]`: `broad_sources = 65536`, the number of public source addresses above which
+/// VNL101-VNL103 report a rule.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawExposure {
+    broad_sources: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -172,6 +184,10 @@ pub fn parse(text: &str, file: FileId) -> Result<Settings, (TextRange, String)> 
             intents,
             extra_management_ports: ranges(raw.ports.management)?,
             extra_data_ports: ranges(raw.ports.data)?,
+            broad_sources: raw
+                .exposure
+                .broad_sources
+                .unwrap_or(Config::DEFAULT_BROAD_SOURCES),
         },
         levels,
         exclude: raw.exclude,

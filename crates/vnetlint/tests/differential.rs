@@ -1,6 +1,6 @@
 //! The same network written in Terraform and in ARM gives the same findings: each Terraform
-//! case under `testdata/cases/exposure/` and `testdata/cases/nsg/duplicate-priority` has an
-//! ARM twin under `testdata/cases/arm/`, and both must yield the same codes, levels and
+//! case under `testdata/cases/exposure/` and the `testdata/cases/nsg/` cases listed below have
+//! an ARM twin under `testdata/cases/arm/`, and both must yield the same codes, levels and
 //! messages (messages name rules and NSGs, which the twins spell alike).
 
 mod common;
@@ -33,17 +33,29 @@ fn terraform_and_arm_twins_give_the_same_findings() {
                 arm.is_dir().then_some((tf, arm))
             })
             .collect();
-    pairs.push((
-        root.join("testdata/cases/nsg/duplicate-priority"),
-        root.join("testdata/cases/arm/nsg-duplicate-priority"),
-    ));
+    for case in ["duplicate-priority", "over-limits", "at-limits"] {
+        pairs.push((
+            root.join("testdata/cases/nsg").join(case),
+            root.join("testdata/cases/arm").join(format!("nsg-{case}")),
+        ));
+    }
     pairs.sort();
-    assert!(pairs.len() >= 8, "the twins went missing: {pairs:?}");
+    assert!(pairs.len() >= 17, "the twins went missing: {pairs:?}");
+    // The passing twins, whose templates hold nothing to report.
+    let clean = [
+        "deny-before-allow",
+        "numeric-priority",
+        "narrow-sources",
+        "outside-nsg-private",
+        "at-limits",
+    ];
     let mut differences = Vec::new();
     for (tf, arm) in &pairs {
         let (a, b) = (findings(tf), findings(arm));
         assert!(
-            !a.is_empty() || tf.ends_with("deny-before-allow") || tf.ends_with("numeric-priority")
+            !a.is_empty() || clean.iter().any(|case| tf.ends_with(case)),
+            "{} finds nothing",
+            tf.display()
         );
         if a != b {
             differences.push(format!(

@@ -37,7 +37,7 @@ const VNET: &str = "microsoft.network/virtualnetworks";
 const SUBNET: &str = "microsoft.network/virtualnetworks/subnets";
 const PEERING: &str = "microsoft.network/virtualnetworks/virtualnetworkpeerings";
 const NSG: &str = "microsoft.network/networksecuritygroups";
-const RULE: &str = "microsoft.network/networksecuritygroups/securityrules";
+pub(super) const RULE: &str = "microsoft.network/networksecuritygroups/securityrules";
 const ROUTE: &str = "microsoft.network/routetables/routes";
 const SITE_CONFIG: &str = "microsoft.web/sites/config";
 
@@ -76,12 +76,17 @@ pub(crate) fn lower(instances: &[Instance]) -> Network {
         network: Network::default(),
         targets: Targets::default(),
     };
+    // A resource marked `existing` is not in the template; it only names the parent of the
+    // child resources that are (see `nsg::stand_ins`).
     let elements: Vec<Option<ElementId>> = instances
         .iter()
-        .map(|instance| lowerer.allocate(instance))
+        .map(|instance| (!instance.existing).then(|| lowerer.allocate(instance))?)
         .collect();
+    nsg::stand_ins(instances, &mut lowerer.targets, &mut lowerer.network);
     for (instance, element) in instances.iter().zip(elements) {
-        lowerer.fill(instance, element);
+        if !instance.existing {
+            lowerer.fill(instance, element);
+        }
     }
     lowerer.network.order_nsg_rules();
     lowerer.network
@@ -123,6 +128,13 @@ impl Resource<'_> {
         self.targets.link_address(&parent, self.instance.span)
     }
 
+    /// The NSG standing in for the parent of a child rule, when the parent is not in the
+    /// template.
+    fn parent_stand_in(&self) -> Option<vnetlint_ir::NsgId> {
+        self.targets
+            .stand_in_at(&parent_address(&self.instance.address))
+    }
+
     /// The element of the parent of a child resource, when it is in the template.
     fn parent_element(&self) -> Option<ElementId> {
         self.targets
@@ -140,7 +152,7 @@ fn props(value: &Value, span: Span) -> Cow<'_, Value> {
 }
 
 /// The parent's address of a child resource address (two segments up).
-fn parent_address(address: &str) -> String {
+pub(super) fn parent_address(address: &str) -> String {
     let mut parts: Vec<&str> = address.split('/').collect();
     parts.truncate(parts.len().saturating_sub(2));
     parts.join("/")

@@ -1,11 +1,15 @@
 //! Network security groups with their inline `securityRules`, and `securityRules` child
 //! resources. (ASGs have nothing to fill beyond their name.)
+//!
+//! A child rule whose parent NSG is not in the template (absent, or marked `existing`) adds to
+//! an NSG defined elsewhere: it goes into a stand-in for that NSG, one per parent, so that it
+//! is evaluated rather than dropped.
 
-use vnetlint_ir::{Attr, Dialect, Meta, Network, NsgId, RuleStyle, SecurityRule};
+use vnetlint_ir::{Attr, Dialect, Meta, Network, NsgId, NsgOrigin, RuleStyle, SecurityRule, Val};
 
 use super::read::{Targets, list_of, non_empty, shape_string, string, strings};
-use super::{Resource, meta, props};
-use crate::template::name_text;
+use super::{RULE, Resource, meta, parent_address, props};
+use crate::template::{Instance, name_text};
 use crate::value::Value;
 
 /// `Microsoft.Network/networkSecurityGroups`: its inline rules.
@@ -33,8 +37,42 @@ pub(super) fn standalone_rule(resource: &Resource<'_>, network: &mut Network) {
     let meta = meta(resource.instance);
     let mut rule = SecurityRule::new(meta, Dialect::Arm, RuleStyle::Standalone);
     fill_rule(resource.targets, &resource.properties, &mut rule);
-    rule.nsg = Some(resource.parent());
+    let mut parent = resource.parent();
+    if let (Val::Unknown(_), Some(stand_in)) = (&parent.value, resource.parent_stand_in()) {
+        parent.value = Val::Known(stand_in);
+    }
+    rule.nsg = Some(parent);
     network.add_rule_to_nsg(rule);
+}
+
+/// Makes the stand-in NSG of every child rule whose parent is not in the template: the
+/// `existing` resource when the template declares one (`NsgOrigin::Existing`), else an element
+/// at the parent's address, named as the rule's name says (`NsgOrigin::Missing`).
+pub(super) fn stand_ins(instances: &[Instance], targets: &mut Targets, network: &mut Network) {
+    for rule in instances
+        .iter()
+        .filter(|i| !i.existing && i.rtype.eq_ignore_ascii_case(RULE))
+    {
+        let parent = parent_address(&rule.address);
+        if targets.element_at(&parent).is_some() || targets.stand_in_at(&parent).is_some() {
+            continue;
+        }
+        let existing = instances
+            .iter()
+            .find(|i| i.existing && i.address.eq_ignore_ascii_case(&parent));
+        let (meta, origin) = if let Some(existing) = existing {
+            (super::meta(existing), NsgOrigin::Existing)
+        } else {
+            let name = parent.rsplit('/').next().unwrap_or_default();
+            let meta = Meta {
+                address: parent.clone(),
+                span: rule.name.span,
+                name: Some(Attr::known(name.to_owned(), rule.name.span)),
+            };
+            (meta, NsgOrigin::Missing)
+        };
+        targets.register_stand_in(&parent, network.stand_in_nsg(meta, origin));
+    }
 }
 
 /// The properties inline and standalone rules share.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use vnetlint_ir::{
-    ArenaId, Attr, AttrList, ElementId, ElementKind, Origin, Reference, Span, Template,
+    ArenaId, Attr, AttrList, ElementId, ElementKind, NsgId, Origin, Reference, Span, Template,
     TemplatePart, Unknown, Val,
 };
 
@@ -17,9 +17,28 @@ use crate::value::{Kind, Value};
 #[derive(Default)]
 pub(super) struct Targets {
     addresses: BTreeMap<String, ElementId>,
+    /// The NSGs standing in for parents outside the template (absent, or marked `existing`)
+    /// that child rules add to, by lowercase address. Kept apart from `addresses`: only those
+    /// child rules link to them, so that a subnet or NIC attached to such an NSG keeps an
+    /// unknown link instead of being judged by a stand-in that lacks the NSG's own rules.
+    stand_in_nsgs: BTreeMap<String, NsgId>,
 }
 
 impl Targets {
+    /// Records the stand-in NSG for the parent at `address`.
+    pub(super) fn register_stand_in(&mut self, address: &str, id: NsgId) {
+        self.stand_in_nsgs
+            .entry(address.to_ascii_lowercase())
+            .or_insert(id);
+    }
+
+    /// The stand-in NSG for the parent at `address`, if one was made.
+    pub(super) fn stand_in_at(&self, address: &str) -> Option<NsgId> {
+        self.stand_in_nsgs
+            .get(&address.to_ascii_lowercase())
+            .copied()
+    }
+
     /// Records the element at an address; the first element registered at it stays.
     pub(super) fn register(&mut self, address: &str, id: ElementId) {
         self.addresses

@@ -22,7 +22,7 @@ use vnetlint_engine::{
 };
 use vnetlint_ir::{NsgId, PublicIpId, RuleId, Span};
 
-use super::port_set;
+use super::{broad_sources, port_set};
 use crate::context::Context;
 
 /// A named set of ports, such as SSH on TCP 22.
@@ -154,6 +154,10 @@ pub(crate) struct Exposure<'c> {
     pub nsg: Option<NsgId>,
     /// Some destination is judged with a stand-in `VirtualNetwork` ([`Unit::stand_in`]).
     pub stand_in: bool,
+    /// The public source addresses the rule lets through (see `analysis::broad_sources`).
+    pub sources: AddrSet,
+    /// The rule lets through `AzureCloud` sources, which any Azure tenant can hold.
+    pub any_tenant: bool,
 }
 
 impl<'c> Exposure<'c> {
@@ -185,6 +189,7 @@ impl<'c> Exposure<'c> {
         self.destinations.insert(unit.label.clone());
         self.public.extend(unit.public_ip);
         self.stand_in |= unit.stand_in;
+        self.sources = self.sources.union(&broad_sources::sources(packets));
     }
 
     /// `SSH (22), RDP (3389)`.
@@ -370,6 +375,7 @@ fn collect_uncertain<'c>(
                             let entry = exposed.entry(rule).or_default();
                             entry.nsg = Some(*nsg);
                             entry.add(class, &part, hints, unit);
+                            entry.any_tenant = true;
                         }
                         Uncertainty::TagContents { .. } => {}
                     }

@@ -171,6 +171,7 @@ pub fn add_nsg(net: &mut Network, spans: &mut Spans, address: &str) -> NsgId {
     net.add_nsg(Nsg {
         meta: Meta::new(address, spans.next()),
         rules: Vec::new(),
+        origin: vnetlint_ir::NsgOrigin::Declared,
     })
 }
 

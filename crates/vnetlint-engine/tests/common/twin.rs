@@ -2,6 +2,10 @@
 //! `Internet` tag and port ranges of IPv4 test networks, a generated rule's match, first match
 //! by priority and the default rules. The twins share this with each other and nothing with
 //! the engine (packets are the engine's type, as the input).
+//!
+//! Text Azure rejects but whose meaning is evident reads as that meaning, as the engine reads it
+//! (issue 14): any case, spaces around a value, a comma list in one value, a missing port side
+//! as `*`, a tag in a plural list as the tag; a value with no evident meaning matches nothing.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -21,15 +25,27 @@ pub fn v4(ip: IpAddr) -> [u8; 4] {
 
 /// Whether `ip` is in the block `text` (`a.b.c.d/n`, or one address).
 pub fn in_cidr(text: &str, ip: IpAddr) -> bool {
+    block_holds(text, ip).expect("an IPv4 block")
+}
+
+/// Whether `ip` is in the block `text`; `None` when `text` is no IPv4 block.
+fn block_holds(text: &str, ip: IpAddr) -> Option<bool> {
     let (base, bits) = text.split_once('/').unwrap_or((text, "32"));
-    let base: Ipv4Addr = base.parse().unwrap();
-    let bits: u32 = bits.parse().unwrap();
+    let base: Ipv4Addr = base.parse().ok()?;
+    let bits: u32 = bits.parse().ok().filter(|b| *b <= 32)?;
     let mask = if bits == 0 {
         0
     } else {
         u32::MAX << (32 - bits)
     };
-    u32::from(base) & mask == u32::from(Ipv4Addr::from(v4(ip))) & mask
+    Some(u32::from(base) & mask == u32::from(Ipv4Addr::from(v4(ip))) & mask)
+}
+
+/// The values a text stands for: the parts of a comma list, each without surrounding spaces.
+fn values(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
 }
 
 /// The `Internet` tag: public IPv4 (spec §2.5's best model, 100.64/10 and the host IP excluded).
@@ -47,35 +63,44 @@ pub fn internet(ip: IpAddr) -> bool {
     !private
 }
 
-/// Whether `port` is in the port text `*`, `N` or `A-B`.
+/// Whether `port` is in the port text `*`, `N` or `A-B` (or a comma list of those); an empty
+/// text is a side not written, which reads as `*`.
 pub fn port_in(text: &str, port: u16) -> bool {
-    if text == "*" {
+    if text.trim().is_empty() {
         return true;
     }
-    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
-    (lo.parse::<u16>().unwrap()..=hi.parse::<u16>().unwrap()).contains(&port)
+    values(text).any(|value| {
+        if value == "*" {
+            return true;
+        }
+        let (lo, hi) = value.split_once('-').unwrap_or((value, value));
+        match (lo.parse::<u16>(), hi.parse::<u16>()) {
+            (Ok(lo), Ok(hi)) => (lo.min(hi)..=lo.max(hi)).contains(&port),
+            _ => false,
+        }
+    })
 }
 
-/// Whether `ip` matches the address text of a rule (`*`, a tag, a block), `VirtualNetwork`
-/// holding what `in_vnet` says.
+/// Whether `ip` matches the address text of a rule (`*`, a tag in any case, a block, or a comma
+/// list of those), `VirtualNetwork` holding what `in_vnet` says.
 pub fn addr_matches(text: &str, ip: IpAddr, in_vnet: impl Fn(IpAddr) -> bool) -> bool {
-    match text {
+    values(text).any(|value| match value.to_ascii_lowercase().as_str() {
         "*" => true,
-        "Internet" => internet(ip),
-        "VirtualNetwork" => in_vnet(ip),
-        "AzureLoadBalancer" => v4(ip) == HOST_IP,
-        cidr => in_cidr(cidr, ip),
-    }
+        "internet" => internet(ip),
+        "virtualnetwork" => in_vnet(ip),
+        "azureloadbalancer" => v4(ip) == HOST_IP,
+        _ => block_holds(value, ip).unwrap_or(false),
+    })
 }
 
 /// Whether the generated rule matches `p`, `VirtualNetwork` holding what `in_vnet` says. Ports
 /// count for TCP and UDP only.
 pub fn rule_matches(rule: &GenRule, p: &Packet, in_vnet: impl Fn(IpAddr) -> bool) -> bool {
-    let protocol = match rule.protocol {
+    let protocol = match rule.protocol.trim().to_ascii_lowercase().as_str() {
         "*" => true,
-        "Tcp" => p.protocol == Protocol::Tcp,
-        "Udp" => p.protocol == Protocol::Udp,
-        "Icmp" => p.protocol == Protocol::Icmp,
+        "tcp" => p.protocol == Protocol::Tcp,
+        "udp" => p.protocol == Protocol::Udp,
+        "icmp" => p.protocol == Protocol::Icmp,
         other => unreachable!("generated protocol {other}"),
     };
     let has_ports = matches!(p.protocol, Protocol::Tcp | Protocol::Udp);

@@ -9,8 +9,10 @@ use vnetlint_engine::{
 };
 use vnetlint_ir::RuleId;
 
+use super::outside_note;
 use crate::Context;
-use crate::analysis::port_exposure::units;
+use crate::analysis::broad_sources::{self, is_broad};
+use crate::analysis::port_exposure::{Unit, units};
 use crate::declare::declare_check;
 use crate::finding::{name_label, name_span};
 
@@ -24,6 +26,12 @@ declare_check! {
     /// together do (`0-30000` in one, `30001-65535` in another). When UDP and ICMP are open as
     /// well the message says every protocol is open. The finding points at the first rule, by
     /// priority, that allows part of that traffic, and lists the others.
+    ///
+    /// Only broad sources count: the public sources that reach every port through a rule must
+    /// be more than 65,536 addresses (wider than a /16; `*`, `Internet` and `0.0.0.0/0` are), so
+    /// an allow-all rule for one administrator's address is not reported. A source in the
+    /// `AzureCloud` tag, whose contents vnetlint cannot know offline, is reported by VNL101 and
+    /// VNL102 for the ports they watch, not here.
     ///
     /// ## Why is this bad?
     /// An allow-all rule turns the NSG off: every service on the host, including ones started
@@ -77,7 +85,8 @@ declare_check! {
     /// the traffic; **error** when a public IP leads to the destination, **warning** otherwise.
     ///
     /// ## Options
-    /// None.
+    /// `[exposure] broad_sources = 65536` in `vnetlint.toml` sets how many public source
+    /// addresses must reach every port for the finding (default 65,536: wider than a /16).
     ///
     /// ## References
     /// - [Network security group rules](https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules)
@@ -111,6 +120,9 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         // The (source, destination) pairs with some TCP port NOT allowed are the projection of
         // the denied part onto addresses; every other pair of the query has all ports open.
         let fully_open = open_pairs(&query, &allowed, ProtocolSet::of(&[tcp]));
+        let Some(fully_open) = broad_part(ctx, &unit, fully_open) else {
+            continue;
+        };
         let hint = Packet {
             protocol: tcp,
             src: "203.0.113.1".parse().expect("literal address"),
@@ -150,7 +162,8 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             "every TCP port"
         };
-        let (level, entry) = match unit.public_ip {
+        let outside = outside_note(&net[first_nsg]);
+        let (level, entry) = match unit.public_ip.filter(|_| outside.is_none()) {
             Some(pip) => (
                 Level::Error,
                 format!("public IP `{}` leads there", net[pip].meta.display_name()),
@@ -181,7 +194,46 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "packets Internet {} -> {} on tcp/0-65535 are all allowed",
             witness.src, witness.dst
         ));
+        if let Some(note) = outside {
+            finding = finding.with_note(note);
+        }
         reported.insert(first_rule, finding);
     }
     out.extend(reported.into_values());
+}
+
+/// The part of `fully_open` (the TCP packets of the destination's fully open source and
+/// destination pairs) that rules with broad public sources let through the first NSG, with the
+/// sources those rules do not share with narrow ones, so that the witness, and the rule
+/// reported for it, is one with broad sources; `None` when no such rule opens every port (a
+/// named administrator's range that may reach every port is no Internet exposure).
+fn broad_part(ctx: &Context<'_>, unit: &Unit<'_>, fully_open: PacketSet) -> Option<PacketSet> {
+    let threshold = ctx.config.broad_sources;
+    let (mut broad, mut narrow) = (PacketSet::empty(), AddrSet::empty());
+    for decision in unit.hops[0]
+        .1
+        .decide(Direction::Inbound, &fully_open, Mode::Must)
+    {
+        if decision.access != Access::Allow {
+            continue;
+        }
+        let sources = broad_sources::sources(&decision.packets);
+        if is_broad(&sources, threshold) {
+            broad = broad.union(&decision.packets);
+        } else {
+            narrow = narrow.union(&sources);
+        }
+    }
+    if broad.is_empty() {
+        return None;
+    }
+    if narrow.is_empty() {
+        // Every source is broad: the whole set, as before there were narrow ones to set apart.
+        return Some(fully_open);
+    }
+    let apart = broad.intersect(&PacketSet::from_cube(Cube {
+        src: narrow.complement(),
+        ..Cube::all()
+    }));
+    Some(if apart.is_empty() { broad } else { apart })
 }

@@ -15,6 +15,13 @@ declare_check! {
     /// RPC/NetBIOS 135 and 139. Denies with a lower priority number, port ranges, port lists and
     /// plural prefixes are all taken into account.
     ///
+    /// As for VNL101, a rule is reported when the public sources it lets through are broad:
+    /// `*`, `Internet`, `0.0.0.0/0`, `::/0`, `AzureCloud` (and its regional forms), or more than
+    /// 65,536 public addresses (wider than a /16; IPv6 in /64 networks). A named partner's or
+    /// administrator's range of a /16 or less is not reported. Rules Azure rejects are evaluated
+    /// under their evident meaning, with a note, and rules of an NSG outside the scanned files
+    /// on a stand-in NSG, as a warning.
+    ///
     /// ## Why is this bad?
     /// Backends such as a SQL Server VM are meant to be reached over the virtual network only.
     /// Data ports open to the Internet leak data through weak or default credentials and expose
@@ -76,7 +83,9 @@ declare_check! {
     /// on the path that also let the traffic through are shown as related locations.
     ///
     /// ## Options
-    /// None.
+    /// `[ports] data = ["8000-8010"]` in `vnetlint.toml` adds ports to the data class.
+    /// `[exposure] broad_sources = 65536` sets how many public source addresses a rule must
+    /// let through to be reported (default 65,536: wider than a /16).
     ///
     /// ## References
     /// - [Network security groups](https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview)

@@ -15,8 +15,23 @@ declare_check! {
     /// number that blocks the same packets suppresses the finding; a port range such as
     /// `1000-3500` counts, and so do `destination_port_ranges` lists and plural source prefixes.
     /// `*`, `Internet`, `0.0.0.0/0` and `::/0` are Internet sources; `VirtualNetwork` is not.
-    /// A source in the `AzureCloud` service tag counts too (any Azure customer holds such
-    /// addresses); other service tags hold Microsoft's own service addresses and do not.
+    ///
+    /// A rule is reported when the public sources it lets through (after the rules before it)
+    /// are **broad**: `*`, `Internet`, `0.0.0.0/0`, `::/0`, the `AzureCloud` tag and its
+    /// regional forms (any Azure customer holds such addresses), or more than 65,536 public
+    /// addresses, that is wider than a /16 (IPv6 counts in /64 networks, so wider than a /48).
+    /// Narrower public sources, such as one administrator's address `203.0.113.10/32` or a
+    /// partner's /24, are what this finding recommends and are not reported. The count is per
+    /// rule: several narrow rules do not add up. Other service tags hold Microsoft's own
+    /// service addresses and are not reported.
+    ///
+    /// A rule Azure or Terraform rejects (VNL204) is still evaluated where its meaning is
+    /// evident (`TCP`, a missing `source_port_range`, `"22,3389"` in one value), and the
+    /// finding says in a note that it holds once the rule is accepted as written. A standalone
+    /// rule whose NSG is not in the scanned files (another module's NSG, an ARM `existing`
+    /// resource, a child rule whose parent is absent) is evaluated on a stand-in NSG holding
+    /// Azure's default rules and the rules the scanned files add to it, and reported as a
+    /// **warning** with a note naming the NSG.
     ///
     /// ## Why is this bad?
     /// Management ports open to the Internet are scanned within minutes of deployment and are
@@ -46,7 +61,7 @@ declare_check! {
     ///
     /// ## Use instead
     /// Allow management traffic only from the virtual network (reach it through Azure Bastion
-    /// or a VPN), or from named administrator addresses:
+    /// or a VPN), or from named administrator addresses (next example):
     /// ```hcl
     /// resource "azurerm_network_security_group" "backend" {
     ///   name                = "nsg-backend"
@@ -67,6 +82,26 @@ declare_check! {
     /// }
     /// ```
     ///
+    /// ```hcl
+    /// resource "azurerm_network_security_group" "backend" {
+    ///   name                = "nsg-backend"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   security_rule {
+    ///     name                       = "allow-ssh-from-admin"
+    ///     priority                   = 100
+    ///     direction                  = "Inbound"
+    ///     access                     = "Allow"
+    ///     protocol                   = "Tcp"
+    ///     source_port_range          = "*"
+    ///     destination_port_range     = "22"
+    ///     source_address_prefix      = "203.0.113.10/32"
+    ///     destination_address_prefix = "*"
+    ///   }
+    /// }
+    /// ```
+    ///
     /// ## Path and level
     /// The destination is real: each network interface (its private address), the addresses of
     /// a subnet that holds no network interfaces (an App Service Environment's, say), or, for an
@@ -78,7 +113,10 @@ declare_check! {
     /// on the path that also let the traffic through are shown as related locations.
     ///
     /// ## Options
-    /// None.
+    /// `[ports] management = [2222, "8000-8010"]` in `vnetlint.toml` adds ports to the
+    /// management class. `[exposure] broad_sources = 65536` sets how many public source
+    /// addresses a rule must let through to be reported (the default, 65,536, reports sources
+    /// wider than a /16; `0` reports any public source).
     ///
     /// ## References
     /// - [How network security groups filter traffic](https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works)

@@ -2,10 +2,14 @@
 //! (`analysis::port_exposure`) that VNL101 and VNL102 share.
 //!
 //! The finding is reported at the rule that lets the traffic through the first NSG on the
-//! path, with the rules of the later NSGs as related locations. The level says how real the
-//! exposure is: `error` when a public IP leads to the destination, `warning` when the NSGs admit
-//! Internet traffic but no public entry point is declared in the scanned templates (latent: it
-//! opens as soon as one is attached). What hinges on unresolved values is VNL002.
+//! path, with the rules of the later NSGs as related locations, when the public sources that
+//! rule lets through are broad (`analysis::broad_sources`): a named administrator's range is
+//! what the finding recommends, not an exposure. The level says how real the exposure is:
+//! `error` when a public IP leads to the destination, `warning` when the NSGs admit Internet
+//! traffic but no public entry point is declared in the scanned templates (latent: it opens as
+//! soon as one is attached), or when the rule's NSG is defined outside the scanned files and
+//! judged on a stand-in (its own rules may deny the traffic). What hinges on unresolved values
+//! is VNL002.
 
 pub(crate) mod internet_exposed_all_ports;
 pub(crate) mod internet_exposed_data_port;
@@ -14,8 +18,9 @@ pub(crate) mod internet_exposed_management_port;
 use std::fmt::Write as _;
 
 use vnetlint_diagnostics::{Finding, Level};
-use vnetlint_ir::{Attr, Network, RuleId, SecurityRule, Span};
+use vnetlint_ir::{Attr, Network, Nsg, NsgOrigin, RuleId, SecurityRule, Span};
 
+use crate::analysis::broad_sources::is_broad;
 use crate::analysis::port_exposure::{Exposure, PortClass, PortExposure, port_exposure};
 use crate::checks::frontend::unresolved_value::unresolved_in_rule;
 use crate::config::Config;
@@ -53,7 +58,9 @@ pub(crate) fn report_port_exposure(
         unresolved,
     } = port_exposure(ctx, &classes);
     for (rule_id, exposure) in exposed {
-        out.push(exposure_finding(net, check, rule_id, &exposure, ports.why));
+        if exposure.any_tenant || is_broad(&exposure.sources, ctx.config.broad_sources) {
+            out.push(exposure_finding(net, check, rule_id, &exposure, ports.why));
+        }
     }
     for (span, value) in unresolved {
         let rule = &net[value.rule];
@@ -84,7 +91,8 @@ fn exposure_finding(
         .iter()
         .map(|d| format!("`{d}`"))
         .collect();
-    let (level, entry) = if exposure.public.is_empty() {
+    let outside = nsg.and_then(outside_note);
+    let (level, entry) = if exposure.public.is_empty() || outside.is_some() {
         (
             Level::Warning,
             "no public IP leads there in the scanned templates, so the exposure is latent and opens as soon as one is attached".to_owned(),
@@ -170,7 +178,24 @@ fn exposure_finding(
             "the NSG is attached nowhere in the scanned files, so it is judged on its own rules with `VirtualNetwork` taken as the private address ranges",
         );
     }
+    if let Some(note) = outside {
+        finding = finding.with_note(note);
+    }
     finding
+}
+
+/// For an NSG defined outside the scanned files, what the finding is judged on; the exposure
+/// is latent whatever leads to it, since the NSG's own rules may deny the traffic.
+pub(crate) fn outside_note(nsg: &Nsg) -> Option<String> {
+    let how = match nsg.origin {
+        NsgOrigin::Declared => return None,
+        NsgOrigin::Existing => "is declared `existing`: it is deployed by other means",
+        NsgOrigin::Missing => "is not in the scanned files",
+    };
+    Some(format!(
+        "NSG `{}` {how}, so the rule is judged on a stand-in holding Azure's default rules and the rules the scanned files add to it; the NSG's own rules may deny this traffic, so the exposure is reported as latent",
+        nsg.meta.display_name()
+    ))
 }
 
 /// ` (priority 100)`, or nothing when the priority is not known.
