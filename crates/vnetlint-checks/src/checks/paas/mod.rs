@@ -104,11 +104,15 @@ pub(crate) fn judged_rules(net: &Network) -> Vec<(FirewallRule<'_>, &Attr<String
 
 /// The service a firewall rule opens, as a secondary label.
 pub(crate) fn service_label(net: &Network, rule: &FirewallRule<'_>) -> Option<Label> {
-    let service = Service::get(net, rule.service?);
-    Some(name_label(
+    Some(opened_label(&Service::get(net, rule.service?)))
+}
+
+/// A secondary label at the name of the service a rule opens (`the server it opens`).
+pub(crate) fn opened_label(service: &Service<'_>) -> Label {
+    name_label(
         service.meta,
         format!("the {} it opens", service.kind.noun()),
-    ))
+    )
 }
 
 /// A VNL002 finding raised by one of these checks when `attr` is written but unresolved:

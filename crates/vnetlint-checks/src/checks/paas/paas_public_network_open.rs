@@ -334,7 +334,7 @@ fn open_finding(service: &Service<'_>, open: Open) -> Finding {
     };
     let message = format!(
         "{} accepts connections from any network: public network access is on{} and {}; {}",
-        service.described(),
+        service.subject(),
         if public.is_none() {
             " (the default)"
         } else {

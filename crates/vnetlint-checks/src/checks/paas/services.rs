@@ -79,6 +79,17 @@ impl<'n> Service<'n> {
         format!("{} `{}`", self.kind.name(), self.meta.display_name())
     }
 
+    /// The service as the subject that starts a message, which starts lowercase: `` storage
+    /// account `st` ``, but `` the Redis cache `redis` `` for a kind named with a capital.
+    pub(crate) fn subject(&self) -> String {
+        let described = self.described();
+        if described.starts_with(char::is_uppercase) {
+            format!("the {described}")
+        } else {
+            described
+        }
+    }
+
     /// Whether public network access is on: `Some(true)` when written so or left at a default
     /// that is on (SQL servers and storage accounts leave it unset), `Some(false)` when off,
     /// `None` when the value is unknown.

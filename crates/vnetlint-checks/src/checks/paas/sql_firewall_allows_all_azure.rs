@@ -5,7 +5,7 @@
 use vnetlint_diagnostics::Finding;
 
 use super::services::Service;
-use super::{bound, judged_rules, parse_v4, service_label};
+use super::{bound, judged_rules, opened_label, parse_v4, service_label};
 use crate::Context;
 use crate::declare::declare_check;
 
@@ -163,7 +163,7 @@ fn ip_rule_switch(service: &Service<'_>) -> Option<Finding> {
         .iter()
         .find(|item| item.get().and_then(|text| bound_text(text)) == Some(0))?;
     let message = format!(
-        "IP rule `0.0.0.0` turns on \"{switch}\" for {}: every Azure resource of every tenant can reach its {}; admit the callers' own addresses or subnets, or use a private endpoint",
+        "the IP rule `0.0.0.0` turns on \"{switch}\" for {}: every Azure resource of every tenant can reach its {}; admit the callers' own addresses or subnets, or use a private endpoint",
         service.described(),
         service.kind.reached(),
     );
@@ -175,6 +175,7 @@ fn ip_rule_switch(service: &Service<'_>) -> Option<Finding> {
                 "`0.0.0.0` means every Azure address",
                 message,
             )
+            .with_secondary(opened_label(service))
             .with_fingerprint_key("ip-rule"),
     )
 }

@@ -7,12 +7,11 @@ use vnetlint_ir::{Attr, AttrList, FirewallModel, Network, Unknown, Val};
 
 use super::services::{FirewallRule, Service};
 use super::{
-    OPEN_THRESHOLD, bound, entry_public_count, entry_ranges, judged_rules, public_count,
-    service_label, unresolved,
+    OPEN_THRESHOLD, bound, entry_public_count, entry_ranges, judged_rules, opened_label,
+    public_count, service_label, unresolved,
 };
 use crate::Context;
 use crate::declare::declare_check;
-use crate::finding::name_label;
 
 declare_check! {
     /// A firewall rule of a database server or data store admits a range that covers a large part of the public Internet.
@@ -276,7 +275,7 @@ fn names_one_address(unknown: &Unknown) -> bool {
 fn ip_rule_finding(service: &Service<'_>, item: &Attr<String>, text: &str, count: u64) -> Finding {
     let kind = service.kind;
     let message = format!(
-        "IP rule `{}` of {} admits {count} public addresses, so any Internet host can reach the {}'s {}: admit only the ranges that need access, or disable public network access and connect through a private endpoint",
+        "the IP rule `{}` of {} admits {count} public addresses, so any Internet host can reach the {}'s {}: admit only the ranges that need access, or disable public network access and connect through a private endpoint",
         text.trim(),
         service.described(),
         kind.noun(),
@@ -289,9 +288,6 @@ fn ip_rule_finding(service: &Service<'_>, item: &Attr<String>, text: &str, count
             "this range covers most of the Internet",
             message,
         )
-        .with_secondary(name_label(
-            service.meta,
-            format!("the {} it opens", kind.noun()),
-        ))
+        .with_secondary(opened_label(service))
         .with_fingerprint_key(format!("ip-rule:{}", text.trim()))
 }
