@@ -4,7 +4,7 @@
 //!
 //! Both frontends lower a service's own attributes into a `DataService` and fill what they leave
 //! out through `Network::fill_service_defaults`, so that a default is stated once; the checks
-//! read the firewall model from here, so that a new kind of service is one line per table.
+//! read the firewall model from here, so that a new kind of service is one arm per fact.
 
 use crate::{
     Allocate, Attr, DataService, Element, ElementId, Meta, Network, ServiceFirewallRule, first_wins,
@@ -55,52 +55,6 @@ pub enum FirewallModel {
     None,
 }
 
-/// The facts of one kind of service.
-struct Facts {
-    /// How messages name it (`PostgreSQL flexible server`).
-    name: &'static str,
-    /// The short noun for it (`server`, `vault`).
-    noun: &'static str,
-    /// What an Internet host reaches through its endpoint (`login`).
-    reached: &'static str,
-    /// A stable key for fingerprints (`postgresql-flexible`).
-    slug: &'static str,
-    firewall: Model,
-    /// What `0.0.0.0` turns on, for the services where it is not an address.
-    azure_switch: Option<&'static str>,
-}
-
-const ALLOW_AZURE: Option<&str> = Some("allow Azure services");
-
-/// A database server: start–end rules, `0.0.0.0` the Azure switch, reached at its login.
-const fn database(name: &'static str, slug: &'static str) -> Facts {
-    Facts {
-        name,
-        noun: "server",
-        reached: "login",
-        slug,
-        firewall: Model::Rules,
-        azure_switch: ALLOW_AZURE,
-    }
-}
-
-/// A service reached at its endpoint, without an Azure switch.
-const fn store(
-    name: &'static str,
-    noun: &'static str,
-    slug: &'static str,
-    firewall: Model,
-) -> Facts {
-    Facts {
-        name,
-        noun,
-        reached: "endpoint",
-        slug,
-        firewall,
-        azure_switch: None,
-    }
-}
-
 /// One allocation function per kind, each a closure that captures nothing (so that it is an
 /// `Allocate`): the kind is a constant of each arm rather than a captured value.
 macro_rules! allocators {
@@ -122,113 +76,90 @@ macro_rules! allocators {
 }
 
 impl ServiceKind {
-    fn facts(self) -> &'static Facts {
-        const SQL: Facts = database("SQL server", "sql");
-        const POSTGRES_SINGLE: Facts = database("PostgreSQL server", "postgresql");
-        const POSTGRES_FLEXIBLE: Facts =
-            database("PostgreSQL flexible server", "postgresql-flexible");
-        const MYSQL_SINGLE: Facts = database("MySQL server", "mysql");
-        const MYSQL_FLEXIBLE: Facts = database("MySQL flexible server", "mysql-flexible");
-        const MARIADB: Facts = database("MariaDB server", "mariadb");
-        const SYNAPSE: Facts = Facts {
-            noun: "workspace",
-            ..database("Synapse workspace", "synapse")
-        };
-        const REDIS: Facts = store("Redis cache", "cache", "redis", Model::RulesOrAll);
-        const COSMOS_DB: Facts = Facts {
-            azure_switch: Some("accept connections from within public Azure datacenters"),
-            ..store("Cosmos DB account", "account", "cosmosdb", Model::AllowList)
-        };
-        const KEY_VAULT: Facts = store("key vault", "vault", "key-vault", Model::DefaultAction);
-        const REGISTRY: Facts = store(
-            "container registry",
-            "registry",
-            "container-registry",
-            Model::DefaultAction,
-        );
-        const EVENT_HUBS: Facts = store(
-            "Event Hubs namespace",
-            "namespace",
-            "eventhub",
-            Model::DefaultAction,
-        );
-        const SERVICE_BUS: Facts = store(
-            "Service Bus namespace",
-            "namespace",
-            "servicebus",
-            Model::DefaultAction,
-        );
-        const SEARCH: Facts = store("search service", "service", "search", Model::AllowList);
-        const COGNITIVE: Facts = store(
-            "Cognitive Services account",
-            "account",
-            "cognitive",
-            Model::DefaultAction,
-        );
-        const APP_CONFIGURATION: Facts = store(
-            "App Configuration store",
-            "store",
-            "app-configuration",
-            Model::None,
-        );
-        const STORAGE: Facts = store(
-            "storage account",
-            "account",
-            "storage",
-            Model::DefaultAction,
-        );
+    /// How messages name the kind (`PostgreSQL flexible server`).
+    pub fn name(self) -> &'static str {
         match self {
-            ServiceKind::Sql => &SQL,
-            ServiceKind::PostgresSingle => &POSTGRES_SINGLE,
-            ServiceKind::PostgresFlexible => &POSTGRES_FLEXIBLE,
-            ServiceKind::MySqlSingle => &MYSQL_SINGLE,
-            ServiceKind::MySqlFlexible => &MYSQL_FLEXIBLE,
-            ServiceKind::MariaDb => &MARIADB,
-            ServiceKind::Synapse => &SYNAPSE,
-            ServiceKind::Redis => &REDIS,
-            ServiceKind::CosmosDb => &COSMOS_DB,
-            ServiceKind::KeyVault => &KEY_VAULT,
-            ServiceKind::ContainerRegistry => &REGISTRY,
-            ServiceKind::EventHubs => &EVENT_HUBS,
-            ServiceKind::ServiceBus => &SERVICE_BUS,
-            ServiceKind::Search => &SEARCH,
-            ServiceKind::CognitiveServices => &COGNITIVE,
-            ServiceKind::AppConfiguration => &APP_CONFIGURATION,
-            ServiceKind::Storage => &STORAGE,
+            ServiceKind::Sql => "SQL server",
+            ServiceKind::PostgresSingle => "PostgreSQL server",
+            ServiceKind::PostgresFlexible => "PostgreSQL flexible server",
+            ServiceKind::MySqlSingle => "MySQL server",
+            ServiceKind::MySqlFlexible => "MySQL flexible server",
+            ServiceKind::MariaDb => "MariaDB server",
+            ServiceKind::Synapse => "Synapse workspace",
+            ServiceKind::Redis => "Redis cache",
+            ServiceKind::CosmosDb => "Cosmos DB account",
+            ServiceKind::KeyVault => "key vault",
+            ServiceKind::ContainerRegistry => "container registry",
+            ServiceKind::EventHubs => "Event Hubs namespace",
+            ServiceKind::ServiceBus => "Service Bus namespace",
+            ServiceKind::Search => "search service",
+            ServiceKind::CognitiveServices => "Cognitive Services account",
+            ServiceKind::AppConfiguration => "App Configuration store",
+            ServiceKind::Storage => "storage account",
         }
     }
 
-    /// How messages name the kind (`PostgreSQL flexible server`).
-    pub fn name(self) -> &'static str {
-        self.facts().name
-    }
-
-    /// The short noun for a service of the kind (`server`, `vault`), for `the server's login`.
+    /// The last word of the kind's name (`server`, `vault`), for `the server's login`.
     pub fn noun(self) -> &'static str {
-        self.facts().noun
+        let name = self.name();
+        name.rsplit(' ').next().unwrap_or(name)
     }
 
-    /// What an Internet host reaches through the endpoint: `login` for the databases, whose
-    /// firewall guards a login, `endpoint` for the others.
+    /// What an Internet host reaches through the endpoint: the login of a service whose
+    /// firewall is start–end rules on a database's login (the databases and Synapse), the
+    /// endpoint of the others.
     pub fn reached(self) -> &'static str {
-        self.facts().reached
+        match self.firewall() {
+            Model::Rules => "login",
+            _ => "endpoint",
+        }
     }
 
-    /// A stable key for fingerprints (`sql`, `storage`, `postgresql-flexible`).
-    pub fn slug(self) -> &'static str {
-        self.facts().slug
+    /// A stable key for fingerprints: the name in lowercase, words joined by `-`
+    /// (`sql-server`, `storage-account`), except the two kinds that had keys before the others
+    /// (`sql`, `storage`), whose fingerprints must not change.
+    pub fn slug(self) -> String {
+        match self {
+            ServiceKind::Sql => "sql".to_owned(),
+            ServiceKind::Storage => "storage".to_owned(),
+            _ => self.name().to_ascii_lowercase().replace(' ', "-"),
+        }
     }
 
     /// What the service's firewall is made of.
     pub fn firewall(self) -> Model {
-        self.facts().firewall
+        match self {
+            ServiceKind::Sql
+            | ServiceKind::PostgresSingle
+            | ServiceKind::PostgresFlexible
+            | ServiceKind::MySqlSingle
+            | ServiceKind::MySqlFlexible
+            | ServiceKind::MariaDb
+            | ServiceKind::Synapse => Model::Rules,
+            ServiceKind::Redis => Model::RulesOrAll,
+            ServiceKind::CosmosDb | ServiceKind::Search => Model::AllowList,
+            ServiceKind::AppConfiguration => Model::None,
+            ServiceKind::KeyVault
+            | ServiceKind::ContainerRegistry
+            | ServiceKind::EventHubs
+            | ServiceKind::ServiceBus
+            | ServiceKind::CognitiveServices
+            | ServiceKind::Storage => Model::DefaultAction,
+        }
     }
 
     /// What the address `0.0.0.0` turns on when it is not an address but a switch: a
     /// `0.0.0.0`–`0.0.0.0` rule of the database servers and Synapse ("allow Azure services"),
-    /// `0.0.0.0` in a Cosmos DB IP filter. `None` for a service where it is an address (Redis).
+    /// `0.0.0.0` in a Cosmos DB IP filter. `None` for a service where it is an address (Redis)
+    /// or that has no such rules.
     pub fn azure_switch(self) -> Option<&'static str> {
-        self.facts().azure_switch
+        match (self, self.firewall()) {
+            (_, Model::Rules) => Some("allow Azure services"),
+            (ServiceKind::CosmosDb, _) => {
+                Some("accept connections from within public Azure datacenters")
+            }
+            _ => None,
+        }
     }
 
     /// Allocates an empty `DataService` of this kind; for the frontends' allocation tables.

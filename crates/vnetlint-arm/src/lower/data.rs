@@ -48,121 +48,131 @@ enum Rules {
 /// An array property and the path of the value in each of its items.
 type Items = Option<(&'static str, &'static [&'static str])>;
 
-const PUBLIC: &[&str] = &["publicNetworkAccess"];
-const RANGE: Option<(&str, &str)> = Some(("startIpAddress", "endIpAddress"));
 const VALUE: &[&str] = &["value"];
 const ID: &[&str] = &["id"];
 
-/// A database server with `firewallRules` children.
-const fn database(resource_type: &'static str, kind: ServiceKind) -> ServiceType {
-    ServiceType {
-        resource_type,
-        kind,
-        public_access: PUBLIC,
-        delegated_subnet: &[],
-        rules: Rules::None,
-        ip_rules: None,
-        subnets: None,
-        firewall_rules: RANGE,
-    }
-}
+/// A database server with `firewallRules` children; each entry sets its own type and kind.
+const DATABASE: ServiceType = ServiceType {
+    resource_type: "",
+    kind: ServiceKind::PostgresSingle,
+    public_access: &["publicNetworkAccess"],
+    delegated_subnet: &[],
+    rules: Rules::None,
+    ip_rules: None,
+    subnets: None,
+    firewall_rules: Some(("startIpAddress", "endIpAddress")),
+};
 
 /// A flexible server: its network settings are under `network`.
-const fn flexible(resource_type: &'static str, kind: ServiceKind) -> ServiceType {
-    ServiceType {
-        public_access: &["network", "publicNetworkAccess"],
-        delegated_subnet: &["network", "delegatedSubnetResourceId"],
-        ..database(resource_type, kind)
-    }
-}
+const FLEXIBLE: ServiceType = ServiceType {
+    public_access: &["network", "publicNetworkAccess"],
+    delegated_subnet: &["network", "delegatedSubnetResourceId"],
+    ..DATABASE
+};
 
-/// A service whose network rules are an object with a default action, IP rules (`value`) and
-/// virtual network rules (`id`).
-const fn acl(
-    resource_type: &'static str,
-    kind: ServiceKind,
-    at: &'static [&'static str],
-) -> ServiceType {
-    ServiceType {
-        rules: Rules::At(at),
-        ip_rules: Some(("ipRules", VALUE)),
-        subnets: Some(("virtualNetworkRules", ID)),
-        firewall_rules: None,
-        ..database(resource_type, kind)
-    }
-}
+/// A store whose network rules are an object with a default action, IP rules (`value`) and
+/// virtual network rules (`id`), at the path each entry sets.
+const ACL: ServiceType = ServiceType {
+    rules: Rules::At(&[]),
+    ip_rules: Some(("ipRules", VALUE)),
+    subnets: Some(("virtualNetworkRules", ID)),
+    firewall_rules: None,
+    ..DATABASE
+};
 
-/// A namespace whose network rules are a `networkRuleSets` child.
-const fn namespace(resource_type: &'static str, kind: ServiceKind) -> ServiceType {
-    ServiceType {
-        rules: Rules::Child,
-        ip_rules: Some(("ipRules", &["ipMask"])),
-        subnets: Some(("virtualNetworkRules", &["subnet", "id"])),
-        ..acl(resource_type, kind, &[])
-    }
-}
+/// An Event Hubs or Service Bus namespace: its network rules are a `networkRuleSets` child.
+const NAMESPACE: ServiceType = ServiceType {
+    rules: Rules::Child,
+    ip_rules: Some(("ipRules", &["ipMask"])),
+    subnets: Some(("virtualNetworkRules", &["subnet", "id"])),
+    ..ACL
+};
 
 const SERVICES: &[ServiceType] = &[
-    database(
-        "microsoft.dbforpostgresql/servers",
-        ServiceKind::PostgresSingle,
-    ),
-    flexible(
-        "microsoft.dbforpostgresql/flexibleservers",
-        ServiceKind::PostgresFlexible,
-    ),
-    database("microsoft.dbformysql/servers", ServiceKind::MySqlSingle),
-    flexible(
-        "microsoft.dbformysql/flexibleservers",
-        ServiceKind::MySqlFlexible,
-    ),
-    database("microsoft.dbformariadb/servers", ServiceKind::MariaDb),
-    database("microsoft.synapse/workspaces", ServiceKind::Synapse),
     ServiceType {
+        resource_type: "microsoft.dbforpostgresql/servers",
+        kind: ServiceKind::PostgresSingle,
+        ..DATABASE
+    },
+    ServiceType {
+        resource_type: "microsoft.dbforpostgresql/flexibleservers",
+        kind: ServiceKind::PostgresFlexible,
+        ..FLEXIBLE
+    },
+    ServiceType {
+        resource_type: "microsoft.dbformysql/servers",
+        kind: ServiceKind::MySqlSingle,
+        ..DATABASE
+    },
+    ServiceType {
+        resource_type: "microsoft.dbformysql/flexibleservers",
+        kind: ServiceKind::MySqlFlexible,
+        ..FLEXIBLE
+    },
+    ServiceType {
+        resource_type: "microsoft.dbformariadb/servers",
+        kind: ServiceKind::MariaDb,
+        ..DATABASE
+    },
+    ServiceType {
+        resource_type: "microsoft.synapse/workspaces",
+        kind: ServiceKind::Synapse,
+        ..DATABASE
+    },
+    ServiceType {
+        resource_type: "microsoft.cache/redis",
+        kind: ServiceKind::Redis,
         delegated_subnet: &["subnetId"],
         firewall_rules: Some(("startIP", "endIP")),
-        ..database("microsoft.cache/redis", ServiceKind::Redis)
+        ..DATABASE
     },
     ServiceType {
+        resource_type: "microsoft.appconfiguration/configurationstores",
+        kind: ServiceKind::AppConfiguration,
         firewall_rules: None,
-        ..database(
-            "microsoft.appconfiguration/configurationstores",
-            ServiceKind::AppConfiguration,
-        )
+        ..DATABASE
     },
     ServiceType {
+        resource_type: "microsoft.documentdb/databaseaccounts",
+        kind: ServiceKind::CosmosDb,
         ip_rules: Some(("ipRules", &["ipAddressOrRange"])),
-        ..acl(
-            "microsoft.documentdb/databaseaccounts",
-            ServiceKind::CosmosDb,
-            &[],
-        )
+        ..ACL
     },
     ServiceType {
+        resource_type: "microsoft.search/searchservices",
+        kind: ServiceKind::Search,
+        rules: Rules::At(&["networkRuleSet"]),
         subnets: None,
-        ..acl(
-            "microsoft.search/searchservices",
-            ServiceKind::Search,
-            &["networkRuleSet"],
-        )
+        ..ACL
     },
-    acl(
-        "microsoft.keyvault/vaults",
-        ServiceKind::KeyVault,
-        &["networkAcls"],
-    ),
-    acl(
-        "microsoft.cognitiveservices/accounts",
-        ServiceKind::CognitiveServices,
-        &["networkAcls"],
-    ),
-    acl(
-        "microsoft.containerregistry/registries",
-        ServiceKind::ContainerRegistry,
-        &["networkRuleSet"],
-    ),
-    namespace("microsoft.eventhub/namespaces", ServiceKind::EventHubs),
-    namespace("microsoft.servicebus/namespaces", ServiceKind::ServiceBus),
+    ServiceType {
+        resource_type: "microsoft.keyvault/vaults",
+        kind: ServiceKind::KeyVault,
+        rules: Rules::At(&["networkAcls"]),
+        ..ACL
+    },
+    ServiceType {
+        resource_type: "microsoft.cognitiveservices/accounts",
+        kind: ServiceKind::CognitiveServices,
+        rules: Rules::At(&["networkAcls"]),
+        ..ACL
+    },
+    ServiceType {
+        resource_type: "microsoft.containerregistry/registries",
+        kind: ServiceKind::ContainerRegistry,
+        rules: Rules::At(&["networkRuleSet"]),
+        ..ACL
+    },
+    ServiceType {
+        resource_type: "microsoft.eventhub/namespaces",
+        kind: ServiceKind::EventHubs,
+        ..NAMESPACE
+    },
+    ServiceType {
+        resource_type: "microsoft.servicebus/namespaces",
+        kind: ServiceKind::ServiceBus,
+        ..NAMESPACE
+    },
 ];
 
 /// The service type a child resource type (lowercase) belongs to, with the child's last type

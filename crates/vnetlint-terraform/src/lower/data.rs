@@ -34,90 +34,106 @@ enum Items {
     Blocks(&'static str, &'static str),
 }
 
-const fn service(
-    resource_type: &'static str,
-    kind: ServiceKind,
-    rules_block: Option<&'static str>,
-    ip_rules: Items,
-    subnets: Items,
-) -> ServiceType {
-    ServiceType {
-        resource_type,
-        kind,
-        rules_block,
-        ip_rules,
-        subnets,
-    }
-}
-
-/// A service whose network settings are its public network switch (and its firewall rules,
-/// separate resources).
-const fn switch_only(resource_type: &'static str, kind: ServiceKind) -> ServiceType {
-    service(resource_type, kind, None, Items::None, Items::None)
-}
+/// A service whose network settings are its public network switch (and, for some, firewall
+/// rules, which are separate resources); each entry sets its own type and kind.
+const SWITCH_ONLY: ServiceType = ServiceType {
+    resource_type: "",
+    kind: ServiceKind::AppConfiguration,
+    rules_block: None,
+    ip_rules: Items::None,
+    subnets: Items::None,
+};
 
 const SERVICES: &[ServiceType] = &[
-    switch_only("azurerm_postgresql_server", ServiceKind::PostgresSingle),
-    switch_only(
-        "azurerm_postgresql_flexible_server",
-        ServiceKind::PostgresFlexible,
-    ),
-    switch_only("azurerm_mysql_server", ServiceKind::MySqlSingle),
-    switch_only("azurerm_mysql_flexible_server", ServiceKind::MySqlFlexible),
-    switch_only("azurerm_mariadb_server", ServiceKind::MariaDb),
-    switch_only("azurerm_synapse_workspace", ServiceKind::Synapse),
-    switch_only("azurerm_redis_cache", ServiceKind::Redis),
-    switch_only("azurerm_app_configuration", ServiceKind::AppConfiguration),
-    service(
-        "azurerm_cosmosdb_account",
-        ServiceKind::CosmosDb,
-        None,
-        Items::List("ip_range_filter"),
-        Items::Blocks("virtual_network_rule", "id"),
-    ),
-    service(
-        "azurerm_search_service",
-        ServiceKind::Search,
-        None,
-        Items::List("allowed_ips"),
-        Items::None,
-    ),
-    service(
-        "azurerm_key_vault",
-        ServiceKind::KeyVault,
-        Some("network_acls"),
-        Items::List("ip_rules"),
-        Items::List("virtual_network_subnet_ids"),
-    ),
-    service(
-        "azurerm_cognitive_account",
-        ServiceKind::CognitiveServices,
-        Some("network_acls"),
-        Items::List("ip_rules"),
-        Items::Blocks("virtual_network_rules", "subnet_id"),
-    ),
+    ServiceType {
+        resource_type: "azurerm_postgresql_server",
+        kind: ServiceKind::PostgresSingle,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_postgresql_flexible_server",
+        kind: ServiceKind::PostgresFlexible,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_mysql_server",
+        kind: ServiceKind::MySqlSingle,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_mysql_flexible_server",
+        kind: ServiceKind::MySqlFlexible,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_mariadb_server",
+        kind: ServiceKind::MariaDb,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_synapse_workspace",
+        kind: ServiceKind::Synapse,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_redis_cache",
+        kind: ServiceKind::Redis,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_app_configuration",
+        kind: ServiceKind::AppConfiguration,
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_cosmosdb_account",
+        kind: ServiceKind::CosmosDb,
+        ip_rules: Items::List("ip_range_filter"),
+        subnets: Items::Blocks("virtual_network_rule", "id"),
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_search_service",
+        kind: ServiceKind::Search,
+        ip_rules: Items::List("allowed_ips"),
+        ..SWITCH_ONLY
+    },
+    ServiceType {
+        resource_type: "azurerm_key_vault",
+        kind: ServiceKind::KeyVault,
+        rules_block: Some("network_acls"),
+        ip_rules: Items::List("ip_rules"),
+        subnets: Items::List("virtual_network_subnet_ids"),
+    },
+    ServiceType {
+        resource_type: "azurerm_cognitive_account",
+        kind: ServiceKind::CognitiveServices,
+        rules_block: Some("network_acls"),
+        ip_rules: Items::List("ip_rules"),
+        subnets: Items::Blocks("virtual_network_rules", "subnet_id"),
+    },
     // azurerm 3 also wrote `virtual_network { subnet_id }` blocks; 4 dropped them.
-    service(
-        "azurerm_container_registry",
-        ServiceKind::ContainerRegistry,
-        Some("network_rule_set"),
-        Items::Blocks("ip_rule", "ip_range"),
-        Items::Blocks("virtual_network", "subnet_id"),
-    ),
-    service(
-        "azurerm_eventhub_namespace",
-        ServiceKind::EventHubs,
-        Some("network_rulesets"),
-        Items::Blocks("ip_rule", "ip_mask"),
-        Items::Blocks("virtual_network_rule", "subnet_id"),
-    ),
-    service(
-        "azurerm_servicebus_namespace",
-        ServiceKind::ServiceBus,
-        Some("network_rule_set"),
-        Items::List("ip_rules"),
-        Items::Blocks("network_rules", "subnet_id"),
-    ),
+    ServiceType {
+        resource_type: "azurerm_container_registry",
+        kind: ServiceKind::ContainerRegistry,
+        rules_block: Some("network_rule_set"),
+        ip_rules: Items::Blocks("ip_rule", "ip_range"),
+        subnets: Items::Blocks("virtual_network", "subnet_id"),
+    },
+    ServiceType {
+        resource_type: "azurerm_eventhub_namespace",
+        kind: ServiceKind::EventHubs,
+        rules_block: Some("network_rulesets"),
+        ip_rules: Items::Blocks("ip_rule", "ip_mask"),
+        subnets: Items::Blocks("virtual_network_rule", "subnet_id"),
+    },
+    ServiceType {
+        resource_type: "azurerm_servicebus_namespace",
+        kind: ServiceKind::ServiceBus,
+        rules_block: Some("network_rule_set"),
+        ip_rules: Items::List("ip_rules"),
+        subnets: Items::Blocks("network_rules", "subnet_id"),
+    },
 ];
 
 /// A firewall rule resource type and the attributes that name its service and its range.
@@ -131,69 +147,59 @@ struct RuleType {
     end: &'static str,
 }
 
-/// A rule naming its service by `key`, with the usual `start_ip_address` and `end_ip_address`.
-const fn rule(
-    resource_type: &'static str,
-    kind: ServiceKind,
-    service: &'static str,
-    by_name: bool,
-) -> RuleType {
-    RuleType {
-        resource_type,
-        kind,
-        service,
-        by_name,
-        start: "start_ip_address",
-        end: "end_ip_address",
-    }
-}
+/// A rule with the usual `start_ip_address` and `end_ip_address`, naming its server by name;
+/// each entry sets its own type and kind.
+const BY_SERVER_NAME: RuleType = RuleType {
+    resource_type: "",
+    kind: ServiceKind::PostgresSingle,
+    service: "server_name",
+    by_name: true,
+    start: "start_ip_address",
+    end: "end_ip_address",
+};
 
 const RULES: &[RuleType] = &[
-    rule(
-        "azurerm_postgresql_firewall_rule",
-        ServiceKind::PostgresSingle,
-        "server_name",
-        true,
-    ),
-    rule(
-        "azurerm_postgresql_flexible_server_firewall_rule",
-        ServiceKind::PostgresFlexible,
-        "server_id",
-        false,
-    ),
-    rule(
-        "azurerm_mysql_firewall_rule",
-        ServiceKind::MySqlSingle,
-        "server_name",
-        true,
-    ),
-    rule(
-        "azurerm_mysql_flexible_server_firewall_rule",
-        ServiceKind::MySqlFlexible,
-        "server_name",
-        true,
-    ),
-    rule(
-        "azurerm_mariadb_firewall_rule",
-        ServiceKind::MariaDb,
-        "server_name",
-        true,
-    ),
-    rule(
-        "azurerm_synapse_firewall_rule",
-        ServiceKind::Synapse,
-        "synapse_workspace_id",
-        false,
-    ),
     RuleType {
+        resource_type: "azurerm_postgresql_firewall_rule",
+        kind: ServiceKind::PostgresSingle,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_postgresql_flexible_server_firewall_rule",
+        kind: ServiceKind::PostgresFlexible,
+        service: "server_id",
+        by_name: false,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_mysql_firewall_rule",
+        kind: ServiceKind::MySqlSingle,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_mysql_flexible_server_firewall_rule",
+        kind: ServiceKind::MySqlFlexible,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_mariadb_firewall_rule",
+        kind: ServiceKind::MariaDb,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_synapse_firewall_rule",
+        kind: ServiceKind::Synapse,
+        service: "synapse_workspace_id",
+        by_name: false,
+        ..BY_SERVER_NAME
+    },
+    RuleType {
+        resource_type: "azurerm_redis_firewall_rule",
+        kind: ServiceKind::Redis,
+        service: "redis_cache_name",
         start: "start_ip",
         end: "end_ip",
-        ..rule(
-            "azurerm_redis_firewall_rule",
-            ServiceKind::Redis,
-            "redis_cache_name",
-            true,
-        )
+        ..BY_SERVER_NAME
     },
 ];
 

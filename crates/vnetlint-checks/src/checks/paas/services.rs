@@ -6,7 +6,7 @@
 
 use vnetlint_ir::{
     Attr, AttrList, DataService, DataServiceId, FirewallModel, Meta, Network, ServiceKind,
-    SqlFirewallRule, SqlServerId, StorageAccount, StorageAccountId, SubnetId,
+    SqlServerId, StorageAccount, StorageAccountId, SubnetId,
 };
 
 /// Where a service is held.
@@ -115,19 +115,29 @@ impl<'n> Service<'n> {
 impl<'n> FirewallRule<'n> {
     /// Every start–end firewall rule of the network: SQL's, then the other services'.
     pub(crate) fn all(net: &'n Network) -> Vec<FirewallRule<'n>> {
-        let sql = net.sql_firewall_rules.iter().map(sql_rule);
-        let others = net.service_firewall_rules.iter().map(|rule| FirewallRule {
-            meta: &rule.meta,
-            kind: rule.kind,
-            service: rule
-                .service
-                .as_ref()
-                .and_then(Attr::get)
-                .map(|&id| ServiceId::Data(id)),
-            start: rule.start_ip.as_ref(),
-            end: rule.end_ip.as_ref(),
+        let sql = net.sql_firewall_rules.iter().map(|rule| {
+            let service = linked(rule.server.as_ref()).map(ServiceId::Sql);
+            (
+                &rule.meta,
+                ServiceKind::Sql,
+                service,
+                &rule.start_ip,
+                &rule.end_ip,
+            )
         });
-        sql.chain(others).collect()
+        let others = net.service_firewall_rules.iter().map(|rule| {
+            let service = linked(rule.service.as_ref()).map(ServiceId::Data);
+            (&rule.meta, rule.kind, service, &rule.start_ip, &rule.end_ip)
+        });
+        sql.chain(others)
+            .map(|(meta, kind, service, start, end)| FirewallRule {
+                meta,
+                kind,
+                service,
+                start: start.as_ref(),
+                end: end.as_ref(),
+            })
+            .collect()
     }
 
     /// `` PostgreSQL server `psql-orders` ``, or `its PostgreSQL server` when the rule's
@@ -140,18 +150,9 @@ impl<'n> FirewallRule<'n> {
     }
 }
 
-fn sql_rule(rule: &SqlFirewallRule) -> FirewallRule<'_> {
-    FirewallRule {
-        meta: &rule.meta,
-        kind: ServiceKind::Sql,
-        service: rule
-            .server
-            .as_ref()
-            .and_then(Attr::get)
-            .map(|&id| ServiceId::Sql(id)),
-        start: rule.start_ip.as_ref(),
-        end: rule.end_ip.as_ref(),
-    }
+/// The element a link names, when it is known.
+fn linked<I: Copy>(link: Option<&Attr<I>>) -> Option<I> {
+    link.and_then(Attr::get).copied()
 }
 
 fn storage_account(id: ServiceId, account: &StorageAccount) -> Service<'_> {
