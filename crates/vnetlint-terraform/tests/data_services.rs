@@ -10,43 +10,34 @@ use vnetlint_terraform::lower_module;
 const MAIN: &str = r#"
 resource "azurerm_postgresql_flexible_server" "vnet" {
   name                = "psql-vnet"
-  location            = "westeurope"
-  resource_group_name = "rg"
   delegated_subnet_id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
 }
 
 resource "azurerm_postgresql_flexible_server_firewall_rule" "office" {
-  name             = "office"
   server_id        = azurerm_postgresql_flexible_server.vnet.id
+  name             = "office"
   start_ip_address = "203.0.113.0"
   end_ip_address   = "203.0.113.255"
 }
 
 resource "azurerm_redis_cache" "cache" {
-  name                = "redis-cache"
-  location            = "westeurope"
-  resource_group_name = "rg"
+  name = "redis-cache"
 }
 
 resource "azurerm_redis_firewall_rule" "office" {
-  name                = "office"
-  redis_cache_name    = "redis-cache"
-  resource_group_name = "rg"
-  start_ip            = "203.0.113.0"
-  end_ip              = "203.0.113.255"
+  name             = "office"
+  redis_cache_name = "redis-cache"
+  start_ip         = "203.0.113.0"
+  end_ip           = "203.0.113.255"
 }
 
 resource "azurerm_cosmosdb_account" "legacy" {
-  name                = "cosmos-legacy"
-  location            = "westeurope"
-  resource_group_name = "rg"
-  ip_range_filter     = "0.0.0.0, 203.0.113.0/24"
+  name            = "cosmos-legacy"
+  ip_range_filter = "0.0.0.0, 203.0.113.0/24"
 }
 
 resource "azurerm_eventhub_namespace" "events" {
-  name                = "evhns-events"
-  location            = "westeurope"
-  resource_group_name = "rg"
+  name = "evhns-events"
 
   network_rulesets {
     default_action                = "Deny"
@@ -59,9 +50,7 @@ resource "azurerm_eventhub_namespace" "events" {
 }
 
 resource "azurerm_key_vault" "vault" {
-  name                = "kv-vault"
-  location            = "westeurope"
-  resource_group_name = "rg"
+  name = "kv-vault"
 }
 "#;
 
@@ -78,6 +67,10 @@ fn service<'n>(network: &'n Network, name: &str) -> &'n DataService {
         .iter()
         .find(|service| service.meta.display_name() == name)
         .unwrap_or_else(|| panic!("no service named {name}"))
+}
+
+fn value(attr: Option<&Attr<String>>) -> Option<&str> {
+    attr.and_then(Attr::get).map(String::as_str)
 }
 
 fn strings(list: Option<&AttrList<String>>) -> Vec<&str> {
@@ -154,14 +147,7 @@ fn data_services_are_lowered_with_their_defaults_and_rules() {
 
     // Event Hubs: the rules and the switch from the nested rule set.
     let events = service(&network, "evhns-events");
-    assert_eq!(
-        events
-            .default_action
-            .as_ref()
-            .and_then(Attr::get)
-            .map(String::as_str),
-        Some("Deny")
-    );
+    assert_eq!(value(events.default_action.as_ref()), Some("Deny"));
     assert_eq!(strings(events.ip_rules.as_ref()), ["203.0.113.0/24"]);
     assert_eq!(
         events.public_network_access.as_ref().and_then(Attr::get),
@@ -170,7 +156,9 @@ fn data_services_are_lowered_with_their_defaults_and_rules() {
 
     // A key vault without network rules: default action `Allow`, marked as the default.
     let vault = service(&network, "kv-vault");
-    let action = vault.default_action.as_ref().expect("a default");
-    assert_eq!(action.get().map(String::as_str), Some("Allow"));
-    assert_eq!(action.origin, Origin::Default);
+    assert_eq!(value(vault.default_action.as_ref()), Some("Allow"));
+    assert_eq!(
+        vault.default_action.as_ref().unwrap().origin,
+        Origin::Default
+    );
 }
