@@ -5,9 +5,10 @@
 //! adding an element kind is one line here and one field in `Network`.
 
 use crate::{
-    Ase, Asg, ExpressRouteCircuit, GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg,
-    Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule, ServicePlan, SqlFirewallRule,
-    SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
+    Ase, Asg, DataService, ExpressRouteCircuit, GatewayConnection, LocalGateway, Meta, Network,
+    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule, ServiceFirewallRule,
+    ServicePlan, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet,
+    VnetGateway, WebApp,
 };
 
 /// A typed index into one arena of the network (`NsgId`, `SubnetId`, ...).
@@ -165,6 +166,8 @@ arenas! {
     SqlVirtualMachineId => sql_virtual_machines: SqlVirtualMachine, "SQL virtual machine";
     PrivateEndpointId => private_endpoints: PrivateEndpoint, "private endpoint";
     StorageAccountId => storage_accounts: StorageAccount, "storage account";
+    DataServiceId => data_services: DataService, "data service";
+    ServiceFirewallRuleId => service_firewall_rules: ServiceFirewallRule, "firewall rule";
     ExpressRouteCircuitId => express_route_circuits: ExpressRouteCircuit, "ExpressRoute circuit";
 }
 
@@ -193,6 +196,9 @@ iter_fns! {
     iter_public_ips: public_ips => PublicIpId, PublicIp;
     iter_ases: ases => AseId, Ase;
     iter_web_apps: web_apps => WebAppId, WebApp;
+    iter_sql_servers: sql_servers => SqlServerId, SqlServer;
+    iter_storage_accounts: storage_accounts => StorageAccountId, StorageAccount;
+    iter_data_services: data_services => DataServiceId, DataService;
 }
 
 /// Push helpers returning the new id.

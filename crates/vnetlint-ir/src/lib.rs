@@ -14,6 +14,8 @@ mod ids;
 pub use ids::*;
 mod lowering;
 pub use lowering::{Allocate, Association, Empty, first_wins};
+mod services;
+pub use services::{FirewallModel, ServiceKind};
 
 /// How an attribute got its value. Checks use it to point at the literal that set a value
 /// (for example a variable default) in addition to the use site.
@@ -213,6 +215,8 @@ pub struct Network {
     pub sql_virtual_machines: Vec<SqlVirtualMachine>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     pub storage_accounts: Vec<StorageAccount>,
+    pub data_services: Vec<DataService>,
+    pub service_firewall_rules: Vec<ServiceFirewallRule>,
     pub express_route_circuits: Vec<ExpressRouteCircuit>,
     /// What a Terraform plan changes (`resource_changes`); empty for a configuration or an ARM
     /// template, which say what should exist, not what changes.
@@ -563,6 +567,46 @@ pub struct StorageAccount {
     pub bypass: Option<AttrList<String>>,
     pub ip_rules: Option<AttrList<String>>,
     pub subnets: Option<AttrList<SubnetId>>,
+}
+
+/// A data or secret store other than a SQL server or a storage account (which keep their own
+/// arenas): a PostgreSQL, MySQL or MariaDB server, a Synapse workspace, a Redis cache, a Cosmos DB
+/// account, a key vault, a container registry, an Event Hubs or Service Bus namespace, a search
+/// service, a Cognitive Services account or an App Configuration store. What its settings mean
+/// depends on its `kind` (`ServiceKind::firewall`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataService {
+    pub meta: Meta,
+    pub kind: ServiceKind,
+    /// Whether the public endpoint answers; once lowered, always set: to the provider's default
+    /// (`Origin::Default`) when not written (`Network::fill_service_defaults`).
+    pub public_network_access: Option<Attr<bool>>,
+    /// The subnet the service is deployed into (a flexible server's delegated subnet, a Redis
+    /// cache's subnet): such a service has no public endpoint unless one is turned on.
+    pub delegated_subnet: Option<Attr<SubnetId>>,
+    /// `Allow` or `Deny`, for the services whose network rules have a default action; once
+    /// lowered, `Allow` (`Origin::Default`) when no network rules are written.
+    pub default_action: Option<Attr<String>>,
+    pub bypass: Option<AttrList<String>>,
+    /// The addresses and CIDR ranges admitted (`ip_rules`, `ip_range_filter`, `allowed_ips`).
+    pub ip_rules: Option<AttrList<String>>,
+    /// The subnets admitted through a service endpoint (virtual network rules).
+    pub subnets: Option<AttrList<SubnetId>>,
+    /// Cosmos DB's `is_virtual_network_filter_enabled`: the virtual network rules apply.
+    pub virtual_network_filter: Option<Attr<bool>>,
+}
+
+/// A server-level firewall rule (a start and an end address) of a `DataService`: PostgreSQL,
+/// MySQL, MariaDB, Synapse or Redis. Azure SQL's are `SqlFirewallRule`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFirewallRule {
+    pub meta: Meta,
+    /// The kind of service the rule belongs to, known from the rule's own type even when the
+    /// service is not.
+    pub kind: ServiceKind,
+    pub service: Option<Attr<DataServiceId>>,
+    pub start_ip: Option<Attr<String>>,
+    pub end_ip: Option<Attr<String>>,
 }
 
 /// `azurerm_express_route_circuit`.

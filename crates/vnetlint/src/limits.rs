@@ -80,6 +80,8 @@ pub(crate) fn element_count(network: &vnetlint_ir::Network) -> usize {
         network.sql_virtual_machines.len(),
         network.private_endpoints.len(),
         network.storage_accounts.len(),
+        network.data_services.len(),
+        network.service_firewall_rules.len(),
         network.express_route_circuits.len(),
     ]
     .iter()

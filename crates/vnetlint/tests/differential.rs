@@ -1,7 +1,8 @@
 //! The same network written in Terraform and in ARM gives the same findings: each Terraform
-//! case under `testdata/cases/exposure/` and the `testdata/cases/nsg/` cases listed below have
-//! an ARM twin under `testdata/cases/arm/`, and both must yield the same codes, levels and
-//! messages (messages name rules and NSGs, which the twins spell alike).
+//! case under `testdata/cases/exposure/`, the `testdata/cases/nsg/` cases and the open data
+//! service cases under `testdata/cases/paas/` listed below have an ARM twin under
+//! `testdata/cases/arm/`, and both must yield the same codes, levels and messages (messages
+//! name rules, NSGs and services, which the twins spell alike).
 
 mod common;
 
@@ -37,6 +38,12 @@ fn terraform_and_arm_twins_give_the_same_findings() {
         pairs.push((
             root.join("testdata/cases/nsg").join(case),
             root.join("testdata/cases/arm").join(format!("nsg-{case}")),
+        ));
+    }
+    for name in ["databases-open", "stores-open"] {
+        pairs.push((
+            root.join("testdata/cases/paas").join(name),
+            root.join("testdata/cases/arm").join(format!("paas-{name}")),
         ));
     }
     pairs.sort();

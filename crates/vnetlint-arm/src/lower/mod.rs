@@ -5,12 +5,13 @@
 //!
 //! This module is the driver: the resource types it models, the passes and the dispatch to one
 //! file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `gateway`,
-//! `ase`, `web`, `paas`, `association`), named as in the Terraform frontend; `read` shapes
+//! `ase`, `web`, `paas`, `data`, `association`), named as in the Terraform frontend; `read` shapes
 //! values into IR attribute types and links by id. What does not depend on JSON (empty
 //! elements, defaults, how an association attaches) is in `vnetlint-ir` (its `lowering` module).
 
 mod ase;
 mod association;
+mod data;
 mod gateway;
 mod network;
 mod nic;
@@ -66,7 +67,8 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "microsoft.network/privateendpoints" => Network::add_empty::<PrivateEndpoint>,
         "microsoft.storage/storageaccounts" => Network::add_empty::<StorageAccount>,
         "microsoft.sqlvirtualmachine/sqlvirtualmachines" => Network::add_empty::<SqlVirtualMachine>,
-        _ => return None,
+        // The other data services and their firewall rules, by kind.
+        _ => return data::allocator(rtype),
     };
     Some(allocate)
 }
@@ -89,6 +91,7 @@ pub(crate) fn lower(instances: &[Instance]) -> Network {
         }
     }
     lowerer.network.order_nsg_rules();
+    lowerer.network.fill_service_defaults();
     lowerer.network
 }
 
@@ -205,6 +208,7 @@ impl Lowerer {
             RULE => return nsg::standalone_rule(&resource, net),
             ROUTE => return route::child_route(&resource, net),
             SITE_CONFIG => return web::site_config(&resource, net),
+            rtype if data::is_rule_set(rtype) => return data::network_rule_set(&resource, net),
             _ => {}
         }
         let Some(element) = element else {
@@ -235,6 +239,8 @@ impl Lowerer {
             ElementId::SqlFirewallRule(id) => paas::sql_firewall_rule(&resource, &mut net[id]),
             ElementId::SqlVirtualMachine(id) => paas::sql_virtual_machine(&resource, &mut net[id]),
             ElementId::StorageAccount(id) => paas::storage_account(&resource, &mut net[id]),
+            ElementId::DataService(id) => data::data_service(&resource, &mut net[id]),
+            ElementId::ServiceFirewallRule(id) => data::firewall_rule(&resource, &mut net[id]),
         }
     }
 }

@@ -1,14 +1,10 @@
 //! Platform services and their network settings: SQL servers and their firewall rules, SQL
 //! Server on virtual machines, storage accounts and their network rules, and private endpoints.
 
-use vnetlint_ir::{
-    Attr, AttrList, PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
-    Val,
-};
+use vnetlint_ir::{PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount};
 
 use super::Resource;
-use super::read::{attr, enabled, reference_attr, shape_string, string, strings};
-use crate::value::Value;
+use super::read::{comma_list, enabled, items, reference_attr, shape_string, string, strings};
 
 /// `Microsoft.Sql/servers`.
 pub(super) fn sql_server(resource: &Resource<'_>, server: &mut SqlServer) {
@@ -58,44 +54,15 @@ pub(super) fn private_endpoint(resource: &Resource<'_>, endpoint: &mut PrivateEn
 
 /// `Microsoft.Storage/storageAccounts` with its `networkAcls`.
 pub(super) fn storage_account(resource: &Resource<'_>, account: &mut StorageAccount) {
-    let acl = |key: &str| resource.get(&["networkAcls", key]);
     account.public_network_access = enabled(resource.get(&["publicNetworkAccess"]));
-    account.default_action = string(acl("defaultAction"));
-    account.bypass = acl("bypass").and_then(bypass_list);
-    // Any value of `ipRules` or `virtualNetworkRules` reads as an array; an item without a
-    // value or id is dropped.
-    account.ip_rules = acl("ipRules").map(|list| {
-        let rules = list.elements().iter();
-        attr(
-            list,
-            Val::Known(rules.filter_map(|r| string(r.get("value"))).collect()),
-        )
-    });
-    account.subnets = acl("virtualNetworkRules")
-        .map(|list| attr(list, Val::Known(resource.targets.link_items(list))));
-}
-
-/// `bypass`: a comma-separated list (`"AzureServices, Logging"`), each item with the span of
-/// the whole string.
-fn bypass_list(value: &Value) -> Option<AttrList<String>> {
-    let shaped = shape_string(value)?;
-    let value = match shaped.value {
-        Val::Known(text) => Val::Known(
-            text.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(|t| Attr {
-                    value: Val::Known(t.to_owned()),
-                    span: shaped.span,
-                    origin: shaped.origin.clone(),
-                })
-                .collect(),
-        ),
-        Val::Unknown(u) => Val::Unknown(u),
+    let Some(acl) = resource.get(&["networkAcls"]) else {
+        return;
     };
-    Some(Attr {
-        value,
-        span: shaped.span,
-        origin: shaped.origin,
-    })
+    account.default_action = string(acl.get("defaultAction"));
+    account.bypass = acl.get("bypass").and_then(comma_list);
+    // An item without a value or id is dropped.
+    account.ip_rules = items(acl, "ipRules", |rule| string(rule.get("value")));
+    account.subnets = items(acl, "virtualNetworkRules", |rule| {
+        resource.targets.link(rule.get("id"))
+    });
 }

@@ -222,6 +222,41 @@ pub(super) fn list_of<T>(value: &Value, item: impl Fn(&Value) -> Option<Attr<T>>
     attr(value, shaped)
 }
 
+/// The items of the array property `key` of an object, each shaped by `item` (see `list_of`);
+/// `None` when the property is not written.
+pub(super) fn items<T>(
+    object: &Value,
+    key: &str,
+    item: impl Fn(&Value) -> Option<Attr<T>>,
+) -> Option<AttrList<T>> {
+    object.get(key).map(|list| list_of(list, item))
+}
+
+/// A comma-separated list (`bypass`: `"AzureServices, Logging"`), each item with the span of
+/// the whole string.
+pub(super) fn comma_list(value: &Value) -> Option<AttrList<String>> {
+    let shaped = shape_string(value)?;
+    let value = match shaped.value {
+        Val::Known(text) => Val::Known(
+            text.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| Attr {
+                    value: Val::Known(t.to_owned()),
+                    span: shaped.span,
+                    origin: shaped.origin.clone(),
+                })
+                .collect(),
+        ),
+        Val::Unknown(u) => Val::Unknown(u),
+    };
+    Some(Attr {
+        value,
+        span: shaped.span,
+        origin: shaped.origin,
+    })
+}
+
 /// ARM writes absent plural lists as `[]` beside the singular form; an empty list is not written.
 pub(super) fn non_empty<T>(list: Option<AttrList<T>>) -> Option<AttrList<T>> {
     list.filter(|l| !matches!(&l.value, Val::Known(items) if items.is_empty()))

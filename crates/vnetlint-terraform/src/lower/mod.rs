@@ -6,13 +6,14 @@
 //! Values come from `eval::Eval`; the lowering only decides which attribute of which resource
 //! becomes which IR field. This module is the driver: the resource types it models, the passes
 //! and the dispatch to one file per element family (`network`, `nsg`, `nic`, `public_ip`,
-//! `route`, `gateway`, `ase`, `web`, `paas`, `association`); `read` shapes values into IR
+//! `route`, `gateway`, `ase`, `web`, `paas`, `data`, `association`); `read` shapes values into IR
 //! attribute types, and `plan` feeds a plan's values to the same passes. What does not depend
 //! on HCL (empty elements, defaults, how an association attaches) is in `vnetlint-ir` (its
 //! `lowering` module).
 
 mod ase;
 mod association;
+mod data;
 mod gateway;
 mod network;
 mod nic;
@@ -75,7 +76,8 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "azurerm_mssql_firewall_rule" | "azurerm_sql_firewall_rule" => {
             Network::add_empty::<SqlFirewallRule>
         }
-        _ => return None,
+        // The other data services, by kind.
+        _ => return data::allocator(rtype),
     };
     Some(allocate)
 }
@@ -162,6 +164,7 @@ fn lower_resources<'a>(
         lowerer.associate(resource);
     }
     lowerer.network.order_nsg_rules();
+    lowerer.network.fill_service_defaults();
     lowerer.network
 }
 
@@ -196,7 +199,10 @@ impl<'a> Lowerer<'_, 'a> {
         for id in self.network.elements() {
             if !matches!(
                 id,
-                ElementId::Vnet(_) | ElementId::Nsg(_) | ElementId::SqlServer(_)
+                ElementId::Vnet(_)
+                    | ElementId::Nsg(_)
+                    | ElementId::SqlServer(_)
+                    | ElementId::DataService(_)
             ) {
                 continue;
             }
@@ -245,6 +251,8 @@ impl<'a> Lowerer<'_, 'a> {
             ElementId::SqlVirtualMachine(id) => paas::sql_virtual_machine(&block, &mut net[id]),
             ElementId::PrivateEndpoint(id) => paas::private_endpoint(&block, &mut net[id]),
             ElementId::StorageAccount(id) => paas::storage_account(&block, &mut net[id]),
+            ElementId::DataService(id) => data::data_service(&block, &mut net[id]),
+            ElementId::ServiceFirewallRule(id) => data::firewall_rule(&block, &mut net[id]),
         }
     }
 

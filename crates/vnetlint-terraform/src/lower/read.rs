@@ -99,6 +99,49 @@ impl<'r, 'e, 'a> Block<'r, 'e, 'a> {
         self.ev(key).and_then(|ev| shape_list(ev, shape_string))
     }
 
+    /// `Enabled` or `Disabled` (`public_network_access`) as a bool.
+    pub(super) fn enabled(&self, key: &str) -> Option<Attr<bool>> {
+        let shaped = self.string(key)?;
+        let value = match shaped.value {
+            Val::Known(text) => Val::Known(text.eq_ignore_ascii_case("Enabled")),
+            Val::Unknown(unknown) => Val::Unknown(unknown),
+        };
+        Some(Attr::new(value, shaped.span, shaped.origin))
+    }
+
+    /// A list that older provider versions wrote as one comma-separated string (Cosmos DB's
+    /// `ip_range_filter`) or as a single value (a key vault's `bypass`): each item of a string
+    /// has the span of the whole string.
+    pub(super) fn string_list(&self, key: &str) -> Option<AttrList<String>> {
+        let ev = self.ev(key)?;
+        let EvKind::Scalar(text) = &ev.kind else {
+            return shape_list(ev, shape_string);
+        };
+        let items = text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| Attr::new(Val::Known(item.to_owned()), ev.span, ev.origin.clone()))
+            .collect();
+        Some(Attr::new(Val::Known(items), ev.span, ev.origin))
+    }
+
+    /// One attribute of each nested block of a type, as a list with the span of the first
+    /// block (`ip_rule { ip_mask = ... }`); `None` when there is no such block.
+    pub(super) fn nested<T>(
+        &self,
+        name: &'a str,
+        read: impl Fn(&Block<'r, 'e, 'a>) -> Option<Attr<T>>,
+    ) -> Option<AttrList<T>> {
+        let blocks = self.blocks(name);
+        let span = blocks.first()?.span();
+        Some(Attr::new(
+            Val::Known(blocks.iter().filter_map(read).collect()),
+            span,
+            Origin::Literal,
+        ))
+    }
+
     /// A list attribute that older provider versions wrote as a single string (`address_prefix`).
     pub(super) fn strings_or_single(
         &self,

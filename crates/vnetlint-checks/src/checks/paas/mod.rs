@@ -1,23 +1,30 @@
-//! Checks of the firewalls of platform services (VNL6xx): the SQL server firewall and the
-//! storage account network rules, the modern form of the endpoint ACLs (spec §6.2, §6.3).
+//! Checks of the firewalls of data services (VNL6xx): the server firewalls of Azure SQL and the
+//! other database servers, the network rules of storage accounts, key vaults and the other
+//! stores, the modern form of the endpoint ACLs (spec §6.2, §6.3). `services` reads every
+//! service alike, whichever arena holds it; each service's firewall model is the IR's
+//! (`ServiceKind::firewall`).
 //!
-//! The SQL firewall is allow-only and a union of ranges (spec §8 case 37): a connection is
+//! A server firewall is allow-only and a union of ranges (spec §8 case 37): a connection is
 //! admitted when its source is in any rule. `0.0.0.0`–`0.0.0.0` is not an address but the
-//! "allow Azure services" switch (case 36). With public network access disabled the rules have
-//! no effect (Azure refuses them), so no check reports them then.
+//! "allow Azure services" switch (case 36), as `0.0.0.0` is in a Cosmos DB IP filter. With
+//! public network access disabled the rules have no effect (Azure refuses them), so no check
+//! reports them then.
 
 pub(crate) mod paas_public_network_open;
+pub(crate) mod services;
 pub(crate) mod sql_firewall_allows_all_azure;
 pub(crate) mod sql_firewall_open_to_internet;
 
 use std::net::Ipv4Addr;
 
 use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_ir::{Attr, Meta, Network, SqlFirewallRule, SqlServerId, Val};
+use vnetlint_engine::AddrSet;
+use vnetlint_ir::{Attr, Meta, Network, Span, Unknown, Val};
 
 use crate::checks::frontend::unresolved_value::unresolved_at;
 use crate::declare::Check;
 use crate::finding::name_label;
+use services::{FirewallRule, Service};
 
 /// VNL601 reports a range with more public addresses than this: more than a /8. No
 /// organisation's egress ranges are that large (the few legacy /8 holders stay exactly at it),
@@ -25,8 +32,8 @@ use crate::finding::name_label;
 pub(crate) const OPEN_THRESHOLD: u64 = 1 << 24;
 
 /// IPv4 ranges that are not public Internet addresses (RFC 1918, RFC 6598, loopback,
-/// link-local, `0.0.0.0/8`, multicast and reserved `224.0.0.0/3`): a SQL firewall rule over
-/// them admits no one from the Internet.
+/// link-local, `0.0.0.0/8`, multicast and reserved `224.0.0.0/3`): a firewall rule over them
+/// admits no one from the Internet.
 const NOT_PUBLIC: &[(u32, u32)] = &[
     (0x0000_0000, 0x00FF_FFFF), // 0.0.0.0/8
     (0x0A00_0000, 0x0AFF_FFFF), // 10.0.0.0/8
@@ -62,62 +69,50 @@ pub(crate) fn parse_v4(text: &str) -> Option<u32> {
     text.trim().parse::<Ipv4Addr>().ok().map(u32::from)
 }
 
-/// Whether public network access is on: `Some(true)` when written so or left at its default
-/// (on, for SQL servers and storage accounts alike), `Some(false)` when disabled, `None` when
-/// the value is unknown.
-pub(crate) fn public_access(attr: Option<&Attr<bool>>) -> Option<bool> {
-    match attr.map(|a| &a.value) {
-        None => Some(true),
-        Some(Val::Known(on)) => Some(*on),
-        Some(Val::Unknown(_)) => None,
-    }
-}
-
-/// The server of a firewall rule, when known.
-pub(crate) fn rule_server(rule: &SqlFirewallRule) -> Option<SqlServerId> {
-    rule.server.as_ref().and_then(Attr::get).copied()
-}
-
-/// Whether the firewall rules of a server can matter: false only when the server is known and
-/// its public network access is known to be disabled.
-fn rules_matter(net: &Network, rule: &SqlFirewallRule) -> bool {
-    rule_server(rule).is_none_or(|server| {
-        public_access(net[server].public_network_access.as_ref()) != Some(false)
-    })
-}
-
 /// A known, parsed IPv4 bound of a firewall rule.
 pub(crate) fn bound(attr: Option<&Attr<String>>) -> Option<u32> {
     parse_v4(attr?.get()?)
 }
 
-/// The firewall rules whose range is written (both bounds), with their bounds, when the rules
-/// of their server matter.
-pub(crate) fn judged_rules(
-    net: &Network,
-) -> impl Iterator<Item = (&SqlFirewallRule, &Attr<String>, &Attr<String>)> {
-    net.sql_firewall_rules
-        .iter()
-        .filter(|rule| rules_matter(net, rule))
-        .filter_map(|rule| Some((rule, rule.start_ip.as_ref()?, rule.end_ip.as_ref()?)))
+/// The IPv4 ranges of an IP rule (`203.0.113.0/24`, `203.0.113.7`); `None` when it is not an
+/// address or prefix. IPv6 rules hold no IPv4 range.
+pub(crate) fn entry_ranges(text: &str) -> Option<Vec<(u32, u32)>> {
+    AddrSet::parse(text.trim()).map(|set| set.v4.ranges().to_vec())
 }
 
-/// The rule's display name (`AllowAll`), for messages.
-pub(crate) fn rule_name(rule: &SqlFirewallRule) -> &str {
-    rule.meta.display_name()
+/// The public addresses an IP rule admits.
+pub(crate) fn entry_public_count(ranges: &[(u32, u32)]) -> u64 {
+    ranges.iter().map(|&(lo, hi)| public_count(lo, hi)).sum()
 }
 
-/// `` SQL server `sql-app` ``, or `its SQL server` when the rule's server is not known.
-pub(crate) fn server_name(net: &Network, rule: &SqlFirewallRule) -> String {
-    rule_server(rule).map_or_else(
-        || "its SQL server".to_owned(),
-        |s| format!("SQL server `{}`", net[s].meta.display_name()),
+/// The firewall rules whose range is written (both bounds), with their bounds, when the public
+/// network access of their service is not known to be off (Azure then refuses the rules and
+/// admits no public connection).
+pub(crate) fn judged_rules(net: &Network) -> Vec<(FirewallRule<'_>, &Attr<String>, &Attr<String>)> {
+    FirewallRule::all(net)
+        .into_iter()
+        .filter(|rule| {
+            rule.service
+                .is_none_or(|id| Service::get(net, id).public() != Some(false))
+        })
+        .filter_map(|rule| {
+            let (start, end) = (rule.start?, rule.end?);
+            Some((rule, start, end))
+        })
+        .collect()
+}
+
+/// The service a firewall rule opens, as a secondary label.
+pub(crate) fn service_label(net: &Network, rule: &FirewallRule<'_>) -> Option<Label> {
+    Some(opened_label(&Service::get(net, rule.service?)))
+}
+
+/// A secondary label at the name of the service a rule opens (`the server it opens`).
+pub(crate) fn opened_label(service: &Service<'_>) -> Label {
+    name_label(
+        service.meta,
+        format!("the {} it opens", service.kind.noun()),
     )
-}
-
-/// The server a firewall rule opens, as a secondary label.
-pub(crate) fn server_label(net: &Network, rule: &SqlFirewallRule) -> Option<Label> {
-    rule_server(rule).map(|s| name_label(&net[s].meta, "the server it opens"))
 }
 
 /// A VNL002 finding raised by one of these checks when `attr` is written but unresolved:
@@ -132,17 +127,23 @@ pub(crate) fn unresolved<T>(
     let Val::Unknown(unknown) = &attr.value else {
         return None;
     };
+    Some(unresolved_value(check, attr.span, unknown, what, owner))
+}
+
+/// A VNL002 finding raised by one of these checks at the unresolved value `span`: `what` (a
+/// question about `owner`) depends on it.
+pub(crate) fn unresolved_value(
+    check: &Check,
+    span: Span,
+    unknown: &Unknown,
+    what: &str,
+    owner: &Meta,
+) -> Finding {
     let message = format!(
         "{what} depends on a value vnetlint cannot resolve ({}); give it a value in the scanned files so it can be judged",
         unknown.reason
     );
-    Some(unresolved_at(
-        check,
-        owner,
-        attr.span,
-        message,
-        &owner.address,
-    ))
+    unresolved_at(check, owner, span, message, &owner.address)
 }
 
 #[cfg(test)]
