@@ -244,6 +244,32 @@ fn committed_cases() {
             1,
             ("VNL004", "main.tf", 23, "limit `max_string_len` exceeded"),
         ),
+        (
+            "tf-replace-bomb",
+            1,
+            ("VNL004", "main.tf", 7, "limit `max_string_len` exceeded"),
+        ),
+        (
+            "arm-replace-bomb",
+            1,
+            ("VNL004", "t.json", 8, "limit `max_string_len` exceeded"),
+        ),
+        (
+            "tf-strings-times-collection",
+            1,
+            ("VNL004", "main.tf", 4, "limit `max_eval_bytes` exceeded"),
+        ),
+        (
+            "arm-copy-nested",
+            1,
+            ("VNL004", "t.json", 15, "limit `max_elements` exceeded"),
+        ),
+        // A width of 300 is honoured, so the count is 1 and the open SSH rule is found.
+        (
+            "tf-format-width",
+            1,
+            ("VNL101", "main.tf", 16, "lets the Internet reach SSH"),
+        ),
         // An unknown resource type is not modelled: no finding, and no failure either.
         ("unknown-resource-type", 1, ("", "", 0, "")),
         (
