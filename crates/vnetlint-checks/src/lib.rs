@@ -35,12 +35,31 @@ pub fn run(network: &Network) -> Vec<Finding> {
 
 /// [`run`] with the user's configuration (connectivity intents).
 pub fn run_with(network: &Network, config: &Config) -> Vec<Finding> {
-    let ctx = Context::new(network, config);
+    run_until(network, config, &vnetlint_diagnostics::Deadline::never()).0
+}
+
+/// [`run_with`] that stops once `deadline` has passed (looked at before each check): the
+/// findings of the checks that ran, and the first check that did not run, if any. A unit's
+/// wall-clock budget (`max_unit_seconds`) thus bounds the checks too, to within one check.
+pub fn run_until(
+    network: &Network,
+    config: &Config,
+    deadline: &vnetlint_diagnostics::Deadline,
+) -> (Vec<Finding>, Option<&'static Check>) {
     let mut findings = Vec::new();
+    if deadline.expired() {
+        return (findings, CHECKS.first().copied());
+    }
+    let ctx = Context::new(network, config);
+    let mut stopped = None;
     for check in CHECKS {
+        if deadline.expired() {
+            stopped = Some(*check);
+            break;
+        }
         (check.run)(&ctx, &mut findings);
     }
     finding::note_readings(&ctx, &mut findings);
     vnetlint_diagnostics::sort_findings(&mut findings);
-    findings
+    (findings, stopped)
 }

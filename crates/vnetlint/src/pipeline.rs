@@ -485,12 +485,14 @@ fn analyze_unit(shared: &Shared<'_>, unit: &Unit) -> UnitOut {
 /// findings (a plan's findings onto its configuration's lines); every finding gets its
 /// element's span (for suppressions) and the levels of the unit's configuration; the intents'
 /// resolution is recorded; the network is kept only when the run needs it afterwards.
+#[allow(clippy::too_many_arguments)]
 fn check_unit(
     shared: &Shared<'_>,
     config: ConfigId,
     mut network: Network,
     mut findings: Vec<Finding>,
     first_file: FileId,
+    deadline: &vnetlint_diagnostics::Deadline,
     remap: &dyn Fn(&mut [Finding], &mut Network),
     out: &mut UnitOut,
 ) {
@@ -501,7 +503,26 @@ fn check_unit(
         &governing.limits,
         first_file,
     ));
-    findings.extend(vnetlint_checks::run_with(&network, checks));
+    let (checked, stopped) = vnetlint_checks::run_until(&network, checks, deadline);
+    findings.extend(checked);
+    if let Some(check) = stopped {
+        findings.push(governing.limits.finding(
+            vnetlint_diagnostics::Limit::UnitSeconds,
+            vnetlint_source::Span::new(first_file, vnetlint_source::TextRange::empty(0)),
+            &if vnetlint_checks::CHECKS.first().is_some_and(|first| first.code == check.code) {
+                format!(
+                    "this module or template took more than {} seconds before its checks could run",
+                    governing.limits.max_unit_seconds
+                )
+            } else {
+                format!(
+                    "this module or template took more than {} seconds before its checks from {} `{}` on could run",
+                    governing.limits.max_unit_seconds, check.code, check.name
+                )
+            },
+            "those checks did not run on it; the other modules and templates are checked",
+        ));
+    }
     remap(&mut findings, &mut network);
     // Secrets are masked in every output even when their finding is turned off or suppressed.
     out.secrets
@@ -566,6 +587,7 @@ fn terraform_unit(
     files: &[PathBuf],
     out: &mut UnitOut,
 ) {
+    let deadline = vnetlint_diagnostics::Deadline::new(&shared.configs.get(config).limits);
     if let Some((lowered, first)) = lower_terraform(shared, config, dir, files, out) {
         check_unit(
             shared,
@@ -573,6 +595,7 @@ fn terraform_unit(
             lowered.network,
             lowered.findings,
             first,
+            &deadline,
             &no_remap,
             out,
         );
@@ -608,6 +631,7 @@ fn arm_unit(shared: &Shared<'_>, config: ConfigId, files: &[PathBuf], out: &mut 
                 .get(&crate::arm::paired_parameters(&path))
                 .copied(),
         };
+        let deadline = vnetlint_diagnostics::Deadline::new(&limits);
         let mut loader = Loader::new(shared, out);
         let lowered = vnetlint_arm::lower_template_with(&mut loader, template, parameters, &limits);
         check_unit(
@@ -616,6 +640,7 @@ fn arm_unit(shared: &Shared<'_>, config: ConfigId, files: &[PathBuf], out: &mut 
             lowered.network,
             lowered.findings,
             template,
+            &deadline,
             &no_remap,
             out,
         );
@@ -632,6 +657,7 @@ fn plan_unit(
     config_files: &[PathBuf],
     out: &mut UnitOut,
 ) {
+    let deadline = vnetlint_diagnostics::Deadline::new(&shared.configs.get(config).limits);
     let lowered = vnetlint_terraform::lower_plan(shared.sources, plan);
     let configuration = if config_files.is_empty() {
         None
@@ -668,6 +694,7 @@ fn plan_unit(
         lowered.network,
         lowered.findings,
         plan,
+        &deadline,
         &remap,
         out,
     );

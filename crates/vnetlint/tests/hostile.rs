@@ -602,3 +602,23 @@ fn a_plan_on_standard_input_is_read_under_the_size_limit() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `max_unit_seconds` bounds a unit's checks too: past it, the checks that did not run are named
+/// by a VNL004 at the unit's first file, and the run ends normally.
+#[test]
+fn the_unit_deadline_stops_the_checks_with_a_located_finding() {
+    let dir = scratch("deadline");
+    let run = check(&dir, &["--max-unit-seconds", "0"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let all = findings(&run);
+    assert!(
+        all.iter()
+            .any(|(code, file, line, _, message)| code == "VNL004"
+                && file == "good/main.tf"
+                && *line == 1
+                && message.contains("`max_unit_seconds`")
+                && message.contains("before its checks could run")),
+        "{all:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
