@@ -21,10 +21,6 @@ use crate::funcs::{self, Body, Context};
 use crate::json::{Json, JsonKind};
 use crate::value::{Kind, Value, json_number, measure};
 
-// Re-exported at its old path for the lowering (`lower.rs`), which imports it from here; it
-// lives in `funcs/deployment.rs`.
-pub(crate) use crate::funcs::address_of_id;
-
 /// Resource copy counts above this are refused (ARM's own limit is 800).
 const MAX_COPIES: i64 = 800;
 

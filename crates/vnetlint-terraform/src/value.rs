@@ -398,23 +398,12 @@ pub(crate) fn unresolved_reason(ev: &Ev) -> String {
     }
 }
 
-/// Why a template with deployment-time parts has no single value.
+/// Why a template with deployment-time parts has no single value (the IR's reading, with the
+/// evaluator's own word for a template it has not finished).
 pub(crate) fn template_unknown(template: &Template) -> Unknown {
-    for part in &template.parts {
-        match part {
-            TemplatePart::Reference(reference) => {
-                return Unknown::reference(
-                    reference.clone(),
-                    format!(
-                        "the string depends on `{reference}`, which is only known after deployment"
-                    ),
-                );
-            }
-            TemplatePart::Unknown(reason) => return Unknown::new(reason.clone()),
-            TemplatePart::Literal(_) => {}
-        }
-    }
-    Unknown::new("the string is not evaluated yet")
+    template
+        .first_unknown()
+        .unwrap_or_else(|| Unknown::new("the string is not evaluated yet"))
 }
 
 /// A number as Terraform prints it: integers without a fraction.

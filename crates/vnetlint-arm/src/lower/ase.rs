@@ -4,7 +4,7 @@ use vnetlint_ir::{Ase, AseVersion, Attr, ElementId, ServicePlan, SubnetId, Val};
 
 use super::Resource;
 use super::read::{attr, shape_string, string};
-use crate::eval::address_of_id;
+use crate::funcs::address_of_id;
 use crate::value::Kind;
 
 /// `Microsoft.Web/hostingEnvironments`.

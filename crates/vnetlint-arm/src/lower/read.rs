@@ -8,7 +8,7 @@ use vnetlint_ir::{
     TemplatePart, Unknown, Val,
 };
 
-use crate::eval::address_of_id;
+use crate::funcs::address_of_id;
 use crate::value::{Kind, Value};
 
 /// The elements of the template by lowercase address, which links by resource id resolve to.

@@ -10,11 +10,11 @@ use vnetlint_diagnostics::{Label, Limit};
 use vnetlint_ir::{Reference, Span, Unknown};
 
 use super::{
-    COMPUTED_ATTRIBUTES, CallInsts, CallTarget, Env, Ev, EvKind, Eval, Expansion, Inst, InstKey,
-    META_ARGUMENTS, MemoKey, ObjectEntry, ResInst, number, placeholder_span, scalar_text,
-    unresolved_reason,
+    COMPUTED_ATTRIBUTES, CallInsts, CallTarget, Env, Eval, Expansion, Inst, InstKey,
+    META_ARGUMENTS, MemoKey, number, placeholder_span, scalar_text,
 };
 use crate::syntax::BodyRef;
+use crate::value::{Ev, EvKind, ObjectEntry, ResInst, unresolved_reason};
 
 impl<'a> Eval<'a> {
     /// `module.NAME`: one module instance, a list (count) or a map (`for_each`) of them.

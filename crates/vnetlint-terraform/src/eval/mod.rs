@@ -32,13 +32,8 @@ use vnetlint_ir::{FileId, Span, TextRange, Unknown};
 use crate::funcs;
 use crate::syntax::BlockRef;
 use crate::value::{
-    InstKey, TemplateBuilder, equal, format_number, measure, number, placeholder_span, scalar_text,
-    truth, unresolved_as,
-};
-// Re-exported at their old path for the lowering (`lower.rs`, `plan.rs`), which imports them
-// from here; they live in `value.rs`.
-pub(crate) use crate::value::{
-    Ev, EvKind, ObjectEntry, ResInst, iterate, template_unknown, unresolved_reason,
+    Ev, EvKind, InstKey, ObjectEntry, ResInst, TemplateBuilder, equal, format_number, iterate,
+    measure, number, placeholder_span, scalar_text, truth, unresolved_as, unresolved_reason,
 };
 
 /// One parsed file: where its spans point and the text they point into.

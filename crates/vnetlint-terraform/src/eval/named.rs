@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use vnetlint_ir::{Origin, Span};
 
-use super::{Env, Ev, EvKind, Eval, FileCtx, MemoKey, ModuleDef, RootValue, VarDecl};
+use super::{Env, Eval, FileCtx, MemoKey, ModuleDef, RootValue, VarDecl};
+use crate::value::{Ev, EvKind};
 
 impl<'a> Eval<'a> {
     /// The value of `var.NAME` in a module instance.

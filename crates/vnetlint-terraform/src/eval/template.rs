@@ -5,7 +5,8 @@ use hcl_edit::template::{Directive, Element, ForDirective, Template as HclTempla
 use vnetlint_diagnostics::Limit;
 use vnetlint_ir::Span;
 
-use super::{Env, Ev, Eval, TemplateBuilder, iterate, placeholder_span, truth, unresolved_reason};
+use super::{Env, Eval, TemplateBuilder, placeholder_span, truth};
+use crate::value::{Ev, iterate, unresolved_reason};
 
 impl Eval<'_> {
     /// The templates's value: a string, or a `Template` with deployment-time parts.

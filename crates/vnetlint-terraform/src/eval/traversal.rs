@@ -4,7 +4,8 @@
 use hcl_edit::expr::{Expression, TraversalOperator};
 use vnetlint_ir::{Reference, Span, Unknown};
 
-use super::{Env, Ev, EvKind, Eval, InstKey, ResInst, scalar_text, unresolved_as};
+use super::{Env, Eval, InstKey, scalar_text, unresolved_as};
+use crate::value::{Ev, EvKind, ResInst};
 use crate::value::{format_number, number};
 
 impl Eval<'_> {

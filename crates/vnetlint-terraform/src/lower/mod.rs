@@ -33,7 +33,8 @@ use vnetlint_ir::{
     SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
 
-use crate::eval::{Env, Eval, ResDecl, ResInst};
+use crate::eval::{Env, Eval, ResDecl};
+use crate::value::ResInst;
 use read::{Block, Reader};
 
 pub(crate) use plan::{PlanOverlay, PlannedSources, declare_planned, lower_plan, planned_changes};

@@ -14,9 +14,10 @@ use vnetlint_ir::{Network, PlannedChange, Reference, Unknown};
 use vnetlint_source::{FileId, Span, TextRange};
 
 use super::{Resource, lower_resources};
-use crate::eval::{Env, Ev, EvKind, Eval, ResDecl};
+use crate::eval::{Env, Eval, ResDecl};
 use crate::plan::{Planned, key_is, prop_name, string, strings, strip_keys};
 use crate::syntax::{BlockRef, BodyRef};
+use crate::value::{Ev, EvKind};
 
 /// What a plan says beyond the literal `values` of its resources.
 #[derive(Default)]

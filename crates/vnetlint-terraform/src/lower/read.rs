@@ -16,10 +16,9 @@ use vnetlint_ir::{
 };
 
 use super::PlanOverlay;
-use crate::eval::{
-    Env, Ev, EvKind, Eval, ObjectEntry, iterate, template_unknown, unresolved_reason,
-};
+use crate::eval::{Env, Eval};
 use crate::syntax::{BlockRef, BodyRef};
+use crate::value::{Ev, EvKind, ObjectEntry, iterate, template_unknown, unresolved_reason};
 
 /// What reading a value needs: the evaluator or the plan, and the elements links resolve to.
 pub(super) struct Reader<'e, 'a> {

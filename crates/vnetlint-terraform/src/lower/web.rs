@@ -3,7 +3,7 @@
 use vnetlint_ir::{AppSetting, ConnectionString, WebApp};
 
 use super::read::{Block, shape_template};
-use crate::eval::{Ev, EvKind};
+use crate::value::{Ev, EvKind};
 
 /// The azurerm web and function app resources.
 pub(super) fn web_app(block: &Block<'_, '_, '_>, app: &mut WebApp) {
