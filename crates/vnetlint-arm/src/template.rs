@@ -152,13 +152,17 @@ impl Expander<'_> {
                 }
             }
             Err(reason) => {
-                self.unresolved(
-                    count.span,
+                // Only where the resource can change a network verdict (a lock or a role
+                // assignment under an unknown count changes none).
+                if lowers_to_network(json, parent, scope, locals) {
+                    self.unresolved(
+                        count.span,
                     format!(
                         "the copy count of this resource cannot be evaluated ({reason}); vnetlint analyzes one instance whose index is unknown; give the values the count depends on, for example in a parameter file"
                     ),
-                    "this count",
-                );
+                        "this count",
+                    );
+                }
                 let index =
                     Value::unknown(format!("the copy count is unknown: {reason}"), count.span);
                 let mut inner = locals.clone();
@@ -182,13 +186,17 @@ impl Expander<'_> {
             match truthy(&value) {
                 Ok(false) => return,
                 Ok(true) => {}
-                Err(reason) => self.unresolved(
-                    condition.span,
-                    format!(
-                        "the condition of this resource cannot be evaluated ({reason}); vnetlint analyzes the resource as if it were deployed; give the values the condition depends on, for example in a parameter file"
-                    ),
-                    "this condition",
-                ),
+                Err(reason) => {
+                    if lowers_to_network(json, parent, scope, locals) {
+                        self.unresolved(
+                            condition.span,
+                            format!(
+                                "the condition of this resource cannot be evaluated ({reason}); vnetlint analyzes the resource as if it were deployed; give the values the condition depends on, for example in a parameter file"
+                            ),
+                            "this condition",
+                        );
+                    }
+                }
             }
         }
         let rtype = json
@@ -310,11 +318,37 @@ impl Expander<'_> {
         self.findings.push(Finding::new(
             "VNL002",
             "unresolved-value",
-            Level::Warning,
+            Level::Note,
             message,
             Label::new(span, label),
         ));
     }
+}
+
+/// Whether a resource can put anything into the network: its type (with its parent's, for a
+/// child) lowers into an element, it is a nested deployment, or it has child resources. A type
+/// that cannot be evaluated counts as one that lowers (never silent on what might matter).
+fn lowers_to_network(
+    json: &Json,
+    parent: Option<(&str, &str)>,
+    scope: &Scope<'_>,
+    locals: &Locals,
+) -> bool {
+    if json.get("resources").is_some() {
+        return true;
+    }
+    let Some(rtype) = json
+        .get("type")
+        .map(|t| scope.eval_json(t, locals))
+        .and_then(|t| t.as_str().map(str::to_owned))
+    else {
+        return true;
+    };
+    let full = match parent {
+        Some((ptype, _)) if !rtype.contains('/') => format!("{ptype}/{rtype}"),
+        _ => rtype,
+    };
+    full.eq_ignore_ascii_case("Microsoft.Resources/deployments") || crate::lower::lowers(&full)
 }
 
 /// The text of a resource name, or a placeholder that says it is not known.

@@ -36,12 +36,38 @@ pub struct ReportContext<'a> {
 /// Renders the findings as codespan-reporting diagnostics (rich style) followed by a summary line.
 /// ANSI escapes are emitted only when `color` is true.
 pub fn render_text(findings: &[Finding], ctx: &ReportContext, color: bool) -> String {
+    render_text_with(
+        findings,
+        ctx,
+        &TextOptions {
+            color,
+            fold_notes_over: None,
+        },
+    )
+}
+
+/// How the text output is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// ANSI colours.
+    pub color: bool,
+    /// When more notes than this are reported, they are counted in the summary line instead of
+    /// drawn one by one (a scan of an estate may hold hundreds); `None` draws every note.
+    pub fold_notes_over: Option<usize>,
+}
+
+/// [`render_text`] with options.
+pub fn render_text_with(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    options: &TextOptions,
+) -> String {
     let masked = masked_sources(findings, ctx.sources, ctx.redact);
     let ctx = ReportContext {
         sources: masked.as_ref().unwrap_or(ctx.sources),
         ..*ctx
     };
-    text::render(findings, &ctx, color)
+    text::render(findings, &ctx, options)
 }
 
 /// Writes [`render_text`] to `out`.

@@ -23,9 +23,10 @@ use vnetlint_source::display::{escape_for_terminal, sanitize_for_display};
 use vnetlint_source::{FileId, SourceMap};
 
 use crate::position::clamp_range;
-use crate::{LevelCounts, ReportContext};
+use crate::{LevelCounts, ReportContext, TextOptions};
 
-pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> String {
+pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, options: &TextOptions) -> String {
+    let color = options.color;
     let files = SourceFiles {
         sources: ctx.sources,
         shown: ctx.sources.iter().map(|_| OnceLock::new()).collect(),
@@ -35,9 +36,12 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
     // Suppressed findings are not shown in the terminal; the summary counts them.
     let (suppressed, shown): (Vec<&Finding>, Vec<&Finding>) =
         findings.iter().partition(|f| f.suppression.is_some());
+    let notes = shown.iter().filter(|f| f.level == Level::Note).count();
+    let fold_notes = options.fold_notes_over.is_some_and(|most| notes > most);
     // Each finding renders on its own (a large scan has thousands); the order is kept.
     let rendered: Vec<String> = shown
         .par_iter()
+        .filter(|finding| !(fold_notes && finding.level == Level::Note))
         .map(|finding| {
             let diagnostic = diagnostic(finding, ctx.sources);
             let rendered = if color {
@@ -64,6 +68,12 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, color: bool) -> 
     }
     let shown: Vec<Finding> = shown.into_iter().cloned().collect();
     out.push_str(&summary(&shown, ctx.files_scanned));
+    if fold_notes {
+        let _ = write!(
+            out,
+            "; the {notes} notes are not shown (--verbose or --format json lists them)"
+        );
+    }
     if !suppressed.is_empty() {
         let _ = write!(
             out,

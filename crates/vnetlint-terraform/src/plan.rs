@@ -154,7 +154,7 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
         out.findings.push(Finding::new(
             "VNL002",
             "unresolved-value",
-            Level::Warning,
+            Level::Note,
             format!(
                 "module `{address}` of the plan is nested more than {MAX_MODULE_DEPTH} modules deep, and its resources are not analyzed; flatten the module nesting"
             ),

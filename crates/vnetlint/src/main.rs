@@ -420,7 +420,13 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let rendered = match args.format {
         Format::Text => {
-            let mut text = vnetlint_report::render_text(&analysis.findings, &ctx, color);
+            // More than ten notes (unresolved values of an estate, stale suppressions) are
+            // counted on the summary line; --verbose draws them all.
+            let options = vnetlint_report::TextOptions {
+                color,
+                fold_notes_over: (!args.verbose).then_some(10),
+            };
+            let mut text = vnetlint_report::render_text_with(&analysis.findings, &ctx, &options);
             if args.quiet {
                 // Drop the summary line: only the findings remain.
                 let trimmed = text.trim_end_matches('\n');

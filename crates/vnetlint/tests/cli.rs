@@ -571,3 +571,28 @@ fn the_run_task_recipe_does_not_fail_on_suppressed_findings() {
     assert_eq!(suppressed["suppressed"], 1, "{suppressed}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// More than ten notes are counted on the text summary line instead of drawn one by one (an
+/// estate's unknowns and stale suppressions would bury the errors); `--verbose` draws them.
+#[test]
+fn many_notes_are_counted_not_drawn_unless_verbose() {
+    let dir = std::env::temp_dir().join(format!("vnetlint-notes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from(common::OPEN_SSH);
+    for i in 0..11 {
+        let _ = writeln!(text, "# vnetlint:ignore VNL102 stale exception {i}");
+    }
+    std::fs::write(dir.join("main.tf"), text).unwrap();
+    let path = dir.to_str().unwrap();
+    let folded = stdout(&vnetlint(&["check", path, "--color", "never"]));
+    assert!(!folded.contains("note[VNL005]"), "{folded}");
+    assert!(folded.contains("warning[VNL101]"), "{folded}");
+    assert!(
+        folded.contains("the 11 notes are not shown (--verbose or --format json lists them)"),
+        "{folded}"
+    );
+    let verbose = stdout(&vnetlint(&["check", path, "--color", "never", "--verbose"]));
+    assert_eq!(verbose.matches("note[VNL005]").count(), 11, "{verbose}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

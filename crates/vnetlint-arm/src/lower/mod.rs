@@ -73,6 +73,15 @@ fn allocator(rtype: &str) -> Option<Allocate> {
     Some(allocate)
 }
 
+/// Whether resources of `rtype` lower into the network (an element, or something attached to
+/// one): an unknown condition or copy count matters only for those.
+pub(crate) fn lowers(rtype: &str) -> bool {
+    let rtype = rtype.to_ascii_lowercase();
+    allocator(&rtype).is_some()
+        || matches!(rtype.as_str(), RULE | ROUTE | SITE_CONFIG)
+        || data::is_rule_set(&rtype)
+}
+
 pub(crate) fn lower(instances: &[Instance]) -> Network {
     let mut lowerer = Lowerer {
         network: Network::default(),
