@@ -723,6 +723,7 @@ fn asg_destination_uses_member_addresses_when_known() {
         }],
         nsg: None,
         dns_servers: None,
+        ip_forwarding: None,
     });
     let nsg = compile(&fixture);
     assert!(nsg.inbound[0].uncertain.is_empty());

@@ -5,10 +5,11 @@
 //! adding an element kind is one line here and one field in `Network`.
 
 use crate::{
-    Ase, Asg, DataService, ExpressRouteCircuit, GatewayConnection, LocalGateway, Meta, Network,
-    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule, ServiceFirewallRule,
-    ServicePlan, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet,
-    VnetGateway, WebApp,
+    Ase, Asg, DataService, ExpressRouteCircuit, Firewall, FirewallPolicy,
+    FirewallRuleCollectionGroup, GatewayConnection, IpGroup, LocalGateway, Meta, NatGateway,
+    Network, Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule,
+    ServiceFirewallRule, ServicePlan, SqlFirewallRule, SqlServer, SqlVirtualMachine,
+    StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// A typed index into one arena of the network (`NsgId`, `SubnetId`, ...).
@@ -155,6 +156,11 @@ arenas! {
     VmId => vms: Vm, "virtual machine";
     RouteTableId => route_tables: RouteTable, "route table";
     PeeringId => peerings: Peering, "peering";
+    FirewallId => firewalls: Firewall, "Azure Firewall";
+    FirewallPolicyId => firewall_policies: FirewallPolicy, "firewall policy";
+    FirewallRuleCollectionGroupId => firewall_rule_collection_groups: FirewallRuleCollectionGroup, "firewall rule collection group";
+    IpGroupId => ip_groups: IpGroup, "IP group";
+    NatGatewayId => nat_gateways: NatGateway, "NAT gateway";
     VnetGatewayId => vnet_gateways: VnetGateway, "virtual network gateway";
     LocalGatewayId => local_gateways: LocalGateway, "local network gateway";
     GatewayConnectionId => gateway_connections: GatewayConnection, "gateway connection";

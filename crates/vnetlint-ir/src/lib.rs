@@ -16,6 +16,11 @@ mod lowering;
 pub use lowering::{Allocate, Association, Empty, first_wins};
 mod services;
 pub use services::{FirewallModel, ServiceKind};
+mod routing;
+pub use routing::{
+    Firewall, FirewallIpConfiguration, FirewallPolicy, FirewallRule, FirewallRuleCollection,
+    FirewallRuleCollectionGroup, FirewallRuleKind, IpGroup, NatGateway, RuleCollectionOwner,
+};
 
 /// How an attribute got its value. Checks use it to point at the literal that set a value
 /// (for example a variable default) in addition to the use site.
@@ -204,6 +209,11 @@ pub struct Network {
     pub vms: Vec<Vm>,
     pub route_tables: Vec<RouteTable>,
     pub peerings: Vec<Peering>,
+    pub firewalls: Vec<Firewall>,
+    pub firewall_policies: Vec<FirewallPolicy>,
+    pub firewall_rule_collection_groups: Vec<FirewallRuleCollectionGroup>,
+    pub ip_groups: Vec<IpGroup>,
+    pub nat_gateways: Vec<NatGateway>,
     pub vnet_gateways: Vec<VnetGateway>,
     pub local_gateways: Vec<LocalGateway>,
     pub gateway_connections: Vec<GatewayConnection>,
@@ -266,6 +276,8 @@ pub struct Subnet {
     /// Delegated service names such as `Microsoft.Web/hostingEnvironments`.
     pub delegations: Vec<Attr<String>>,
     pub service_endpoints: Option<AttrList<String>>,
+    /// `azurerm_subnet_nat_gateway_association` / the subnet's `natGateway.id`.
+    pub nat_gateway: Option<Attr<NatGatewayId>>,
 }
 
 /// Which template language an element was written in; some validation differs
@@ -379,6 +391,10 @@ pub struct Nic {
     pub ip_configurations: Vec<IpConfiguration>,
     pub nsg: Option<Attr<NsgId>>,
     pub dns_servers: Option<AttrList<String>>,
+    /// Whether the NIC forwards packets not addressed to it (an appliance): azurerm 4
+    /// `ip_forwarding_enabled`, azurerm 3 `enable_ip_forwarding`, ARM `enableIPForwarding`.
+    /// `None`: not written, which means off.
+    pub ip_forwarding: Option<Attr<bool>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -414,12 +430,22 @@ pub struct Vm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteTable {
     pub meta: Meta,
+    /// Inline `route` blocks and standalone `azurerm_route` / `routeTables/routes`, in order.
     pub routes: Vec<Route>,
+    /// Whether routes learned by a virtual network gateway are propagated to the subnets of
+    /// this table: azurerm 4 `bgp_route_propagation_enabled`, azurerm 3
+    /// `disable_bgp_route_propagation` (negated), ARM `disableBgpRoutePropagation` (negated).
+    /// `None`: not written, which means on.
+    pub gateway_propagation: Option<Attr<bool>>,
 }
 
+/// One user-defined route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub span: Span,
+    /// Logical address for findings (`azurerm_route_table.spoke.route["to-firewall"]`,
+    /// `azurerm_route.x`, an ARM resource id).
+    pub address: String,
     pub name: Option<Attr<String>>,
     pub address_prefix: Option<Attr<String>>,
     pub next_hop_type: Option<Attr<String>>,

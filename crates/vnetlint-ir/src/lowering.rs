@@ -9,10 +9,10 @@
 
 use crate::{
     ArenaId, Ase, Asg, Attr, AttrList, Element, ElementId, ElementKind, ExpressRouteCircuit,
-    GatewayConnection, LocalGateway, Meta, Network, Nic, Nsg, NsgId, NsgOrigin, Origin, Peering,
-    PrivateEndpoint, PublicIp, Reference, RouteTable, RuleId, SecurityRule, ServicePlan, Span,
-    SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template, TemplatePart,
-    Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
+    Firewall, FirewallPolicy, GatewayConnection, IpGroup, LocalGateway, Meta, NatGateway, Network,
+    Nic, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint, PublicIp, Reference, RouteTable,
+    RuleId, SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine,
+    StorageAccount, Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -334,13 +334,24 @@ empty! {
         route_table: None,
         delegations: Vec::new(),
         service_endpoints: None,
+        nat_gateway: None,
     }
     Nsg { rules: Vec::new(), origin: NsgOrigin::Declared }
     Asg {}
-    Nic { ip_configurations: Vec::new(), nsg: None, dns_servers: None }
+    Nic { ip_configurations: Vec::new(), nsg: None, dns_servers: None, ip_forwarding: None }
     PublicIp { sku: None, allocation: None, ip_address: None }
     Vm { nics: Vec::new() }
-    RouteTable { routes: Vec::new() }
+    RouteTable { routes: Vec::new(), gateway_propagation: None }
+    Firewall {
+        sku_tier: None,
+        ip_configurations: Vec::new(),
+        management: None,
+        policy: None,
+        private_ip_ranges: None,
+    }
+    FirewallPolicy { base_policy: None, private_ip_ranges: None }
+    IpGroup { cidrs: None }
+    NatGateway { public_ips: Vec::new() }
     Peering {
         vnet: None,
         remote_vnet: None,

@@ -226,7 +226,13 @@ impl Lowerer {
         match element {
             // Rules are created above or by their NSG; ASGs have nothing beyond their name; no
             // ARM type lowers to an ExpressRoute circuit yet.
-            ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::ExpressRouteCircuit(_) => {}
+            ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::ExpressRouteCircuit(_)
+            // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
+            | ElementId::Firewall(_)
+            | ElementId::FirewallPolicy(_)
+            | ElementId::FirewallRuleCollectionGroup(_)
+            | ElementId::IpGroup(_)
+            | ElementId::NatGateway(_) => {}
             // Families that create or fill inline children.
             ElementId::Vnet(id) => network::vnet(&resource, net, id),
             ElementId::Subnet(id) => network::subnet(&resource, net, id),

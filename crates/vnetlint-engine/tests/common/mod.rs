@@ -193,6 +193,7 @@ pub fn add_subnet(
         route_table: None,
         delegations: Vec::new(),
         service_endpoints: None,
+        nat_gateway: None,
     })
 }
 
@@ -218,6 +219,7 @@ pub fn add_nic(
         }],
         nsg: nsg.map(|nsg| Attr::known(nsg, span)),
         dns_servers: None,
+        ip_forwarding: None,
     })
 }
 

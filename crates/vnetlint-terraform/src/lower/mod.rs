@@ -229,7 +229,13 @@ impl<'a> Lowerer<'_, 'a> {
         let net = &mut self.network;
         match element {
             // Rules are created above; ASGs have nothing beyond their name.
-            ElementId::SecurityRule(_) | ElementId::Asg(_) => {}
+            ElementId::SecurityRule(_) | ElementId::Asg(_)
+            // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
+            | ElementId::Firewall(_)
+            | ElementId::FirewallPolicy(_)
+            | ElementId::FirewallRuleCollectionGroup(_)
+            | ElementId::IpGroup(_)
+            | ElementId::NatGateway(_) => {}
             // Families that create inline children or need the resource's address or type.
             ElementId::Vnet(id) => network::vnet(resource, &block, net, id),
             ElementId::Nsg(id) => nsg::nsg(resource, &block, net, id),
@@ -240,7 +246,7 @@ impl<'a> Lowerer<'_, 'a> {
             ElementId::Peering(id) => network::peering(&block, &mut net[id]),
             ElementId::Nic(id) => nic::nic(&block, &mut net[id]),
             ElementId::Vm(id) => nic::vm(&block, &mut net[id]),
-            ElementId::RouteTable(id) => route::route_table(&block, &mut net[id]),
+            ElementId::RouteTable(id) => route::route_table(resource, &block, &mut net[id]),
             ElementId::VnetGateway(id) => gateway::vnet_gateway(&block, &mut net[id]),
             ElementId::LocalGateway(id) => gateway::local_gateway(&block, &mut net[id]),
             ElementId::GatewayConnection(id) => gateway::connection(&block, &mut net[id]),
