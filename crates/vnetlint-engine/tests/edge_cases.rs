@@ -720,6 +720,8 @@ fn asg_destination_uses_member_addresses_when_known() {
             private_ip: Some(Attr::known("10.0.1.4".into(), span)),
             public_ip: None,
             asgs: vec![Attr::known(asg, span)],
+            lb_backend_pools: Vec::new(),
+            lb_nat_rules: Vec::new(),
         }],
         nsg: None,
         dns_servers: None,

@@ -5,9 +5,11 @@
 //! adding an element kind is one line here and one field in `Network`.
 
 use crate::{
-    Ase, Asg, DataService, ExpressRouteCircuit, Firewall, FirewallPolicy,
-    FirewallRuleCollectionGroup, GatewayConnection, IpGroup, LocalGateway, Meta, NatGateway,
-    Network, Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityRule,
+    AdminRule, AdminRuleCollection, ApplicationGateway, Ase, Asg, DataService, ExpressRouteCircuit,
+    Firewall, FirewallPolicy, FirewallRuleCollectionGroup, GatewayConnection, IpGroup,
+    LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer, LocalGateway, Meta, NatGateway,
+    Network, NetworkGroup, NetworkManager, NetworkManagerDeployment, Nic, Nsg, Peering,
+    PrivateEndpoint, PublicIp, RouteTable, SecurityAdminConfiguration, SecurityRule,
     ServiceFirewallRule, ServicePlan, SqlFirewallRule, SqlServer, SqlVirtualMachine,
     StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
@@ -161,6 +163,18 @@ arenas! {
     FirewallRuleCollectionGroupId => firewall_rule_collection_groups: FirewallRuleCollectionGroup, "firewall rule collection group";
     IpGroupId => ip_groups: IpGroup, "IP group";
     NatGatewayId => nat_gateways: NatGateway, "NAT gateway";
+    LoadBalancerId => load_balancers: LoadBalancer, "load balancer";
+    LbBackendPoolId => lb_backend_pools: LbBackendPool, "backend address pool";
+    LbRuleId => lb_rules: LbRule, "load-balancing rule";
+    LbNatRuleId => lb_nat_rules: LbNatRule, "inbound NAT rule";
+    LbProbeId => lb_probes: LbProbe, "health probe";
+    ApplicationGatewayId => application_gateways: ApplicationGateway, "application gateway";
+    NetworkManagerId => network_managers: NetworkManager, "network manager";
+    NetworkGroupId => network_groups: NetworkGroup, "network group";
+    SecurityAdminConfigurationId => security_admin_configurations: SecurityAdminConfiguration, "security admin configuration";
+    AdminRuleCollectionId => admin_rule_collections: AdminRuleCollection, "admin rule collection";
+    AdminRuleId => admin_rules: AdminRule, "admin rule";
+    NetworkManagerDeploymentId => network_manager_deployments: NetworkManagerDeployment, "network manager deployment";
     VnetGatewayId => vnet_gateways: VnetGateway, "virtual network gateway";
     LocalGatewayId => local_gateways: LocalGateway, "local network gateway";
     GatewayConnectionId => gateway_connections: GatewayConnection, "gateway connection";

@@ -16,6 +16,13 @@ mod lowering;
 pub use lowering::{Allocate, Association, Empty, first_wins};
 mod services;
 pub use services::{FirewallModel, ServiceKind};
+mod entry;
+pub use entry::{
+    AdminRule, AdminRuleCollection, AppGatewayBackendPool, AppGatewayBackendSettings,
+    AppGatewayListener, AppGatewayRoutingRule, ApplicationGateway, LbBackendPool, LbFrontend,
+    LbNatRule, LbProbe, LbRule, LoadBalancer, NetworkGroup, NetworkManager,
+    NetworkManagerDeployment, SecurityAdminConfiguration,
+};
 mod routing;
 pub use routing::{
     Firewall, FirewallIpConfiguration, FirewallPolicy, FirewallRule, FirewallRuleCollection,
@@ -214,6 +221,18 @@ pub struct Network {
     pub firewall_rule_collection_groups: Vec<FirewallRuleCollectionGroup>,
     pub ip_groups: Vec<IpGroup>,
     pub nat_gateways: Vec<NatGateway>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub lb_backend_pools: Vec<LbBackendPool>,
+    pub lb_rules: Vec<LbRule>,
+    pub lb_nat_rules: Vec<LbNatRule>,
+    pub lb_probes: Vec<LbProbe>,
+    pub application_gateways: Vec<ApplicationGateway>,
+    pub network_managers: Vec<NetworkManager>,
+    pub network_groups: Vec<NetworkGroup>,
+    pub security_admin_configurations: Vec<SecurityAdminConfiguration>,
+    pub admin_rule_collections: Vec<AdminRuleCollection>,
+    pub admin_rules: Vec<AdminRule>,
+    pub network_manager_deployments: Vec<NetworkManagerDeployment>,
     pub vnet_gateways: Vec<VnetGateway>,
     pub local_gateways: Vec<LocalGateway>,
     pub gateway_connections: Vec<GatewayConnection>,
@@ -278,6 +297,12 @@ pub struct Subnet {
     pub service_endpoints: Option<AttrList<String>>,
     /// `azurerm_subnet_nat_gateway_association` / the subnet's `natGateway.id`.
     pub nat_gateway: Option<Attr<NatGatewayId>>,
+    /// Which policies apply to private endpoints in the subnet, normalized to `Disabled`,
+    /// `Enabled`, `NetworkSecurityGroupEnabled` or `RouteTableEnabled` (azurerm 4
+    /// `private_endpoint_network_policies`; azurerm 3's boolean
+    /// `private_endpoint_network_policies_enabled` as `Enabled`/`Disabled`; ARM
+    /// `privateEndpointNetworkPolicies`). `None`: not written, which means `Disabled`.
+    pub private_endpoint_network_policies: Option<Attr<String>>,
 }
 
 /// Which template language an element was written in; some validation differs
@@ -407,6 +432,13 @@ pub struct IpConfiguration {
     pub private_ip: Option<Attr<String>>,
     pub public_ip: Option<Attr<PublicIpId>>,
     pub asgs: Vec<Attr<AsgId>>,
+    /// Load balancer backend pools this configuration is a member of (the NIC's
+    /// `load_balancer_backend_address_pools_ids`, `azurerm_network_interface_backend_address_
+    /// pool_association`, ARM `loadBalancerBackendAddressPools`).
+    pub lb_backend_pools: Vec<Attr<LbBackendPoolId>>,
+    /// Inbound NAT rules that lead to this configuration
+    /// (`azurerm_network_interface_nat_rule_association`, ARM `loadBalancerInboundNatRules`).
+    pub lb_nat_rules: Vec<Attr<LbNatRuleId>>,
 }
 
 /// `azurerm_public_ip`.
@@ -548,6 +580,9 @@ pub struct AppSetting {
 pub struct SqlServer {
     pub meta: Meta,
     pub public_network_access: Option<Attr<bool>>,
+    /// Subnets admitted through a service endpoint (`azurerm_mssql_virtual_network_rule`,
+    /// `servers/virtualNetworkRules`).
+    pub subnets: Option<AttrList<SubnetId>>,
 }
 
 /// A server-level SQL firewall rule.

@@ -8,11 +8,14 @@
 //! topologies it covers).
 
 use crate::{
-    ArenaId, Ase, Asg, Attr, AttrList, Element, ElementId, ElementKind, ExpressRouteCircuit,
-    Firewall, FirewallPolicy, GatewayConnection, IpGroup, LocalGateway, Meta, NatGateway, Network,
-    Nic, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint, PublicIp, Reference, RouteTable,
-    RuleId, SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine,
-    StorageAccount, Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
+    AdminRule, AdminRuleCollection, ApplicationGateway, ArenaId, Ase, Asg, Attr, AttrList, Element,
+    ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallPolicy, GatewayConnection,
+    IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer, LocalGateway, Meta,
+    NatGateway, Network, NetworkGroup, NetworkManager, NetworkManagerDeployment, Nic, Nsg, NsgId,
+    NsgOrigin, Origin, Peering, PrivateEndpoint, PublicIp, Reference, RouteTable, RuleId,
+    SecurityAdminConfiguration, SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer,
+    SqlVirtualMachine, StorageAccount, Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet,
+    VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -335,6 +338,7 @@ empty! {
         delegations: Vec::new(),
         service_endpoints: None,
         nat_gateway: None,
+        private_endpoint_network_policies: None,
     }
     Nsg { rules: Vec::new(), origin: NsgOrigin::Declared }
     Asg {}
@@ -352,6 +356,53 @@ empty! {
     FirewallPolicy { base_policy: None, private_ip_ranges: None }
     IpGroup { cidrs: None }
     NatGateway { public_ips: Vec::new() }
+    LoadBalancer { sku: None, frontends: Vec::new() }
+    LbBackendPool { load_balancer: None, addresses: None }
+    LbRule {
+        load_balancer: None,
+        frontend: None,
+        protocol: None,
+        frontend_port: None,
+        backend_port: None,
+        backend_pools: Vec::new(),
+        probe: None,
+        floating_ip: None,
+    }
+    LbNatRule {
+        load_balancer: None,
+        frontend: None,
+        protocol: None,
+        frontend_port: None,
+        frontend_port_start: None,
+        frontend_port_end: None,
+        backend_port: None,
+        backend_pool: None,
+    }
+    LbProbe { load_balancer: None, protocol: None, port: None }
+    ApplicationGateway {
+        subnet: None,
+        public_ips: Vec::new(),
+        listeners: Vec::new(),
+        backend_pools: Vec::new(),
+        backend_settings: Vec::new(),
+        routing_rules: Vec::new(),
+    }
+    NetworkManager {}
+    NetworkGroup { manager: None, static_members: Vec::new(), dynamic_membership: None }
+    SecurityAdminConfiguration { manager: None }
+    AdminRuleCollection { configuration: None, network_groups: Vec::new() }
+    AdminRule {
+        collection: None,
+        priority: None,
+        direction: None,
+        action: None,
+        protocol: None,
+        sources: None,
+        destinations: None,
+        source_ports: None,
+        destination_ports: None,
+    }
+    NetworkManagerDeployment { manager: None, scope_access: None, configurations: Vec::new() }
     Peering {
         vnet: None,
         remote_vnet: None,
@@ -371,7 +422,7 @@ empty! {
         connection_strings: Vec::new(),
         app_settings: Vec::new(),
     }
-    SqlServer { public_network_access: None }
+    SqlServer { public_network_access: None, subnets: None }
     SqlFirewallRule { server: None, start_ip: None, end_ip: None }
     SqlVirtualMachine { vm: None, port: None, connectivity_type: None }
     PrivateEndpoint { subnet: None, target: None, group_ids: None, private_ip: None }

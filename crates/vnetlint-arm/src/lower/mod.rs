@@ -232,7 +232,20 @@ impl Lowerer {
             | ElementId::FirewallPolicy(_)
             | ElementId::FirewallRuleCollectionGroup(_)
             | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_) => {}
+            | ElementId::NatGateway(_)
+            // Entry points and policy layers: not lowered from this frontend yet (issue 16).
+            | ElementId::LoadBalancer(_)
+            | ElementId::LbBackendPool(_)
+            | ElementId::LbRule(_)
+            | ElementId::LbNatRule(_)
+            | ElementId::LbProbe(_)
+            | ElementId::ApplicationGateway(_)
+            | ElementId::NetworkManager(_)
+            | ElementId::NetworkGroup(_)
+            | ElementId::SecurityAdminConfiguration(_)
+            | ElementId::AdminRuleCollection(_)
+            | ElementId::AdminRule(_)
+            | ElementId::NetworkManagerDeployment(_) => {}
             // Families that create or fill inline children.
             ElementId::Vnet(id) => network::vnet(&resource, net, id),
             ElementId::Subnet(id) => network::subnet(&resource, net, id),

@@ -27,6 +27,8 @@ pub(super) fn nic(resource: &Resource<'_>, nic: &mut Nic) {
                 private_ip: string(properties.get("privateIPAddress")),
                 public_ip: targets.link(properties.path(&["publicIPAddress", "id"])),
                 asgs,
+                lb_backend_pools: Vec::new(),
+                lb_nat_rules: Vec::new(),
             }
         })
         .collect();

@@ -194,6 +194,7 @@ pub fn add_subnet(
         delegations: Vec::new(),
         service_endpoints: None,
         nat_gateway: None,
+        private_endpoint_network_policies: None,
     })
 }
 
@@ -216,6 +217,8 @@ pub fn add_nic(
             private_ip: Some(Attr::known(ip.to_string(), span)),
             public_ip: public_ip.map(|pip| Attr::known(pip, span)),
             asgs: Vec::new(),
+            lb_backend_pools: Vec::new(),
+            lb_nat_rules: Vec::new(),
         }],
         nsg: nsg.map(|nsg| Attr::known(nsg, span)),
         dns_servers: None,

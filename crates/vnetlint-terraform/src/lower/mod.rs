@@ -235,7 +235,20 @@ impl<'a> Lowerer<'_, 'a> {
             | ElementId::FirewallPolicy(_)
             | ElementId::FirewallRuleCollectionGroup(_)
             | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_) => {}
+            | ElementId::NatGateway(_)
+            // Entry points and policy layers: not lowered from this frontend yet (issue 16).
+            | ElementId::LoadBalancer(_)
+            | ElementId::LbBackendPool(_)
+            | ElementId::LbRule(_)
+            | ElementId::LbNatRule(_)
+            | ElementId::LbProbe(_)
+            | ElementId::ApplicationGateway(_)
+            | ElementId::NetworkManager(_)
+            | ElementId::NetworkGroup(_)
+            | ElementId::SecurityAdminConfiguration(_)
+            | ElementId::AdminRuleCollection(_)
+            | ElementId::AdminRule(_)
+            | ElementId::NetworkManagerDeployment(_) => {}
             // Families that create inline children or need the resource's address or type.
             ElementId::Vnet(id) => network::vnet(resource, &block, net, id),
             ElementId::Nsg(id) => nsg::nsg(resource, &block, net, id),

@@ -20,6 +20,8 @@ pub(super) fn nic(block: &Block<'_, '_, '_>, nic: &mut Nic) {
                 private_ip: config.string("private_ip_address"),
                 public_ip: config.link("public_ip_address_id"),
                 asgs,
+                lb_backend_pools: Vec::new(),
+                lb_nat_rules: Vec::new(),
             }
         })
         .collect();
