@@ -63,7 +63,7 @@ impl Check {
             } else if let Some(info) = line.trim_start().strip_prefix("```") {
                 let mut parts = info.split(',');
                 let language = parts.next().unwrap_or("").trim().to_owned();
-                if ["hcl", "arm", "toml", "plan"].contains(&language.as_str()) {
+                if ["hcl", "arm", "toml", "plan", "diffplan"].contains(&language.as_str()) {
                     let expect = parts
                         .filter_map(|p| p.trim().strip_prefix("expect="))
                         .flat_map(|codes| codes.split('+').map(str::to_owned))
@@ -114,7 +114,7 @@ pub fn rule_page(check: &Check) -> String {
             && !info.is_empty()
         {
             let language = info.split(',').next().unwrap_or("");
-            let language = if language == "arm" || language == "plan" {
+            let language = if language == "arm" || language == "plan" || language == "diffplan" {
                 "json"
             } else {
                 language

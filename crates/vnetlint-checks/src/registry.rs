@@ -4,7 +4,9 @@ use std::sync::LazyLock;
 
 use vnetlint_diagnostics::RuleInfo;
 
-use crate::checks::{address, ase, backend, exposure, frontend, intent, nsg, paas, topology};
+use crate::checks::{
+    address, ase, backend, change, exposure, frontend, intent, nsg, paas, topology,
+};
 use crate::declare::Check;
 
 /// Every check, in code order.
@@ -40,6 +42,8 @@ pub static CHECKS: &[&Check] = &[
     &paas::sql_firewall_allows_all_azure::SQL_FIREWALL_ALLOWS_ALL_AZURE,
     &paas::paas_public_network_open::PAAS_PUBLIC_NETWORK_OPEN,
     &intent::intent_violated::INTENT_VIOLATED,
+    &change::reachability_opened::REACHABILITY_OPENED,
+    &change::reachability_closed::REACHABILITY_CLOSED,
 ];
 
 static INFOS: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| CHECKS.iter().map(|c| c.info()).collect());

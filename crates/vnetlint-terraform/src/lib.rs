@@ -31,7 +31,9 @@ use vnetlint_source::{FileId, SourceMap, Span, TextRange};
 use crate::eval::{CallDecl, CallTarget, FileCtx, ModuleDef, Named, ResDecl, RootValue, VarDecl};
 use crate::syntax::{BodyRef, Parsed};
 
-pub use crate::plan::{ConfigMap, PlanLowered, is_plan_json, lower_plan};
+pub use crate::plan::{
+    ConfigMap, PlanLowered, PlanSide, is_plan_json, lower_plan, lower_plan_side,
+};
 
 /// The result of lowering one module: the IR and the findings met on the way (parse errors,
 /// cycles, modules that are not read).

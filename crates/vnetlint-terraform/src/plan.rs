@@ -100,8 +100,24 @@ pub(crate) struct Planned<'j, 'a> {
     pub(crate) object: &'j JsonObject<'a>,
 }
 
+/// Which state of a plan to lower: what it will deploy, or what was there before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlanSide {
+    /// `planned_values` (with `resource_changes`): what `terraform apply` leaves.
+    #[default]
+    Planned,
+    /// `prior_state.values`: what the state held when the plan was made (`vnetlint diff
+    /// --plan` compares it with the planned values).
+    Prior,
+}
+
 /// Lowers a plan file already in `sources`.
 pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
+    lower_plan_side(sources, file, PlanSide::Planned)
+}
+
+/// [`lower_plan`] of one side of the plan.
+pub fn lower_plan_side(sources: &SourceMap, file: FileId, side: PlanSide) -> PlanLowered {
     let mut out = PlanLowered {
         file: Some(file),
         ..PlanLowered::default()
@@ -147,7 +163,7 @@ pub fn lower_plan(sources: &SourceMap, file: FileId) -> PlanLowered {
             return out;
         }
     }
-    let document = Document::collect(root);
+    let document = Document::collect(root, side);
     // Never silently: the resources of a module nested past the bound are not analyzed, and a
     // finding says which.
     for (address, range) in &document.too_deep {
@@ -196,17 +212,24 @@ struct Document<'j, 'a> {
 }
 
 impl<'j, 'a> Document<'j, 'a> {
-    fn collect(root: &'j JsonObject<'a>) -> Self {
+    fn collect(root: &'j JsonObject<'a>, side: PlanSide) -> Self {
         let mut planned: Vec<Planned<'j, 'a>> = Vec::new();
         let mut too_deep = Vec::new();
-        if let Some(module) = root
-            .get_object("planned_values")
-            .and_then(|p| p.get_object("root_module"))
-        {
+        let values = match side {
+            PlanSide::Planned => root.get_object("planned_values"),
+            PlanSide::Prior => root
+                .get_object("prior_state")
+                .and_then(|p| p.get_object("values")),
+        };
+        if let Some(module) = values.and_then(|p| p.get_object("root_module")) {
             collect_planned(module, "", &mut planned, &mut too_deep, 0);
         }
         let mut changes: BTreeMap<String, &JsonObject<'_>> = BTreeMap::new();
-        if let Some(list) = root.get_array("resource_changes") {
+        // The prior state has no pending changes: what it holds is known.
+        if let Some(list) = root
+            .get_array("resource_changes")
+            .filter(|_| side == PlanSide::Planned)
+        {
             for change in list.elements.iter().filter_map(Json::as_object) {
                 if let Some(address) = string(change, "address") {
                     changes.insert(address.to_owned(), change);

@@ -213,7 +213,14 @@ fn plan_units(
         .terraform
         .config_dir
         .clone()
-        .unwrap_or_else(|| dir.to_path_buf());
+        .unwrap_or_else(|| {
+            // A plan named by its bare file name lies in the current directory.
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            }
+        });
     let same = files::canonical_dir(&config_dir) == files::canonical_dir(dir);
     let config_files = if same && !hcl.is_empty() {
         hcl

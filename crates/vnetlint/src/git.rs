@@ -1,6 +1,8 @@
-//! What SARIF's `versionControlProvenance` needs from the repository the scan runs in (the
-//! commit, the branch, the remote URL), read from `.git` directly: no git binary is run and
-//! no git library is linked for three small files.
+//! Git: what SARIF's `versionControlProvenance` needs from the repository the scan runs in (the
+//! commit, the branch, the remote URL), read from `.git` directly (no git binary is run and no
+//! git library is linked for three small files); and, for `vnetlint diff --base-ref`, a
+//! version of the scanned paths read from git's objects with the user's own `git`, into a
+//! temporary directory, never checked out.
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +61,179 @@ fn origin_url(git_dir: &Path) -> Option<String> {
         }
     }
     None
+}
+
+/// `vnetlint diff --base-ref REF PATH...`: the analyses of PATHs as they are at REF (BASE) and
+/// in the working tree (HEAD). BASE is read from git's objects (`git ls-tree` and `git cat-file
+/// --batch`, run in the repository) into a temporary directory, never checked out; both sides
+/// show paths relative to the repository's top level, so their units match.
+pub fn base_and_head(
+    reference: &str,
+    paths: &[PathBuf],
+    options: &crate::AnalyzeOptions,
+) -> Result<(crate::Analysis, crate::Analysis), String> {
+    let here = std::env::current_dir().map_err(|e| e.to_string())?;
+    let top = PathBuf::from(run_git(&here, &["rev-parse", "--show-toplevel"], None)?.trim());
+    let top = std::fs::canonicalize(&top).unwrap_or(top);
+    let commit = run_git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{reference}^{{commit}}"),
+        ],
+        None,
+    )
+    .map_err(|_| format!("`{reference}` is not a commit, branch or tag of this repository"))?;
+    let commit = commit.trim().to_owned();
+    let mut relative = Vec::new();
+    for path in paths {
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| here.join(path));
+        let rel = absolute.strip_prefix(&top).map_err(|_| {
+            format!(
+                "{} is not inside the repository at {}",
+                path.display(),
+                top.display()
+            )
+        })?;
+        relative.push(rel.to_path_buf());
+    }
+    let temp = std::env::temp_dir().join(format!(
+        "vnetlint-base-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let extracted = extract(&top, &commit, &relative, &temp);
+    let result = extracted.map(|()| {
+        let base_paths: Vec<PathBuf> = relative.iter().map(|r| temp.join(r)).collect();
+        let head_paths: Vec<PathBuf> = relative.iter().map(|r| top.join(r)).collect();
+        let base = crate::analyze_with(&base_paths, &temp, options);
+        let head = crate::analyze_with(&head_paths, &top, options);
+        (base, head)
+    });
+    let _ = std::fs::remove_dir_all(&temp);
+    result
+}
+
+/// Writes the regular files under `paths` at `commit` into `into` (symbolic links and
+/// submodules are skipped, as the walk skips them).
+fn extract(top: &Path, commit: &str, paths: &[PathBuf], into: &Path) -> Result<(), String> {
+    let mut args = vec![
+        "--literal-pathspecs".to_owned(),
+        "ls-tree".to_owned(),
+        "-r".to_owned(),
+        "-z".to_owned(),
+        "--full-tree".to_owned(),
+        commit.to_owned(),
+        "--".to_owned(),
+    ];
+    for path in paths {
+        let text = path.to_string_lossy();
+        args.push(if text.is_empty() {
+            ".".to_owned()
+        } else {
+            text.into_owned()
+        });
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let listing = run_git(top, &args, None)?;
+    let mut blobs: Vec<(String, String)> = Vec::new();
+    for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut fields = meta.split(' ');
+        let (Some(mode), Some(kind), Some(sha)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if kind == "blob" && mode != "120000" {
+            blobs.push((sha.to_owned(), path.to_owned()));
+        }
+    }
+    std::fs::create_dir_all(into).map_err(|e| e.to_string())?;
+    if blobs.is_empty() {
+        return Ok(());
+    }
+    let mut request = String::new();
+    for (sha, _) in &blobs {
+        request.push_str(sha);
+        request.push('\n');
+    }
+    let output = run_git_bytes(top, &["cat-file", "--batch"], Some(request.as_bytes()))?;
+    let mut rest = output.as_slice();
+    for (_, path) in &blobs {
+        let header_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or("git cat-file ended early")?;
+        let header = String::from_utf8_lossy(&rest[..header_end]).into_owned();
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("unexpected git cat-file header `{header}`"))?;
+        let body_start = header_end + 1;
+        let body = rest
+            .get(body_start..body_start + size)
+            .ok_or("git cat-file ended early")?;
+        // Paths come from git's own tree: still, nothing may be written outside `into`.
+        let target = into.join(path);
+        if !crate::files::normalize(&target).starts_with(crate::files::normalize(into)) {
+            return Err(format!(
+                "refusing to write `{path}` outside the temporary directory"
+            ));
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&target, body).map_err(|e| e.to_string())?;
+        rest = rest.get(body_start + size + 1..).unwrap_or(&[]);
+    }
+    Ok(())
+}
+
+fn run_git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<String, String> {
+    run_git_bytes(dir, args, input).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn run_git_bytes(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().ok_or("git has no standard input")?;
+        let input = input.to_vec();
+        // Written on a thread: git answers while it reads, and a full pipe must not block us.
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use vnetlint_source::SourceMap;
 mod arm;
 pub mod baseline;
 pub mod config;
+pub mod diff;
 mod discover;
 mod files;
 pub mod git;
@@ -34,6 +35,9 @@ pub struct Analysis {
     /// One network per analyzed unit (a Terraform module, an ARM template), in path order;
     /// empty when [`AnalyzeOptions::drop_networks`] let the run drop them.
     pub networks: Vec<vnetlint_ir::Network>,
+    /// The identity of each network of `networks`: its unit's directory (a Terraform module) or
+    /// file (an ARM template, a plan), as shown; what `vnetlint diff` matches units by.
+    pub network_keys: Vec<String>,
     /// How many units (Terraform root modules, ARM templates, plans) were lowered and checked.
     pub units: usize,
     /// Problems reading the file system (the run went on without those files).
@@ -128,6 +132,34 @@ pub fn analyze_plan_text(text: &str) -> Analysis {
     let analysis = analyze_with(&[], &empty, &options);
     let _ = std::fs::remove_dir(&empty);
     analysis
+}
+
+/// Compares a plan's prior state with its planned values (`vnetlint diff --plan`), without
+/// configuration files; used by doc examples.
+pub fn diff_plan_text(text: &str) -> diff::Comparison {
+    let side = |plan_side| {
+        let empty = std::env::temp_dir().join(format!(
+            "vnetlint-diff-example-{}-{}",
+            std::process::id(),
+            text.len()
+        ));
+        let _ = std::fs::create_dir_all(&empty);
+        let options = AnalyzeOptions {
+            terraform: TerraformOptions {
+                plan_stdin: Some(terraform::PlanStdin::Text(text.to_owned())),
+                config_dir: Some(empty.clone()),
+                plan_side,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let analysis = analyze_with(&[], &empty, &options);
+        let _ = std::fs::remove_dir(&empty);
+        analysis
+    };
+    let base = side(vnetlint_terraform::PlanSide::Prior);
+    let head = side(vnetlint_terraform::PlanSide::Planned);
+    diff::compare(&base, &head)
 }
 
 /// Analyzes in-memory files as one Terraform module; used by tests and doc examples.

@@ -47,6 +47,10 @@ enum Command {
     Rule { code: String },
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// What a change newly allows and newly blocks: compares BASE with HEAD (two directories),
+    /// a git ref with the working tree (`--base-ref`), or a plan's prior state with its planned
+    /// values (`--plan`), packet-exact.
+    Diff(Box<DiffArgs>),
 }
 
 // Each bool is an independent command-line switch; clap's derive is the idiom for them.
@@ -240,6 +244,57 @@ struct ReachArgs {
     format: ListFormat,
 }
 
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// BASE and HEAD (directories or files of the same configuration); with `--base-ref`, the
+    /// paths to compare (default: .), read from the working tree as HEAD and from REF as BASE.
+    paths: Vec<PathBuf>,
+    /// A git ref (branch, tag or commit) whose version of the paths is BASE; read from git's
+    /// objects into a temporary directory, never checked out.
+    #[arg(long, value_name = "REF", conflicts_with = "plan")]
+    base_ref: Option<String>,
+    /// A Terraform plan JSON (`terraform show -json PLANFILE`), or `-`: its prior state is
+    /// BASE and its planned values are HEAD.
+    #[arg(long, value_name = "FILE|-")]
+    plan: Option<PathBuf>,
+    /// The configuration the plan came from, to point findings at its `.tf` lines.
+    #[arg(long, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this level is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Markdown: the URL that file links start with (for example the pull request's
+    /// `https://github.com/OWNER/REPO/blob/SHA`).
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
+    /// A Terraform variable file applied to every root module of both versions.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// A Terraform variable value `NAME=VALUE` for both versions.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// An ARM parameter file for every template of both versions.
+    #[arg(long, value_name = "FILE")]
+    arm_parameters: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
@@ -276,6 +331,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => rules(format),
         Command::Rule { code } => rule(&code),
         Command::Lsp => lsp(),
+        Command::Diff(args) => diff(&args),
     }
 }
 
@@ -525,6 +581,165 @@ fn reach(args: &ReachArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `vnetlint diff`.
+fn diff(args: &DiffArgs) -> ExitCode {
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let options = |plan_side| vnetlint::AnalyzeOptions {
+        arm: vnetlint::ArmOptions {
+            parameters: args.arm_parameters.clone(),
+        },
+        terraform: vnetlint::TerraformOptions {
+            var_files: args.var_files.clone(),
+            vars: args.vars.clone(),
+            env_vars: std::env::vars()
+                .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
+                .collect(),
+            config_dir: args.config_dir.clone(),
+            plan_side,
+            ..Default::default()
+        },
+        limits: args.limits.settings(),
+        ..Default::default()
+    };
+    let sides = if let Some(plan) = &args.plan {
+        let side = |plan_side| {
+            let mut options = options(plan_side);
+            let mut paths = Vec::new();
+            if plan == std::path::Path::new("-") {
+                options.terraform.plan_stdin = Some(vnetlint::PlanStdin::Read(read_stdin_once));
+            } else {
+                paths.push(plan.clone());
+            }
+            vnetlint::analyze_with(&paths, &root, &options)
+        };
+        Ok((
+            side(vnetlint_terraform::PlanSide::Prior),
+            side(vnetlint_terraform::PlanSide::Planned),
+        ))
+    } else if let Some(reference) = &args.base_ref {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        vnetlint::git::base_and_head(
+            reference,
+            &paths,
+            &options(vnetlint_terraform::PlanSide::Planned),
+        )
+    } else {
+        match args.paths.as_slice() {
+            [base, head] => {
+                let dir = |p: &PathBuf| {
+                    if p.is_dir() {
+                        p.clone()
+                    } else {
+                        p.parent()
+                            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+                    }
+                };
+                let opts = options(vnetlint_terraform::PlanSide::Planned);
+                Ok((
+                    vnetlint::analyze_with(std::slice::from_ref(base), &dir(base), &opts),
+                    vnetlint::analyze_with(std::slice::from_ref(head), &dir(head), &opts),
+                ))
+            }
+            _ => Err(
+                "give BASE and HEAD, or `--base-ref REF [PATH...]`, or `--plan PLAN`".to_owned(),
+            ),
+        }
+    };
+    let (base, head) = match sides {
+        Ok(sides) => sides,
+        Err(message) => {
+            eprintln!("vnetlint: {}", escape_for_terminal(&message));
+            return ExitCode::from(2);
+        }
+    };
+    for (side, analysis) in [("base", &base), ("head", &head)] {
+        for err in &analysis.io_errors {
+            eprintln!("vnetlint: {side}: {}", escape_for_terminal(err));
+        }
+    }
+    let comparison = vnetlint::diff::compare(&base, &head);
+    let secrets: Vec<_> = head.secrets.clone();
+    let ctx = ReportContext {
+        sources: &comparison.sources,
+        rules: vnetlint_checks::rule_infos(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        files_scanned: head.files_scanned(),
+        redact: &secrets,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = match args.format {
+        DiffFormat::Text => vnetlint_report::render_text(&comparison.findings, &ctx, color),
+        DiffFormat::Json => {
+            let report = vnetlint_report::render_json(&comparison.findings, &ctx);
+            let mut value: serde_json::Value =
+                serde_json::from_str(&report).expect("the report is JSON");
+            value["changes"] =
+                vnetlint::diff::changes_json(&comparison.changes, &comparison.sources);
+            value["units"] = serde_json::json!({
+                "compared": comparison.compared_units,
+                "unchanged": comparison.unchanged_units,
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).expect("serializable")
+            )
+        }
+        DiffFormat::Sarif => vnetlint_report::render_sarif(&comparison.findings, &ctx),
+        DiffFormat::Markdown => {
+            vnetlint::diff::render_markdown(&comparison, args.link_base.as_deref())
+        }
+    };
+    let written = if let Some(path) = &args.output {
+        std::fs::write(path, rendered.as_bytes())
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(rendered.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    if let Err(err) = written {
+        eprintln!("vnetlint: cannot write the report: {err}");
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Note => Some(Level::Note),
+        FailOn::Never => None,
+    };
+    let max = comparison
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none())
+        .map(|f| f.level)
+        .max();
+    match (threshold, max) {
+        _ if !base.io_errors.is_empty() || !head.io_errors.is_empty() => ExitCode::from(2),
+        (Some(threshold), Some(max)) if max >= threshold => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Standard input read once for both sides of `diff --plan -` (the second read gets the copy).
+fn read_stdin_once(limit: u64) -> std::io::Result<Vec<u8>> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    STDIN
+        .get_or_init(|| read_stdin(limit).map_err(|e| e.to_string()))
+        .clone()
+        .map_err(std::io::Error::other)
 }
 
 /// Standard input, at most `limit` bytes and one more (so the run can tell it was cut off).

@@ -191,6 +191,9 @@ struct UnitOut {
     missing: BTreeSet<PathBuf>,
     /// Networks lowered and checked (kept in `networks` only when the run needs them).
     units: usize,
+    /// The identity of each kept network: its unit's directory (Terraform) or file (ARM, plan),
+    /// as shown.
+    keys: Vec<String>,
     /// For each network checked, whether the intents of its configuration resolved in it.
     intents: Vec<IntentResolution>,
     /// The module directories (`terraform::module_key`) the unit's evaluation loaded, at any
@@ -326,6 +329,7 @@ pub(crate) fn analyze(
         merged.blocks.extend(out.blocks);
         merged.secrets.extend(out.secrets);
         merged.networks.extend(out.networks);
+        merged.keys.extend(out.keys);
         merged.units += out.units;
         run.io_errors.extend(out.io_errors);
         merged.intents[unit.config].extend(out.intents);
@@ -402,6 +406,7 @@ fn drop_called_modules(units: &[Unit], results: &mut [Option<UnitOut>]) {
 #[derive(Default)]
 struct Merged {
     findings: Vec<Finding>,
+    keys: Vec<String>,
     secrets: Vec<vnetlint_source::Span>,
     blocks: Vec<vnetlint_source::Span>,
     networks: Vec<Network>,
@@ -491,7 +496,7 @@ fn check_unit(
     config: ConfigId,
     mut network: Network,
     mut findings: Vec<Finding>,
-    first_file: FileId,
+    (first_file, key): (FileId, String),
     deadline: &vnetlint_diagnostics::Deadline,
     remap: &dyn Fn(&mut [Finding], &mut Network),
     out: &mut UnitOut,
@@ -541,6 +546,7 @@ fn check_unit(
     out.units += 1;
     if shared.keep_networks {
         out.networks.push(network);
+        out.keys.push(key);
     }
 }
 
@@ -594,7 +600,7 @@ fn terraform_unit(
             config,
             lowered.network,
             lowered.findings,
-            first,
+            (first, display_path(dir, &shared.setup.display_root)),
             &deadline,
             &no_remap,
             out,
@@ -639,7 +645,7 @@ fn arm_unit(shared: &Shared<'_>, config: ConfigId, files: &[PathBuf], out: &mut 
             config,
             lowered.network,
             lowered.findings,
-            template,
+            (template, display_path(&path, &shared.setup.display_root)),
             &deadline,
             &no_remap,
             out,
@@ -658,7 +664,11 @@ fn plan_unit(
     out: &mut UnitOut,
 ) {
     let deadline = vnetlint_diagnostics::Deadline::new(&shared.configs.get(config).limits);
-    let lowered = vnetlint_terraform::lower_plan(shared.sources, plan);
+    let lowered = vnetlint_terraform::lower_plan_side(
+        shared.sources,
+        plan,
+        shared.setup.options.terraform.plan_side,
+    );
     let configuration = if config_files.is_empty() {
         None
     } else {
@@ -693,7 +703,7 @@ fn plan_unit(
         config,
         lowered.network,
         lowered.findings,
-        plan,
+        (plan, shared.sources.get(plan).path.clone()),
         &deadline,
         &remap,
         out,
@@ -813,6 +823,7 @@ fn finish(setup: &Setup<'_>, mut run: Run, merged: Merged) -> Analysis {
         sources: run.sources,
         findings,
         networks: merged.networks,
+        network_keys: merged.keys,
         units: merged.units,
         io_errors: run.io_errors,
         notices: run.notices,

@@ -15,6 +15,9 @@ pub struct TerraformOptions {
     pub env_vars: Vec<(String, String)>,
     /// `--plan -`: a plan JSON on standard input.
     pub plan_stdin: Option<PlanStdin>,
+    /// Which side of each plan is lowered: the planned values (`check`), or the prior state
+    /// (the base of `vnetlint diff --plan`).
+    pub plan_side: vnetlint_terraform::PlanSide,
     /// `--config-dir DIR`: the configuration a plan came from (default: the plan file's
     /// directory; the current directory for a plan on standard input).
     pub config_dir: Option<PathBuf>,

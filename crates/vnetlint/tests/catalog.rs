@@ -89,10 +89,10 @@ fn docs_have_the_fixed_sections_and_examples_for_each_outcome() {
         );
         let examples = check.examples();
         assert!(
-            examples
-                .iter()
-                .any(|e| (e.language == "hcl" || e.language == "plan")
-                    && e.expect.iter().any(|c| c == check.code)),
+            examples.iter().any(|e| (e.language == "hcl"
+                || e.language == "plan"
+                || e.language == "diffplan")
+                && e.expect.iter().any(|c| c == check.code)),
             "{} needs a failing hcl example (a plan example for rules about planned changes)",
             check.code
         );
@@ -116,23 +116,25 @@ fn doc_examples_yield_exactly_their_expected_findings() {
             .find(|e| e.language == "toml")
             .map(|e| e.source.as_str());
         for (i, example) in examples.iter().enumerate() {
-            let analysis = match example.language.as_str() {
-                "hcl" => vnetlint::analyze_sources_with_config(
-                    &[("example.tf", &example.source)],
-                    config,
-                ),
+            let findings = match example.language.as_str() {
+                "hcl" => {
+                    vnetlint::analyze_sources_with_config(
+                        &[("example.tf", &example.source)],
+                        config,
+                    )
+                    .findings
+                }
                 // Rules about planned changes read a plan (`terraform show -json`).
-                "plan" => vnetlint::analyze_plan_text(&example.source),
+                "plan" => vnetlint::analyze_plan_text(&example.source).findings,
+                // Rules about what a change does compare a plan's two states (`vnetlint diff
+                // --plan`).
+                "diffplan" => vnetlint::diff_plan_text(&example.source).findings,
                 _ => continue,
             };
             let mut wanted: Vec<&str> = example.expect.iter().map(String::as_str).collect();
             if !wanted.contains(&check.code) {
                 // An unmarked example must not raise this check at all.
-                let own = analysis
-                    .findings
-                    .iter()
-                    .filter(|f| f.code == check.code)
-                    .count();
+                let own = findings.iter().filter(|f| f.code == check.code).count();
                 if own != 0 {
                     failures.push(format!(
                         "{} example {i}: expected no {}, got {own}",
@@ -141,7 +143,7 @@ fn doc_examples_yield_exactly_their_expected_findings() {
                 }
             }
             wanted.sort_unstable();
-            let mut got: Vec<&str> = analysis.findings.iter().map(|f| f.code).collect();
+            let mut got: Vec<&str> = findings.iter().map(|f| f.code).collect();
             got.sort_unstable();
             if !example.expect.is_empty() && got != wanted {
                 failures.push(format!(

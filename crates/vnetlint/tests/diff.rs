@@ -1,0 +1,303 @@
+//! `vnetlint diff` on every case of `testdata/diff/`: the findings (code, level, `file:line`) and
+//! the exit code of `expected.txt`, and a snapshot of the markdown report; `--base-ref` on a
+//! temporary git repository with two commits.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// `(code level file:line)` of each finding of a JSON report, and the exit code.
+fn run(dir: &Path, args: &[&str]) -> (Vec<String>, i32, serde_json::Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .arg("diff")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let mut found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            let name = file.rsplit('/').next().unwrap_or(file);
+            format!(
+                "{} {} {name}:{}",
+                f["code"].as_str().unwrap(),
+                f["level"].as_str().unwrap(),
+                f["start"]["line"]
+            )
+        })
+        .collect();
+    found.sort();
+    (found, output.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn every_diff_case_gives_its_expected_findings_and_exit_code() {
+    let root = common::root().join("testdata/diff");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6, "the diff cases went missing");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let args: Vec<String> = if case.join("plan.json").is_file() {
+            vec!["--plan".into(), "plan.json".into()]
+        } else {
+            vec!["base".into(), "head".into()]
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (found, code, json) = run(case, &args);
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        let mut wanted: Vec<String> = expected
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("exit"))
+            .map(str::to_owned)
+            .collect();
+        wanted.sort();
+        let exit: i32 = expected
+            .lines()
+            .find_map(|l| l.strip_prefix("exit "))
+            .expect("expected.txt gives the exit code")
+            .trim()
+            .parse()
+            .unwrap();
+        if found != wanted || code != exit {
+            failures.push(format!(
+                "{name}: expected {wanted:?} exit {exit}, got {found:?} exit {code}"
+            ));
+        }
+        // Every change in JSON has its witness and cause.
+        for change in json["changes"].as_array().unwrap() {
+            for key in [
+                "change", "from", "to", "protocol", "ports", "witness", "because",
+            ] {
+                assert!(
+                    !change[key].is_null(),
+                    "{name}: a change lacks `{key}`: {change}"
+                );
+            }
+        }
+        let markdown = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+            .arg("diff")
+            .args(&args)
+            .args(["--format", "markdown"])
+            .current_dir(case)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(markdown.stdout).unwrap();
+        insta::with_settings!({ snapshot_path => common::root().join("testdata/snapshots/diff"), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name.clone(), text);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `--base-ref REF` reads BASE from git's objects: a repository with two commits, the second
+/// widening an SSH rule, gives the VNL910 of the `source-widened` case; the working tree is
+/// not touched.
+#[test]
+fn base_ref_compares_a_commit_with_the_working_tree() {
+    let repo = std::env::temp_dir().join(format!("vnetlint-diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join("infra")).unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    let case = common::root().join("testdata/diff/source-widened");
+    git(&["init", "-q"]);
+    std::fs::copy(case.join("base/main.tf"), repo.join("infra/main.tf")).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "narrow"]);
+    std::fs::copy(case.join("head/main.tf"), repo.join("infra/main.tf")).unwrap();
+    git(&["commit", "-q", "-am", "widen"]);
+    let (found, code, _) = run(&repo, &["--base-ref", "HEAD~1", "infra"]);
+    assert_eq!(
+        found,
+        ["VNL910 error main.tf:42", "VNL910 warning main.tf:42"],
+        "exit {code}"
+    );
+    assert_eq!(code, 1);
+    // Against itself, nothing changed.
+    let (found, code, json) = run(&repo, &["--base-ref", "HEAD", "infra"]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, 0);
+    assert_eq!(json["units"]["unchanged"], 1, "{json}");
+    let _ = std::fs::remove_dir_all(&repo);
+}
+
+/// The packets VNL910 and VNL911 report are exactly those a reference evaluator (first match by
+/// priority over the rules as written, then Azure's default inbound rules) allows in HEAD and
+/// denies in BASE, and the reverse: random rule lists of an NSG, as a plan's prior state and
+/// planned values, against sample packets.
+mod property {
+    use std::net::IpAddr;
+
+    use proptest::prelude::*;
+    use vnetlint_engine::{Packet, Protocol};
+
+    const SOURCES: [&str; 6] = [
+        "*",
+        "Internet",
+        "VirtualNetwork",
+        "10.0.0.0/8",
+        "203.0.113.0/24",
+        "198.51.100.7",
+    ];
+    const PORTS: [&str; 3] = ["22", "80-90", "*"];
+
+    #[derive(Debug, Clone)]
+    struct Rule {
+        priority: u32,
+        allow: bool,
+        tcp_only: bool,
+        source: &'static str,
+        port: &'static str,
+    }
+
+    fn rule() -> impl Strategy<Value = Rule> {
+        (0..6usize, 0..3usize, any::<bool>(), any::<bool>()).prop_map(|(s, p, allow, tcp_only)| {
+            Rule {
+                priority: 0,
+                allow,
+                tcp_only,
+                source: SOURCES[s],
+                port: PORTS[p],
+            }
+        })
+    }
+
+    fn rules() -> impl Strategy<Value = Vec<Rule>> {
+        proptest::collection::vec(rule(), 0..4).prop_map(|mut rules| {
+            for (i, rule) in rules.iter_mut().enumerate() {
+                rule.priority = 100 + u32::try_from(i).unwrap() * 10;
+            }
+            rules
+        })
+    }
+
+    fn private(ip: IpAddr) -> bool {
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+        ]
+        .iter()
+        .any(|c| in_cidr(c, ip))
+    }
+
+    fn in_cidr(cidr: &str, ip: IpAddr) -> bool {
+        let (base, bits) = cidr.split_once('/').unwrap_or((cidr, "32"));
+        let (IpAddr::V4(ip), Ok(base), Ok(bits)) =
+            (ip, base.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>())
+        else {
+            return false;
+        };
+        let mask = if bits == 0 {
+            0
+        } else {
+            u32::MAX << (32 - bits)
+        };
+        u32::from(ip) & mask == u32::from(base) & mask
+    }
+
+    fn source_matches(text: &str, ip: IpAddr) -> bool {
+        match text {
+            "*" => true,
+            "Internet" => !private(ip),
+            "VirtualNetwork" => private(ip),
+            cidr => in_cidr(cidr, ip),
+        }
+    }
+
+    fn port_matches(text: &str, port: u16) -> bool {
+        match text {
+            "*" => true,
+            "80-90" => (80..=90).contains(&port),
+            single => single.parse() == Ok(port),
+        }
+    }
+
+    /// First match over the rules, then `AllowVnetInBound` and `DenyAllInBound` (the samples'
+    /// destination is private and no sample comes from the load balancer's address).
+    fn allows(rules: &[Rule], p: &Packet) -> bool {
+        for rule in rules {
+            let protocol = !rule.tcp_only || p.protocol == Protocol::Tcp;
+            if protocol && source_matches(rule.source, p.src) && port_matches(rule.port, p.dst_port)
+            {
+                return rule.allow;
+            }
+        }
+        private(p.src)
+    }
+
+    fn plan(base: &[Rule], head: &[Rule]) -> String {
+        let nsg = |rules: &[Rule]| {
+            let rules: Vec<serde_json::Value> = rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    serde_json::json!({
+                        "name": format!("r{i}"), "priority": r.priority, "direction": "Inbound",
+                        "access": if r.allow { "Allow" } else { "Deny" },
+                        "protocol": if r.tcp_only { "Tcp" } else { "*" },
+                        "source_port_range": "*", "destination_port_range": r.port,
+                        "source_address_prefix": r.source, "destination_address_prefix": "*",
+                    })
+                })
+                .collect();
+            serde_json::json!({"address": "azurerm_network_security_group.n", "mode": "managed",
+                "type": "azurerm_network_security_group", "name": "n",
+                "values": {"name": "nsg-n", "location": "westeurope", "resource_group_name": "rg", "security_rule": rules}})
+        };
+        serde_json::json!({
+            "format_version": "1.2",
+            "prior_state": {"values": {"root_module": {"resources": [nsg(base)]}}},
+            "planned_values": {"root_module": {"resources": [nsg(head)]}},
+        })
+        .to_string()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn reported_packets_are_exactly_the_changed_ones(base in rules(), head in rules()) {
+            let comparison = vnetlint::diff_plan_text(&plan(&base, &head));
+            let union = |kind: vnetlint::diff::ChangeKind| {
+                comparison
+                    .changes
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .fold(vnetlint_engine::PacketSet::empty(), |acc, c| acc.union(&c.packets))
+            };
+            let opened = union(vnetlint::diff::ChangeKind::Opened);
+            let closed = union(vnetlint::diff::ChangeKind::Closed);
+            for src in ["10.1.2.3", "172.16.0.1", "203.0.113.5", "198.51.100.7", "8.8.8.8"] {
+                for port in [22u16, 85, 443] {
+                    for protocol in [Protocol::Tcp, Protocol::Udp] {
+                        let p = Packet::new(protocol, src.parse().unwrap(), 49152, "10.0.0.4".parse().unwrap(), port);
+                        let (before, after) = (allows(&base, &p), allows(&head, &p));
+                        prop_assert_eq!(opened.contains(&p), after && !before, "opened {:?}", p);
+                        prop_assert_eq!(closed.contains(&p), before && !after, "closed {:?}", p);
+                    }
+                }
+            }
+        }
+    }
+}
