@@ -46,13 +46,23 @@ pub fn run_until(
     config: &Config,
     deadline: &vnetlint_diagnostics::Deadline,
 ) -> (Vec<Finding>, Option<&'static Check>) {
+    run_selected(network, config, deadline, |_| true)
+}
+
+/// [`run_until`] of the checks `selected` keeps (`vnetlint diff` runs only the intents).
+pub fn run_selected(
+    network: &Network,
+    config: &Config,
+    deadline: &vnetlint_diagnostics::Deadline,
+    selected: impl Fn(&Check) -> bool,
+) -> (Vec<Finding>, Option<&'static Check>) {
     let mut findings = Vec::new();
     if deadline.expired() {
         return (findings, CHECKS.first().copied());
     }
     let ctx = Context::new(network, config);
     let mut stopped = None;
-    for check in CHECKS {
+    for check in CHECKS.iter().filter(|c| selected(c)) {
         if deadline.expired() {
             stopped = Some(*check);
             break;

@@ -85,6 +85,9 @@ pub struct AnalyzeOptions {
     /// The caller needs the findings only (`vnetlint check`): each unit's network is dropped
     /// once it is checked, so memory does not grow with the networks of an estate.
     pub drop_networks: bool,
+    /// Run only these checks (by code); `None` runs every check. `vnetlint diff` compares
+    /// networks and checks intents, so it runs only VNL901.
+    pub only_checks: Option<&'static [&'static str]>,
 }
 
 /// Analyzes files and directories. Directories are walked honouring `.gitignore`,

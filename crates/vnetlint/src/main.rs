@@ -381,6 +381,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         progress: None,
         // `check` reports findings only; the networks would be most of its memory.
         drop_networks: true,
+        only_checks: None,
     };
     // A progress line for a person watching a long scan; never in pipes or with --quiet.
     if !args.quiet && std::io::stderr().is_terminal() {
@@ -601,6 +602,8 @@ fn diff(args: &DiffArgs) -> ExitCode {
             ..Default::default()
         },
         limits: args.limits.settings(),
+        // The comparison needs the networks and the intents, not the other checks.
+        only_checks: Some(&["VNL901"]),
         ..Default::default()
     };
     let sides = if let Some(plan) = &args.plan {

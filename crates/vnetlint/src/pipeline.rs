@@ -508,7 +508,10 @@ fn check_unit(
         &governing.limits,
         first_file,
     ));
-    let (checked, stopped) = vnetlint_checks::run_until(&network, checks, deadline);
+    let only = shared.setup.options.only_checks;
+    let (checked, stopped) = vnetlint_checks::run_selected(&network, checks, deadline, |c| {
+        only.is_none_or(|codes| codes.contains(&c.code))
+    });
     findings.extend(checked);
     if let Some(check) = stopped {
         findings.push(governing.limits.finding(
