@@ -348,7 +348,18 @@ fn lowers_to_network(
         Some((ptype, _)) if !rtype.contains('/') => format!("{ptype}/{rtype}"),
         _ => rtype,
     };
-    full.eq_ignore_ascii_case("Microsoft.Resources/deployments") || crate::lower::lowers(&full)
+    if full.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+        // An inline template matters when one of its resources does (a telemetry deployment
+        // with no resources, as Azure Verified Modules carry, does not); a linked one may.
+        return match json.path(&["properties", "template", "resources"]) {
+            Some(resources) => resources
+                .elements()
+                .iter()
+                .any(|r| lowers_to_network(r, None, scope, locals)),
+            None => true,
+        };
+    }
+    crate::lower::lowers(&full)
 }
 
 /// The text of a resource name, or a placeholder that says it is not known.
