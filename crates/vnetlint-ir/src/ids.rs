@@ -214,6 +214,10 @@ iter_fns! {
     iter_rules: security_rules => RuleId, SecurityRule;
     iter_nics: nics => NicId, Nic;
     iter_public_ips: public_ips => PublicIpId, PublicIp;
+    iter_lb_backend_pools: lb_backend_pools => LbBackendPoolId, LbBackendPool;
+    iter_lb_rules: lb_rules => LbRuleId, LbRule;
+    iter_lb_probes: lb_probes => LbProbeId, LbProbe;
+    iter_private_endpoints: private_endpoints => PrivateEndpointId, PrivateEndpoint;
     iter_ases: ases => AseId, Ase;
     iter_web_apps: web_apps => WebAppId, WebApp;
     iter_sql_servers: sql_servers => SqlServerId, SqlServer;

@@ -13,7 +13,7 @@ pub use vnetlint_source::{FileId, Span, TextRange};
 mod ids;
 pub use ids::*;
 mod lowering;
-pub use lowering::{Allocate, Association, Empty, first_wins};
+pub use lowering::{Allocate, Association, Empty, Named, by_name, first_wins, push_item};
 mod services;
 pub use services::{FirewallModel, ServiceKind};
 mod entry;

@@ -10,12 +10,12 @@
 use crate::{
     AdminRule, AdminRuleCollection, ApplicationGateway, ArenaId, Ase, Asg, Attr, AttrList, Element,
     ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallPolicy, GatewayConnection,
-    IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer, LocalGateway, Meta,
-    NatGateway, Network, NetworkGroup, NetworkManager, NetworkManagerDeployment, Nic, Nsg, NsgId,
-    NsgOrigin, Origin, Peering, PrivateEndpoint, PublicIp, Reference, RouteTable, RuleId,
-    SecurityAdminConfiguration, SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer,
-    SqlVirtualMachine, StorageAccount, Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet,
-    VnetGateway, WebApp,
+    IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer,
+    LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
+    NetworkManagerDeployment, Nic, NicId, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint,
+    PublicIp, Reference, RouteTable, RuleId, SecurityAdminConfiguration, SecurityRule, ServicePlan,
+    Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template,
+    TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -82,7 +82,27 @@ impl Network {
         target: ElementId,
         attached: Attr<ElementId>,
     ) {
-        self.apply_association(association, target, attached, Precedence::First);
+        self.apply_association(association, target, None, attached, Precedence::First);
+    }
+
+    /// Applies an association that names one IP configuration of its NIC
+    /// (`azurerm_network_interface_backend_address_pool_association`, which joins a load
+    /// balancer's backend pool): memberships accumulate on the configuration of that name, or,
+    /// when the name is not known, on every configuration of the NIC (as for ASGs).
+    pub fn associate_ip_configuration(
+        &mut self,
+        association: Association,
+        target: ElementId,
+        configuration: Option<&str>,
+        attached: Attr<ElementId>,
+    ) {
+        self.apply_association(
+            association,
+            target,
+            configuration,
+            attached,
+            Precedence::First,
+        );
     }
 
     /// Applies a link the target itself writes (an ARM subnet's `networkSecurityGroup.id`): a
@@ -93,13 +113,14 @@ impl Network {
         target: ElementId,
         attached: Attr<ElementId>,
     ) {
-        self.apply_association(association, target, attached, Precedence::Last);
+        self.apply_association(association, target, None, attached, Precedence::Last);
     }
 
     fn apply_association(
         &mut self,
         association: Association,
         target: ElementId,
+        configuration: Option<&str>,
         attached: Attr<ElementId>,
         precedence: Precedence,
     ) {
@@ -114,13 +135,39 @@ impl Network {
                 precedence.put(&mut self[nic].nsg, typed(attached));
             }
             (Association::NicAsg, ElementId::Nic(nic)) => {
-                if let Some(asg) = typed(attached) {
-                    for config in &mut self[nic].ip_configurations {
-                        config.asgs.push(asg.clone());
-                    }
-                }
+                self.join_configurations(nic, None, attached, |config| &mut config.asgs);
+            }
+            (Association::NicLbBackendPool, ElementId::Nic(nic)) => {
+                self.join_configurations(nic, configuration, attached, |config| {
+                    &mut config.lb_backend_pools
+                });
+            }
+            (Association::NicLbNatRule, ElementId::Nic(nic)) => {
+                self.join_configurations(nic, configuration, attached, |config| {
+                    &mut config.lb_nat_rules
+                });
             }
             _ => {}
+        }
+    }
+
+    /// Adds `attached` to a list of the NIC's IP configurations: the one named `configuration`
+    /// (a configuration whose own name is unknown may be it), or every one.
+    fn join_configurations<I: ArenaId>(
+        &mut self,
+        nic: NicId,
+        configuration: Option<&str>,
+        attached: Attr<ElementId>,
+        list: fn(&mut IpConfiguration) -> &mut Vec<Attr<I>>,
+    ) {
+        let Some(attached) = typed(attached) else {
+            return;
+        };
+        for config in &mut self[nic].ip_configurations {
+            let named = config.name.as_ref().and_then(Attr::get);
+            if configuration.is_none_or(|wanted| named.is_none_or(|name| name == wanted)) {
+                list(config).push(attached.clone());
+            }
         }
     }
 }
@@ -136,6 +183,12 @@ pub enum Association {
     NicNsg,
     /// An ASG to every IP configuration of a NIC (`IpConfiguration::asgs`).
     NicAsg,
+    /// A NIC's IP configuration to a load balancer's backend pool
+    /// (`IpConfiguration::lb_backend_pools`).
+    NicLbBackendPool,
+    /// A NIC's IP configuration to a load balancer's inbound NAT rule
+    /// (`IpConfiguration::lb_nat_rules`).
+    NicLbNatRule,
 }
 
 impl Association {
@@ -143,7 +196,10 @@ impl Association {
     pub fn target(self) -> ElementKind {
         match self {
             Association::SubnetNsg | Association::SubnetRouteTable => ElementKind::Subnet,
-            Association::NicNsg | Association::NicAsg => ElementKind::Nic,
+            Association::NicNsg
+            | Association::NicAsg
+            | Association::NicLbBackendPool
+            | Association::NicLbNatRule => ElementKind::Nic,
         }
     }
 
@@ -153,7 +209,18 @@ impl Association {
             Association::SubnetNsg | Association::NicNsg => ElementKind::Nsg,
             Association::SubnetRouteTable => ElementKind::RouteTable,
             Association::NicAsg => ElementKind::Asg,
+            Association::NicLbBackendPool => ElementKind::LbBackendPool,
+            Association::NicLbNatRule => ElementKind::LbNatRule,
         }
+    }
+
+    /// Whether the association names one IP configuration of its NIC
+    /// (`ip_configuration_name`), see [`Network::associate_ip_configuration`].
+    pub fn names_ip_configuration(self) -> bool {
+        matches!(
+            self,
+            Association::NicLbBackendPool | Association::NicLbNatRule
+        )
     }
 }
 
@@ -178,6 +245,49 @@ impl Precedence {
 pub fn first_wins<T>(slot: &mut Option<T>, value: T) {
     if slot.is_none() {
         *slot = Some(value);
+    }
+}
+
+/// Appends an item that a resource of its own adds to a list (a SQL server's virtual network
+/// rule, a backend pool's address): the list starts at the first such item; a list already
+/// unknown stays unknown.
+pub fn push_item<T>(list: &mut Option<AttrList<T>>, item: Attr<T>) {
+    match list {
+        None => *list = Some(AttrList::of_one(item)),
+        Some(Attr {
+            value: Val::Known(items),
+            ..
+        }) => items.push(item),
+        Some(_) => {}
+    }
+}
+
+/// An inline block's name and one of its values (a frontend port's name and number), as
+/// [`by_name`] looks them up.
+pub type Named<T> = (Option<Attr<String>>, Option<Attr<T>>);
+
+/// The value of the entry a by-name reference names among the inline blocks of one element
+/// (an Application Gateway listener's `frontend_port_name`): `value` of the first entry whose
+/// name is `name`, at the reference's span; unknown when the name is unresolved or names no
+/// entry, with `what` (`frontend port`) in the reason.
+pub fn by_name<T: Clone>(name: &Attr<String>, entries: &[Named<T>], what: &str) -> Option<Attr<T>> {
+    let wanted = match &name.value {
+        Val::Known(wanted) => wanted,
+        Val::Unknown(unknown) => {
+            let unknown = Val::Unknown(unknown.clone());
+            return Some(Attr::new(unknown, name.span, name.origin.clone()));
+        }
+    };
+    let found = entries
+        .iter()
+        .find(|(entry, _)| entry.as_ref().and_then(Attr::get) == Some(wanted));
+    match found {
+        Some((_, value)) => value.clone(),
+        None => Some(Attr::new(
+            Val::Unknown(Unknown::new(format!("no {what} is named `{wanted}`"))),
+            name.span,
+            name.origin.clone(),
+        )),
     }
 }
 

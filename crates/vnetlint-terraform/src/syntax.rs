@@ -89,13 +89,25 @@ impl<'a> BodyRef<'a> {
         match self {
             BodyRef::Hcl(body) => body.get_attribute(name).map(|a| &a.value),
             BodyRef::Json(object) => {
-                if JSON_BLOCKS.contains(&name) {
-                    return None;
-                }
-                object
+                let value = object
                     .iter()
                     .find(|(key, _)| key_text(key) == Some(name))
-                    .map(|(_, value)| value.expr())
+                    .map(|(_, value)| value.expr())?;
+                // A name that is a block in one resource type is an attribute in another
+                // (`sku` is a block of `azurerm_app_service_environment` but a string of
+                // `azurerm_public_ip` and `azurerm_lb`): in JSON only an object or a list
+                // of objects under a block name is a block.
+                let block_shaped = match value {
+                    Expression::Object(_) => true,
+                    Expression::Array(items) => {
+                        items.iter().all(|i| matches!(i, Expression::Object(_)))
+                    }
+                    _ => false,
+                };
+                if JSON_BLOCKS.contains(&name) && block_shaped {
+                    return None;
+                }
+                Some(value)
             }
         }
     }

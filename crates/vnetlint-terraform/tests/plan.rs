@@ -139,3 +139,95 @@ fn modules_nested_past_the_bound_are_reported_not_dropped() {
         finding.message
     );
 }
+
+/// A load balancer in a plan: the frontend's public IP and the pool's load balancer are linked by
+/// the ids the values hold, the rule's probe (unknown until apply) by the configuration's
+/// reference, and a NIC joins the pool through the association resource.
+const LB_PLAN: &str = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "azurerm_public_ip.lb", "mode": "managed", "type": "azurerm_public_ip", "name": "lb",
+     "values": {"name": "pip-lb", "sku": "Standard",
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip-lb"}},
+    {"address": "azurerm_lb.web", "mode": "managed", "type": "azurerm_lb", "name": "web",
+     "values": {"name": "lb-web", "sku": "Standard",
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web",
+                "frontend_ip_configuration": [{"name": "public",
+                  "public_ip_address_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip-lb"}]}},
+    {"address": "azurerm_lb_backend_address_pool.web", "mode": "managed", "type": "azurerm_lb_backend_address_pool", "name": "web",
+     "values": {"name": "pool-web",
+                "loadbalancer_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web",
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web/backendAddressPools/pool-web"}},
+    {"address": "azurerm_lb_probe.http", "mode": "managed", "type": "azurerm_lb_probe", "name": "http",
+     "values": {"name": "probe-http", "port": 8080,
+                "loadbalancer_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web"}},
+    {"address": "azurerm_lb_rule.https", "mode": "managed", "type": "azurerm_lb_rule", "name": "https",
+     "values": {"name": "https", "protocol": "Tcp", "frontend_port": 443, "backend_port": 8443,
+                "frontend_ip_configuration_name": "public",
+                "loadbalancer_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web",
+                "backend_address_pool_ids": ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web/backendAddressPools/pool-web"]}},
+    {"address": "azurerm_network_interface.web", "mode": "managed", "type": "azurerm_network_interface", "name": "web",
+     "values": {"name": "nic-web",
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-web",
+                "ip_configuration": [{"name": "primary", "private_ip_address_allocation": "Dynamic"}]}},
+    {"address": "azurerm_network_interface_backend_address_pool_association.web", "mode": "managed",
+     "type": "azurerm_network_interface_backend_address_pool_association", "name": "web",
+     "values": {"ip_configuration_name": "primary",
+                "network_interface_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-web",
+                "backend_address_pool_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb-web/backendAddressPools/pool-web"}}
+  ]}},
+  "resource_changes": [
+    {"address": "azurerm_lb_rule.https", "mode": "managed", "type": "azurerm_lb_rule",
+     "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"probe_id": true, "id": true}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "azurerm_lb_rule.https", "expressions": {
+       "probe_id": {"references": ["azurerm_lb_probe.http.id", "azurerm_lb_probe.http"]}}}
+  ]}}
+}"#;
+
+fn get<T: Copy>(attr: Option<&vnetlint_ir::Attr<T>>) -> Option<T> {
+    attr.and_then(|a| a.get()).copied()
+}
+
+#[test]
+fn plan_lowers_a_load_balancer_through_the_shared_lowering() {
+    let mut sources = SourceMap::new();
+    let file = sources.add("plan.json".to_owned(), LB_PLAN.to_owned());
+    let lowered = vnetlint_terraform::lower_plan(&sources, file);
+    assert!(lowered.findings.is_empty(), "{:?}", lowered.findings);
+    let network = &lowered.network;
+    let lb = &network.load_balancers[0];
+    assert_eq!(
+        lb.sku.as_ref().and_then(|s| s.get()).map(String::as_str),
+        Some("Standard")
+    );
+    assert_eq!(
+        get(lb.frontends[0].public_ip.as_ref()),
+        Some(vnetlint_ir::PublicIpId(0))
+    );
+    let lb_id = vnetlint_ir::LoadBalancerId(0);
+    assert_eq!(
+        get(network.lb_backend_pools[0].load_balancer.as_ref()),
+        Some(lb_id)
+    );
+    assert_eq!(
+        get(network.lb_probes[0].load_balancer.as_ref()),
+        Some(lb_id)
+    );
+    let rule = &network.lb_rules[0];
+    assert_eq!(
+        get(rule.backend_pools.first()),
+        Some(vnetlint_ir::LbBackendPoolId(0))
+    );
+    assert_eq!(
+        get(rule.probe.as_ref()),
+        Some(vnetlint_ir::LbProbeId(0)),
+        "linked by the configuration's reference: {rule:?}"
+    );
+    let config = &network.nics[0].ip_configurations[0];
+    assert_eq!(
+        get(config.lb_backend_pools.first()),
+        Some(vnetlint_ir::LbBackendPoolId(0))
+    );
+}

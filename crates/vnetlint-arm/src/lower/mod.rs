@@ -5,15 +5,19 @@
 //!
 //! This module is the driver: the resource types it models, the passes and the dispatch to one
 //! file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `gateway`,
-//! `ase`, `web`, `paas`, `data`, `association`), named as in the Terraform frontend; `read` shapes
+//! `load_balancer`, `app_gateway`, `network_manager`, `ase`, `web`, `paas`, `data`,
+//! `association`), named as in the Terraform frontend; `read` shapes
 //! values into IR attribute types and links by id. What does not depend on JSON (empty
 //! elements, defaults, how an association attaches) is in `vnetlint-ir` (its `lowering` module).
 
+mod app_gateway;
 mod ase;
 mod association;
 mod data;
 mod gateway;
+mod load_balancer;
 mod network;
+mod network_manager;
 mod nic;
 mod nsg;
 mod paas;
@@ -25,9 +29,11 @@ mod web;
 use std::borrow::Cow;
 
 use vnetlint_ir::{
-    Allocate, ArenaId, Ase, Asg, Attr, ElementId, GatewayConnection, LocalGateway, Meta, Network,
-    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, ServicePlan, Span, SqlFirewallRule,
-    SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Val, Vm, Vnet, VnetGateway, WebApp,
+    AdminRuleCollection, Allocate, ApplicationGateway, ArenaId, Ase, Asg, Attr, ElementId,
+    GatewayConnection, LbBackendPool, LbNatRule, LoadBalancer, LocalGateway, Meta, Network,
+    NetworkGroup, NetworkManager, Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable,
+    SecurityAdminConfiguration, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine,
+    StorageAccount, Subnet, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 use crate::template::Instance;
@@ -41,6 +47,7 @@ const NSG: &str = "microsoft.network/networksecuritygroups";
 pub(super) const RULE: &str = "microsoft.network/networksecuritygroups/securityrules";
 const ROUTE: &str = "microsoft.network/routetables/routes";
 const SITE_CONFIG: &str = "microsoft.web/sites/config";
+const LOAD_BALANCER: &str = "microsoft.network/loadbalancers";
 
 /// The element a modelled resource type (lowercase) lowers to, `None` for a type vnetlint does
 /// not model. Security rules and routes are not link targets and are created by `fill`, so that
@@ -67,6 +74,21 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "microsoft.network/privateendpoints" => Network::add_empty::<PrivateEndpoint>,
         "microsoft.storage/storageaccounts" => Network::add_empty::<StorageAccount>,
         "microsoft.sqlvirtualmachine/sqlvirtualmachines" => Network::add_empty::<SqlVirtualMachine>,
+        // Entry points and policy layers (issue 16); admin rules are created when filled.
+        LOAD_BALANCER => Network::add_empty::<LoadBalancer>,
+        "microsoft.network/loadbalancers/backendaddresspools" => {
+            Network::add_empty::<LbBackendPool>
+        }
+        "microsoft.network/loadbalancers/inboundnatrules" => Network::add_empty::<LbNatRule>,
+        "microsoft.network/applicationgateways" => Network::add_empty::<ApplicationGateway>,
+        "microsoft.network/networkmanagers" => Network::add_empty::<NetworkManager>,
+        "microsoft.network/networkmanagers/networkgroups" => Network::add_empty::<NetworkGroup>,
+        "microsoft.network/networkmanagers/securityadminconfigurations" => {
+            Network::add_empty::<SecurityAdminConfiguration>
+        }
+        "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections" => {
+            Network::add_empty::<AdminRuleCollection>
+        }
         // The other data services and their firewall rules, by kind.
         _ => return data::allocator(rtype),
     };
@@ -78,7 +100,15 @@ fn allocator(rtype: &str) -> Option<Allocate> {
 pub(crate) fn lowers(rtype: &str) -> bool {
     let rtype = rtype.to_ascii_lowercase();
     allocator(&rtype).is_some()
-        || matches!(rtype.as_str(), RULE | ROUTE | SITE_CONFIG)
+        || matches!(
+            rtype.as_str(),
+            RULE | ROUTE
+                | SITE_CONFIG
+                | paas::SQL_VIRTUAL_NETWORK_RULE
+                | network_manager::STATIC_MEMBER
+                | network_manager::ADMIN_RULE
+                | network_manager::POLICY_DEFINITION
+        )
         || data::is_rule_set(&rtype)
 }
 
@@ -202,6 +232,9 @@ impl Lowerer {
         if let ElementId::Vnet(vnet) = id {
             self.allocate_inline(instance, vnet);
         }
+        if let ElementId::LoadBalancer(lb) = id {
+            self.allocate_load_balancer_inline(instance, lb);
+        }
         Some(id)
     }
 
@@ -217,6 +250,16 @@ impl Lowerer {
             RULE => return nsg::standalone_rule(&resource, net),
             ROUTE => return route::child_route(&resource, net),
             SITE_CONFIG => return web::site_config(&resource, net),
+            paas::SQL_VIRTUAL_NETWORK_RULE => {
+                return paas::sql_virtual_network_rule(&resource, net);
+            }
+            network_manager::STATIC_MEMBER => {
+                return network_manager::static_member(&resource, net);
+            }
+            network_manager::ADMIN_RULE => return network_manager::admin_rule(&resource, net),
+            network_manager::POLICY_DEFINITION => {
+                return network_manager::policy_definition(&resource, net);
+            }
             rtype if data::is_rule_set(rtype) => return data::network_rule_set(&resource, net),
             _ => {}
         }
@@ -224,32 +267,29 @@ impl Lowerer {
             return;
         };
         match element {
-            // Rules are created above or by their NSG; ASGs have nothing beyond their name; no
-            // ARM type lowers to an ExpressRoute circuit yet.
-            ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::ExpressRouteCircuit(_)
+            // Rules are created above or by their NSG; ASGs and network managers have nothing
+            // beyond their name; no ARM type lowers to an ExpressRoute circuit yet, nor to
+            // elements created by their parent (load-balancing rules, probes, admin rules) or a
+            // commit (a deployment: see `network_manager`).
+            ElementId::SecurityRule(_)
+            | ElementId::Asg(_)
+            | ElementId::ExpressRouteCircuit(_)
+            | ElementId::NetworkManager(_)
+            | ElementId::LbRule(_)
+            | ElementId::LbProbe(_)
+            | ElementId::AdminRule(_)
+            | ElementId::NetworkManagerDeployment(_)
             // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
             | ElementId::Firewall(_)
             | ElementId::FirewallPolicy(_)
             | ElementId::FirewallRuleCollectionGroup(_)
             | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_)
-            // Entry points and policy layers: not lowered from this frontend yet (issue 16).
-            | ElementId::LoadBalancer(_)
-            | ElementId::LbBackendPool(_)
-            | ElementId::LbRule(_)
-            | ElementId::LbNatRule(_)
-            | ElementId::LbProbe(_)
-            | ElementId::ApplicationGateway(_)
-            | ElementId::NetworkManager(_)
-            | ElementId::NetworkGroup(_)
-            | ElementId::SecurityAdminConfiguration(_)
-            | ElementId::AdminRuleCollection(_)
-            | ElementId::AdminRule(_)
-            | ElementId::NetworkManagerDeployment(_) => {}
+            | ElementId::NatGateway(_) => {}
             // Families that create or fill inline children.
             ElementId::Vnet(id) => network::vnet(&resource, net, id),
             ElementId::Subnet(id) => network::subnet(&resource, net, id),
             ElementId::Nsg(id) => nsg::nsg(&resource, net, id),
+            ElementId::LoadBalancer(id) => load_balancer::load_balancer(&resource, net, id),
             // Families that fill one element from its resource.
             ElementId::Peering(id) => network::peering(&resource, &mut net[id]),
             ElementId::Nic(id) => nic::nic(&resource, &mut net[id]),
@@ -269,6 +309,20 @@ impl Lowerer {
             ElementId::StorageAccount(id) => paas::storage_account(&resource, &mut net[id]),
             ElementId::DataService(id) => data::data_service(&resource, &mut net[id]),
             ElementId::ServiceFirewallRule(id) => data::firewall_rule(&resource, &mut net[id]),
+            ElementId::LbBackendPool(id) => load_balancer::backend_pool(&resource, &mut net[id]),
+            ElementId::LbNatRule(id) => load_balancer::nat_rule(&resource, &mut net[id]),
+            ElementId::ApplicationGateway(id) => {
+                app_gateway::application_gateway(&resource, &mut net[id]);
+            }
+            ElementId::NetworkGroup(id) => {
+                network_manager::network_group(&resource, &mut net[id]);
+            }
+            ElementId::SecurityAdminConfiguration(id) => {
+                network_manager::security_admin_configuration(&resource, &mut net[id]);
+            }
+            ElementId::AdminRuleCollection(id) => {
+                network_manager::admin_rule_collection(&resource, &mut net[id]);
+            }
         }
     }
 }

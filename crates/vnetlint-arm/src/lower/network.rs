@@ -31,8 +31,9 @@ impl Lowerer {
         });
     }
 
-    /// Allocates each element of one inline array of a virtual network's properties.
-    fn allocate_children<T: Element>(
+    /// Allocates each element of one inline array of a resource's properties (a virtual
+    /// network's subnets, a load balancer's backend pools).
+    pub(super) fn allocate_children<T: Element>(
         &mut self,
         instance: &Instance,
         key: &str,
@@ -40,12 +41,8 @@ impl Lowerer {
     ) {
         let properties = instance.body.get("properties");
         for child in properties.map_or(&[][..], |p| inline(p, key)) {
-            let address = inline_address(instance, key, child);
-            let meta = Meta {
-                address: address.clone(),
-                span: child.span,
-                name: child.get("name").and_then(shape_string),
-            };
+            let meta = inline_meta(instance, key, child);
+            let address = meta.address.clone();
             let id = element(meta).push_into(&mut self.network);
             self.targets.register(&address, id.into());
         }
@@ -109,6 +106,9 @@ fn fill_subnet(targets: &Targets, properties: &Value, network: &mut Network, id:
     subnet.service_endpoints = properties
         .get("serviceEndpoints")
         .map(|list| list_of(list, |e| string(e.get("service"))));
+    if let Some(policies) = string(properties.get("privateEndpointNetworkPolicies")) {
+        subnet.private_endpoint_network_policies = Some(policies);
+    }
 }
 
 /// The properties of a peering, inline or a child resource.
@@ -120,13 +120,23 @@ fn fill_peering(targets: &Targets, properties: &Value, peering: &mut Peering) {
     peering.use_remote_gateways = boolean(properties.get("useRemoteGateways"));
 }
 
-/// The elements of an inline array of a virtual network's properties.
-fn inline<'v>(properties: &'v Value, key: &str) -> &'v [Value] {
+/// The elements of an inline array of a resource's properties.
+pub(super) fn inline<'v>(properties: &'v Value, key: &str) -> &'v [Value] {
     properties.get(key).map_or(&[][..], Value::elements)
 }
 
-/// The address of an inline subnet or peering: the one its child resource would have.
-fn inline_address(instance: &Instance, key: &str, element: &Value) -> String {
+/// The address of an inline element (a subnet, a peering, a load balancer's pool): the one its
+/// child resource would have.
+pub(super) fn inline_address(instance: &Instance, key: &str, element: &Value) -> String {
     let name = element.get("name").map(name_text).unwrap_or_default();
     format!("{}/{key}/{name}", instance.address)
+}
+
+/// The metadata of an inline element: its address and its own name.
+pub(super) fn inline_meta(instance: &Instance, key: &str, element: &Value) -> Meta {
+    Meta {
+        address: inline_address(instance, key, element),
+        span: element.span,
+        name: element.get("name").and_then(shape_string),
+    }
 }

@@ -1,8 +1,8 @@
 //! Network interfaces with their IP configurations, and the virtual machines that use them.
 
-use vnetlint_ir::{IpConfiguration, Nic, Vm};
+use vnetlint_ir::{ArenaId, Attr, IpConfiguration, Nic, Vm};
 
-use super::read::{shape_string, string, strings};
+use super::read::{Targets, shape_string, string, strings};
 use super::{Resource, props};
 use crate::value::Value;
 
@@ -15,10 +15,7 @@ pub(super) fn nic(resource: &Resource<'_>, nic: &mut Nic) {
         .iter()
         .map(|config| {
             let properties = props(config, config.span);
-            let asgs = properties
-                .get("applicationSecurityGroups")
-                .map(|list| targets.link_items(list))
-                .unwrap_or_default();
+            let asgs = links(targets, &properties, "applicationSecurityGroups");
             IpConfiguration {
                 span: config.span,
                 name: config.get("name").and_then(shape_string),
@@ -27,13 +24,21 @@ pub(super) fn nic(resource: &Resource<'_>, nic: &mut Nic) {
                 private_ip: string(properties.get("privateIPAddress")),
                 public_ip: targets.link(properties.path(&["publicIPAddress", "id"])),
                 asgs,
-                lb_backend_pools: Vec::new(),
-                lb_nat_rules: Vec::new(),
+                lb_backend_pools: links(targets, &properties, "loadBalancerBackendAddressPools"),
+                lb_nat_rules: links(targets, &properties, "loadBalancerInboundNatRules"),
             }
         })
         .collect();
     nic.dns_servers = strings(resource.get(&["dnsSettings", "dnsServers"]));
     nic.nsg = resource.link(&["networkSecurityGroup", "id"]);
+}
+
+/// The links of an array property of an IP configuration (`[{ "id": ... }]`).
+fn links<I: ArenaId>(targets: &Targets, properties: &Value, key: &str) -> Vec<Attr<I>> {
+    properties
+        .get(key)
+        .map(|list| targets.link_items(list))
+        .unwrap_or_default()
 }
 
 /// `Microsoft.Compute/virtualMachines`: the NICs of its network profile.

@@ -1,7 +1,11 @@
-//! Platform services and their network settings: SQL servers and their firewall rules, SQL
-//! Server on virtual machines, storage accounts and their network rules, and private endpoints.
+//! Platform services and their network settings: SQL servers and their firewall and virtual
+//! network rules, SQL Server on virtual machines, storage accounts and their network rules, and
+//! private endpoints.
 
-use vnetlint_ir::{PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount};
+use vnetlint_ir::{
+    ElementId, Network, PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine,
+    StorageAccount, push_item,
+};
 
 use super::Resource;
 use super::read::{comma_list, enabled, items, reference_attr, shape_string, string, strings};
@@ -16,6 +20,20 @@ pub(super) fn sql_firewall_rule(resource: &Resource<'_>, rule: &mut SqlFirewallR
     rule.server = Some(resource.parent());
     rule.start_ip = string(resource.get(&["startIpAddress"]));
     rule.end_ip = string(resource.get(&["endIpAddress"]));
+}
+
+/// The child type (lowercase) of a SQL server's virtual network rules.
+pub(super) const SQL_VIRTUAL_NETWORK_RULE: &str = "microsoft.sql/servers/virtualnetworkrules";
+
+/// A `virtualNetworkRules` child of a SQL server: one subnet the server admits through its
+/// service endpoint, added to its server when that is in the template.
+pub(super) fn sql_virtual_network_rule(resource: &Resource<'_>, network: &mut Network) {
+    let Some(ElementId::SqlServer(server)) = resource.parent_element() else {
+        return;
+    };
+    if let Some(subnet) = resource.link(&["virtualNetworkSubnetId"]) {
+        push_item(&mut network[server].subnets, subnet);
+    }
 }
 
 /// `Microsoft.SqlVirtualMachine/sqlVirtualMachines`.

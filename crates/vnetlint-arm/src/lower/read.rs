@@ -289,3 +289,21 @@ pub(super) fn reference_attr(value: &Value, attribute: &str) -> Attr<Reference> 
     };
     attr(value, shaped)
 }
+
+/// The name a resource id ends with (a load balancer rule's frontend, an Application Gateway
+/// listener's port, which name inline elements of their resource by id).
+pub(super) fn id_name(value: Option<&Value>) -> Option<Attr<String>> {
+    let shaped = shape_string(value?)?;
+    let value = match shaped.value {
+        Val::Known(id) => {
+            let address = address_of_id(&id);
+            Val::Known(address.rsplit('/').next().unwrap_or_default().to_owned())
+        }
+        Val::Unknown(unknown) => Val::Unknown(unknown),
+    };
+    Some(Attr {
+        value,
+        span: shaped.span,
+        origin: shaped.origin,
+    })
+}

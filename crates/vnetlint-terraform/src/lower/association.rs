@@ -43,6 +43,18 @@ pub(super) const ASSOCIATIONS: &[AssociationKind] = &[
         attached: "application_security_group_id",
         association: Association::NicAsg,
     },
+    AssociationKind {
+        resource_type: "azurerm_network_interface_backend_address_pool_association",
+        target: "network_interface_id",
+        attached: "backend_address_pool_id",
+        association: Association::NicLbBackendPool,
+    },
+    AssociationKind {
+        resource_type: "azurerm_network_interface_nat_rule_association",
+        target: "network_interface_id",
+        attached: "nat_rule_id",
+        association: Association::NicLbNatRule,
+    },
 ];
 
 /// Applies one association resource: nothing when the target is not a known element.
@@ -50,7 +62,17 @@ pub(super) fn associate(block: &Block<'_, '_, '_>, kind: &AssociationKind, netwo
     let association = kind.association;
     let target = block.link_kind(kind.target, association.target());
     let attached = block.link_kind(kind.attached, association.attached());
-    if let (Some(&target), Some(attached)) = (target.as_ref().and_then(Attr::get), attached) {
+    let Some((&target, attached)) = target.as_ref().and_then(Attr::get).zip(attached) else {
+        return;
+    };
+    if association.names_ip_configuration() {
+        let configuration = block.string("ip_configuration_name");
+        let name = configuration
+            .as_ref()
+            .and_then(Attr::get)
+            .map(String::as_str);
+        network.associate_ip_configuration(association, target, name, attached);
+    } else {
         network.associate(association, target, attached);
     }
 }

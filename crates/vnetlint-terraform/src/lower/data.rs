@@ -7,7 +7,9 @@
 //! written are `vnetlint_ir::ServiceKind`'s and `Network::fill_service_defaults`'. Adding a
 //! service is one table entry here, one in the ARM frontend and one `ServiceKind`.
 
-use vnetlint_ir::{Allocate, DataService, ServiceFirewallRule, ServiceKind};
+use vnetlint_ir::{
+    Allocate, Attr, DataService, DataServiceId, Network, ServiceFirewallRule, ServiceKind,
+};
 
 use super::read::Block;
 
@@ -235,6 +237,26 @@ pub(super) fn data_service(block: &Block<'_, '_, '_>, service: &mut DataService)
         // Event Hubs and Service Bus repeat the switch in their rule set.
         if service.public_network_access.is_none() {
             service.public_network_access = rules.bool("public_network_access_enabled");
+        }
+    }
+}
+
+/// `azurerm_servicebus_namespace_network_rule_set` (before azurerm 4): the network rules of a
+/// namespace that does not write its own (the first setting wins, as for associations). Its
+/// attributes are those of the namespace's `network_rule_set` block.
+pub(super) fn namespace_network_rule_set(block: &Block<'_, '_, '_>, network: &mut Network) {
+    let namespace = block.link::<DataServiceId>("namespace_id");
+    let Some(&namespace) = namespace.as_ref().and_then(Attr::get) else {
+        return;
+    };
+    let service = &mut network[namespace];
+    let ty = SERVICES.iter().find(|ty| ty.kind == service.kind);
+    if let Some(ty) = ty.filter(|ty| ty.kind == ServiceKind::ServiceBus)
+        && service.default_action.is_none()
+    {
+        fill_rules(ty, block, service);
+        if service.public_network_access.is_none() {
+            service.public_network_access = block.bool("public_network_access_enabled");
         }
     }
 }

@@ -6,16 +6,20 @@
 //! Values come from `eval::Eval`; the lowering only decides which attribute of which resource
 //! becomes which IR field. This module is the driver: the resource types it models, the passes
 //! and the dispatch to one file per element family (`network`, `nsg`, `nic`, `public_ip`,
-//! `route`, `gateway`, `ase`, `web`, `paas`, `data`, `association`); `read` shapes values into IR
+//! `route`, `gateway`, `load_balancer`, `app_gateway`, `network_manager`, `ase`, `web`, `paas`,
+//! `data`, `association`); `read` shapes values into IR
 //! attribute types, and `plan` feeds a plan's values to the same passes. What does not depend
 //! on HCL (empty elements, defaults, how an association attaches) is in `vnetlint-ir` (its
 //! `lowering` module).
 
+mod app_gateway;
 mod ase;
 mod association;
 mod data;
 mod gateway;
+mod load_balancer;
 mod network;
+mod network_manager;
 mod nic;
 mod nsg;
 mod paas;
@@ -28,9 +32,12 @@ mod web;
 use std::collections::{BTreeMap, BTreeSet};
 
 use vnetlint_ir::{
-    Allocate, Ase, Asg, ElementId, ExpressRouteCircuit, GatewayConnection, LocalGateway, Network,
-    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, ServicePlan, Span, SqlFirewallRule,
-    SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
+    AdminRule, AdminRuleCollection, Allocate, ApplicationGateway, Ase, Asg, ElementId,
+    ExpressRouteCircuit, GatewayConnection, LbBackendPool, LbNatRule, LbProbe, LbRule,
+    LoadBalancer, LocalGateway, Network, NetworkGroup, NetworkManager, NetworkManagerDeployment,
+    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityAdminConfiguration,
+    ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm,
+    Vnet, VnetGateway, WebApp,
 };
 
 use crate::eval::{Env, Eval, ResDecl};
@@ -59,6 +66,23 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "azurerm_mssql_virtual_machine" => Network::add_empty::<SqlVirtualMachine>,
         "azurerm_private_endpoint" => Network::add_empty::<PrivateEndpoint>,
         "azurerm_storage_account" => Network::add_empty::<StorageAccount>,
+        // Entry points and policy layers (issue 16); a NAT pool is a NAT rule over a range.
+        "azurerm_lb" => Network::add_empty::<LoadBalancer>,
+        "azurerm_lb_backend_address_pool" => Network::add_empty::<LbBackendPool>,
+        "azurerm_lb_rule" => Network::add_empty::<LbRule>,
+        "azurerm_lb_nat_rule" | "azurerm_lb_nat_pool" => Network::add_empty::<LbNatRule>,
+        "azurerm_lb_probe" => Network::add_empty::<LbProbe>,
+        "azurerm_application_gateway" => Network::add_empty::<ApplicationGateway>,
+        "azurerm_network_manager" => Network::add_empty::<NetworkManager>,
+        "azurerm_network_manager_network_group" => Network::add_empty::<NetworkGroup>,
+        "azurerm_network_manager_security_admin_configuration" => {
+            Network::add_empty::<SecurityAdminConfiguration>
+        }
+        "azurerm_network_manager_admin_rule_collection" => {
+            Network::add_empty::<AdminRuleCollection>
+        }
+        "azurerm_network_manager_admin_rule" => Network::add_empty::<AdminRule>,
+        "azurerm_network_manager_deployment" => Network::add_empty::<NetworkManagerDeployment>,
         // Elements that several resource types lower to (provider generations, operating
         // systems, app kinds).
         "azurerm_linux_virtual_machine"
@@ -228,27 +252,14 @@ impl<'a> Lowerer<'_, 'a> {
         };
         let net = &mut self.network;
         match element {
-            // Rules are created above; ASGs have nothing beyond their name.
-            ElementId::SecurityRule(_) | ElementId::Asg(_)
+            // Rules are created above; ASGs and network managers have nothing beyond their name.
+            ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::NetworkManager(_)
             // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
             | ElementId::Firewall(_)
             | ElementId::FirewallPolicy(_)
             | ElementId::FirewallRuleCollectionGroup(_)
             | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_)
-            // Entry points and policy layers: not lowered from this frontend yet (issue 16).
-            | ElementId::LoadBalancer(_)
-            | ElementId::LbBackendPool(_)
-            | ElementId::LbRule(_)
-            | ElementId::LbNatRule(_)
-            | ElementId::LbProbe(_)
-            | ElementId::ApplicationGateway(_)
-            | ElementId::NetworkManager(_)
-            | ElementId::NetworkGroup(_)
-            | ElementId::SecurityAdminConfiguration(_)
-            | ElementId::AdminRuleCollection(_)
-            | ElementId::AdminRule(_)
-            | ElementId::NetworkManagerDeployment(_) => {}
+            | ElementId::NatGateway(_) => {}
             // Families that create inline children or need the resource's address or type.
             ElementId::Vnet(id) => network::vnet(resource, &block, net, id),
             ElementId::Nsg(id) => nsg::nsg(resource, &block, net, id),
@@ -273,6 +284,25 @@ impl<'a> Lowerer<'_, 'a> {
             ElementId::StorageAccount(id) => paas::storage_account(&block, &mut net[id]),
             ElementId::DataService(id) => data::data_service(&block, &mut net[id]),
             ElementId::ServiceFirewallRule(id) => data::firewall_rule(&block, &mut net[id]),
+            ElementId::LoadBalancer(id) => load_balancer::load_balancer(&block, &mut net[id]),
+            ElementId::LbBackendPool(id) => load_balancer::backend_pool(&block, &mut net[id]),
+            ElementId::LbRule(id) => load_balancer::rule(&block, &mut net[id]),
+            ElementId::LbNatRule(id) => load_balancer::nat_rule(&block, &mut net[id]),
+            ElementId::LbProbe(id) => load_balancer::probe(&block, &mut net[id]),
+            ElementId::ApplicationGateway(id) => {
+                app_gateway::application_gateway(&block, &mut net[id]);
+            }
+            ElementId::NetworkGroup(id) => network_manager::network_group(&block, &mut net[id]),
+            ElementId::SecurityAdminConfiguration(id) => {
+                network_manager::security_admin_configuration(&block, &mut net[id]);
+            }
+            ElementId::AdminRuleCollection(id) => {
+                network_manager::admin_rule_collection(&block, &mut net[id]);
+            }
+            ElementId::AdminRule(id) => network_manager::admin_rule(&block, &mut net[id]),
+            ElementId::NetworkManagerDeployment(id) => {
+                network_manager::deployment(&block, &mut net[id]);
+            }
         }
     }
 
@@ -284,6 +314,15 @@ impl<'a> Lowerer<'_, 'a> {
         match resource.decl.rtype {
             "azurerm_virtual_network_dns_servers" => network::vnet_dns_servers(&block, net),
             "azurerm_storage_account_network_rules" => paas::storage_network_rules(&block, net),
+            "azurerm_mssql_virtual_network_rule" | "azurerm_sql_virtual_network_rule" => {
+                paas::sql_virtual_network_rule(&block, net);
+            }
+            "azurerm_servicebus_namespace_network_rule_set" => {
+                data::namespace_network_rule_set(&block, net);
+            }
+            "azurerm_lb_backend_address_pool_address" => load_balancer::pool_address(&block, net),
+            "azurerm_network_manager_static_member" => network_manager::static_member(&block, net),
+            "azurerm_policy_definition" => network_manager::policy_definition(&block, net),
             rtype => {
                 if let Some(kind) = association::ASSOCIATIONS
                     .iter()

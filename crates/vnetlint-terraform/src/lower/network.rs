@@ -1,7 +1,7 @@
 //! Virtual networks and their inline subnets, standalone subnets, peerings, and the
 //! `azurerm_virtual_network_dns_servers` resource.
 
-use vnetlint_ir::{Attr, Empty, Network, Peering, Subnet, VnetId, first_wins};
+use vnetlint_ir::{Attr, Empty, Network, Peering, Subnet, Val, VnetId, first_wins};
 
 use super::Resource;
 use super::read::{Block, block_key};
@@ -56,6 +56,31 @@ fn fill_subnet(block: &Block<'_, '_, '_>, subnet: &mut Subnet) {
             }
         }
     }
+    subnet.private_endpoint_network_policies = private_endpoint_policies(block);
+}
+
+/// Which network policies apply to private endpoints in a subnet, as azurerm 4 writes it
+/// (`Disabled`, `Enabled`, `NetworkSecurityGroupEnabled`, `RouteTableEnabled`); azurerm 3's
+/// `private_endpoint_network_policies_enabled` and azurerm 2's inverted
+/// `enforce_private_link_endpoint_network_policies` (`true` turns the policies off) become
+/// `Enabled` or `Disabled`.
+fn private_endpoint_policies(block: &Block<'_, '_, '_>) -> Option<Attr<String>> {
+    let named = |on: bool| if on { "Enabled" } else { "Disabled" }.to_owned();
+    if let Some(policies) = block.string("private_endpoint_network_policies") {
+        return Some(policies);
+    }
+    let (enabled, inverted) = match block.bool("private_endpoint_network_policies_enabled") {
+        Some(enabled) => (enabled, false),
+        None => (
+            block.bool("enforce_private_link_endpoint_network_policies")?,
+            true,
+        ),
+    };
+    let value = match enabled.value {
+        Val::Known(on) => Val::Known(named(on != inverted)),
+        Val::Unknown(unknown) => Val::Unknown(unknown),
+    };
+    Some(Attr::new(value, enabled.span, enabled.origin))
 }
 
 /// `azurerm_virtual_network_peering`: one direction of a peering.

@@ -20,8 +20,9 @@ pub(super) fn nic(block: &Block<'_, '_, '_>, nic: &mut Nic) {
                 private_ip: config.string("private_ip_address"),
                 public_ip: config.link("public_ip_address_id"),
                 asgs,
-                lb_backend_pools: Vec::new(),
-                lb_nat_rules: Vec::new(),
+                // Provider 1.x memberships written on the configuration.
+                lb_backend_pools: config.link_items("load_balancer_backend_address_pools_ids"),
+                lb_nat_rules: config.link_items("load_balancer_inbound_nat_rules_ids"),
             }
         })
         .collect();

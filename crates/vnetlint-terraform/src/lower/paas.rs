@@ -1,9 +1,10 @@
 //! Platform services and their network settings: SQL Server on virtual machines, SQL servers and
-//! their firewall rules, private endpoints, storage accounts and their network rules.
+//! their firewall and virtual network rules, private endpoints, storage accounts and their
+//! network rules.
 
 use vnetlint_ir::{
-    Attr, Network, PrivateEndpoint, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
-    StorageAccountId,
+    Attr, Network, PrivateEndpoint, SqlFirewallRule, SqlServer, SqlServerId, SqlVirtualMachine,
+    StorageAccount, StorageAccountId, push_item,
 };
 
 use super::read::Block;
@@ -28,6 +29,18 @@ pub(super) fn sql_firewall_rule(block: &Block<'_, '_, '_>, rule: &mut SqlFirewal
         .or_else(|| block.name_link("server_name"));
     rule.start_ip = block.string("start_ip_address");
     rule.end_ip = block.string("end_ip_address");
+}
+
+/// `azurerm_mssql_virtual_network_rule` (server by id) and `azurerm_sql_virtual_network_rule`
+/// (by name): one subnet the server admits through its service endpoint.
+pub(super) fn sql_virtual_network_rule(block: &Block<'_, '_, '_>, network: &mut Network) {
+    let server = block
+        .link::<SqlServerId>("server_id")
+        .or_else(|| block.name_link("server_name"));
+    let subnet = block.link("subnet_id");
+    if let (Some(&server), Some(subnet)) = (server.as_ref().and_then(Attr::get), subnet) {
+        push_item(&mut network[server].subnets, subnet);
+    }
 }
 
 /// `azurerm_private_endpoint`: its subnet, its first service connection and its address.
