@@ -9,23 +9,29 @@
 
 pub mod addr;
 mod compile;
+mod firewall;
 mod fold;
 mod index;
 pub mod interval;
+mod legs;
 mod merge;
 mod model;
 pub mod packet;
 mod path;
+mod routes;
 mod ruleset;
 mod service_traffic;
 pub mod tags;
 mod topology;
+mod trace;
 mod validate;
 
 pub use addr::AddrSet;
 pub use compile::{compile_nsg, default_rules};
+pub use firewall::{CompiledFirewall, CompiledFirewallRule, FirewallDecision};
 pub use fold::{PacketUnion, open_pairs};
 pub use interval::{Endpoint, IntervalSet};
+pub use legs::{MAX_LEGS, Step, StepKind};
 pub use model::{
     Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,
     Uncertainty, Verdict,
@@ -34,6 +40,10 @@ pub use packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
 pub use path::{
     Association, Hop, HopTrace, PairResult, PathResult, PathVerdict, ResolvedEndpoint, Segment,
     Traffic, parse_ports, parse_protocols,
+};
+pub use routes::{
+    Appliance, EffectiveRoute, EffectiveRoutes, NextHop, RouteOrigin, appliance_at,
+    resolve_appliance,
 };
 pub use ruleset::*;
 pub use service_traffic::*;

@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use vnetlint_ir::{Attr, ElementId, NicId, NsgId, PublicIpId, SubnetId, VnetId};
 
 use crate::addr::AddrSet;
+use crate::legs::Step;
 use crate::model::{Access, Direction, Mode, RuleRef};
 use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
 use crate::tags::{StructuralTag, TagContext, TagLookup, lookup_tag};
@@ -99,6 +100,8 @@ pub struct PairResult {
     /// translation, and the pre-translation packets they were asked about.
     pub egress: Vec<Hop>,
     pub egress_query: PacketSet,
+    /// With routing: the segments the walk went between (the witness is traced between them).
+    pub routed: Option<(Segment, Segment)>,
 }
 
 /// The result of a path query.
@@ -113,6 +116,9 @@ pub struct PathResult {
     pub witness: Option<Packet>,
     /// The witness's hops, in evaluation order, up to the first deny.
     pub trace: Vec<HopTrace>,
+    /// With routing: the witness's whole journey (routes, peerings, appliances, NSGs, the
+    /// return path); empty where NSGs alone decide (then `trace` says it all).
+    pub steps: Vec<Step>,
     pub notes: Vec<String>,
 }
 
@@ -511,7 +517,14 @@ impl Topology<'_> {
             &allowed
         };
         let (witness, pair) = pick_witness(&pairs, target, &hints);
+        let mut steps = Vec::new();
         let trace = match (&witness, pair) {
+            (Some(packet), Some(pair)) if pairs[pair].routed.is_some() => {
+                let (source, destination) = pairs[pair].routed.as_ref().expect("checked");
+                let (route_steps, trace) = self.trace_packet(source, destination, packet);
+                steps = route_steps;
+                trace
+            }
             (Some(packet), Some(pair)) if pairs[pair].no_route.is_none() => {
                 self.trace_pair(&pairs[pair], packet)
             }
@@ -532,6 +545,7 @@ impl Topology<'_> {
             uncertain,
             witness,
             trace,
+            steps,
             notes,
         }
     }
@@ -546,7 +560,9 @@ impl Topology<'_> {
     ) -> Option<(Packet, Vec<HopTrace>)> {
         let (witness, pair) = pick_witness(&result.pairs, target, &preferred_witnesses(traffic));
         let (witness, pair) = (witness?, &result.pairs[pair?]);
-        let trace = if pair.no_route.is_some() {
+        let trace = if let Some((source, destination)) = &pair.routed {
+            self.trace_packet(source, destination, &witness).1
+        } else if pair.no_route.is_some() {
             Vec::new()
         } else {
             self.trace(&pair.hops, &witness)
@@ -570,6 +586,9 @@ impl Topology<'_> {
             src_ports: PortSet::all(),
             dst_ports: traffic.dst_ports.clone(),
         });
+        if self.routing_active() {
+            return self.evaluate_routed(si, src, di, dst, query, notes);
+        }
         let no_route = match (src.vnet, dst.vnet) {
             (Some(a), Some(b)) => self.route(a, b).err(),
             _ => None,
@@ -586,6 +605,7 @@ impl Topology<'_> {
                 may_allow: PacketSet::empty(),
                 egress: Vec::new(),
                 egress_query: PacketSet::empty(),
+                routed: None,
             };
         }
         let mut allowed = query.clone();
@@ -612,6 +632,48 @@ impl Topology<'_> {
             may_allow,
             egress: Vec::new(),
             egress_query: PacketSet::empty(),
+            routed: None,
+        }
+    }
+
+    /// A pair followed through routes and appliances (routing spec §1).
+    fn evaluate_routed(
+        &self,
+        si: usize,
+        src: &Segment,
+        di: usize,
+        dst: &Segment,
+        query: PacketSet,
+        notes: &mut Vec<String>,
+    ) -> PairResult {
+        let walked = self.walk(src, dst, &query);
+        notes.extend(walked.notes.iter().cloned());
+        let (allowed, may_allow) = walked.delivered.iter().fold(
+            (PacketSet::empty(), PacketSet::empty()),
+            |(must, may), (flow, _)| (must.union(&flow.must), may.union(&flow.may)),
+        );
+        let no_route = if may_allow.is_empty() {
+            walked.dropped.first().cloned()
+        } else {
+            notes.extend(
+                walked
+                    .dropped
+                    .iter()
+                    .map(|d| format!("part of the traffic: {d}")),
+            );
+            None
+        };
+        PairResult {
+            source: si,
+            destination: di,
+            hops: walked.hops,
+            no_route,
+            query,
+            allowed,
+            may_allow,
+            egress: Vec::new(),
+            egress_query: PacketSet::empty(),
+            routed: Some((src.clone(), dst.clone())),
         }
     }
 

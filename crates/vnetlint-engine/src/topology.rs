@@ -13,7 +13,9 @@ use vnetlint_ir::{Attr, Network, NicId, NsgId, PublicIpId, SubnetId, VnetGateway
 
 use crate::addr::AddrSet;
 use crate::compile::compile_nsg;
+use crate::firewall::CompiledFirewall;
 use crate::model::CompiledNsg;
+use crate::routes::{EffectiveRoutes, RouteInputs, effective_routes};
 use crate::tags::{AZURE_HOST_IP, TagContext};
 
 /// Whether both directions of a peering are declared.
@@ -48,6 +50,16 @@ pub struct Topology<'n> {
     on_premises: Vec<AddrSet>,
     /// Shared, so that the checks' per-NSG views reuse the compilation "on its own".
     compiled: BTreeMap<(NsgId, Option<VnetId>), std::sync::Arc<CompiledNsg>>,
+    /// Effective routes and compiled firewalls, when some subnet has routes of its own.
+    pub(crate) routing: Option<Routing>,
+}
+
+/// What paths need beyond NSGs once user-defined routes exist.
+pub(crate) struct Routing {
+    /// Effective routes by `SubnetId` index (`None`: the subnet's VNet or prefixes are unknown).
+    pub routes: Vec<Option<EffectiveRoutes>>,
+    /// Compiled by `FirewallId` index.
+    pub firewalls: Vec<CompiledFirewall>,
 }
 
 impl<'n> Topology<'n> {
@@ -93,7 +105,9 @@ impl<'n> Topology<'n> {
             peerings,
             on_premises,
             compiled: BTreeMap::new(),
+            routing: None,
         };
+        topology.routing = topology.build_routing(&spaces);
         let mut uses: Vec<(NsgId, Option<VnetId>)> = Vec::new();
         for (id, subnet) in net.iter_subnets() {
             if let Some(nsg) = known(subnet.nsg.as_ref()) {
@@ -118,6 +132,56 @@ impl<'n> Topology<'n> {
             );
         }
         topology
+    }
+
+    /// Routing is modelled once some subnet has a route table with a route or with gateway
+    /// propagation off: without, the system routes give exactly the NSG-only answers, and
+    /// those networks keep today's cost.
+    fn build_routing(&self, spaces: &[Option<AddrSet>]) -> Option<Routing> {
+        let net = self.net;
+        let active = net.subnets.iter().any(|s| {
+            known(s.route_table.as_ref()).is_some_and(|t| {
+                let table = &net.route_tables[t.index()];
+                !table.routes.is_empty()
+                    || table.gateway_propagation.as_ref().and_then(Attr::get) == Some(&false)
+            })
+        });
+        if !active {
+            return None;
+        }
+        let routes = (0..net.subnets.len())
+            .map(|i| {
+                let subnet = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
+                let vnet = self.subnet_vnet(subnet)?;
+                let peers = self
+                    .peerings
+                    .iter()
+                    .filter(|l| l.from == vnet && l.state == PeeringState::Connected)
+                    .filter_map(|l| Some((l.to, spaces[l.to.index()].clone()?)))
+                    .collect();
+                let gateway_ranges = std::iter::once(vnet)
+                    .chain(self.transit_hubs(vnet))
+                    .map(|v| (v, self.on_premises[v.index()].clone()))
+                    .collect();
+                let inputs = RouteInputs {
+                    net,
+                    vnet,
+                    vnet_space: spaces[vnet.index()].as_ref(),
+                    peers,
+                    gateway_ranges,
+                };
+                Some(effective_routes(&inputs, subnet))
+            })
+            .collect();
+        let firewalls = (0..net.firewalls.len())
+            .map(|i| {
+                CompiledFirewall::compile(
+                    net,
+                    vnetlint_ir::FirewallId(u32::try_from(i).unwrap_or(u32::MAX)),
+                )
+            })
+            .collect();
+        Some(Routing { routes, firewalls })
     }
 
     /// The `VirtualNetwork` context for an NSG evaluated in `vnet` (or on its own).

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use vnetlint_engine::{
     Access, AddrSet, Association, Direction, HopTrace, PacketSet, PathResult, ResolvedEndpoint,
-    RuleRef, TagContext, Topology, Traffic,
+    RuleRef, Step, TagContext, Topology, Traffic,
 };
 use vnetlint_ir::Network;
 use vnetlint_source::SourceMap;
@@ -100,6 +100,16 @@ impl ReachAnswer<'_> {
         out
     }
 
+    /// `file:line` of a path step's deciding element, when it has one.
+    fn step_location(step: &Step, sources: &SourceMap) -> Option<(String, u32)> {
+        let span = step.span?;
+        let file = sources.get(span.file);
+        Some((
+            file.path.clone(),
+            file.line_index().line_col(span.range.start).line,
+        ))
+    }
+
     fn render_raw_text(&self, sources: &SourceMap) -> String {
         let r = &self.result;
         let mut out = String::new();
@@ -109,7 +119,22 @@ impl ReachAnswer<'_> {
         if let Some(w) = &r.witness {
             let _ = writeln!(out, "witness: {w}");
         }
-        if !r.trace.is_empty() {
+        if !r.steps.is_empty() {
+            let _ = writeln!(out, "path:");
+            for (i, step) in r.steps.iter().enumerate() {
+                let at = Self::step_location(step, sources)
+                    .map(|(file, line)| format!("  {file}:{line}"))
+                    .unwrap_or_default();
+                let assumed = if step.assumed { " [assumed]" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {}. {:<9} {}{assumed}{at}",
+                    i + 1,
+                    step.kind.name(),
+                    step.text
+                );
+            }
+        } else if !r.trace.is_empty() {
             let _ = writeln!(out, "hops:");
             for (i, trace) in r.trace.iter().enumerate() {
                 let (file, line) = self.location(trace, sources);
@@ -155,6 +180,7 @@ impl ReachAnswer<'_> {
             .map(|trace| {
                 let (file, line) = self.location(trace, sources);
                 serde_json::json!({
+                    "kind": "nsg",
                     "nsg": self.network[trace.hop.nsg].meta.address,
                     "association": self.association(trace),
                     "rule": self.rule_name(trace),
@@ -174,12 +200,29 @@ impl ReachAnswer<'_> {
                 "destination_port": w.dst_port,
             })
         });
+        let path: Vec<serde_json::Value> = r
+            .steps
+            .iter()
+            .map(|step| {
+                let location = Self::step_location(step, sources)
+                    .map(|(file, line)| serde_json::json!({ "file": file, "line": line }));
+                serde_json::json!({
+                    "kind": step.kind.name(),
+                    "text": step.text,
+                    "element": step.element.map(|e| self.network.meta(e).address.clone()),
+                    "location": location,
+                    "assumed": step.assumed,
+                    "stops": step.stops,
+                })
+            })
+            .collect();
         let value = serde_json::json!({
             "from": self.from.label,
             "to": self.to.label,
             "verdict": r.verdict.as_str(),
             "witness": witness,
             "hops": hops,
+            "path": path,
             "allowed": summarize(&r.allowed),
             "denied": summarize(&r.denied),
             "unresolved": summarize(&r.uncertain),
