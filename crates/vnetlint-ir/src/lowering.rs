@@ -9,13 +9,13 @@
 
 use crate::{
     AdminRule, AdminRuleCollection, ApplicationGateway, ArenaId, Ase, Asg, Attr, AttrList, Element,
-    ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallPolicy, GatewayConnection,
-    IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer,
-    LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
+    ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallIpConfiguration, FirewallPolicy,
+    GatewayConnection, IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule,
+    LoadBalancer, LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
     NetworkManagerDeployment, Nic, NicId, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint,
-    PublicIp, Reference, RouteTable, RuleId, SecurityAdminConfiguration, SecurityRule, ServicePlan,
-    Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template,
-    TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
+    PublicIp, Reference, RouteTable, RuleCollectionOwner, RuleId, SecurityAdminConfiguration,
+    SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
+    Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -131,6 +131,12 @@ impl Network {
             (Association::SubnetRouteTable, ElementId::Subnet(subnet)) => {
                 precedence.put(&mut self[subnet].route_table, typed(attached));
             }
+            (Association::SubnetNatGateway, ElementId::Subnet(subnet)) => {
+                precedence.put(&mut self[subnet].nat_gateway, typed(attached));
+            }
+            (Association::NatGatewayPublicIp, ElementId::NatGateway(gateway)) => {
+                self[gateway].public_ips.extend(typed(attached));
+            }
             (Association::NicNsg, ElementId::Nic(nic)) => {
                 precedence.put(&mut self[nic].nsg, typed(attached));
             }
@@ -189,13 +195,20 @@ pub enum Association {
     /// A NIC's IP configuration to a load balancer's inbound NAT rule
     /// (`IpConfiguration::lb_nat_rules`).
     NicLbNatRule,
+    /// A NAT gateway to a subnet (`Subnet::nat_gateway`).
+    SubnetNatGateway,
+    /// A public IP to a NAT gateway (`NatGateway::public_ips`).
+    NatGatewayPublicIp,
 }
 
 impl Association {
     /// The kind of element the association modifies.
     pub fn target(self) -> ElementKind {
         match self {
-            Association::SubnetNsg | Association::SubnetRouteTable => ElementKind::Subnet,
+            Association::SubnetNsg
+            | Association::SubnetRouteTable
+            | Association::SubnetNatGateway => ElementKind::Subnet,
+            Association::NatGatewayPublicIp => ElementKind::NatGateway,
             Association::NicNsg
             | Association::NicAsg
             | Association::NicLbBackendPool
@@ -211,6 +224,8 @@ impl Association {
             Association::NicAsg => ElementKind::Asg,
             Association::NicLbBackendPool => ElementKind::LbBackendPool,
             Association::NicLbNatRule => ElementKind::LbNatRule,
+            Association::SubnetNatGateway => ElementKind::NatGateway,
+            Association::NatGatewayPublicIp => ElementKind::PublicIp,
         }
     }
 
@@ -371,6 +386,71 @@ impl<T> AttrList<T> {
     }
 }
 
+impl<T: Clone> AttrList<T> {
+    /// Several list attributes read as one (an application rule's target FQDNs, FQDN tags and
+    /// URLs): `None` when none is written, the first unknown one when any is unknown, else the
+    /// items of all in order, spanning the first written.
+    pub fn concat(lists: impl IntoIterator<Item = Option<AttrList<T>>>) -> Option<Self> {
+        let mut joined: Option<Self> = None;
+        for list in lists.into_iter().flatten() {
+            match (&mut joined, list.value) {
+                (None, value) => joined = Some(Attr::new(value, list.span, list.origin)),
+                (
+                    Some(Attr {
+                        value: Val::Known(items),
+                        ..
+                    }),
+                    Val::Known(more),
+                ) => {
+                    items.extend(more);
+                }
+                (Some(joined), Val::Unknown(unknown)) if joined.value.known().is_some() => {
+                    *joined = Attr::new(Val::Unknown(unknown), list.span, list.origin);
+                }
+                (Some(_), _) => {}
+            }
+        }
+        joined
+    }
+}
+
+impl Attr<bool> {
+    /// The attribute with its value negated (azurerm 3 `disable_bgp_route_propagation` for
+    /// `RouteTable::gateway_propagation`).
+    #[must_use]
+    pub fn negated(self) -> Self {
+        let value = match self.value {
+            Val::Known(on) => Val::Known(!on),
+            Val::Unknown(unknown) => Val::Unknown(unknown),
+        };
+        Attr::new(value, self.span, self.origin)
+    }
+}
+
+impl RuleCollectionOwner {
+    /// The owner of a rule collection group from the link that names it (`wrap` makes the
+    /// variant): unknown when the link is unresolved or, at `block`, not written.
+    pub fn from_link<I>(
+        link: Option<Attr<I>>,
+        wrap: fn(Attr<I>) -> Self,
+        attribute: &str,
+        block: Span,
+    ) -> Self {
+        let Some(link) = link else {
+            let reason = format!("`{attribute}` is not written, so the owner is not known");
+            return RuleCollectionOwner::Unknown(Attr::unknown(Unknown::new(reason), block));
+        };
+        match link.value {
+            Val::Known(_) => wrap(link),
+            Val::Unknown(unknown) => RuleCollectionOwner::Unknown(Attr::new(
+                Val::Unknown(unknown),
+                link.span,
+                link.origin,
+            )),
+        }
+    }
+}
+
 impl Template {
     /// Why a string with deployment-time parts has no single value: its first part that is not
     /// literal. `None` when every part is literal.
@@ -393,17 +473,32 @@ impl PublicIp {
     /// deployment, so it is unknown and stands for the element's `attribute` (`ip_address`,
     /// `ipAddress`), pointing at the block.
     pub fn assigned_address(address: &str, attribute: &str, block: Span) -> Attr<String> {
-        Attr {
-            value: Val::Unknown(Unknown::reference(
-                Reference {
-                    address: address.to_owned(),
-                    attribute: attribute.to_owned(),
-                },
-                format!("the address of `{address}` is assigned by Azure at deployment"),
-            )),
-            span: block,
-            origin: Origin::Default,
-        }
+        assigned(address, attribute, block)
+    }
+}
+
+impl FirewallIpConfiguration {
+    /// The private address of a firewall's IP configuration, which Azure assigns: unknown, and
+    /// standing for the firewall's `attribute` (`ip_configuration[0].private_ip_address`,
+    /// `properties.ipConfigurations[0].properties.privateIPAddress`), the reference a route's
+    /// next hop to the firewall is lowered to.
+    pub fn assigned_private_ip(address: &str, attribute: &str, block: Span) -> Attr<String> {
+        assigned(address, attribute, block)
+    }
+}
+
+/// An address Azure assigns at deployment to the element at `address`, pointing at its block.
+fn assigned(address: &str, attribute: &str, block: Span) -> Attr<String> {
+    Attr {
+        value: Val::Unknown(Unknown::reference(
+            Reference {
+                address: address.to_owned(),
+                attribute: attribute.to_owned(),
+            },
+            format!("the address of `{address}` is assigned by Azure at deployment"),
+        )),
+        span: block,
+        origin: Origin::Default,
     }
 }
 

@@ -5,39 +5,10 @@
 //! subnet's private endpoint network policies in every provider spelling, and the services'
 //! virtual network rules written as their own resources.
 
-use vnetlint_ir::{Attr, AttrList, ElementId, Network, Span};
-use vnetlint_source::SourceMap;
-use vnetlint_terraform::lower_module;
+mod common;
 
-fn lower(text: &str) -> (SourceMap, Network) {
-    let mut sources = SourceMap::new();
-    let file = sources.add("main.tf", text);
-    let lowered = lower_module(&sources, &[file], "");
-    assert_eq!(lowered.findings, vec![], "unexpected findings");
-    (sources, lowered.network)
-}
-
-fn text(sources: &SourceMap, span: Span) -> &str {
-    sources.get(span.file).slice(span.range)
-}
-
-fn known<T: std::fmt::Debug>(attr: Option<&Attr<T>>) -> &T {
-    attr.and_then(Attr::get)
-        .unwrap_or_else(|| panic!("expected a known value, got {attr:?}"))
-}
-
-fn strings(list: Option<&AttrList<String>>) -> Vec<&str> {
-    known(list)
-        .iter()
-        .map(|item| known(Some(item)).as_str())
-        .collect()
-}
-
-fn element(network: &Network, address: &str) -> ElementId {
-    network
-        .find(address)
-        .unwrap_or_else(|| panic!("no element at {address}"))
-}
+use common::{element, known, lower, strings, text};
+use vnetlint_ir::{Attr, ElementId};
 
 const LOAD_BALANCER: &str = r#"
 resource "azurerm_virtual_network" "main" {

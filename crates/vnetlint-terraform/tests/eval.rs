@@ -5,9 +5,13 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
+
+mod common;
+
+use common::{MemoryLoader, lower_root_module};
 use vnetlint_ir::{Network, Val};
 use vnetlint_source::{FileId, SourceMap};
-use vnetlint_terraform::{Lowered, ModuleDir, ModuleLoader, Options, lower_module, lower_root};
+use vnetlint_terraform::{Lowered, ModuleDir, Options, lower_module, lower_root};
 
 fn lower(files: &[(&str, &str)]) -> Lowered {
     let mut sources = SourceMap::new();
@@ -99,30 +103,6 @@ fn variable_precedence_follows_terraform() {
         &only_env,
     );
     assert_eq!(port(&lowered.network, 0).as_deref(), Some("9"));
-}
-
-/// Module directories held in memory.
-struct MemoryLoader {
-    sources: SourceMap,
-    dirs: Vec<(String, Vec<FileId>)>,
-}
-
-impl ModuleLoader for MemoryLoader {
-    fn sources(&self) -> &SourceMap {
-        &self.sources
-    }
-
-    fn load_module_dir(&mut self, _from: &str, source: &str) -> Result<ModuleDir, String> {
-        let dir = source.trim_start_matches("./").to_owned();
-        self.dirs
-            .iter()
-            .find(|(d, _)| *d == dir)
-            .map(|(d, files)| ModuleDir {
-                dir: d.clone(),
-                files: files.clone(),
-            })
-            .ok_or_else(|| format!("no directory `{source}`"))
-    }
 }
 
 #[test]
@@ -304,13 +284,4 @@ fn instances_nested_in_module_instances_are_bounded_together() {
     assert_eq!(limits[0].primary.span.file, child);
     // One instance with an unknown index stands for the NSGs of each module instance.
     assert_eq!(lowered.network.nsgs.len(), 200);
-}
-
-/// Lowers the root module of one file `root`, reading its modules through `loader`.
-fn lower_root_module(loader: &mut MemoryLoader, root: FileId) -> Lowered {
-    let dir = ModuleDir {
-        dir: ".".to_owned(),
-        files: vec![root],
-    };
-    lower_root(loader, &dir, &Options::default())
 }

@@ -32,6 +32,18 @@ pub(super) const ASSOCIATIONS: &[AssociationKind] = &[
         association: Association::SubnetRouteTable,
     },
     AssociationKind {
+        resource_type: "azurerm_subnet_nat_gateway_association",
+        target: "subnet_id",
+        attached: "nat_gateway_id",
+        association: Association::SubnetNatGateway,
+    },
+    AssociationKind {
+        resource_type: "azurerm_nat_gateway_public_ip_association",
+        target: "nat_gateway_id",
+        attached: "public_ip_address_id",
+        association: Association::NatGatewayPublicIp,
+    },
+    AssociationKind {
         resource_type: "azurerm_network_interface_security_group_association",
         target: "network_interface_id",
         attached: "network_security_group_id",

@@ -6,7 +6,7 @@
 //! Values come from `eval::Eval`; the lowering only decides which attribute of which resource
 //! becomes which IR field. This module is the driver: the resource types it models, the passes
 //! and the dispatch to one file per element family (`network`, `nsg`, `nic`, `public_ip`,
-//! `route`, `gateway`, `load_balancer`, `app_gateway`, `network_manager`, `ase`, `web`, `paas`,
+//! `route`, `firewall`, `gateway`, `load_balancer`, `app_gateway`, `network_manager`, `ase`, `web`, `paas`,
 //! `data`, `association`); `read` shapes values into IR
 //! attribute types, and `plan` feeds a plan's values to the same passes. What does not depend
 //! on HCL (empty elements, defaults, how an association attaches) is in `vnetlint-ir` (its
@@ -16,6 +16,7 @@ mod app_gateway;
 mod ase;
 mod association;
 mod data;
+mod firewall;
 mod gateway;
 mod load_balancer;
 mod network;
@@ -33,11 +34,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use vnetlint_ir::{
     AdminRule, AdminRuleCollection, Allocate, ApplicationGateway, Ase, Asg, ElementId,
-    ExpressRouteCircuit, GatewayConnection, LbBackendPool, LbNatRule, LbProbe, LbRule,
-    LoadBalancer, LocalGateway, Network, NetworkGroup, NetworkManager, NetworkManagerDeployment,
-    Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable, SecurityAdminConfiguration,
-    ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Vm,
-    Vnet, VnetGateway, WebApp,
+    ExpressRouteCircuit, Firewall, FirewallPolicy, GatewayConnection, IpGroup, LbBackendPool,
+    LbNatRule, LbProbe, LbRule, LoadBalancer, LocalGateway, NatGateway, Network, NetworkGroup,
+    NetworkManager, NetworkManagerDeployment, Nic, Nsg, Peering, PrivateEndpoint, PublicIp,
+    RouteTable, SecurityAdminConfiguration, ServicePlan, Span, SqlFirewallRule, SqlServer,
+    SqlVirtualMachine, StorageAccount, Subnet, Vm, Vnet, VnetGateway, WebApp,
 };
 
 use crate::eval::{Env, Eval, ResDecl};
@@ -48,7 +49,8 @@ pub(crate) use plan::{PlanOverlay, PlannedSources, declare_planned, lower_plan, 
 
 /// The element a modelled resource type lowers to, `None` for a type vnetlint does not model.
 /// Standalone security rules are not link targets and are created by `fill`, so that rule ids
-/// follow declaration order with the inline rules.
+/// follow declaration order with the inline rules; so are firewall rule collection groups,
+/// which nothing links to.
 fn allocator(rtype: &str) -> Option<Allocate> {
     let allocate: Allocate = match rtype {
         "azurerm_virtual_network" => Network::add_empty::<Vnet>,
@@ -59,6 +61,10 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "azurerm_network_interface" => Network::add_empty::<Nic>,
         "azurerm_public_ip" => Network::add_empty::<PublicIp>,
         "azurerm_route_table" => Network::add_empty::<RouteTable>,
+        "azurerm_nat_gateway" => Network::add_empty::<NatGateway>,
+        "azurerm_firewall" => Network::add_empty::<Firewall>,
+        "azurerm_firewall_policy" => Network::add_empty::<FirewallPolicy>,
+        "azurerm_ip_group" => Network::add_empty::<IpGroup>,
         "azurerm_virtual_network_gateway" => Network::add_empty::<VnetGateway>,
         "azurerm_local_network_gateway" => Network::add_empty::<LocalGateway>,
         "azurerm_virtual_network_gateway_connection" => Network::add_empty::<GatewayConnection>,
@@ -226,6 +232,8 @@ impl<'a> Lowerer<'_, 'a> {
                 id,
                 ElementId::Vnet(_)
                     | ElementId::Nsg(_)
+                    | ElementId::RouteTable(_)
+                    | ElementId::Firewall(_)
                     | ElementId::SqlServer(_)
                     | ElementId::DataService(_)
             ) {
@@ -243,9 +251,22 @@ impl<'a> Lowerer<'_, 'a> {
     /// Fills the attributes and links of an allocated element, and creates its inline children.
     fn fill(&mut self, resource: &Resource<'a>) {
         let block = resource.block(&self.reader);
-        if resource.decl.rtype == "azurerm_network_security_rule" {
-            nsg::standalone_rule(resource, &block, &mut self.network);
-            return;
+        match resource.decl.rtype {
+            "azurerm_network_security_rule" => {
+                nsg::standalone_rule(resource, &block, &mut self.network);
+                return;
+            }
+            "azurerm_firewall_policy_rule_collection_group" => {
+                firewall::policy_rule_collection_group(resource, &block, &mut self.network);
+                return;
+            }
+            "azurerm_firewall_network_rule_collection"
+            | "azurerm_firewall_nat_rule_collection"
+            | "azurerm_firewall_application_rule_collection" => {
+                firewall::classic_rule_collection(resource, &block, &mut self.network);
+                return;
+            }
+            _ => {}
         }
         let Some(element) = resource.element else {
             return;
@@ -253,24 +274,25 @@ impl<'a> Lowerer<'_, 'a> {
         let net = &mut self.network;
         match element {
             // Rules are created above; ASGs and network managers have nothing beyond their name.
-            ElementId::SecurityRule(_) | ElementId::Asg(_) | ElementId::NetworkManager(_)
-            // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
-            | ElementId::Firewall(_)
-            | ElementId::FirewallPolicy(_)
-            | ElementId::FirewallRuleCollectionGroup(_)
-            | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_) => {}
+            ElementId::SecurityRule(_)
+            | ElementId::Asg(_)
+            | ElementId::NetworkManager(_)
+            | ElementId::FirewallRuleCollectionGroup(_) => {}
             // Families that create inline children or need the resource's address or type.
             ElementId::Vnet(id) => network::vnet(resource, &block, net, id),
             ElementId::Nsg(id) => nsg::nsg(resource, &block, net, id),
             ElementId::PublicIp(id) => public_ip::public_ip(resource, &block, &mut net[id]),
             ElementId::Ase(id) => ase::ase(resource, &block, &mut net[id]),
+            ElementId::Firewall(id) => firewall::firewall(resource, &block, &mut net[id]),
             // Families that fill one element from its block.
             ElementId::Subnet(id) => network::subnet(&block, &mut net[id]),
             ElementId::Peering(id) => network::peering(&block, &mut net[id]),
             ElementId::Nic(id) => nic::nic(&block, &mut net[id]),
             ElementId::Vm(id) => nic::vm(&block, &mut net[id]),
             ElementId::RouteTable(id) => route::route_table(resource, &block, &mut net[id]),
+            ElementId::NatGateway(id) => route::nat_gateway(&block, &mut net[id]),
+            ElementId::FirewallPolicy(id) => firewall::policy(&block, &mut net[id]),
+            ElementId::IpGroup(id) => firewall::ip_group(&block, &mut net[id]),
             ElementId::VnetGateway(id) => gateway::vnet_gateway(&block, &mut net[id]),
             ElementId::LocalGateway(id) => gateway::local_gateway(&block, &mut net[id]),
             ElementId::GatewayConnection(id) => gateway::connection(&block, &mut net[id]),
@@ -320,6 +342,8 @@ impl<'a> Lowerer<'_, 'a> {
             "azurerm_servicebus_namespace_network_rule_set" => {
                 data::namespace_network_rule_set(&block, net);
             }
+            "azurerm_route" => route::standalone_route(resource, &block, net),
+            "azurerm_ip_group_cidr" => firewall::ip_group_cidr(&block, net),
             "azurerm_lb_backend_address_pool_address" => load_balancer::pool_address(&block, net),
             "azurerm_network_manager_static_member" => network_manager::static_member(&block, net),
             "azurerm_policy_definition" => network_manager::policy_definition(&block, net),

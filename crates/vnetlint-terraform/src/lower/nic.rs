@@ -27,6 +27,10 @@ pub(super) fn nic(block: &Block<'_, '_, '_>, nic: &mut Nic) {
         })
         .collect();
     nic.dns_servers = block.strings("dns_servers");
+    // `enable_ip_forwarding` before azurerm 4.
+    nic.ip_forwarding = block
+        .bool("ip_forwarding_enabled")
+        .or_else(|| block.bool("enable_ip_forwarding"));
     // Legacy (provider 1.x) association written on the NIC itself.
     nic.nsg = block.link("network_security_group_id");
 }
