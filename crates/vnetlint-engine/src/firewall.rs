@@ -232,7 +232,16 @@ fn compile_rule(
             };
             (protocols, ports, dst)
         }
-        _ => (
+        // A NAT rule listens on the firewall's own public addresses: the query names them.
+        FirewallRuleKind::Nat => (
+            protocols(rule.protocols.as_ref()),
+            ports(rule.destination_ports.as_ref()),
+            Field {
+                lower: AddrSet::all(),
+                upper: AddrSet::all(),
+            },
+        ),
+        FirewallRuleKind::Network => (
             protocols(rule.protocols.as_ref()),
             ports(rule.destination_ports.as_ref()),
             addresses(

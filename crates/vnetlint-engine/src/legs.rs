@@ -278,7 +278,7 @@ impl Topology<'_> {
     fn apply_hops(&self, hops: &[Hop], flow: &Flow) -> Flow {
         let mut flow = flow.clone();
         for hop in hops {
-            let compiled = self.compiled(hop.nsg, hop.vnet);
+            let compiled = self.hop_compiled(hop);
             flow.must = compiled.allowed(hop.direction, &flow.must, Mode::Must);
             flow.may = compiled.allowed(hop.direction, &flow.may, Mode::May);
         }
@@ -343,6 +343,12 @@ impl Topology<'_> {
         for hop in &ingress {
             if !out.hops.contains(hop) {
                 out.hops.push(hop.clone());
+            }
+            if self.hop_widened(hop) {
+                out.notes.push(format!(
+                    "at `{}`, `VirtualNetwork` includes the prefixes of the subnet's routes (a 0.0.0.0/0 route makes it every address; nsg-semantics §2.6 item 5)",
+                    self.net[hop.nsg].meta.address
+                ));
             }
         }
         let flow = self.apply_hops(&ingress, flow);

@@ -9,6 +9,7 @@
 
 pub mod addr;
 mod compile;
+mod dnat;
 mod firewall;
 mod fold;
 mod index;

@@ -8,7 +8,7 @@
 
 use std::net::IpAddr;
 
-use vnetlint_ir::{Attr, ElementId, NicId, NsgId, PublicIpId, SubnetId, VnetId};
+use vnetlint_ir::{Attr, ElementId, FirewallId, NicId, NsgId, PublicIpId, SubnetId, VnetId};
 
 use crate::addr::AddrSet;
 use crate::legs::Step;
@@ -36,6 +36,9 @@ pub struct ResolvedEndpoint {
     pub external: bool,
     /// The destination was named by its public IP: traffic arrives as Internet traffic.
     pub via_public_ip: Option<PublicIpId>,
+    /// The destination was named by a public IP of this firewall: packets reach what its DNAT
+    /// rules translate them to (routing spec §5).
+    pub dnat: Option<FirewallId>,
     /// Caveats to show with any verdict involving this endpoint.
     pub notes: Vec<String>,
 }
@@ -158,6 +161,7 @@ impl Topology<'_> {
                 segments: vec![external_segment(name, TagContext::stand_in().internet())],
                 external: true,
                 via_public_ip: None,
+                dnat: None,
                 notes: vec![format!(
                     "the contents of service tag `{name}` are published by Microsoft and not known offline; it is taken as any Internet address"
                 )],
@@ -221,6 +225,7 @@ impl Topology<'_> {
             segments: Vec::new(),
             external: false,
             via_public_ip: None,
+            dnat: None,
             notes: Vec::new(),
         };
         let mut outside = set.clone();
@@ -255,6 +260,7 @@ impl Topology<'_> {
             segments: Vec::new(),
             external: false,
             via_public_ip: None,
+            dnat: None,
             notes: Vec::new(),
         };
         match id {
@@ -274,6 +280,32 @@ impl Topology<'_> {
                     {
                         self.nic_segments(nic, &mut endpoint);
                     }
+                }
+                let firewall = net.firewalls.iter().position(|fw| {
+                    fw.ip_configurations
+                        .iter()
+                        .any(|c| c.public_ip.as_ref().and_then(Attr::get) == Some(&pip))
+                });
+                if let Some(fw) = firewall.and_then(|i| u32::try_from(i).ok()) {
+                    endpoint.via_public_ip = None;
+                    endpoint.dnat = Some(FirewallId(fw));
+                    endpoint.external = true;
+                    let address = net[pip]
+                        .ip_address
+                        .as_ref()
+                        .and_then(Attr::get)
+                        .and_then(|t| AddrSet::parse(t))
+                        .unwrap_or_else(|| TagContext::stand_in().internet());
+                    endpoint.segments.push(external_segment(&label, address));
+                }
+            }
+            ElementId::Firewall(fw) => {
+                let subnet = net.firewalls[fw.index()]
+                    .ip_configurations
+                    .iter()
+                    .find_map(|c| c.subnet.as_ref().and_then(Attr::get).copied());
+                if let Some(subnet) = subnet {
+                    self.whole_subnet_segment(subnet, &mut endpoint);
                 }
             }
             ElementId::Ase(ase) => match net[ase].subnet.as_ref().and_then(Attr::get) {
@@ -448,6 +480,9 @@ impl Topology<'_> {
         to: &ResolvedEndpoint,
         traffic: &Traffic,
     ) -> PathResult {
+        if let Some(fw) = to.dnat {
+            return self.evaluate_dnat(from, to, fw, traffic);
+        }
         let mut pairs = Vec::new();
         let mut notes: Vec<String> = from.notes.iter().chain(&to.notes).cloned().collect();
         for (si, original) in from.segments.iter().enumerate() {
@@ -489,24 +524,7 @@ impl Topology<'_> {
                 pairs.push(pair);
             }
         }
-        let allowed = pairs
-            .iter()
-            .fold(PacketSet::empty(), |a, p| a.union(&p.allowed));
-        let may = pairs
-            .iter()
-            .fold(PacketSet::empty(), |a, p| a.union(&p.may_allow));
-        let query = pairs
-            .iter()
-            .fold(PacketSet::empty(), |a, p| a.union(&p.query));
-        let denied = query.subtract(&may);
-        let uncertain = may.subtract(&allowed);
-        let verdict = if denied.is_empty() && uncertain.is_empty() && !allowed.is_empty() {
-            PathVerdict::Allowed
-        } else if allowed.is_empty() && uncertain.is_empty() {
-            PathVerdict::Denied
-        } else {
-            PathVerdict::Partial
-        };
+        let (allowed, denied, uncertain, verdict) = outcome(&pairs);
         if !uncertain.is_empty() {
             notes.push("part of the traffic depends on values vnetlint cannot resolve".to_owned());
         }
@@ -587,7 +605,7 @@ impl Topology<'_> {
             dst_ports: traffic.dst_ports.clone(),
         });
         if self.routing_active() {
-            return self.evaluate_routed(si, src, di, dst, query, notes);
+            return self.evaluate_routed(si, src, di, dst, &query, notes);
         }
         let no_route = match (src.vnet, dst.vnet) {
             (Some(a), Some(b)) => self.route(a, b).err(),
@@ -643,9 +661,25 @@ impl Topology<'_> {
         src: &Segment,
         di: usize,
         dst: &Segment,
-        query: PacketSet,
+        query: &PacketSet,
         notes: &mut Vec<String>,
     ) -> PairResult {
+        // A packet has one address family: an IPv4 source never reaches an IPv6 destination.
+        let same_family = [
+            (AddrSet::all_v4(), AddrSet::all_v4()),
+            (AddrSet::all_v6(), AddrSet::all_v6()),
+        ]
+        .into_iter()
+        .fold(PacketSet::empty(), |set, (s, d)| {
+            set.union(&PacketSet::from_cube(Cube {
+                src: s,
+                dst: d,
+                protocols: ProtocolSet::all(),
+                src_ports: PortSet::all(),
+                dst_ports: PortSet::all(),
+            }))
+        });
+        let query = query.intersect(&same_family);
         let walked = self.walk(src, dst, &query);
         notes.extend(walked.notes.iter().cloned());
         let (allowed, may_allow) = walked.delivered.iter().fold(
@@ -749,7 +783,7 @@ impl Topology<'_> {
     pub fn trace(&self, hops: &[Hop], packet: &Packet) -> Vec<HopTrace> {
         let mut out = Vec::new();
         for hop in hops {
-            let compiled = self.compiled(hop.nsg, hop.vnet);
+            let compiled = self.hop_compiled(hop);
             let verdict = compiled.evaluate(hop.direction, packet);
             let priority = compiled.rules(hop.direction)[verdict.rule_index].priority;
             out.push(HopTrace {
@@ -764,6 +798,29 @@ impl Topology<'_> {
         }
         out
     }
+}
+
+/// What a query's pairs allow, deny and leave open, and the verdict.
+pub(crate) fn outcome(pairs: &[PairResult]) -> (PacketSet, PacketSet, PacketSet, PathVerdict) {
+    let allowed = pairs
+        .iter()
+        .fold(PacketSet::empty(), |a, p| a.union(&p.allowed));
+    let may = pairs
+        .iter()
+        .fold(PacketSet::empty(), |a, p| a.union(&p.may_allow));
+    let query = pairs
+        .iter()
+        .fold(PacketSet::empty(), |a, p| a.union(&p.query));
+    let denied = query.subtract(&may);
+    let uncertain = may.subtract(&allowed);
+    let verdict = if denied.is_empty() && uncertain.is_empty() && !allowed.is_empty() {
+        PathVerdict::Allowed
+    } else if allowed.is_empty() && uncertain.is_empty() {
+        PathVerdict::Denied
+    } else {
+        PathVerdict::Partial
+    };
+    (allowed, denied, uncertain, verdict)
 }
 
 /// The source side of a path toward a public IP.
@@ -788,7 +845,7 @@ fn project_service(set: &PacketSet) -> PacketSet {
     })
 }
 
-fn external_segment(name: &str, addresses: AddrSet) -> Segment {
+pub(crate) fn external_segment(name: &str, addresses: AddrSet) -> Segment {
     Segment {
         label: name.to_owned(),
         addresses,
@@ -799,7 +856,7 @@ fn external_segment(name: &str, addresses: AddrSet) -> Segment {
 }
 
 /// Preferred witnesses: documentation-range sources, the first ports of the query.
-fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
+pub(crate) fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
     let src: IpAddr = "203.0.113.1".parse().expect("literal address");
     let mut out = Vec::new();
     for protocol in traffic.protocols.iter() {
@@ -816,7 +873,7 @@ fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
 }
 
 /// A witness among `target`, and the pair it belongs to.
-fn pick_witness(
+pub(crate) fn pick_witness(
     pairs: &[PairResult],
     target: &PacketSet,
     hints: &[Packet],
@@ -847,6 +904,11 @@ fn pick_witness(
         }
     }
     (None, None)
+}
+
+/// [`first_host`] for other modules.
+pub(crate) fn first_host_of(set: &AddrSet) -> Option<IpAddr> {
+    first_host(set)
 }
 
 /// The first address Azure would assign in a range (the fifth; the first four are reserved),

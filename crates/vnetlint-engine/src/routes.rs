@@ -325,11 +325,27 @@ pub fn appliance_at(net: &Network, ip: IpAddr) -> Option<Appliance> {
             .and_then(|t| t.trim().parse::<IpAddr>().ok())
             == Some(ip)
     };
+    // Azure assigns a firewall's address in `AzureFirewallSubnet`, where nothing else may sit:
+    // an address there is the firewall's even when the templates leave it to Azure.
+    let in_subnet = |config: &vnetlint_ir::FirewallIpConfiguration| {
+        config.private_ip.as_ref().is_none_or(|a| a.get().is_none())
+            && config
+                .subnet
+                .as_ref()
+                .and_then(Attr::get)
+                .and_then(|s| net.subnets[s.index()].address_prefixes.as_ref()?.get())
+                .is_some_and(|prefixes| {
+                    prefixes
+                        .iter()
+                        .filter_map(|p| AddrSet::parse(p.get()?))
+                        .any(|p| p.contains(ip))
+                })
+    };
     for (i, fw) in net.firewalls.iter().enumerate() {
         if fw
             .ip_configurations
             .iter()
-            .any(|c| same(c.private_ip.as_ref()))
+            .any(|c| same(c.private_ip.as_ref()) || in_subnet(c))
         {
             return Some(Appliance::Firewall(FirewallId(u32::try_from(i).ok()?)));
         }

@@ -15,6 +15,7 @@ use crate::addr::AddrSet;
 use crate::compile::compile_nsg;
 use crate::firewall::CompiledFirewall;
 use crate::model::CompiledNsg;
+use crate::path::{Association, Hop};
 use crate::routes::{EffectiveRoutes, RouteInputs, effective_routes};
 use crate::tags::{AZURE_HOST_IP, TagContext};
 
@@ -60,6 +61,10 @@ pub(crate) struct Routing {
     pub routes: Vec<Option<EffectiveRoutes>>,
     /// Compiled by `FirewallId` index.
     pub firewalls: Vec<CompiledFirewall>,
+    /// NSGs of subnets with user-defined routes (and of their NICs), compiled with those
+    /// routes' prefixes in `VirtualNetwork` (nsg-semantics §2.6 item 5: a 0.0.0.0/0 route to an
+    /// appliance makes the tag every address).
+    pub widened: BTreeMap<(NsgId, SubnetId), std::sync::Arc<CompiledNsg>>,
 }
 
 impl<'n> Topology<'n> {
@@ -146,7 +151,8 @@ impl<'n> Topology<'n> {
                     || table.gateway_propagation.as_ref().and_then(Attr::get) == Some(&false)
             })
         });
-        if !active {
+        // A firewall is an entry point (DNAT) even where no route sends traffic to it.
+        if !active && net.firewalls.is_empty() {
             return None;
         }
         let routes = (0..net.subnets.len())
@@ -173,6 +179,7 @@ impl<'n> Topology<'n> {
                 Some(effective_routes(&inputs, subnet))
             })
             .collect();
+        let widened = self.widened_nsgs();
         let firewalls = (0..net.firewalls.len())
             .map(|i| {
                 CompiledFirewall::compile(
@@ -181,7 +188,80 @@ impl<'n> Topology<'n> {
                 )
             })
             .collect();
-        Some(Routing { routes, firewalls })
+        Some(Routing {
+            routes,
+            firewalls,
+            widened,
+        })
+    }
+
+    /// The NSGs whose `VirtualNetwork` grows by their subnet's route prefixes.
+    fn widened_nsgs(&self) -> BTreeMap<(NsgId, SubnetId), std::sync::Arc<CompiledNsg>> {
+        let net = self.net;
+        let mut out = BTreeMap::new();
+        for (subnet, s) in net.iter_subnets() {
+            let (Some(table), Some(vnet)) =
+                (known(s.route_table.as_ref()), self.subnet_vnet(subnet))
+            else {
+                continue;
+            };
+            let prefixes = net.route_tables[table.index()]
+                .routes
+                .iter()
+                .filter_map(|r| r.address_prefix.as_ref()?.get())
+                .filter_map(|p| AddrSet::parse(p))
+                .fold(AddrSet::empty(), |a, b| a.union(&b));
+            let base = &self.vnet_tags[vnet.index()];
+            if prefixes.is_subset(&base.virtual_network) {
+                continue;
+            }
+            let tags = TagContext {
+                virtual_network: base.virtual_network.union(&prefixes),
+                ..base.clone()
+            };
+            let mut nsgs: Vec<NsgId> = known(s.nsg.as_ref()).into_iter().collect();
+            nsgs.extend(
+                self.nics_in_subnet(subnet)
+                    .into_iter()
+                    .filter_map(|(nic, _)| self.nic_nsg(nic)),
+            );
+            for nsg in nsgs {
+                out.entry((nsg, subnet))
+                    .or_insert_with(|| std::sync::Arc::new(compile_nsg(net, nsg, &tags)));
+            }
+        }
+        out
+    }
+
+    /// The subnet an NSG hop sits in (a NIC's: its first configuration's).
+    fn hop_subnet(&self, hop: &Hop) -> Option<SubnetId> {
+        match hop.association {
+            Association::Subnet(subnet) => Some(subnet),
+            Association::Nic(nic) => self.net[nic]
+                .ip_configurations
+                .iter()
+                .find_map(|c| known(c.subnet.as_ref())),
+        }
+    }
+
+    /// The compilation an NSG hop is evaluated with: widened by the subnet's routes where
+    /// routing is modelled, else the NSG as used in its VNet.
+    pub fn hop_compiled(&self, hop: &Hop) -> &CompiledNsg {
+        if let Some(routing) = &self.routing
+            && let Some(subnet) = self.hop_subnet(hop)
+            && let Some(compiled) = routing.widened.get(&(hop.nsg, subnet))
+        {
+            return compiled;
+        }
+        self.compiled(hop.nsg, hop.vnet)
+    }
+
+    /// Whether a hop's `VirtualNetwork` was widened by route prefixes (for a note).
+    pub fn hop_widened(&self, hop: &Hop) -> bool {
+        self.routing.as_ref().is_some_and(|routing| {
+            self.hop_subnet(hop)
+                .is_some_and(|subnet| routing.widened.contains_key(&(hop.nsg, subnet)))
+        })
     }
 
     /// The `VirtualNetwork` context for an NSG evaluated in `vnet` (or on its own).

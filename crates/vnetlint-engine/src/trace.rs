@@ -154,8 +154,8 @@ impl Tracer<'_, '_> {
                     topo.net.route_tables[table.index()].routes[index].address
                 );
             }
-            if let Some(note) = route.note {
-                let _ = write!(text, "; {note}");
+            if route.note.is_some() {
+                text.push_str(" [UNSURE reading, see the notes]");
             }
             self.step(StepKind::Route, text, element, span);
             match route.next_hop.clone() {

@@ -152,7 +152,14 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
                 "{name}:\n  missing: {missing:?}\n  unexpected: {unexpected:?}"
             ));
         }
-        failures.extend(check_reach(case, &analysis, &name));
+        let (reach_failures, reach_answers) = check_reach(case, &analysis, &name);
+        failures.extend(reach_failures);
+        // The answers themselves (every hop, route, appliance and note) are snapshotted too.
+        if !reach_answers.is_empty() {
+            insta::with_settings!({ snapshot_path => root.join("testdata/snapshots/cases"), prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("{}__reach", name.replace(['/', '\\'], "__")), reach_answers);
+            });
+        }
         let ctx = vnetlint_report::ReportContext {
             sources: &analysis.sources,
             rules: vnetlint_checks::rule_infos(),
@@ -180,12 +187,14 @@ fn every_fixture_case_yields_exactly_its_expected_findings() {
     );
 }
 
-/// Runs the `reach.txt` queries of a case; returns one message per mismatch.
-fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> Vec<String> {
+/// Runs the `reach.txt` queries of a case; returns one message per mismatch and the answers
+/// as `vnetlint reach` prints them.
+fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> (Vec<String>, String) {
     let Ok(text) = std::fs::read_to_string(case.join("reach.txt")) else {
-        return Vec::new();
+        return (Vec::new(), String::new());
     };
     let mut failures = Vec::new();
+    let mut answers = String::new();
     for line in text
         .lines()
         .map(str::trim)
@@ -210,6 +219,11 @@ fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> Vec<St
         let witness = expected_parts.next();
         match vnetlint::reach::reach(analysis, &query) {
             Ok(answer) => {
+                answers.push_str("## ");
+                answers.push_str(line);
+                answers.push('\n');
+                answers.push_str(&answer.render_text(&analysis.sources));
+                answers.push('\n');
                 let got = answer.result.verdict.as_str();
                 let got_witness = answer.result.witness.map(|w| w.to_string());
                 if got != verdict || witness.is_some_and(|w| got_witness.as_deref() != Some(w)) {
@@ -224,7 +238,7 @@ fn check_reach(case: &Path, analysis: &vnetlint::Analysis, name: &str) -> Vec<St
             Err(err) => failures.push(format!("{name}: reach {from} -> {to}: {err}")),
         }
     }
-    failures
+    (failures, answers)
 }
 
 /// The literal secrets of the fixtures (`testdata/secrets.txt`); each must appear in some

@@ -1,0 +1,250 @@
+//! Azure Firewall DNAT as an entry point (routing spec §4, §5, §10 case 9): Internet packets to
+//! a firewall's public IP are matched against its NAT rules (first match), translated to the
+//! rule's address and port with a source in `AzureFirewallSubnet`, and followed from the
+//! firewall to that address like any other path.
+//!
+//! Why the source matters: the translated packets come from the firewall's subnet, so an NSG
+//! that admits only `VirtualNetwork` still admits them — the exposure is real.
+
+use vnetlint_ir::{FirewallId, FirewallRuleKind};
+
+use crate::addr::AddrSet;
+use crate::firewall::{CompiledFirewall, CompiledFirewallRule};
+use crate::legs::{Step, StepKind};
+use crate::packet::{Cube, Packet, PacketSet, PortSet, ProtocolSet};
+use crate::path::{
+    PairResult, PathResult, ResolvedEndpoint, Segment, Traffic, outcome, pick_witness,
+    preferred_witnesses,
+};
+use crate::routes::Appliance;
+use crate::topology::Topology;
+
+/// The packets of `set` for any destination address: NAT rules listen on the firewall's
+/// public addresses, which the query names already.
+fn any_destination(set: &PacketSet) -> PacketSet {
+    set.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
+        acc.union(&PacketSet::from_cube(Cube {
+            dst: AddrSet::all(),
+            ..cube.clone()
+        }))
+    })
+}
+
+impl Topology<'_> {
+    /// The segment packets leave a firewall from after address translation.
+    fn firewall_segment(&self, fw: FirewallId) -> Option<Segment> {
+        let subnet = self.appliance_subnet(&Appliance::Firewall(fw))?;
+        Some(Segment {
+            label: self.net.firewalls[fw.index()].meta.address.clone(),
+            addresses: self.subnet_prefixes(subnet)?.clone(),
+            vnet: self.subnet_vnet(subnet),
+            subnet: Some(subnet),
+            nic: None,
+        })
+    }
+
+    /// Whether the translated packets (`protocols` to `translated`) get from the firewall to
+    /// their destination: (certainly, possibly) per protocol set.
+    fn translated_reach(
+        &self,
+        from: &Segment,
+        rule: &CompiledFirewallRule,
+        protocols: ProtocolSet,
+    ) -> Option<(ProtocolSet, ProtocolSet)> {
+        let (ip, port) = rule.translated?;
+        let target = self.resolve(&ip.to_string()).ok()?;
+        let mut must = ProtocolSet::empty();
+        let mut may = ProtocolSet::empty();
+        for dst in &target.segments {
+            let query = PacketSet::from_cube(Cube {
+                src: from.addresses.clone(),
+                dst: AddrSet::from_ip(ip),
+                protocols,
+                src_ports: PortSet::all(),
+                dst_ports: PortSet::single(port),
+            });
+            let walked = self.walk(from, dst, &query);
+            for (flow, _) in &walked.delivered {
+                for cube in flow.must.cubes() {
+                    must = must.union(cube.protocols);
+                }
+                for cube in flow.may.cubes() {
+                    may = may.union(cube.protocols);
+                }
+            }
+        }
+        Some((must, may))
+    }
+
+    /// Internet (or any source) to a firewall's public IP, through its DNAT rules.
+    pub(crate) fn evaluate_dnat(
+        &self,
+        from: &ResolvedEndpoint,
+        to: &ResolvedEndpoint,
+        fw: FirewallId,
+        traffic: &Traffic,
+    ) -> PathResult {
+        let compiled = match self.compiled_firewall(fw) {
+            Some(compiled) => compiled.clone(),
+            None => CompiledFirewall::compile(self.net, fw),
+        };
+        let mut notes = from.notes.clone();
+        notes.extend(compiled.notes.iter().cloned());
+        let inside = self.firewall_segment(fw);
+        if inside.is_none() {
+            notes.push("the firewall's subnet or its prefixes are not known".to_owned());
+        }
+        let pip_addresses = to
+            .segments
+            .iter()
+            .fold(AddrSet::empty(), |a, s| a.union(&s.addresses));
+        let mut pairs = Vec::new();
+        for (si, src) in from.segments.iter().enumerate() {
+            let query = PacketSet::from_cube(Cube {
+                src: src.addresses.clone(),
+                dst: pip_addresses.clone(),
+                protocols: traffic.protocols,
+                src_ports: PortSet::all(),
+                dst_ports: traffic.dst_ports.clone(),
+            });
+            let mut remaining = query.clone();
+            let mut allowed = PacketSet::empty();
+            let mut may_allow = PacketSet::empty();
+            for rule in compiled
+                .rules
+                .iter()
+                .filter(|r| r.kind == FirewallRuleKind::Nat)
+            {
+                let hit = remaining.intersect(&any_destination(&rule.upper));
+                if hit.is_empty() {
+                    continue;
+                }
+                let certain = remaining.intersect(&any_destination(&rule.lower));
+                remaining = remaining.subtract(&hit);
+                let protocols = hit
+                    .cubes()
+                    .iter()
+                    .fold(ProtocolSet::empty(), |p, c| p.union(c.protocols));
+                let reach = inside
+                    .as_ref()
+                    .and_then(|inside| self.translated_reach(inside, rule, protocols));
+                let Some((must, may)) = reach else {
+                    notes.push(format!(
+                        "where `{}` sends the packets is not known statically",
+                        rule.address
+                    ));
+                    continue;
+                };
+                let of = |set: &PacketSet, protocols: ProtocolSet| {
+                    set.intersect(&PacketSet::from_cube(Cube {
+                        protocols,
+                        ..Cube::all()
+                    }))
+                };
+                allowed = allowed.union(&of(&certain, must));
+                may_allow = may_allow.union(&of(&hit, may));
+            }
+            pairs.push(PairResult {
+                source: si,
+                destination: 0,
+                hops: Vec::new(),
+                no_route: None,
+                query,
+                allowed,
+                may_allow,
+                egress: Vec::new(),
+                egress_query: PacketSet::empty(),
+                routed: None,
+            });
+        }
+        let (allowed, denied, uncertain, verdict) = outcome(&pairs);
+        let target = if allowed.is_empty() {
+            &denied
+        } else {
+            &allowed
+        };
+        let (witness, _) = pick_witness(&pairs, target, &preferred_witnesses(traffic));
+        let (steps, trace) = match (&witness, &inside) {
+            (Some(packet), Some(inside)) => self.trace_dnat(&compiled, inside, packet),
+            _ => (Vec::new(), Vec::new()),
+        };
+        notes.push("a DNAT rule makes Internet traffic arrive from the firewall's subnet, which NSGs count as VirtualNetwork (routing spec §5)".to_owned());
+        notes.sort();
+        notes.dedup();
+        PathResult {
+            verdict,
+            pairs,
+            allowed,
+            denied,
+            uncertain,
+            witness,
+            trace,
+            steps,
+            notes,
+        }
+    }
+
+    /// One packet through the NAT rules and on to the translated destination.
+    fn trace_dnat(
+        &self,
+        compiled: &CompiledFirewall,
+        inside: &Segment,
+        packet: &Packet,
+    ) -> (Vec<Step>, Vec<crate::path::HopTrace>) {
+        let probe = Packet {
+            dst: "0.0.0.0".parse().expect("literal address"),
+            ..*packet
+        };
+        let rule = compiled.rules.iter().find(|r| {
+            r.kind == FirewallRuleKind::Nat && any_destination(&r.upper).contains(&probe)
+        });
+        let Some(rule) = rule else {
+            let step = Step {
+                kind: StepKind::Nat,
+                text: format!(
+                    "`{}`: no DNAT rule matches; the firewall drops it",
+                    compiled_label(self, compiled)
+                ),
+                element: Some(vnetlint_ir::ElementId::Firewall(compiled.id)),
+                span: None,
+                assumed: false,
+                stops: true,
+            };
+            return (vec![step], Vec::new());
+        };
+        let Some((ip, port)) = rule.translated else {
+            return (Vec::new(), Vec::new());
+        };
+        let translated = Packet {
+            src: crate::path::first_host_of(&inside.addresses).unwrap_or(packet.src),
+            src_port: packet.src_port,
+            dst: ip,
+            dst_port: port,
+            protocol: packet.protocol,
+        };
+        let mut steps = vec![Step {
+            kind: StepKind::Nat,
+            text: format!(
+                "DNAT by `{}`: to {ip}:{port}, from {} (an address of the firewall's subnet)",
+                rule.address, translated.src
+            ),
+            element: Some(vnetlint_ir::ElementId::Firewall(compiled.id)),
+            span: Some(rule.span),
+            assumed: false,
+            stops: false,
+        }];
+        let Ok(target) = self.resolve(&ip.to_string()) else {
+            return (steps, Vec::new());
+        };
+        let Some(dst) = target.segments.iter().find(|s| s.addresses.contains(ip)) else {
+            return (steps, Vec::new());
+        };
+        let (more, trace) = self.trace_packet(inside, dst, &translated);
+        steps.extend(more);
+        (steps, trace)
+    }
+}
+
+fn compiled_label(topo: &Topology<'_>, compiled: &CompiledFirewall) -> String {
+    topo.net.firewalls[compiled.id.index()].meta.address.clone()
+}
