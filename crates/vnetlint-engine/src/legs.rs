@@ -474,11 +474,11 @@ impl Topology<'_> {
     ) {
         let mut next = leg.clone();
         next.count += 1;
-        if next.count > MAX_LEGS || leg.devices.iter().filter(|d| *d == appliance).count() > 1 {
+        if next.count > MAX_LEGS || leg.devices.contains(appliance) {
             Self::drop_part(
                 out,
                 format!(
-                    "routing loop: the path passes {} again after {MAX_LEGS} legs or twice",
+                    "routing loop: the path comes back to {} (at most {MAX_LEGS} appliances are followed)",
                     self.appliance_label(appliance)
                 ),
             );
@@ -515,10 +515,17 @@ impl Topology<'_> {
             Appliance::Firewall(fw) => match self.compiled_firewall(*fw) {
                 Some(compiled) => {
                     out.notes.extend(compiled.notes.iter().cloned());
-                    Flow {
+                    let flow = Flow {
                         must: compiled.filter(&part.must, Mode::Must),
                         may: compiled.filter(&part.may, Mode::May),
+                    };
+                    if !flow.may.is_subset(&flow.must) {
+                        out.notes.push(format!(
+                            "{} only possibly allows part of it: its rules name hosts (FQDNs, application rules) or values vnetlint cannot resolve, not addresses (routing spec §10 case 10)",
+                            self.appliance_label(appliance)
+                        ));
                     }
+                    flow
                 }
                 None => part.clone(),
             },

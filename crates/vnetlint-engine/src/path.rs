@@ -529,10 +529,13 @@ impl Topology<'_> {
             notes.push("part of the traffic depends on values vnetlint cannot resolve".to_owned());
         }
         let hints = preferred_witnesses(traffic);
-        let target = if allowed.is_empty() {
+        // The witness shows what gets through, else what does not, else an open question.
+        let target = if !allowed.is_empty() {
+            &allowed
+        } else if !denied.is_empty() {
             &denied
         } else {
-            &allowed
+            &uncertain
         };
         let (witness, pair) = pick_witness(&pairs, target, &hints);
         let mut steps = Vec::new();

@@ -226,9 +226,7 @@ impl Tracer<'_, '_> {
                 }
                 NextHop::Appliance(appliance) => {
                     leg.count += 1;
-                    if leg.count > MAX_LEGS
-                        || leg.devices.iter().filter(|d| **d == appliance).count() > 1
-                    {
+                    if leg.count > MAX_LEGS || leg.devices.contains(&appliance) {
                         self.stop(
                             StepKind::Appliance,
                             format!("routing loop: {} again", topo.appliance_label(&appliance)),
