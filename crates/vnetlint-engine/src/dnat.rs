@@ -19,6 +19,20 @@ use crate::path::{
 use crate::routes::Appliance;
 use crate::topology::Topology;
 
+/// What one NAT rule of a firewall takes and lets through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnatEntry {
+    pub rule: CompiledFirewallRule,
+    /// The packets this rule takes (first match).
+    pub matched: PacketSet,
+    /// Those that certainly / possibly reach the translated destination.
+    pub allowed: PacketSet,
+    pub may_allow: PacketSet,
+    /// Which protocols get through (certainly, possibly); `None` when the translated address
+    /// or the firewall's subnet is not known.
+    pub reach: Option<(ProtocolSet, ProtocolSet)>,
+}
+
 /// The packets of `set` for any destination address: NAT rules listen on the firewall's
 /// public addresses, which the query names already.
 fn any_destination(set: &PacketSet) -> PacketSet {
@@ -76,6 +90,51 @@ impl Topology<'_> {
         Some((must, may))
     }
 
+    /// The packets of `query` (toward the firewall's public addresses) each NAT rule takes, in
+    /// processing order (first match), and which of them reach the translated destination.
+    pub fn dnat_entries(&self, compiled: &CompiledFirewall, query: &PacketSet) -> Vec<DnatEntry> {
+        let inside = self.firewall_segment(compiled.id);
+        let mut remaining = query.clone();
+        let mut out = Vec::new();
+        for rule in compiled
+            .rules
+            .iter()
+            .filter(|r| r.kind == FirewallRuleKind::Nat)
+        {
+            let hit = remaining.intersect(&any_destination(&rule.upper));
+            if hit.is_empty() {
+                continue;
+            }
+            let certain = remaining.intersect(&any_destination(&rule.lower));
+            remaining = remaining.subtract(&hit);
+            let protocols = hit
+                .cubes()
+                .iter()
+                .fold(ProtocolSet::empty(), |p, c| p.union(c.protocols));
+            let reach = inside
+                .as_ref()
+                .and_then(|inside| self.translated_reach(inside, rule, protocols));
+            let of = |set: &PacketSet, protocols: ProtocolSet| {
+                set.intersect(&PacketSet::from_cube(Cube {
+                    protocols,
+                    ..Cube::all()
+                }))
+            };
+            let (allowed, may_allow) = match reach {
+                Some((must, may)) => (of(&certain, must), of(&hit, may)),
+                None => (PacketSet::empty(), PacketSet::empty()),
+            };
+            out.push(DnatEntry {
+                rule: rule.clone(),
+                matched: hit,
+                allowed,
+                may_allow,
+                reach,
+            });
+        }
+        out
+    }
+
     /// Internet (or any source) to a firewall's public IP, through its DNAT rules.
     pub(crate) fn evaluate_dnat(
         &self,
@@ -107,42 +166,19 @@ impl Topology<'_> {
                 src_ports: PortSet::all(),
                 dst_ports: traffic.dst_ports.clone(),
             });
-            let mut remaining = query.clone();
             let mut allowed = PacketSet::empty();
             let mut may_allow = PacketSet::empty();
-            for rule in compiled
-                .rules
-                .iter()
-                .filter(|r| r.kind == FirewallRuleKind::Nat)
-            {
-                let hit = remaining.intersect(&any_destination(&rule.upper));
-                if hit.is_empty() {
-                    continue;
-                }
-                let certain = remaining.intersect(&any_destination(&rule.lower));
-                remaining = remaining.subtract(&hit);
-                let protocols = hit
-                    .cubes()
-                    .iter()
-                    .fold(ProtocolSet::empty(), |p, c| p.union(c.protocols));
-                let reach = inside
-                    .as_ref()
-                    .and_then(|inside| self.translated_reach(inside, rule, protocols));
-                let Some((must, may)) = reach else {
-                    notes.push(format!(
+            for entry in self.dnat_entries(&compiled, &query) {
+                match entry.reach {
+                    Some(_) => {
+                        allowed = allowed.union(&entry.allowed);
+                        may_allow = may_allow.union(&entry.may_allow);
+                    }
+                    None => notes.push(format!(
                         "where `{}` sends the packets is not known statically",
-                        rule.address
-                    ));
-                    continue;
-                };
-                let of = |set: &PacketSet, protocols: ProtocolSet| {
-                    set.intersect(&PacketSet::from_cube(Cube {
-                        protocols,
-                        ..Cube::all()
-                    }))
-                };
-                allowed = allowed.union(&of(&certain, must));
-                may_allow = may_allow.union(&of(&hit, may));
+                        entry.rule.address
+                    )),
+                }
             }
             pairs.push(PairResult {
                 source: si,
@@ -164,9 +200,9 @@ impl Topology<'_> {
             &allowed
         };
         let (witness, _) = pick_witness(&pairs, target, &preferred_witnesses(traffic));
-        let (steps, trace) = match (&witness, &inside) {
-            (Some(packet), Some(inside)) => self.trace_dnat(&compiled, inside, packet),
-            _ => (Vec::new(), Vec::new()),
+        let (steps, trace) = match &witness {
+            Some(packet) => self.trace_dnat(&compiled, packet),
+            None => (Vec::new(), Vec::new()),
         };
         notes.push("a DNAT rule makes Internet traffic arrive from the firewall's subnet, which NSGs count as VirtualNetwork (routing spec §5)".to_owned());
         notes.sort();
@@ -184,13 +220,17 @@ impl Topology<'_> {
         }
     }
 
-    /// One packet through the NAT rules and on to the translated destination.
-    fn trace_dnat(
+    /// One packet through the NAT rules and on to the translated destination: the NAT step,
+    /// then the translated packet's path (routes, NSG rules, return).
+    pub fn trace_dnat(
         &self,
         compiled: &CompiledFirewall,
-        inside: &Segment,
         packet: &Packet,
     ) -> (Vec<Step>, Vec<crate::path::HopTrace>) {
+        let Some(inside) = self.firewall_segment(compiled.id) else {
+            return (Vec::new(), Vec::new());
+        };
+        let inside = &inside;
         let probe = Packet {
             dst: "0.0.0.0".parse().expect("literal address"),
             ..*packet

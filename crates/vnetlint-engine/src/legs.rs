@@ -676,6 +676,19 @@ impl Topology<'_> {
         })
     }
 
+    /// The stateful devices replies from `subnet` to outside addresses (`toward`) cross, per
+    /// part of `toward`, or why they never get back.
+    pub fn return_devices(
+        &self,
+        subnet: SubnetId,
+        toward: &AddrSet,
+    ) -> Vec<(AddrSet, Result<Vec<Appliance>, String>)> {
+        let outside = crate::path::external_segment("", toward.clone());
+        let mut out = Vec::new();
+        self.reverse(subnet, toward, &outside, 0, &mut Vec::new(), &mut out);
+        out
+    }
+
     /// The devices the replies from `subnet` toward `toward` cross, per part of `toward`.
     pub(crate) fn reverse(
         &self,
@@ -706,8 +719,28 @@ impl Topology<'_> {
                         Err(format!("route {} leads elsewhere", self.route_label(route)))
                     }
                 }
-                NextHop::Internet | NextHop::Gateway(_) if src.vnet.is_none() => {
-                    Ok(devices.clone())
+                NextHop::Internet if src.vnet.is_none() => Ok(devices.clone()),
+                NextHop::Gateway(v) if src.vnet.is_none() => {
+                    // Replies to on-premises go back through the gateway they came from;
+                    // replies to the Internet sent to a gateway (forced tunnelling) never
+                    // reach the client.
+                    let ranges = self.gateway_ranges(*v);
+                    let tunnelled = part.subtract(&ranges);
+                    if !tunnelled.is_empty() {
+                        out.push((
+                            tunnelled,
+                            Err(format!(
+                                "route {} sends them to the virtual network gateway (forced tunnelling), not back to the client",
+                                self.route_label(route)
+                            )),
+                        ));
+                    }
+                    let home = part.intersect(&ranges);
+                    if home.is_empty() {
+                        continue;
+                    }
+                    out.push((home, Ok(devices.clone())));
+                    continue;
                 }
                 NextHop::Internet | NextHop::Gateway(_) => {
                     Err(format!("route {} leads elsewhere", self.route_label(route)))

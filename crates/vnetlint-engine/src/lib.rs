@@ -29,6 +29,7 @@ mod validate;
 
 pub use addr::AddrSet;
 pub use compile::{compile_nsg, default_rules};
+pub use dnat::DnatEntry;
 pub use firewall::{CompiledFirewall, CompiledFirewallRule, FirewallDecision};
 pub use fold::{PacketUnion, open_pairs};
 pub use interval::{Endpoint, IntervalSet};

@@ -131,7 +131,7 @@ resource "azurerm_firewall_policy_rule_collection_group" "hub" {
     priority = 100
     action   = "Dnat"
 
-    rule {
+    rule { # expect: VNL101
       name                = "ssh-to-data"
       protocols           = ["TCP"]
       source_addresses    = ["*"]

@@ -11,6 +11,7 @@
 //! judged on a stand-in (its own rules may deny the traffic). What hinges on unresolved values
 //! is VNL002.
 
+mod dnat;
 pub(crate) mod internet_exposed_all_ports;
 pub(crate) mod internet_exposed_data_port;
 pub(crate) mod internet_exposed_management_port;
@@ -19,6 +20,8 @@ use std::fmt::Write as _;
 
 use vnetlint_diagnostics::{Finding, Level};
 use vnetlint_ir::{Attr, Network, Nsg, NsgOrigin, RuleId, SecurityRule, Span};
+
+use vnetlint_engine::{PortSet, Protocol, ProtocolSet, Traffic};
 
 use crate::analysis::broad_sources::is_broad;
 use crate::analysis::port_exposure::{Exposure, PortClass, PortExposure, port_exposure};
@@ -59,9 +62,17 @@ pub(crate) fn report_port_exposure(
     } = port_exposure(ctx, &classes);
     for (rule_id, exposure) in exposed {
         if exposure.any_tenant || is_broad(&exposure.sources, ctx.config.broad_sources) {
-            out.push(exposure_finding(net, check, rule_id, &exposure, ports.why));
+            let mut finding = exposure_finding(net, check, rule_id, &exposure, ports.why);
+            if finding.level == Level::Error
+                && let Some(note) = broken_entry(ctx, &exposure)
+            {
+                finding.level = Level::Warning;
+                finding = finding.with_note(note);
+            }
+            out.push(finding);
         }
     }
+    dnat::report_dnat_exposure(ctx, check, &classes, ports.why, out);
     for (span, value) in unresolved {
         let rule = &net[value.rule];
         let what: Vec<String> = value.classes.iter().map(|c| c.describe()).collect();
@@ -182,6 +193,45 @@ fn exposure_finding(
         finding = finding.with_note(note);
     }
     finding
+}
+
+/// Where routes keep the public entry points from working (the replies of TCP flows go to an
+/// appliance that never saw the request, routing spec §6), why: the exposure is then latent —
+/// it opens as soon as the route changes — and VNL702 reports the route.
+fn broken_entry(ctx: &Context<'_>, exposure: &Exposure<'_>) -> Option<String> {
+    let topo = &ctx.topology;
+    if !topo.routing_active() || exposure.public.is_empty() {
+        return None;
+    }
+    let ports = exposure
+        .classes
+        .iter()
+        .fold(PortSet::empty(), |a, (_, p)| a.union(p));
+    let traffic = Traffic {
+        protocols: ProtocolSet::of(&[Protocol::Tcp, Protocol::Udp]),
+        dst_ports: ports,
+    };
+    let internet = topo.resolve("Internet").ok()?;
+    let mut udp_only = false;
+    for &pip in &exposure.public {
+        let to = topo.resolve(&ctx.network[pip].meta.address).ok()?;
+        let result = topo.evaluate_path(&internet, &to, &traffic);
+        let protocols = result
+            .allowed
+            .union(&result.uncertain)
+            .cubes()
+            .iter()
+            .fold(ProtocolSet::empty(), |a, c| a.union(c.protocols));
+        if protocols.contains(Protocol::Tcp) {
+            return None;
+        }
+        udp_only |= protocols.contains(Protocol::Udp);
+    }
+    Some(if udp_only {
+        "only UDP gets in through the public IP: the replies of TCP flows follow the subnet's routes to an appliance that never saw the request and drops them (asymmetric route, VNL702); the TCP exposure opens as soon as that route changes".to_owned()
+    } else {
+        "the replies of TCP flows through the public IP follow the subnet's routes to an appliance that never saw the request and drops them (asymmetric route, VNL702), so the exposure is latent: it opens as soon as that route changes".to_owned()
+    })
 }
 
 /// For an NSG defined outside the scanned files, what the finding is judged on; the exposure
