@@ -4,39 +4,10 @@
 //! Application Gateways; Virtual Network Manager children (no deployment: ARM has no commit
 //! resource); the subnet's `privateEndpointNetworkPolicies`; SQL virtual network rules.
 
-use vnetlint_arm::{Lowered, Sources, lower_template};
-use vnetlint_ir::{Attr, AttrList, ElementId, Network, Span};
-use vnetlint_source::SourceMap;
+mod common;
 
-fn lower(text: &str) -> (SourceMap, Network) {
-    let mut sources = SourceMap::new();
-    let file = sources.add("azuredeploy.json", text);
-    let Lowered { network, findings } = lower_template(&mut Sources(&sources), file, None);
-    assert_eq!(findings, vec![], "unexpected findings");
-    (sources, network)
-}
-
-fn text(sources: &SourceMap, span: Span) -> &str {
-    sources.get(span.file).slice(span.range)
-}
-
-fn known<T: std::fmt::Debug>(attr: Option<&Attr<T>>) -> &T {
-    attr.and_then(Attr::get)
-        .unwrap_or_else(|| panic!("expected a known value, got {attr:?}"))
-}
-
-fn strings(list: Option<&AttrList<String>>) -> Vec<&str> {
-    known(list)
-        .iter()
-        .map(|item| known(Some(item)).as_str())
-        .collect()
-}
-
-fn element(network: &Network, address: &str) -> ElementId {
-    network
-        .find(address)
-        .unwrap_or_else(|| panic!("no element at {address}"))
-}
+use common::{element, known, lower, strings, text};
+use vnetlint_ir::{Attr, ElementId};
 
 const LB: &str = "Microsoft.Network/loadBalancers/lb-web";
 

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use vnetlint_diagnostics::RuleInfo;
 
 use crate::checks::{
-    address, ase, backend, change, exposure, frontend, intent, nsg, paas, topology,
+    address, ase, backend, change, exposure, frontend, intent, nsg, paas, routing, topology,
 };
 use crate::declare::Check;
 
@@ -41,6 +41,8 @@ pub static CHECKS: &[&Check] = &[
     &paas::sql_firewall_open_to_internet::SQL_FIREWALL_OPEN_TO_INTERNET,
     &paas::sql_firewall_allows_all_azure::SQL_FIREWALL_ALLOWS_ALL_AZURE,
     &paas::paas_public_network_open::PAAS_PUBLIC_NETWORK_OPEN,
+    &routing::ip_forwarding_disabled::IP_FORWARDING_DISABLED,
+    &routing::unsupported_route_table::UNSUPPORTED_ROUTE_TABLE,
     &intent::intent_violated::INTENT_VIOLATED,
     &change::reachability_opened::REACHABILITY_OPENED,
     &change::reachability_closed::REACHABILITY_CLOSED,

@@ -10,8 +10,8 @@
 use crate::{
     AdminRule, AdminRuleCollection, ApplicationGateway, ArenaId, Ase, Asg, Attr, AttrList, Element,
     ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallIpConfiguration, FirewallPolicy,
-    GatewayConnection, IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule,
-    LoadBalancer, LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
+    FirewallRule, GatewayConnection, IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe,
+    LbRule, LoadBalancer, LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
     NetworkManagerDeployment, Nic, NicId, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint,
     PublicIp, Reference, RouteTable, RuleCollectionOwner, RuleId, SecurityAdminConfiguration,
     SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
@@ -411,6 +411,29 @@ impl<T: Clone> AttrList<T> {
             }
         }
         joined
+    }
+}
+
+impl FirewallRule {
+    /// One protocol of an application rule, from its written `type` (`protocolType`) and `port`,
+    /// as `Type:port` (`Https:443`) at the protocol's span `at`; unknown when either side is, or
+    /// when the type is not written.
+    pub fn application_protocol(
+        kind: Option<Attr<String>>,
+        port: Option<Attr<String>>,
+        at: Span,
+    ) -> Attr<String> {
+        let value = match (kind.map(|k| k.value), port.map(|p| p.value)) {
+            (Some(Val::Known(kind)), Some(Val::Known(port))) => {
+                Val::Known(format!("{kind}:{port}"))
+            }
+            (Some(Val::Unknown(unknown)), _) | (_, Some(Val::Unknown(unknown))) => {
+                Val::Unknown(unknown)
+            }
+            (Some(Val::Known(kind)), None) => Val::Known(kind),
+            (None, _) => Val::Unknown(Unknown::new("the protocol's type is not written")),
+        };
+        Attr::new(value, at, Origin::Literal)
     }
 }
 

@@ -231,3 +231,78 @@ fn plan_lowers_a_load_balancer_through_the_shared_lowering() {
         Some(vnetlint_ir::LbBackendPoolId(0))
     );
 }
+
+const ROUTING_PLAN: &str = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "azurerm_route_table.spoke", "mode": "managed", "type": "azurerm_route_table", "name": "spoke",
+     "values": {"name": "rt-spoke", "bgp_route_propagation_enabled": false,
+                "route": [{"name": "default", "address_prefix": "0.0.0.0/0",
+                           "next_hop_type": "VirtualAppliance", "next_hop_in_ip_address": "10.0.1.4"}]}},
+    {"address": "azurerm_network_interface.nva", "mode": "managed", "type": "azurerm_network_interface", "name": "nva",
+     "values": {"name": "nic-nva", "ip_forwarding_enabled": true,
+                "ip_configuration": [{"name": "ipconfig", "private_ip_address": "10.0.2.4",
+                                      "private_ip_address_allocation": "Static"}]}},
+    {"address": "azurerm_firewall_policy.hub", "mode": "managed", "type": "azurerm_firewall_policy", "name": "hub",
+     "values": {"name": "fwp-hub", "private_ip_ranges": ["10.0.0.0/8"],
+                "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/fwp-hub"}},
+    {"address": "azurerm_firewall.hub", "mode": "managed", "type": "azurerm_firewall", "name": "hub",
+     "values": {"name": "fw-hub", "sku_tier": "Standard",
+                "firewall_policy_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/fwp-hub",
+                "ip_configuration": [{"name": "config"}]}},
+    {"address": "azurerm_firewall_policy_rule_collection_group.hub", "mode": "managed",
+     "type": "azurerm_firewall_policy_rule_collection_group", "name": "hub",
+     "values": {"name": "rcg-hub", "priority": 200,
+                "network_rule_collection": [{"name": "dns", "priority": 300, "action": "Allow",
+                  "rule": [{"name": "dns", "protocols": ["UDP"], "source_addresses": ["10.1.0.0/16"],
+                            "destination_addresses": ["10.0.2.4"], "destination_ports": ["53"]}]}]}}
+  ]}},
+  "resource_changes": [
+    {"address": "azurerm_firewall_policy_rule_collection_group.hub", "mode": "managed",
+     "type": "azurerm_firewall_policy_rule_collection_group",
+     "change": {"actions": ["create"], "before": null, "after": {},
+                "after_unknown": {"firewall_policy_id": true, "id": true}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "azurerm_firewall_policy_rule_collection_group.hub", "expressions": {
+       "firewall_policy_id": {"references": ["azurerm_firewall_policy.hub.id", "azurerm_firewall_policy.hub"]}}}
+  ]}}
+}"#;
+
+#[test]
+fn plan_lowers_routes_forwarding_and_a_firewall_through_the_shared_lowering() {
+    let mut sources = SourceMap::new();
+    let file = sources.add("plan.json".to_owned(), ROUTING_PLAN.to_owned());
+    let lowered = vnetlint_terraform::lower_plan(&sources, file);
+    assert!(lowered.findings.is_empty(), "{:?}", lowered.findings);
+    let network = &lowered.network;
+    let table = &network.route_tables[0];
+    assert_eq!(get(table.gateway_propagation.as_ref()), Some(false));
+    let next_hop = table.routes[0].next_hop_ip.as_ref();
+    assert_eq!(
+        next_hop.and_then(|a| a.get()).map(String::as_str),
+        Some("10.0.1.4")
+    );
+    assert_eq!(get(network.nics[0].ip_forwarding.as_ref()), Some(true));
+    let policy = vnetlint_ir::FirewallPolicyId(0);
+    let firewall = &network.firewalls[0];
+    assert_eq!(get(firewall.policy.as_ref()), Some(policy));
+    let private_ip = firewall.ip_configurations[0].private_ip.as_ref();
+    assert_eq!(
+        private_ip.and_then(|ip| ip.value.unknown()?.reference.clone()),
+        Some(vnetlint_ir::Reference {
+            address: "azurerm_firewall.hub".to_owned(),
+            attribute: "ip_configuration[0].private_ip_address".to_owned(),
+        })
+    );
+    let group = &network.firewall_rule_collection_groups[0];
+    assert!(matches!(
+        &group.owner,
+        vnetlint_ir::RuleCollectionOwner::Policy(p) if p.get() == Some(&policy)
+    ));
+    let rule = &group.collections[0].rules[0];
+    assert_eq!(
+        rule.address,
+        "azurerm_firewall_policy_rule_collection_group.hub.network_rule_collection[\"dns\"].rule[\"dns\"]"
+    );
+}

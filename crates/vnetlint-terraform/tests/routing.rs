@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{element, known, lower, strings, text};
-use vnetlint_ir::{ElementId, FirewallRuleKind, Network, Reference, RuleCollectionOwner, Val};
+use common::{MemoryLoader, element, known, lower, lower_root_module, strings, text};
+use vnetlint_ir::{ElementId, FirewallRuleKind, Network, Reference, RuleCollectionOwner};
+use vnetlint_source::SourceMap;
 
 const HUB_SPOKE: &str = r#"
 resource "azurerm_virtual_network" "hub" {
@@ -243,11 +244,13 @@ fn route_tables_routes_and_associations() {
     let onprem = &spoke.routes[1];
     assert_eq!(known(onprem.address_prefix.as_ref()), "192.168.0.0/16");
     assert_eq!(known(onprem.next_hop_ip.as_ref()), "10.0.2.4");
-    let default = &spoke.routes[0];
-    assert!(matches!(
-        default.next_hop_ip.as_ref().map(|a| &a.value),
-        Some(Val::Unknown(_))
-    ));
+    assert_eq!(
+        next_hop_reference(&network),
+        Some(Reference {
+            address: "azurerm_firewall.hub".to_owned(),
+            attribute: "ip_configuration[0].private_ip_address".to_owned(),
+        })
+    );
 
     let ElementId::Subnet(workload) = element(&network, "azurerm_subnet.workload") else {
         panic!("not a subnet");
@@ -412,5 +415,112 @@ fn firewall_policy_collections_and_ip_groups() {
             .lines()
             .next(),
         Some("rule {")
+    );
+}
+
+/// The reference the first route's next hop lowers to.
+fn next_hop_reference(network: &Network) -> Option<Reference> {
+    let table = &network.route_tables[0];
+    let next_hop = table.routes[0].next_hop_ip.as_ref()?;
+    next_hop.value.unknown()?.reference.clone()
+}
+
+fn firewall_and_route(next_hop: &str) -> String {
+    format!(
+        r#"
+resource "azurerm_firewall" "hub" {{
+  name = "fw-hub"
+  ip_configuration {{
+    name      = "config"
+    subnet_id = "x"
+  }}
+}}
+
+resource "azurerm_route_table" "spoke" {{
+  name = "rt-spoke"
+  route {{
+    name                   = "default"
+    address_prefix         = "0.0.0.0/0"
+    next_hop_type          = "VirtualAppliance"
+    next_hop_in_ip_address = {next_hop}
+  }}
+}}
+"#
+    )
+}
+
+#[test]
+fn a_next_hop_read_from_a_firewalls_ip_configuration_names_the_firewall() {
+    let expected = Some(Reference {
+        address: "azurerm_firewall.hub".to_owned(),
+        attribute: "ip_configuration[0].private_ip_address".to_owned(),
+    });
+    for next_hop in [
+        "azurerm_firewall.hub.ip_configuration[0].private_ip_address",
+        "one(azurerm_firewall.hub.ip_configuration[*].private_ip_address)",
+        "azurerm_firewall.hub.ip_configuration.0.private_ip_address",
+        "(azurerm_firewall.hub.ip_configuration[*].private_ip_address)[0]",
+        "[for c in azurerm_firewall.hub.ip_configuration : c.private_ip_address][0]",
+    ] {
+        let (_, network) = lower(&firewall_and_route(next_hop));
+        assert_eq!(next_hop_reference(&network), expected, "{next_hop}");
+    }
+    // Other references read further stay as they were.
+    let (_, network) = lower(&firewall_and_route("azurerm_firewall.hub.name"));
+    let next_hop = network.route_tables[0].routes[0].next_hop_ip.as_ref();
+    assert_eq!(known(next_hop), "fw-hub");
+}
+
+#[test]
+fn a_next_hop_through_a_module_output_names_the_firewall_in_the_module() {
+    let mut sources = SourceMap::new();
+    let root = sources.add(
+        "main.tf",
+        r#"
+module "hub" {
+  source = "./hub"
+}
+
+resource "azurerm_route_table" "spoke" {
+  name = "rt-spoke"
+  route {
+    name                   = "default"
+    address_prefix         = "0.0.0.0/0"
+    next_hop_type          = "VirtualAppliance"
+    next_hop_in_ip_address = module.hub.firewall_ip
+  }
+}
+"#,
+    );
+    let child = sources.add(
+        "hub/main.tf",
+        r#"
+resource "azurerm_firewall" "hub" {
+  name = "fw-hub"
+  ip_configuration {
+    name = "config"
+  }
+}
+
+output "firewall_ip" {
+  value = azurerm_firewall.hub.ip_configuration[0].private_ip_address
+}
+"#,
+    );
+    let dirs = vec![("hub".to_owned(), vec![child])];
+    let lowered = lower_root_module(&mut MemoryLoader { sources, dirs }, root);
+    assert_eq!(
+        next_hop_reference(&lowered.network),
+        Some(Reference {
+            address: "module.hub.azurerm_firewall.hub".to_owned(),
+            attribute: "ip_configuration[0].private_ip_address".to_owned(),
+        })
+    );
+    let firewall = &lowered.network.firewalls[0];
+    let private_ip = firewall.ip_configurations[0].private_ip.as_ref();
+    assert_eq!(
+        private_ip.and_then(|ip| ip.value.unknown()?.reference.clone()),
+        next_hop_reference(&lowered.network),
+        "the firewall's own address is the same reference"
     );
 }

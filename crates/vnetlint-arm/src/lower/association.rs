@@ -1,5 +1,5 @@
 //! ARM has no association resources: a subnet names its NSG and route table in its own
-//! properties. Those links are driven by one table; what a link sets is
+//! properties (its NSG, route table and NAT gateway). Those links are driven by one table; what a link sets is
 //! `vnetlint_ir::Network::attach`'s, which shares the slots with the Terraform associations.
 //! A NIC's `networkSecurityGroup` and its IP configurations' `applicationSecurityGroups` are
 //! plain attributes of the NIC (see `nic`), as each NIC is filled from one declaration.
@@ -13,6 +13,7 @@ use crate::value::Value;
 const SUBNET_LINKS: &[(&str, Association)] = &[
     ("networkSecurityGroup", Association::SubnetNsg),
     ("routeTable", Association::SubnetRouteTable),
+    ("natGateway", Association::SubnetNatGateway),
 ];
 
 /// Attaches what a subnet's properties link to; a link not written leaves what an earlier

@@ -4,7 +4,7 @@
 //! case-insensitively, as the samples Microsoft ships rely on.
 //!
 //! This module is the driver: the resource types it models, the passes and the dispatch to one
-//! file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `gateway`,
+//! file per element family (`network`, `nsg`, `nic`, `public_ip`, `route`, `firewall`, `gateway`,
 //! `load_balancer`, `app_gateway`, `network_manager`, `ase`, `web`, `paas`, `data`,
 //! `association`), named as in the Terraform frontend; `read` shapes
 //! values into IR attribute types and links by id. What does not depend on JSON (empty
@@ -14,6 +14,7 @@ mod app_gateway;
 mod ase;
 mod association;
 mod data;
+mod firewall;
 mod gateway;
 mod load_balancer;
 mod network;
@@ -30,10 +31,11 @@ use std::borrow::Cow;
 
 use vnetlint_ir::{
     AdminRuleCollection, Allocate, ApplicationGateway, ArenaId, Ase, Asg, Attr, ElementId,
-    GatewayConnection, LbBackendPool, LbNatRule, LoadBalancer, LocalGateway, Meta, Network,
-    NetworkGroup, NetworkManager, Nic, Nsg, Peering, PrivateEndpoint, PublicIp, RouteTable,
-    SecurityAdminConfiguration, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine,
-    StorageAccount, Subnet, Val, Vm, Vnet, VnetGateway, WebApp,
+    Firewall, FirewallPolicy, GatewayConnection, IpGroup, LbBackendPool, LbNatRule, LoadBalancer,
+    LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager, Nic, Nsg, Peering,
+    PrivateEndpoint, PublicIp, RouteTable, SecurityAdminConfiguration, ServicePlan, Span,
+    SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Val, Vm, Vnet,
+    VnetGateway, WebApp,
 };
 
 use crate::template::Instance;
@@ -50,8 +52,8 @@ const SITE_CONFIG: &str = "microsoft.web/sites/config";
 const LOAD_BALANCER: &str = "microsoft.network/loadbalancers";
 
 /// The element a modelled resource type (lowercase) lowers to, `None` for a type vnetlint does
-/// not model. Security rules and routes are not link targets and are created by `fill`, so that
-/// rule ids follow declaration order with the inline rules.
+/// not model. Security rules, routes and firewall rule collection groups are not link targets
+/// and are created by `fill`, so that rule ids follow declaration order with the inline rules.
 fn allocator(rtype: &str) -> Option<Allocate> {
     let allocate: Allocate = match rtype {
         VNET => Network::add_empty::<Vnet>,
@@ -63,6 +65,10 @@ fn allocator(rtype: &str) -> Option<Allocate> {
         "microsoft.compute/virtualmachines" => Network::add_empty::<Vm>,
         "microsoft.network/publicipaddresses" => Network::add_empty::<PublicIp>,
         "microsoft.network/routetables" => Network::add_empty::<RouteTable>,
+        "microsoft.network/natgateways" => Network::add_empty::<NatGateway>,
+        "microsoft.network/azurefirewalls" => Network::add_empty::<Firewall>,
+        "microsoft.network/firewallpolicies" => Network::add_empty::<FirewallPolicy>,
+        "microsoft.network/ipgroups" => Network::add_empty::<IpGroup>,
         "microsoft.network/virtualnetworkgateways" => Network::add_empty::<VnetGateway>,
         "microsoft.network/localnetworkgateways" => Network::add_empty::<LocalGateway>,
         "microsoft.network/connections" => Network::add_empty::<GatewayConnection>,
@@ -103,6 +109,7 @@ pub(crate) fn lowers(rtype: &str) -> bool {
         || matches!(
             rtype.as_str(),
             RULE | ROUTE
+                | firewall::RULE_COLLECTION_GROUP
                 | SITE_CONFIG
                 | paas::SQL_VIRTUAL_NETWORK_RULE
                 | network_manager::STATIC_MEMBER
@@ -249,6 +256,9 @@ impl Lowerer {
         match resource.rtype.as_str() {
             RULE => return nsg::standalone_rule(&resource, net),
             ROUTE => return route::child_route(&resource, net),
+            firewall::RULE_COLLECTION_GROUP => {
+                return firewall::rule_collection_group(&resource, net);
+            }
             SITE_CONFIG => return web::site_config(&resource, net),
             paas::SQL_VIRTUAL_NETWORK_RULE => {
                 return paas::sql_virtual_network_rule(&resource, net);
@@ -279,23 +289,22 @@ impl Lowerer {
             | ElementId::LbProbe(_)
             | ElementId::AdminRule(_)
             | ElementId::NetworkManagerDeployment(_)
-            // Routing elements: not lowered from this frontend yet (issue 15 lowers them).
-            | ElementId::Firewall(_)
-            | ElementId::FirewallPolicy(_)
-            | ElementId::FirewallRuleCollectionGroup(_)
-            | ElementId::IpGroup(_)
-            | ElementId::NatGateway(_) => {}
+            | ElementId::FirewallRuleCollectionGroup(_) => {}
             // Families that create or fill inline children.
             ElementId::Vnet(id) => network::vnet(&resource, net, id),
             ElementId::Subnet(id) => network::subnet(&resource, net, id),
             ElementId::Nsg(id) => nsg::nsg(&resource, net, id),
             ElementId::LoadBalancer(id) => load_balancer::load_balancer(&resource, net, id),
+            ElementId::Firewall(id) => firewall::firewall(&resource, net, id),
             // Families that fill one element from its resource.
             ElementId::Peering(id) => network::peering(&resource, &mut net[id]),
             ElementId::Nic(id) => nic::nic(&resource, &mut net[id]),
             ElementId::Vm(id) => nic::vm(&resource, &mut net[id]),
             ElementId::PublicIp(id) => public_ip::public_ip(&resource, &mut net[id]),
             ElementId::RouteTable(id) => route::route_table(&resource, &mut net[id]),
+            ElementId::NatGateway(id) => route::nat_gateway(&resource, &mut net[id]),
+            ElementId::FirewallPolicy(id) => firewall::policy(&resource, &mut net[id]),
+            ElementId::IpGroup(id) => firewall::ip_group(&resource, &mut net[id]),
             ElementId::VnetGateway(id) => gateway::vnet_gateway(&resource, &mut net[id]),
             ElementId::LocalGateway(id) => gateway::local_gateway(&resource, &mut net[id]),
             ElementId::GatewayConnection(id) => gateway::connection(&resource, &mut net[id]),

@@ -2,7 +2,7 @@
 
 use vnetlint_ir::{ArenaId, Attr, IpConfiguration, Nic, Vm};
 
-use super::read::{Targets, shape_string, string, strings};
+use super::read::{Targets, boolean, shape_string, string, strings};
 use super::{Resource, props};
 use crate::value::Value;
 
@@ -31,6 +31,7 @@ pub(super) fn nic(resource: &Resource<'_>, nic: &mut Nic) {
         .collect();
     nic.dns_servers = strings(resource.get(&["dnsSettings", "dnsServers"]));
     nic.nsg = resource.link(&["networkSecurityGroup", "id"]);
+    nic.ip_forwarding = boolean(resource.get(&["enableIPForwarding"]));
 }
 
 /// The links of an array property of an IP configuration (`[{ "id": ... }]`).

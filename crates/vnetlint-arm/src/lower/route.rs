@@ -1,8 +1,8 @@
-//! Route tables with their inline routes, and `routes` child resources.
+//! Route tables with their inline routes, `routes` child resources, and NAT gateways.
 
-use vnetlint_ir::{ElementId, Network, Route, RouteTable};
+use vnetlint_ir::{Attr, ElementId, NatGateway, Network, Route, RouteTable};
 
-use super::read::{shape_string, string};
+use super::read::{boolean, shape_string, string};
 use super::{Resource, props};
 use crate::value::Value;
 
@@ -18,6 +18,16 @@ pub(super) fn route_table(resource: &Resource<'_>, table: &mut RouteTable) {
         })
         .collect();
     table.routes.splice(0..0, inline);
+    table.gateway_propagation =
+        boolean(resource.get(&["disableBgpRoutePropagation"])).map(Attr::negated);
+}
+
+/// `Microsoft.Network/natGateways`: its public IPs (`publicIpAddresses`, `[{ "id": ... }]`).
+pub(super) fn nat_gateway(resource: &Resource<'_>, gateway: &mut NatGateway) {
+    gateway.public_ips = resource
+        .get(&["publicIpAddresses"])
+        .map(|list| resource.targets.link_items(list))
+        .unwrap_or_default();
 }
 
 /// A `routes` child resource, added to its parent table when that is in the template.

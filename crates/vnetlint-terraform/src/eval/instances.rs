@@ -370,6 +370,11 @@ impl<'a> Eval<'a> {
             .attr(attribute)
             .filter(|_| !META_ARGUMENTS.contains(&attribute));
         let Some(expr) = expr else {
+            let body = decl.block.body;
+            let blocks = body.blocks(attribute).len();
+            if blocks > 0 && body.dynamic_blocks(attribute).is_empty() {
+                return nested_blocks(&reference, blocks, span);
+            }
             let reason = if COMPUTED_ATTRIBUTES.contains(&attribute) {
                 format!("`{address}.{attribute}` is computed by Azure at deployment")
             } else {
@@ -393,6 +398,25 @@ impl<'a> Eval<'a> {
         }
         value
     }
+}
+
+/// The nested blocks of one type written in a resource (`ip_configuration`), read as the list
+/// Terraform makes of them: one symbolic reference per block (`ip_configuration[0]`), which
+/// the attributes and indexes read after it extend (see `Eval::get_attr`), so that
+/// `azurerm_firewall.hub.ip_configuration[0].private_ip_address` names the firewall and the
+/// path, however it is reached (an index, a splat, `one`, a module output).
+fn nested_blocks(reference: &Reference, count: usize, span: Span) -> Ev {
+    let items = (0..count)
+        .map(|index| {
+            let reference = Reference {
+                address: reference.address.clone(),
+                attribute: format!("{}[{index}]", reference.attribute),
+            };
+            let reason = format!("`{reference}` is a nested block, known only at deployment");
+            Ev::new(EvKind::Ref(Unknown::reference(reference, reason)), span)
+        })
+        .collect();
+    Ev::new(EvKind::List(items), span)
 }
 
 /// The instances of a resource or module call as an expression sees them: a list when `count`

@@ -4,7 +4,7 @@
 use hcl_edit::expr::{Expression, TraversalOperator};
 use vnetlint_ir::{Reference, Span, Unknown};
 
-use super::{Env, Eval, InstKey, scalar_text, unresolved_as};
+use super::{COMPUTED_ATTRIBUTES, Env, Eval, InstKey, scalar_text, unresolved_as};
 use crate::value::{Ev, EvKind, ResInst};
 use crate::value::{format_number, number};
 
@@ -237,10 +237,10 @@ impl Eval<'_> {
             },
             EvKind::Resource(ri) => self.resource_attr(&ri, name, span),
             EvKind::Module(inst) => self.output(inst, name, span),
-            EvKind::Ref(unknown) => {
-                // `azurerm_x.y.id.something` stays symbolic.
-                Ev::new(EvKind::Ref(unknown), span)
-            }
+            EvKind::Ref(unknown) => Ev::new(
+                EvKind::Ref(within_block(unknown, &format!(".{name}"))),
+                span,
+            ),
             EvKind::Unknown(_) | EvKind::Error(_) => Ev { span, ..value },
             EvKind::Null => Ev::error(format!("cannot read `{name}` of null"), span),
             _ => Ev::error(
@@ -291,9 +291,40 @@ impl Eval<'_> {
             EvKind::Resource(ri) if ri.key == Some(InstKey::Star) => {
                 Ev::new(EvKind::Resource(ri), span)
             }
-            EvKind::Ref(unknown) => Ev::new(EvKind::Ref(unknown), span),
+            EvKind::Ref(unknown) => {
+                let step = match (&index.kind, scalar_text(index)) {
+                    (EvKind::Number(_), Some(text)) => format!("[{text}]"),
+                    (_, Some(text)) => InstKey::Str(text).suffix(),
+                    (_, None) => String::new(),
+                };
+                Ev::new(EvKind::Ref(within_block(unknown, &step)), span)
+            }
             EvKind::Unknown(_) | EvKind::Error(_) => Ev { span, ..value },
             _ => Ev::error("only lists and maps can be indexed", span),
         }
+    }
+}
+
+/// A reference read further (`step` is `.name` or `[index]`): a reference into a nested block
+/// (its path has an index, see `instances::nested_blocks`) names the attribute read; any other
+/// (`azurerm_x.y.id.something`, a data source's attribute) stays as it is.
+fn within_block(unknown: Unknown, step: &str) -> Unknown {
+    match unknown.reference {
+        Some(reference) if reference.attribute.contains('[') && !step.is_empty() => {
+            let reference = Reference {
+                attribute: format!("{}{step}", reference.attribute),
+                address: reference.address,
+            };
+            let computed = step
+                .strip_prefix('.')
+                .is_some_and(|name| COMPUTED_ATTRIBUTES.contains(&name));
+            let reason = if computed {
+                format!("`{reference}` is computed by Azure at deployment")
+            } else {
+                format!("`{reference}` is only known at deployment")
+            };
+            Unknown::reference(reference, reason)
+        }
+        _ => unknown,
     }
 }

@@ -5,7 +5,7 @@
 use vnetlint_ir::{
     Attr, AttrList, Element, Firewall, FirewallIpConfiguration, FirewallPolicy, FirewallRule,
     FirewallRuleCollection, FirewallRuleCollectionGroup, FirewallRuleKind, IpGroup, IpGroupId,
-    Network, RuleCollectionOwner, Val, push_item,
+    Network, RuleCollectionOwner, push_item,
 };
 
 use super::Resource;
@@ -211,21 +211,8 @@ fn application_protocols(block: &Block<'_, '_, '_>) -> Option<AttrList<String>> 
     let items = protocols
         .iter()
         .map(|protocol| {
-            let span = protocol.span();
-            let side = |key| protocol.string(key).map(|attr| attr.value);
-            let value = match (side("type"), side("port")) {
-                (Some(Val::Known(kind)), Some(Val::Known(port))) => {
-                    Val::Known(format!("{kind}:{port}"))
-                }
-                (Some(Val::Unknown(unknown)), _) | (_, Some(Val::Unknown(unknown))) => {
-                    Val::Unknown(unknown)
-                }
-                (Some(Val::Known(kind)), None) => Val::Known(kind),
-                (None, _) => Val::Unknown(vnetlint_ir::Unknown::new(
-                    "the protocol's `type` is not written",
-                )),
-            };
-            Attr::new(value, span, vnetlint_ir::Origin::Literal)
+            let (kind, port) = (protocol.string("type"), protocol.string("port"));
+            FirewallRule::application_protocol(kind, port, protocol.span())
         })
         .collect();
     Some(Attr::known(items, first))
