@@ -42,6 +42,7 @@ pub static CHECKS: &[&Check] = &[
     &paas::sql_firewall_allows_all_azure::SQL_FIREWALL_ALLOWS_ALL_AZURE,
     &paas::paas_public_network_open::PAAS_PUBLIC_NETWORK_OPEN,
     &routing::ip_forwarding_disabled::IP_FORWARDING_DISABLED,
+    &routing::asymmetric_route::ASYMMETRIC_ROUTE,
     &routing::unsupported_route_table::UNSUPPORTED_ROUTE_TABLE,
     &intent::intent_violated::INTENT_VIOLATED,
     &change::reachability_opened::REACHABILITY_OPENED,

@@ -133,7 +133,7 @@ resource "azurerm_route_table" "a_tunnel" {
     name                   = "default-via-firewall"
     address_prefix         = "0.0.0.0/0"
     next_hop_type          = "VirtualAppliance"
-    next_hop_in_ip_address = "10.0.1.4"
+    next_hop_in_ip_address = "10.0.1.4" # expect: VNL702
   }
 }
 

@@ -208,7 +208,7 @@ resource "azurerm_route_table" "spokes" {
     name                   = "default-to-firewall"
     address_prefix         = "0.0.0.0/0"
     next_hop_type          = "VirtualAppliance"
-    next_hop_in_ip_address = azurerm_firewall.hub.ip_configuration[0].private_ip_address
+    next_hop_in_ip_address = azurerm_firewall.hub.ip_configuration[0].private_ip_address # expect: VNL702
   }
 }
 

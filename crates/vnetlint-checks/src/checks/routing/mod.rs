@@ -1,6 +1,7 @@
 //! Checks about where packets go once NSGs let them out (VNL701 and up): route tables, next
 //! hops and appliances, read from the IR alone.
 
+pub(crate) mod asymmetric_route;
 pub(crate) mod ip_forwarding_disabled;
 pub(crate) mod unsupported_route_table;
 
