@@ -46,6 +46,9 @@ pub struct Intent {
     /// `tcp`, `udp`, `icmp`, `esp`, `ah` or `*`.
     pub protocol: String,
     pub expect: Expectation,
+    /// `via = "<element address>"`: every allowed packet must cross this element (a firewall,
+    /// or a network virtual appliance's NIC or VM).
+    pub via: Option<String>,
     /// The `[[intent]]` table in the configuration file.
     pub span: Span,
 }

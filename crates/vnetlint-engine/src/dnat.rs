@@ -187,10 +187,11 @@ impl Topology<'_> {
                 no_route: None,
                 query,
                 allowed,
-                may_allow,
+                may_allow: may_allow.clone(),
                 egress: Vec::new(),
                 egress_query: PacketSet::empty(),
                 routed: None,
+                devices: vec![(may_allow.clone(), vec![Appliance::Firewall(fw)])],
             });
         }
         let (allowed, denied, uncertain, verdict) = outcome(&pairs);

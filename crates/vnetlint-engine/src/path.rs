@@ -12,6 +12,7 @@ use vnetlint_ir::{Attr, ElementId, FirewallId, NicId, NsgId, PublicIpId, SubnetI
 
 use crate::addr::AddrSet;
 use crate::legs::Step;
+use crate::routes::Appliance;
 use crate::model::{Access, Direction, Mode, RuleRef};
 use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
 use crate::tags::{StructuralTag, TagContext, TagLookup, lookup_tag};
@@ -105,6 +106,8 @@ pub struct PairResult {
     pub egress_query: PacketSet,
     /// With routing: the segments the walk went between (the witness is traced between them).
     pub routed: Option<(Segment, Segment)>,
+    /// With routing: the possibly allowed packets, by the stateful devices they cross.
+    pub devices: Vec<(PacketSet, Vec<Appliance>)>,
 }
 
 /// The result of a path query.
@@ -130,6 +133,26 @@ pub struct PathResult {
 pub struct Traffic {
     pub protocols: ProtocolSet,
     pub dst_ports: PortSet,
+}
+
+impl PathResult {
+    /// The possibly allowed packets that do not cross `device` (everything allowed, where
+    /// routes are not modelled: no appliance is on any path then).
+    pub fn bypassing(&self, device: &Appliance) -> PacketSet {
+        let mut out = PacketSet::empty();
+        for pair in &self.pairs {
+            if pair.routed.is_none() && pair.devices.is_empty() {
+                out = out.union(&pair.may_allow);
+                continue;
+            }
+            for (packets, devices) in &pair.devices {
+                if !devices.contains(device) {
+                    out = out.union(packets);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Traffic {
@@ -627,6 +650,7 @@ impl Topology<'_> {
                 egress: Vec::new(),
                 egress_query: PacketSet::empty(),
                 routed: None,
+                devices: Vec::new(),
             };
         }
         let mut allowed = query.clone();
@@ -654,6 +678,7 @@ impl Topology<'_> {
             egress: Vec::new(),
             egress_query: PacketSet::empty(),
             routed: None,
+                devices: Vec::new(),
         }
     }
 
@@ -711,6 +736,11 @@ impl Topology<'_> {
             egress: Vec::new(),
             egress_query: PacketSet::empty(),
             routed: Some((src.clone(), dst.clone())),
+            devices: walked
+                .delivered
+                .iter()
+                .map(|(flow, devices)| (flow.may.clone(), devices.clone()))
+                .collect(),
         }
     }
 

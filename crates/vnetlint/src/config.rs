@@ -85,6 +85,9 @@ struct RawIntent {
     #[serde(default)]
     protocol: Option<String>,
     expect: String,
+    /// An element every allowed packet must cross (a firewall, an NVA's NIC or VM).
+    #[serde(default)]
+    via: Option<String>,
 }
 
 /// `ports = 1433` and `ports = "1433"` both work.
@@ -142,6 +145,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Settings, (TextRange, String)> 
             ports,
             protocol,
             expect,
+            via: raw.via,
             span: Span::new(file, range),
         });
     }

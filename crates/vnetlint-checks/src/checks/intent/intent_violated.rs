@@ -1,7 +1,10 @@
 //! VNL901: a connectivity intent from `vnetlint.toml` does not hold.
 
 use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_engine::{PathVerdict, Traffic, parse_ports, parse_protocols};
+use vnetlint_engine::{
+    Appliance, PathResult, PathVerdict, Traffic, parse_ports, parse_protocols,
+};
+use vnetlint_ir::ElementId;
 
 use crate::Context;
 use crate::config::{Expectation, Intent};
@@ -111,7 +114,11 @@ declare_check! {
     /// `Internet`, a service tag, an IP or CIDR, or an element address such as
     /// `azurerm_subnet.ase`), `ports` (`N`, `A-B`, a comma list or `*`; default `*`),
     /// `protocol` (`tcp`, `udp`, `icmp`, `esp`, `ah` or `*`; default `tcp`), `expect`
-    /// (`allow` or `deny`) and an optional `name`.
+    /// (`allow` or `deny`), an optional `name`, and an optional `via`: the address of an
+    /// element every allowed packet must cross (`azurerm_firewall.hub`, or the NIC or VM of a
+    /// network virtual appliance). An `allow` intent with `via` is violated when some allowed
+    /// packets reach the destination without crossing it (a route that bypasses the firewall,
+    /// a more specific gateway route); the note shows one such packet's path.
     ///
     /// ## References
     /// - [Network Watcher IP flow verify](https://learn.microsoft.com/azure/network-watcher/ip-flow-verify-overview)
@@ -148,6 +155,12 @@ fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
         dst_ports: parse_ports(&intent.ports)?,
     };
     let result = topo.evaluate_path(&from, &to, &traffic);
+    if let Some(via) = &intent.via
+        && intent.expect == Expectation::Allow
+        && let Some(finding) = bypass(ctx, intent, via, &result, &traffic)
+    {
+        return Some(finding);
+    }
     let violated = match intent.expect {
         Expectation::Allow => result.verdict != PathVerdict::Allowed,
         Expectation::Deny => !result.allowed.is_empty() || !result.uncertain.is_empty(),
@@ -202,5 +215,95 @@ fn evaluate(ctx: &Context<'_>, intent: &Intent) -> Option<Finding> {
         ));
     }
     finding.notes.extend(result.notes.iter().cloned());
+    Some(finding)
+}
+
+/// The appliances an intent's `via` names: a firewall, a NIC, or a VM's NICs.
+fn via_devices(ctx: &Context<'_>, via: &str) -> Result<Vec<Appliance>, String> {
+    let net = ctx.network;
+    match net.find(via) {
+        Some(ElementId::Firewall(fw)) => Ok(vec![Appliance::Firewall(fw)]),
+        Some(ElementId::Nic(nic)) => Ok(vec![Appliance::Nva(nic)]),
+        Some(ElementId::Vm(vm)) => Ok(net[vm]
+            .nics
+            .iter()
+            .filter_map(|n| n.get().copied())
+            .map(Appliance::Nva)
+            .collect()),
+        Some(other) => Err(format!(
+            "`via = \"{via}\"` names a {}, which forwards nothing; name a firewall, or the NIC or VM of a network virtual appliance",
+            other.kind_name()
+        )),
+        None => Err(format!(
+            "`via = \"{via}\"` names no element of the scanned templates"
+        )),
+    }
+}
+
+/// The finding when some allowed packets of an `allow` intent do not cross its `via` element.
+fn bypass(
+    ctx: &Context<'_>,
+    intent: &Intent,
+    via: &str,
+    result: &PathResult,
+    traffic: &Traffic,
+) -> Option<Finding> {
+    let topo = &ctx.topology;
+    let devices = match via_devices(ctx, via) {
+        Ok(devices) => devices,
+        Err(why) => {
+            let message = format!(
+                "intent `{}` cannot be checked: {why}",
+                intent.title()
+            );
+            return Some(
+                INTENT_VIOLATED
+                    .finding(message, Label::new(intent.span, "this intent"))
+                    .with_fingerprint_key(format!("via:{}", intent.title())),
+            );
+        }
+    };
+    let bypassing = devices
+        .iter()
+        .fold(None, |acc: Option<vnetlint_engine::PacketSet>, d| {
+            let part = result.bypassing(d);
+            Some(acc.map_or(part.clone(), |a| a.intersect(&part)))
+        })?;
+    if bypassing.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "intent `{}` does not hold: traffic from `{}` to `{}` on {}/{} must pass `{via}`, but some of it gets through without crossing it; route it through `{via}` (a user-defined route on the source subnet), or change the intent if the network changed on purpose",
+        intent.title(),
+        intent.from,
+        intent.to,
+        intent.protocol,
+        intent.ports,
+    );
+    let mut finding = INTENT_VIOLATED
+        .finding(message, Label::new(intent.span, "this intent"))
+        .with_fingerprint_key(format!("via:{}", intent.title()));
+    if let Some((packet, _)) = topo.witness_in(result, &bypassing, traffic) {
+        let path: Vec<String> = result
+            .pairs
+            .iter()
+            .find_map(|p| p.routed.as_ref())
+            .map(|(src, dst)| {
+                topo.trace_packet(src, dst, &packet)
+                    .0
+                    .into_iter()
+                    .map(|s| s.text)
+                    .collect()
+            })
+            .unwrap_or_default();
+        finding = finding.with_note(format!(
+            "packet {packet} bypasses `{via}`{}",
+            if path.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", path.join(", then "))
+            }
+        ));
+    }
     Some(finding)
 }
