@@ -303,43 +303,47 @@ fn gateway_next_hops(
 /// Whether a VPN gateway serves `vnet`: its own, or a remote one through a peering; `None` when
 /// an unresolved value could decide it.
 fn has_gateway(net: &Network, vnet: VnetId) -> Option<bool> {
-    let mut unknown = false;
-    for gateway in &net.vnet_gateways {
-        let Some(subnet) = gateway.subnet.as_ref() else {
-            continue;
-        };
+    // Each gateway and peering of the VNet says whether it serves it; `None`: it may.
+    let gateways = net.vnet_gateways.iter().filter_map(|gateway| {
+        let subnet = gateway.subnet.as_ref()?;
         let Some(&subnet) = subnet.get() else {
-            unknown = true;
-            continue;
+            return Some(None);
         };
-        match net[subnet].vnet.as_ref().map(|v| &v.value) {
-            Some(Val::Known(owner)) if *owner == vnet => {}
-            Some(Val::Known(_)) => continue,
-            _ => {
-                unknown = true;
-                continue;
-            }
-        }
-        match gateway.gateway_type.as_ref().map(|t| &t.value) {
-            Some(Val::Known(kind)) if kind.eq_ignore_ascii_case("Vpn") => return Some(true),
-            Some(Val::Known(_)) => {}
-            _ => unknown = true,
-        }
-    }
-    for peering in &net.peerings {
-        match peering.vnet.as_ref().map(|v| &v.value) {
-            Some(Val::Known(owner)) if *owner == vnet => {}
-            Some(Val::Known(_)) => continue,
-            _ => {
-                unknown = true;
-                continue;
-            }
-        }
-        match peering.use_remote_gateways.as_ref().map(|u| &u.value) {
-            Some(Val::Known(true)) => return Some(true),
-            Some(Val::Unknown(_)) => unknown = true,
-            _ => {}
+        let serves = match gateway.gateway_type.as_ref().map(|t| &t.value) {
+            Some(Val::Known(kind)) => Some(kind.eq_ignore_ascii_case("Vpn")),
+            _ => None,
+        };
+        in_vnet(net[subnet].vnet.as_ref(), vnet, serves)
+    });
+    let peerings = net.peerings.iter().filter_map(|peering| {
+        let serves = match peering.use_remote_gateways.as_ref().map(|u| &u.value) {
+            Some(Val::Known(on)) => Some(*on),
+            Some(Val::Unknown(_)) => None,
+            None => Some(false),
+        };
+        in_vnet(peering.vnet.as_ref(), vnet, serves)
+    });
+    let mut unknown = false;
+    for serves in gateways.chain(peerings) {
+        match serves {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => unknown = true,
         }
     }
     (!unknown).then_some(false)
+}
+
+/// What an element of the VNet at `link` says (`serves`), when that VNet is `vnet`: nothing
+/// (`None`) for another VNet, unknown (`Some(None)`) when the VNet is unresolved.
+#[allow(clippy::option_option)]
+fn in_vnet(
+    link: Option<&Attr<VnetId>>,
+    vnet: VnetId,
+    serves: Option<bool>,
+) -> Option<Option<bool>> {
+    match link.map(|v| &v.value) {
+        Some(Val::Known(owner)) => (*owner == vnet).then_some(serves),
+        _ => Some(None),
+    }
 }
