@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, Firewall, Network, Route, RouteTable, Subnet, Val, VnetId};
 
-use super::{is, route_name};
+use super::{is, route_in_table, route_name};
 use crate::Context;
 use crate::declare::declare_check;
 use crate::finding::{label, name_label};
@@ -171,9 +171,8 @@ fn duplicate_prefixes(table: &RouteTable, out: &mut Vec<Finding>) {
             continue;
         };
         let message = format!(
-            "route `{}` of route table `{}` has the same prefix `{text}` as route `{}`: Azure rejects a route table with two routes for one prefix; remove one of them or merge them",
-            route_name(route),
-            table.meta.display_name(),
+            "{} has the same prefix `{text}` as route `{}`: Azure rejects a route table with two routes for one prefix; remove one of them or merge them",
+            route_in_table(route, table),
             route_name(first)
         );
         let first_span = first.address_prefix.as_ref().map_or(first.span, |p| p.span);
@@ -194,8 +193,8 @@ fn gateway_subnet(subnet: &Subnet, table: &RouteTable, out: &mut Vec<Finding>) {
     for route in table.routes.iter().filter(|route| is_default_route(route)) {
         let span = route.address_prefix.as_ref().map_or(route.span, |p| p.span);
         let message = format!(
-            "route `{}` of route table `{table_name}` is a `0.0.0.0/0` route on `GatewaySubnet`: Azure does not support a default route on the gateway subnet, and the virtual network gateway stops working; remove the route, or associate a table without it",
-            route_name(route)
+            "{} is a `0.0.0.0/0` route on `GatewaySubnet`: Azure does not support a default route on the gateway subnet, and the virtual network gateway stops working; remove the route, or associate a table without it",
+            route_in_table(route, table)
         );
         out.push(
             at_route(
@@ -248,9 +247,8 @@ fn firewall_subnet(
             continue;
         }
         let message = format!(
-            "route `{}` of route table `{}` on `AzureFirewallSubnet` sends `0.0.0.0/0` to `{kind}` while firewall `{}` has no management IP configuration: the firewall needs direct Internet connectivity, and Azure fails it; set the next hop to `Internet`, or give the firewall a management IP configuration (forced tunnelling)",
-            route_name(route),
-            table.meta.display_name(),
+            "{} on `AzureFirewallSubnet` sends `0.0.0.0/0` to `{kind}` while firewall `{}` has no management IP configuration: the firewall needs direct Internet connectivity, and Azure fails it; set the next hop to `Internet`, or give the firewall a management IP configuration (forced tunnelling)",
+            route_in_table(route, table),
             firewall.meta.display_name()
         );
         out.push(
@@ -288,9 +286,8 @@ fn gateway_next_hops(
     for route in routes {
         let span = route.next_hop_type.as_ref().map_or(route.span, |t| t.span);
         let message = format!(
-            "route `{}` of route table `{}` sends traffic to `VirtualNetworkGateway`, but virtual network `{vnet_name}` of subnet `{}` has no VPN gateway and no peering that uses a remote gateway: Azure drops the traffic; deploy a VPN gateway in the virtual network, set `use_remote_gateways` on its peering to a hub that has one, or change the next hop",
-            route_name(route),
-            table.meta.display_name(),
+            "{} sends traffic to `VirtualNetworkGateway`, but virtual network `{vnet_name}` of subnet `{}` has no VPN gateway and no peering that uses a remote gateway: Azure drops the traffic; deploy a VPN gateway in the virtual network, set `use_remote_gateways` on its peering to a hub that has one, or change the next hop",
+            route_in_table(route, table),
             subnet.meta.display_name()
         );
         out.push(
