@@ -9,13 +9,13 @@
 
 use crate::{
     AdminRule, AdminRuleCollection, ApplicationGateway, ArenaId, Ase, Asg, Attr, AttrList, Element,
-    ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallIpConfiguration, FirewallPolicy,
-    FirewallRule, GatewayConnection, IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe,
-    LbRule, LoadBalancer, LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
+    ElementId, ElementKind, ExpressRouteCircuit, Firewall, FirewallPolicy, GatewayConnection,
+    IpConfiguration, IpGroup, LbBackendPool, LbNatRule, LbProbe, LbRule, LoadBalancer,
+    LocalGateway, Meta, NatGateway, Network, NetworkGroup, NetworkManager,
     NetworkManagerDeployment, Nic, NicId, Nsg, NsgId, NsgOrigin, Origin, Peering, PrivateEndpoint,
-    PublicIp, Reference, RouteTable, RuleCollectionOwner, RuleId, SecurityAdminConfiguration,
-    SecurityRule, ServicePlan, Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount,
-    Subnet, Template, TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
+    PublicIp, Reference, RouteTable, RuleId, SecurityAdminConfiguration, SecurityRule, ServicePlan,
+    Span, SqlFirewallRule, SqlServer, SqlVirtualMachine, StorageAccount, Subnet, Template,
+    TemplatePart, Unknown, Val, Vm, Vnet, VnetGateway, WebApp,
 };
 
 /// An element a frontend allocates before it reads the element's attributes, so that any
@@ -386,57 +386,6 @@ impl<T> AttrList<T> {
     }
 }
 
-impl<T: Clone> AttrList<T> {
-    /// Several list attributes read as one (an application rule's target FQDNs, FQDN tags and
-    /// URLs): `None` when none is written, the first unknown one when any is unknown, else the
-    /// items of all in order, spanning the first written.
-    pub fn concat(lists: impl IntoIterator<Item = Option<AttrList<T>>>) -> Option<Self> {
-        let mut joined: Option<Self> = None;
-        for list in lists.into_iter().flatten() {
-            match (&mut joined, list.value) {
-                (None, value) => joined = Some(Attr::new(value, list.span, list.origin)),
-                (
-                    Some(Attr {
-                        value: Val::Known(items),
-                        ..
-                    }),
-                    Val::Known(more),
-                ) => {
-                    items.extend(more);
-                }
-                (Some(joined), Val::Unknown(unknown)) if joined.value.known().is_some() => {
-                    *joined = Attr::new(Val::Unknown(unknown), list.span, list.origin);
-                }
-                (Some(_), _) => {}
-            }
-        }
-        joined
-    }
-}
-
-impl FirewallRule {
-    /// One protocol of an application rule, from its written `type` (`protocolType`) and `port`,
-    /// as `Type:port` (`Https:443`) at the protocol's span `at`; unknown when either side is, or
-    /// when the type is not written.
-    pub fn application_protocol(
-        kind: Option<Attr<String>>,
-        port: Option<Attr<String>>,
-        at: Span,
-    ) -> Attr<String> {
-        let value = match (kind.map(|k| k.value), port.map(|p| p.value)) {
-            (Some(Val::Known(kind)), Some(Val::Known(port))) => {
-                Val::Known(format!("{kind}:{port}"))
-            }
-            (Some(Val::Unknown(unknown)), _) | (_, Some(Val::Unknown(unknown))) => {
-                Val::Unknown(unknown)
-            }
-            (Some(Val::Known(kind)), None) => Val::Known(kind),
-            (None, _) => Val::Unknown(Unknown::new("the protocol's type is not written")),
-        };
-        Attr::new(value, at, Origin::Literal)
-    }
-}
-
 impl Attr<bool> {
     /// The attribute with its value negated (azurerm 3 `disable_bgp_route_propagation` for
     /// `RouteTable::gateway_propagation`).
@@ -447,30 +396,6 @@ impl Attr<bool> {
             Val::Unknown(unknown) => Val::Unknown(unknown),
         };
         Attr::new(value, self.span, self.origin)
-    }
-}
-
-impl RuleCollectionOwner {
-    /// The owner of a rule collection group from the link that names it (`wrap` makes the
-    /// variant): unknown when the link is unresolved or, at `block`, not written.
-    pub fn from_link<I>(
-        link: Option<Attr<I>>,
-        wrap: fn(Attr<I>) -> Self,
-        attribute: &str,
-        block: Span,
-    ) -> Self {
-        let Some(link) = link else {
-            let reason = format!("`{attribute}` is not written, so the owner is not known");
-            return RuleCollectionOwner::Unknown(Attr::unknown(Unknown::new(reason), block));
-        };
-        match link.value {
-            Val::Known(_) => wrap(link),
-            Val::Unknown(unknown) => RuleCollectionOwner::Unknown(Attr::new(
-                Val::Unknown(unknown),
-                link.span,
-                link.origin,
-            )),
-        }
     }
 }
 
@@ -500,18 +425,8 @@ impl PublicIp {
     }
 }
 
-impl FirewallIpConfiguration {
-    /// The private address of a firewall's IP configuration, which Azure assigns: unknown, and
-    /// standing for the firewall's `attribute` (`ip_configuration[0].private_ip_address`,
-    /// `properties.ipConfigurations[0].properties.privateIPAddress`), the reference a route's
-    /// next hop to the firewall is lowered to.
-    pub fn assigned_private_ip(address: &str, attribute: &str, block: Span) -> Attr<String> {
-        assigned(address, attribute, block)
-    }
-}
-
 /// An address Azure assigns at deployment to the element at `address`, pointing at its block.
-fn assigned(address: &str, attribute: &str, block: Span) -> Attr<String> {
+pub(crate) fn assigned(address: &str, attribute: &str, block: Span) -> Attr<String> {
     Attr {
         value: Val::Unknown(Unknown::reference(
             Reference {

@@ -1,10 +1,13 @@
 //! The elements that decide where a packet goes once NSGs let it out: Azure Firewall and its
 //! policies and rule collections, IP groups and NAT gateways (route tables, routes, peerings and
 //! NICs are in the crate root). Values are raw text as the templates write them; the engine
-//! parses and validates them, as it does for security rules.
+//! parses and validates them, as it does for security rules. The helpers both frontends' lowering
+//! of these elements share follow the types.
 
+use crate::lowering::assigned;
 use crate::{
-    Attr, AttrList, FirewallId, FirewallPolicyId, IpGroupId, Meta, PublicIpId, Span, SubnetId,
+    Attr, AttrList, FirewallId, FirewallPolicyId, IpGroupId, Meta, Origin, PublicIpId, Span,
+    SubnetId, Unknown, Val,
 };
 
 /// `azurerm_firewall` / `Microsoft.Network/azureFirewalls`.
@@ -133,4 +136,91 @@ pub struct IpGroup {
 pub struct NatGateway {
     pub meta: Meta,
     pub public_ips: Vec<Attr<PublicIpId>>,
+}
+
+// What both frontends' lowering of these elements shares.
+
+impl FirewallIpConfiguration {
+    /// The private address of a firewall's IP configuration, which Azure assigns: unknown, and
+    /// standing for the firewall's `attribute` (`ip_configuration[0].private_ip_address`,
+    /// `ipConfigurations[0].properties.privateIPAddress`), the reference a route's
+    /// next hop to the firewall is lowered to.
+    pub fn assigned_private_ip(address: &str, attribute: &str, block: Span) -> Attr<String> {
+        assigned(address, attribute, block)
+    }
+}
+
+impl RuleCollectionOwner {
+    /// The owner of a rule collection group from the link that names it (`wrap` makes the
+    /// variant): unknown when the link is unresolved or, at `block`, not written.
+    pub fn from_link<I>(
+        link: Option<Attr<I>>,
+        wrap: fn(Attr<I>) -> Self,
+        attribute: &str,
+        block: Span,
+    ) -> Self {
+        let Some(link) = link else {
+            let reason = format!("`{attribute}` is not written, so the owner is not known");
+            return RuleCollectionOwner::Unknown(Attr::unknown(Unknown::new(reason), block));
+        };
+        match link.value {
+            Val::Known(_) => wrap(link),
+            Val::Unknown(unknown) => RuleCollectionOwner::Unknown(Attr::new(
+                Val::Unknown(unknown),
+                link.span,
+                link.origin,
+            )),
+        }
+    }
+}
+
+impl FirewallRule {
+    /// One protocol of an application rule, from its written `type` (`protocolType`) and `port`,
+    /// as `Type:port` (`Https:443`) at the protocol's span `at`; unknown when either side is, or
+    /// when the type is not written.
+    pub fn application_protocol(
+        kind: Option<Attr<String>>,
+        port: Option<Attr<String>>,
+        at: Span,
+    ) -> Attr<String> {
+        let value = match (kind.map(|k| k.value), port.map(|p| p.value)) {
+            (Some(Val::Known(kind)), Some(Val::Known(port))) => {
+                Val::Known(format!("{kind}:{port}"))
+            }
+            (Some(Val::Unknown(unknown)), _) | (_, Some(Val::Unknown(unknown))) => {
+                Val::Unknown(unknown)
+            }
+            (Some(Val::Known(kind)), None) => Val::Known(kind),
+            (None, _) => Val::Unknown(Unknown::new("the protocol's type is not written")),
+        };
+        Attr::new(value, at, Origin::Literal)
+    }
+}
+
+impl<T: Clone> AttrList<T> {
+    /// Several list attributes read as one (an application rule's target FQDNs, FQDN tags and
+    /// URLs): `None` when none is written, the first unknown one when any is unknown, else the
+    /// items of all in order, spanning the first written.
+    pub fn concat(lists: impl IntoIterator<Item = Option<AttrList<T>>>) -> Option<Self> {
+        let mut joined: Option<Self> = None;
+        for list in lists.into_iter().flatten() {
+            match (&mut joined, list.value) {
+                (None, value) => joined = Some(Attr::new(value, list.span, list.origin)),
+                (
+                    Some(Attr {
+                        value: Val::Known(items),
+                        ..
+                    }),
+                    Val::Known(more),
+                ) => {
+                    items.extend(more);
+                }
+                (Some(joined), Val::Unknown(unknown)) if joined.value.known().is_some() => {
+                    *joined = Attr::new(Val::Unknown(unknown), list.span, list.origin);
+                }
+                (Some(_), _) => {}
+            }
+        }
+        joined
+    }
 }

@@ -5,7 +5,7 @@
 use vnetlint_ir::{
     Attr, AttrList, Element, Firewall, FirewallIpConfiguration, FirewallPolicy, FirewallRule,
     FirewallRuleCollection, FirewallRuleCollectionGroup, FirewallRuleKind, IpGroup, IpGroupId,
-    Network, RuleCollectionOwner, push_item,
+    Meta, Network, RuleCollectionOwner, push_item,
 };
 
 use super::Resource;
@@ -81,12 +81,13 @@ pub(super) fn policy_rule_collection_group(
     block: &Block<'_, '_, '_>,
     network: &mut Network,
 ) {
-    let meta = block.meta(resource.address.clone());
-    let owner = RuleCollectionOwner::from_link(
-        block.link("firewall_policy_id"),
+    let policy = "firewall_policy_id";
+    let (meta, owner) = owned(
+        resource,
+        block,
+        block.link(policy),
         RuleCollectionOwner::Policy,
-        "firewall_policy_id",
-        meta.span,
+        policy,
     );
     let mut collections = Vec::new();
     for (name, kind) in POLICY_COLLECTIONS {
@@ -117,12 +118,14 @@ pub(super) fn classic_rule_collection(
         "azurerm_firewall_application_rule_collection" => FirewallRuleKind::Application,
         _ => FirewallRuleKind::Network,
     };
-    let meta = block.meta(resource.address.clone());
-    let owner = RuleCollectionOwner::from_link(
-        block.name_link("azure_firewall_name"),
+    let firewall = "azure_firewall_name";
+    let link = block.name_link(firewall);
+    let (meta, owner) = owned(
+        resource,
+        block,
+        link,
         RuleCollectionOwner::Firewall,
-        "azure_firewall_name",
-        meta.span,
+        firewall,
     );
     let collections = vec![collection(block, resource.address.clone(), kind)];
     FirewallRuleCollectionGroup {
@@ -132,6 +135,20 @@ pub(super) fn classic_rule_collection(
         collections,
     }
     .push_into(network);
+}
+
+/// The metadata of a rule collection group resource and its owner, the element its `attribute`
+/// links to (`link`, made an owner by `wrap`).
+fn owned<I>(
+    resource: &Resource<'_>,
+    block: &Block<'_, '_, '_>,
+    link: Option<Attr<I>>,
+    wrap: fn(Attr<I>) -> RuleCollectionOwner,
+    attribute: &str,
+) -> (Meta, RuleCollectionOwner) {
+    let meta = block.meta(resource.address.clone());
+    let owner = RuleCollectionOwner::from_link(link, wrap, attribute, meta.span);
+    (meta, owner)
 }
 
 /// One rule collection (an inline collection block or a classic collection resource).

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, Network, Nic, Reference, Route, RouteTable, Val};
 
-use super::{is, route_name};
+use super::{is, route_in_table};
 use crate::Context;
 use crate::checks::frontend::unresolved_value::unresolved_at;
 use crate::declare::declare_check;
@@ -193,9 +193,8 @@ fn check_nic(
             ..
         }) => {
             let message = format!(
-                "whether network interface `{nic_name}` forwards IP traffic is unresolved: route `{}` of route table `{}` sends traffic to it, which Azure drops unless IP forwarding is on",
-                route_name(route),
-                table.meta.display_name()
+                "whether network interface `{nic_name}` forwards IP traffic is unresolved: {} sends traffic to it, which Azure drops unless IP forwarding is on",
+                route_in_table(route, table)
             );
             out.push(unresolved_at(
                 &IP_FORWARDING_DISABLED,
@@ -210,9 +209,8 @@ fn check_nic(
         None => name_label(&nic.meta, "IP forwarding is off (not written)"),
     };
     let message = format!(
-        "route `{}` of route table `{}` sends traffic to network interface `{nic_name}`, whose IP forwarding is off: Azure drops the packets it should forward; set `ip_forwarding_enabled = true` (azurerm 3: `enable_ip_forwarding`, ARM: `enableIPForwarding`) on the network interface",
-        route_name(route),
-        table.meta.display_name()
+        "{} sends traffic to network interface `{nic_name}`, whose IP forwarding is off: Azure drops the packets it should forward; set `ip_forwarding_enabled = true` (azurerm 3: `enable_ip_forwarding`, ARM: `enableIPForwarding`) on the network interface",
+        route_in_table(route, table)
     );
     out.push(
         IP_FORWARDING_DISABLED

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use vnetlint_diagnostics::Finding;
 use vnetlint_ir::{Attr, Firewall, Network, Route, RouteTable, Subnet, Val, VnetId};
 
-use super::{is, route_name};
+use super::{is, route_in_table, route_name};
 use crate::Context;
 use crate::declare::declare_check;
 use crate::finding::{label, name_label};
@@ -171,9 +171,8 @@ fn duplicate_prefixes(table: &RouteTable, out: &mut Vec<Finding>) {
             continue;
         };
         let message = format!(
-            "route `{}` of route table `{}` has the same prefix `{text}` as route `{}`: Azure rejects a route table with two routes for one prefix; remove one of them or merge them",
-            route_name(route),
-            table.meta.display_name(),
+            "{} has the same prefix `{text}` as route `{}`: Azure rejects a route table with two routes for one prefix; remove one of them or merge them",
+            route_in_table(route, table),
             route_name(first)
         );
         let first_span = first.address_prefix.as_ref().map_or(first.span, |p| p.span);
@@ -194,8 +193,8 @@ fn gateway_subnet(subnet: &Subnet, table: &RouteTable, out: &mut Vec<Finding>) {
     for route in table.routes.iter().filter(|route| is_default_route(route)) {
         let span = route.address_prefix.as_ref().map_or(route.span, |p| p.span);
         let message = format!(
-            "route `{}` of route table `{table_name}` is a `0.0.0.0/0` route on `GatewaySubnet`: Azure does not support a default route on the gateway subnet, and the virtual network gateway stops working; remove the route, or associate a table without it",
-            route_name(route)
+            "{} is a `0.0.0.0/0` route on `GatewaySubnet`: Azure does not support a default route on the gateway subnet, and the virtual network gateway stops working; remove the route, or associate a table without it",
+            route_in_table(route, table)
         );
         out.push(
             at_route(
@@ -248,9 +247,8 @@ fn firewall_subnet(
             continue;
         }
         let message = format!(
-            "route `{}` of route table `{}` on `AzureFirewallSubnet` sends `0.0.0.0/0` to `{kind}` while firewall `{}` has no management IP configuration: the firewall needs direct Internet connectivity, and Azure fails it; set the next hop to `Internet`, or give the firewall a management IP configuration (forced tunnelling)",
-            route_name(route),
-            table.meta.display_name(),
+            "{} on `AzureFirewallSubnet` sends `0.0.0.0/0` to `{kind}` while firewall `{}` has no management IP configuration: the firewall needs direct Internet connectivity, and Azure fails it; set the next hop to `Internet`, or give the firewall a management IP configuration (forced tunnelling)",
+            route_in_table(route, table),
             firewall.meta.display_name()
         );
         out.push(
@@ -288,9 +286,8 @@ fn gateway_next_hops(
     for route in routes {
         let span = route.next_hop_type.as_ref().map_or(route.span, |t| t.span);
         let message = format!(
-            "route `{}` of route table `{}` sends traffic to `VirtualNetworkGateway`, but virtual network `{vnet_name}` of subnet `{}` has no VPN gateway and no peering that uses a remote gateway: Azure drops the traffic; deploy a VPN gateway in the virtual network, set `use_remote_gateways` on its peering to a hub that has one, or change the next hop",
-            route_name(route),
-            table.meta.display_name(),
+            "{} sends traffic to `VirtualNetworkGateway`, but virtual network `{vnet_name}` of subnet `{}` has no VPN gateway and no peering that uses a remote gateway: Azure drops the traffic; deploy a VPN gateway in the virtual network, set `use_remote_gateways` on its peering to a hub that has one, or change the next hop",
+            route_in_table(route, table),
             subnet.meta.display_name()
         );
         out.push(
@@ -303,43 +300,47 @@ fn gateway_next_hops(
 /// Whether a VPN gateway serves `vnet`: its own, or a remote one through a peering; `None` when
 /// an unresolved value could decide it.
 fn has_gateway(net: &Network, vnet: VnetId) -> Option<bool> {
-    let mut unknown = false;
-    for gateway in &net.vnet_gateways {
-        let Some(subnet) = gateway.subnet.as_ref() else {
-            continue;
-        };
+    // Each gateway and peering of the VNet says whether it serves it; `None`: it may.
+    let gateways = net.vnet_gateways.iter().filter_map(|gateway| {
+        let subnet = gateway.subnet.as_ref()?;
         let Some(&subnet) = subnet.get() else {
-            unknown = true;
-            continue;
+            return Some(None);
         };
-        match net[subnet].vnet.as_ref().map(|v| &v.value) {
-            Some(Val::Known(owner)) if *owner == vnet => {}
-            Some(Val::Known(_)) => continue,
-            _ => {
-                unknown = true;
-                continue;
-            }
-        }
-        match gateway.gateway_type.as_ref().map(|t| &t.value) {
-            Some(Val::Known(kind)) if kind.eq_ignore_ascii_case("Vpn") => return Some(true),
-            Some(Val::Known(_)) => {}
-            _ => unknown = true,
-        }
-    }
-    for peering in &net.peerings {
-        match peering.vnet.as_ref().map(|v| &v.value) {
-            Some(Val::Known(owner)) if *owner == vnet => {}
-            Some(Val::Known(_)) => continue,
-            _ => {
-                unknown = true;
-                continue;
-            }
-        }
-        match peering.use_remote_gateways.as_ref().map(|u| &u.value) {
-            Some(Val::Known(true)) => return Some(true),
-            Some(Val::Unknown(_)) => unknown = true,
-            _ => {}
+        let serves = match gateway.gateway_type.as_ref().map(|t| &t.value) {
+            Some(Val::Known(kind)) => Some(kind.eq_ignore_ascii_case("Vpn")),
+            _ => None,
+        };
+        in_vnet(net[subnet].vnet.as_ref(), vnet, serves)
+    });
+    let peerings = net.peerings.iter().filter_map(|peering| {
+        let serves = match peering.use_remote_gateways.as_ref().map(|u| &u.value) {
+            Some(Val::Known(on)) => Some(*on),
+            Some(Val::Unknown(_)) => None,
+            None => Some(false),
+        };
+        in_vnet(peering.vnet.as_ref(), vnet, serves)
+    });
+    let mut unknown = false;
+    for serves in gateways.chain(peerings) {
+        match serves {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => unknown = true,
         }
     }
     (!unknown).then_some(false)
+}
+
+/// What an element of the VNet at `link` says (`serves`), when that VNet is `vnet`: nothing
+/// (`None`) for another VNet, unknown (`Some(None)`) when the VNet is unresolved.
+#[allow(clippy::option_option)]
+fn in_vnet(
+    link: Option<&Attr<VnetId>>,
+    vnet: VnetId,
+    serves: Option<bool>,
+) -> Option<Option<bool>> {
+    match link.map(|v| &v.value) {
+        Some(Val::Known(owner)) => (*owner == vnet).then_some(serves),
+        _ => Some(None),
+    }
 }
