@@ -3,3 +3,4 @@
 //! endpoint that do nothing while the subnet's network policies for NSGs are off.
 
 pub(crate) mod load_balancer_probe_blocked;
+pub(crate) mod private_endpoint_nsg_ineffective;
