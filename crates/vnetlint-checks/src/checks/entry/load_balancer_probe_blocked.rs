@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{
     Direction, PortSet, Protocol, ProtocolSet, RuleRef, ServicePeer, ServiceTraffic, TagContext,
-    Uncertainty,
 };
 use vnetlint_ir::{
     Attr, LbBackendPoolId, LbProbe, LbProbeId, LoadBalancerId, Network, NicId, NsgId, RuleId, Span,
@@ -13,7 +12,9 @@ use vnetlint_ir::{
 };
 
 use crate::Context;
-use crate::checks::frontend::unresolved_value::{unresolved_at, unresolved_in_rule};
+use crate::checks::frontend::unresolved_value::{
+    gather_unresolved, unresolved_at, unresolved_in_rule,
+};
 use crate::declare::{Check, declare_check};
 use crate::finding::{label, name_label};
 
@@ -337,16 +338,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     }
                     continue;
                 }
-                for (rule, uncertainty) in &result.uncertainties {
-                    if let Uncertainty::Unresolved { span, reason } = uncertainty {
-                        let entry = unresolved_rules
-                            .entry(*span)
-                            .or_insert_with(|| (reason.clone(), *rule, Vec::new()));
-                        if !entry.2.contains(&probe_id) {
-                            entry.2.push(probe_id);
-                        }
-                    }
-                }
+                gather_unresolved(&result, &probe_id, &mut unresolved_rules);
             }
         }
         if port_matters && let ProbePort::Unresolved { span, reason } = &port {
