@@ -342,18 +342,7 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
         if port_matters && let ProbePort::Unresolved { span, reason } = &port {
-            let message = format!(
-                "whether the NSGs of the backend of load balancer `{}` let its health probe `{}` through depends on the probe's port, which vnetlint cannot resolve ({reason}); give it a value in the scanned files so the probe can be judged",
-                net[lb].meta.display_name(),
-                probe.meta.display_name(),
-            );
-            out.push(unresolved_at(
-                &LOAD_BALANCER_PROBE_BLOCKED,
-                &probe.meta,
-                *span,
-                message,
-                &probe.meta.address,
-            ));
+            out.push(unresolved_port(net, lb, probe, *span, reason));
         }
     }
     for ((rule, probe), blocked) in blocked {
@@ -377,6 +366,27 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             None,
         ));
     }
+}
+
+/// VNL002 at a probe's unresolved port, where some ports would pass the backend's NSGs and
+/// others not.
+fn unresolved_port(
+    net: &Network,
+    lb: LoadBalancerId,
+    probe: &LbProbe,
+    span: Span,
+    reason: &str,
+) -> Finding {
+    let (lb, probe_name) = (net[lb].meta.display_name(), probe.meta.display_name());
+    unresolved_at(
+        &LOAD_BALANCER_PROBE_BLOCKED,
+        &probe.meta,
+        span,
+        format!(
+            "whether the NSGs of the backend of load balancer `{lb}` let its health probe `{probe_name}` through depends on the probe's port, which vnetlint cannot resolve ({reason}); give it a value in the scanned files so the probe can be judged"
+        ),
+        &probe.meta.address,
+    )
 }
 
 fn probe_port(probe: &LbProbe) -> ProbePort {
