@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use vnetlint_diagnostics::RuleInfo;
 
 use crate::checks::{
-    address, ase, backend, change, exposure, frontend, intent, nsg, paas, routing, topology,
+    address, ase, backend, change, entry, exposure, frontend, intent, nsg, paas, routing, topology,
 };
 use crate::declare::Check;
 
@@ -20,6 +20,8 @@ pub static CHECKS: &[&Check] = &[
     &exposure::internet_exposed_data_port::INTERNET_EXPOSED_DATA_PORT,
     &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,
     &topology::subnet_without_nsg::SUBNET_WITHOUT_NSG,
+    &entry::load_balancer_probe_blocked::LOAD_BALANCER_PROBE_BLOCKED,
+    &entry::private_endpoint_nsg_ineffective::PRIVATE_ENDPOINT_NSG_INEFFECTIVE,
     &nsg::shadowed_rule::SHADOWED_RULE,
     &nsg::redundant_rule::REDUNDANT_RULE,
     &nsg::duplicate_priority::DUPLICATE_PRIORITY,

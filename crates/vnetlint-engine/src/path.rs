@@ -12,9 +12,9 @@ use vnetlint_ir::{Attr, ElementId, FirewallId, NicId, NsgId, PublicIpId, SubnetI
 
 use crate::addr::AddrSet;
 use crate::legs::Step;
-use crate::routes::Appliance;
 use crate::model::{Access, Direction, Mode, RuleRef};
 use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
+use crate::routes::Appliance;
 use crate::tags::{StructuralTag, TagContext, TagLookup, lookup_tag};
 use crate::topology::Topology;
 
@@ -678,7 +678,7 @@ impl Topology<'_> {
             egress: Vec::new(),
             egress_query: PacketSet::empty(),
             routed: None,
-                devices: Vec::new(),
+            devices: Vec::new(),
         }
     }
 

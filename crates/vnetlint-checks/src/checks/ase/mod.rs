@@ -19,12 +19,12 @@ use std::collections::BTreeMap;
 
 use vnetlint_diagnostics::Finding;
 use vnetlint_engine::{
-    Direction, PortSet, Protocol, ProtocolSet, RuleRef, ServicePeer, ServiceTraffic, Uncertainty,
+    Direction, PortSet, Protocol, ProtocolSet, RuleRef, ServicePeer, ServiceTraffic,
 };
 use vnetlint_ir::{Ase, AseId, AseVersion, Attr, Network, NsgId, RuleId, Span, SubnetId, Val};
 
 use crate::analysis::port_set;
-use crate::checks::frontend::unresolved_value::unresolved_in_rule;
+use crate::checks::frontend::unresolved_value::{gather_unresolved, unresolved_in_rule};
 use crate::context::Context;
 use crate::declare::Check;
 use crate::finding::{label, name_label};
@@ -280,21 +280,7 @@ pub(crate) fn report_blocked(
                 blocked.entry(decision.rule).or_default().push(what);
                 continue;
             }
-            if result.uncertain().is_empty() {
-                continue;
-            }
-            // Only unresolved values are reported; tag contents vnetlint cannot know offline
-            // are no reason for an alarm.
-            for (rule, uncertainty) in &result.uncertainties {
-                if let Uncertainty::Unresolved { span, reason } = uncertainty {
-                    let entry = unresolved
-                        .entry(*span)
-                        .or_insert_with(|| (reason.clone(), *rule, Vec::new()));
-                    if !entry.2.contains(&what) {
-                        entry.2.push(what.clone());
-                    }
-                }
-            }
+            gather_unresolved(&result, &what, &mut unresolved);
         }
         for (rule, what) in blocked {
             out.push(blocked_finding(

@@ -1,7 +1,10 @@
 //! VNL002: a value a verdict depends on cannot be resolved statically (raised by other checks).
 
+use std::collections::BTreeMap;
+
 use vnetlint_diagnostics::{Finding, Label, Span};
-use vnetlint_ir::Meta;
+use vnetlint_engine::{ServiceResult, Uncertainty};
+use vnetlint_ir::{Meta, RuleId};
 
 use super::raised_elsewhere;
 use crate::declare::{Check, declare_check};
@@ -136,4 +139,28 @@ pub(crate) fn unresolved_in_rule(
         .with_note(note)
         .with_address(rule.address.clone())
         .with_fingerprint_key(format!("{}:{}", check.code, rule.address))
+}
+
+/// Gathers, by value, the unresolved values of the rules that may decide the uncertain part of
+/// a service evaluation (VNL302, VNL303, VNL105): its reason, its rule, and each `what` that
+/// hangs on it, once. Tag contents vnetlint cannot know offline are no reason for an alarm
+/// and are left out.
+pub(crate) fn gather_unresolved<T: PartialEq + Clone>(
+    result: &ServiceResult,
+    what: &T,
+    into: &mut BTreeMap<Span, (String, RuleId, Vec<T>)>,
+) {
+    if result.uncertain().is_empty() {
+        return;
+    }
+    for (rule, uncertainty) in &result.uncertainties {
+        if let Uncertainty::Unresolved { span, reason } = uncertainty {
+            let entry = into
+                .entry(*span)
+                .or_insert_with(|| (reason.clone(), *rule, Vec::new()));
+            if !entry.2.contains(what) {
+                entry.2.push(what.clone());
+            }
+        }
+    }
 }

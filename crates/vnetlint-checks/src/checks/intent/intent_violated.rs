@@ -1,9 +1,7 @@
 //! VNL901: a connectivity intent from `vnetlint.toml` does not hold.
 
 use vnetlint_diagnostics::{Finding, Label};
-use vnetlint_engine::{
-    Appliance, PathResult, PathVerdict, Traffic, parse_ports, parse_protocols,
-};
+use vnetlint_engine::{Appliance, PathResult, PathVerdict, Traffic, parse_ports, parse_protocols};
 use vnetlint_ir::ElementId;
 
 use crate::Context;
@@ -252,10 +250,7 @@ fn bypass(
     let devices = match via_devices(ctx, via) {
         Ok(devices) => devices,
         Err(why) => {
-            let message = format!(
-                "intent `{}` cannot be checked: {why}",
-                intent.title()
-            );
+            let message = format!("intent `{}` cannot be checked: {why}", intent.title());
             return Some(
                 INTENT_VIOLATED
                     .finding(message, Label::new(intent.span, "this intent"))

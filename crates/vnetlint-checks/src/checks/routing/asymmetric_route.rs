@@ -255,7 +255,10 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             let mut finding = check_finding(ctx, route, message);
             finding = finding
-                .with_secondary(name_label(pip_meta, "the request arrives on this public IP"))
+                .with_secondary(name_label(
+                    pip_meta,
+                    "the request arrives on this public IP",
+                ))
                 .with_secondary(name_label(&n.meta, "the replies leave this interface"));
             out.push(finding);
         }
@@ -342,9 +345,7 @@ fn broken_return(
     let topo = &ctx.topology;
     let back = topo.return_devices(subnet, internet);
     let broken = back.iter().find(|(_, result)| match result {
-        Ok(devices) => devices
-            .iter()
-            .any(|d| !matches!(d, Appliance::Outside(_))),
+        Ok(devices) => devices.iter().any(|d| !matches!(d, Appliance::Outside(_))),
         Err(_) => true,
     })?;
     let routes = topo.effective_routes(subnet)?;
@@ -357,7 +358,10 @@ fn broken_return(
     let why = match &broken.1 {
         Ok(devices) => {
             let names: Vec<String> = devices.iter().map(|d| topo.appliance_label(d)).collect();
-            format!("the subnet's routes send the replies through {}", names.join(", "))
+            format!(
+                "the subnet's routes send the replies through {}",
+                names.join(", ")
+            )
         }
         Err(reason) => reason.clone(),
     };
