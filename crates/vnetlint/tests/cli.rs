@@ -224,6 +224,36 @@ fn the_readme_shows_what_the_example_command_prints_today() {
     );
 }
 
+/// The README's hub-and-spoke line: the intents of the example hold, and `reach` shows the
+/// packet's path through the hub firewall and back.
+#[test]
+fn the_hub_spoke_example_holds_its_intents_and_reach_shows_the_firewall() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let args = [
+        "reach",
+        "--from",
+        "azurerm_network_interface.app",
+        "--to",
+        "azurerm_network_interface.data",
+        "--port",
+        "1433",
+        "testdata/examples/hub-spoke",
+    ];
+    assert!(readme.contains(&format!("cargo run -q -p vnetlint -- {}", args.join(" "))));
+    let check = vnetlint(&["check", "testdata/examples/hub-spoke"]);
+    assert!(check.status.success(), "{check:?}");
+    assert_eq!(stdout(&check).trim(), "no findings in 2 files");
+    let reach = stdout(&vnetlint(&args));
+    assert!(reach.contains("verdict: allowed"), "{reach}");
+    for kind in ["route", "peering", "firewall", "nsg", "return"] {
+        assert!(
+            reach.lines().any(|l| l.split_whitespace().nth(1) == Some(kind)),
+            "a {kind} step in {reach}"
+        );
+    }
+    assert!(reach.contains("the replies come back through `azurerm_firewall.hub`"), "{reach}");
+}
+
 #[test]
 fn a_baseline_hides_known_findings_and_keeps_new_ones() {
     let dir = std::env::temp_dir().join(format!("vnetlint-baseline-{}", std::process::id()));
