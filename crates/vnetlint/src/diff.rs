@@ -614,6 +614,16 @@ fn cause(ctx: &UnitCtx<'_, '_>, witness: &Packet) -> (String, Side, Span) {
         let result = topology.evaluate_path(&from, &to, &traffic);
         // The pair whose query holds the witness; its egress and arrival hops decide it.
         let pair = result.pairs.iter().find(|p| p.query.contains(witness))?;
+        // Where routes are modelled, the witness's whole journey decides: a route, a firewall
+        // rule or an NSG rule, whichever the change touched.
+        if let Some((src, dst)) = &pair.routed {
+            let (steps, _) = topology.trace_packet(src, dst, witness);
+            let hops: Vec<(String, String, Span)> = steps
+                .iter()
+                .filter_map(|step| Some((step.text.clone(), step.text.clone(), step.span?)))
+                .collect();
+            return Some((hops, result.notes));
+        }
         let mut traces = topology.trace(&pair.hops, witness);
         if traces
             .iter()
