@@ -322,6 +322,53 @@ impl Topology<'_> {
                     endpoint.segments.push(external_segment(&label, address));
                 }
             }
+            ElementId::PrivateEndpoint(pe) => {
+                let endpoint_subnet = net[pe].subnet.as_ref().and_then(Attr::get).copied();
+                let address = net[pe]
+                    .private_ip
+                    .as_ref()
+                    .and_then(Attr::get)
+                    .and_then(|t| t.parse::<IpAddr>().ok());
+                match (endpoint_subnet, address) {
+                    (Some(subnet), Some(ip)) => endpoint.segments.push(Segment {
+                        label: label.clone(),
+                        addresses: AddrSet::from_ip(ip),
+                        vnet: self.subnet_vnet(subnet),
+                        subnet: Some(subnet),
+                        nic: None,
+                    }),
+                    (Some(subnet), None) => {
+                        endpoint.notes.push(
+                            "the private endpoint's address is assigned by Azure: somewhere in its subnet".to_owned(),
+                        );
+                        self.whole_subnet_segment(subnet, &mut endpoint);
+                    }
+                    _ => {}
+                }
+            }
+            ElementId::VnetGateway(gw) => {
+                if let Some(&subnet) = net[gw].subnet.as_ref().and_then(Attr::get) {
+                    self.whole_subnet_segment(subnet, &mut endpoint);
+                }
+            }
+            // An on-premises network, by its local network gateway's address space.
+            ElementId::LocalGateway(lgw) => {
+                let space = net[lgw]
+                    .address_space
+                    .as_ref()
+                    .and_then(Attr::get)
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|i| AddrSet::parse(i.get()?))
+                            .fold(AddrSet::empty(), |a, b| a.union(&b))
+                    })
+                    .unwrap_or_default();
+                if !space.is_empty() {
+                    endpoint.external = true;
+                    endpoint.segments.push(external_segment(&label, space));
+                }
+            }
             ElementId::Firewall(fw) => {
                 let subnet = net.firewalls[fw.index()]
                     .ip_configurations
@@ -364,7 +411,7 @@ impl Topology<'_> {
             }
             other => {
                 return Err(format!(
-                    "`{label}` is a {}, which is not an endpoint; name a subnet, NIC, VM, public IP, App Service Environment, app, virtual network, an address or a service tag",
+                    "`{label}` is a {}, which is not an endpoint; name a subnet, NIC, VM, public IP, App Service Environment, app, virtual network, private endpoint, firewall, virtual network gateway, local network gateway (on-premises), an address or a service tag",
                     other.kind_name()
                 ));
             }
