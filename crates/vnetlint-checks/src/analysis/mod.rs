@@ -7,6 +7,7 @@
 pub(crate) mod addresses;
 pub(crate) mod broad_sources;
 pub(crate) mod connection_string;
+pub(crate) mod entry_points;
 pub(crate) mod port_exposure;
 
 use vnetlint_engine::PortSet;

@@ -22,6 +22,7 @@ use vnetlint_engine::{
 };
 use vnetlint_ir::{NsgId, PublicIpId, RuleId, Span};
 
+use super::entry_points::{LbEntry, lb_entries};
 use super::{broad_sources, port_set};
 use crate::context::Context;
 
@@ -56,6 +57,8 @@ pub(crate) struct Unit<'c> {
     pub internet: AddrSet,
     pub hops: Vec<(NsgId, &'c CompiledNsg)>,
     pub public_ip: Option<PublicIpId>,
+    /// Public load balancer rules and NAT rules that lead to this destination.
+    pub lb_entries: Vec<LbEntry>,
     /// The NSG is judged on its own with a stand-in `VirtualNetwork`.
     pub stand_in: bool,
 }
@@ -106,6 +109,10 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                 internet,
                 hops,
                 public_ip: segment.nic.and_then(|nic| topo.public_ip_of(nic)),
+                lb_entries: segment
+                    .nic
+                    .map(|nic| lb_entries(net, nic))
+                    .unwrap_or_default(),
                 stand_in: false,
             });
         }
@@ -117,6 +124,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
             internet: view.tags.internet_hosts(),
             hops: vec![(view.id, &view.compiled)],
             public_ip: None,
+            lb_entries: Vec::new(),
             stand_in: view.tags.stand_in,
         });
     }
@@ -148,6 +156,8 @@ pub(crate) struct Exposure<'c> {
     /// The destinations reached ([`Unit::label`]).
     pub destinations: BTreeSet<String>,
     pub public: BTreeSet<PublicIpId>,
+    /// The load balancer rules through which the Internet gets there.
+    pub lb_entries: BTreeSet<String>,
     /// The rules of later NSGs on the path that let the same traffic through.
     pub later: BTreeSet<RuleId>,
     /// The NSG of the rule.
@@ -179,15 +189,26 @@ impl<'c> Exposure<'c> {
             .find(|(c, _)| c.label == class.label)
         {
             Some((_, known)) => *known = known.union(&ports),
-            None => self.classes.push((class, ports)),
+            None => self.classes.push((class, ports.clone())),
         }
+        // A load balancer rule leads to its backend port only.
+        let through_lb: Vec<&LbEntry> = unit
+            .lb_entries
+            .iter()
+            .filter(|e| !e.backend_ports.intersect(&ports).is_empty())
+            .collect();
         // A witness through a public entry point says the most; take one as soon as it exists.
-        let public_first = unit.public_ip.is_some() && self.public.is_empty();
+        let entry = unit.public_ip.is_some() || !through_lb.is_empty();
+        let public_first = entry && self.public.is_empty();
         if self.witness.is_none() || public_first {
             self.witness = packets.witness(hints).or(self.witness);
         }
         self.destinations.insert(unit.label.clone());
         self.public.extend(unit.public_ip);
+        for lb in through_lb {
+            self.public.insert(lb.public_ip);
+            self.lb_entries.insert(lb.description.clone());
+        }
         self.stand_in |= unit.stand_in;
         self.sources = self.sources.union(&broad_sources::sources(packets));
     }

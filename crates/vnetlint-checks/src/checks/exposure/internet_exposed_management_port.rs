@@ -107,7 +107,10 @@ declare_check! {
     /// a subnet that holds no network interfaces (an App Service Environment's, say), or, for an
     /// NSG attached nowhere, whatever it would guard. Inbound traffic must pass the subnet's NSG
     /// and then the network interface's NSG, so a subnet rule that the NIC NSG denies is no
-    /// exposure. The finding is an **error** when a public IP leads to the destination, and a
+    /// exposure. The finding is an **error** when a public IP leads to the destination (the
+    /// interface's own, or a public load balancer's frontend through a load-balancing rule or an
+    /// inbound NAT rule whose backend port is the exposed one — the message names both ports —
+    /// or an Azure Firewall DNAT rule, reported at the NAT rule), and a
     /// **warning** when the NSGs admit Internet traffic but no public entry point is declared in
     /// the scanned templates (latent: it opens as soon as one is attached). Rules of later NSGs
     /// on the path that also let the traffic through are shown as related locations.

@@ -114,9 +114,15 @@ fn exposure_finding(
             .iter()
             .map(|&p| format!("`{}`", net[p].meta.display_name()))
             .collect();
+        let through: Vec<&str> = exposure.lb_entries.iter().map(String::as_str).collect();
+        let by = if through.is_empty() {
+            String::new()
+        } else {
+            format!(" through {}", through.join(", "))
+        };
         (
             Level::Error,
-            format!("public IP {} leads there", ips.join(", ")),
+            format!("public IP {} leads there{by}", ips.join(", ")),
         )
     };
     let message = format!(
