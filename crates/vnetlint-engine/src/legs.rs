@@ -36,6 +36,8 @@ pub enum StepKind {
     Nat,
     Gateway,
     Return,
+    /// A Virtual Network Manager security admin rule.
+    Admin,
 }
 
 impl StepKind {
@@ -49,6 +51,7 @@ impl StepKind {
             StepKind::Nat => "nat",
             StepKind::Gateway => "gateway",
             StepKind::Return => "return",
+            StepKind::Admin => "admin-rule",
         }
     }
 }
@@ -275,6 +278,33 @@ impl Topology<'_> {
         })
     }
 
+    /// One side of a VNet crossing: its admin rules (`Deny` drops, `AlwaysAllow` skips the
+    /// NSGs), then the NSG hops.
+    fn apply_side(
+        &self,
+        vnet: Option<VnetId>,
+        direction: Direction,
+        hops: &[Hop],
+        flow: &Flow,
+    ) -> Flow {
+        if self.admin.is_empty() {
+            return self.apply_hops(hops, flow);
+        }
+        let must = self.admin.apply(vnet, direction, &flow.must, Mode::Must);
+        let may = self.admin.apply(vnet, direction, &flow.may, Mode::May);
+        let through = self.apply_hops(
+            hops,
+            &Flow {
+                must: must.to_nsgs,
+                may: may.to_nsgs,
+            },
+        );
+        Flow {
+            must: through.must.union(&must.always),
+            may: through.may.union(&may.always),
+        }
+    }
+
     fn apply_hops(&self, hops: &[Hop], flow: &Flow) -> Flow {
         let mut flow = flow.clone();
         for hop in hops {
@@ -312,7 +342,7 @@ impl Topology<'_> {
             Some(subnet) => {
                 let egress = self.egress_hops(Some(subnet), src.nic);
                 out.hops.extend(egress.iter().cloned());
-                let flow = self.apply_hops(&egress, &flow);
+                let flow = self.apply_side(src.vnet, Direction::Outbound, &egress, &flow);
                 let leg = Leg {
                     count: 0,
                     origin: src.vnet,
@@ -351,7 +381,7 @@ impl Topology<'_> {
                 ));
             }
         }
-        let flow = self.apply_hops(&ingress, flow);
+        let flow = self.apply_side(dst.vnet, Direction::Inbound, &ingress, flow);
         if !flow.is_empty() {
             out.delivered.push((flow, leg.devices.clone()));
         }
@@ -531,7 +561,7 @@ impl Topology<'_> {
             },
             Appliance::Nva(nic) => {
                 let arrive = self.ingress_hops(Some(subnet), Some(*nic));
-                let mut flow = self.apply_hops(&arrive, part);
+                let mut flow = self.apply_side(there, Direction::Inbound, &arrive, part);
                 match self.net[*nic].ip_forwarding.as_ref() {
                     Some(attr) if attr.get() == Some(&true) => {}
                     Some(attr) if attr.get().is_none() => flow.must = PacketSet::empty(),
@@ -551,7 +581,7 @@ impl Topology<'_> {
                     self.appliance_label(appliance)
                 ));
                 let leave = self.egress_hops(Some(subnet), Some(*nic));
-                self.apply_hops(&leave, &flow)
+                self.apply_side(there, Direction::Outbound, &leave, &flow)
             }
             Appliance::Outside(_) => part.clone(),
         };

@@ -8,6 +8,7 @@
 //! [`Mode`] picks the over- or under-approximation.
 
 pub mod addr;
+mod admin;
 mod compile;
 mod dnat;
 mod firewall;
@@ -28,6 +29,7 @@ mod trace;
 mod validate;
 
 pub use addr::AddrSet;
+pub use admin::{AdminAction, AdminLayer, CompiledAdminRule};
 pub use compile::{compile_nsg, default_rules};
 pub use dnat::DnatEntry;
 pub use firewall::{CompiledFirewall, CompiledFirewallRule, FirewallDecision};

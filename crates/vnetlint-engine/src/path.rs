@@ -757,6 +757,7 @@ impl Topology<'_> {
         let query = query.intersect(&same_family);
         let walked = self.walk(src, dst, &query);
         notes.extend(walked.notes.iter().cloned());
+        notes.extend(self.admin.notes.iter().cloned());
         let (allowed, may_allow) = walked.delivered.iter().fold(
             (PacketSet::empty(), PacketSet::empty()),
             |(must, may), (flow, _)| (must.union(&flow.must), may.union(&flow.may)),

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use vnetlint_ir::{Attr, Network, NicId, NsgId, PublicIpId, SubnetId, VnetGatewayId, VnetId};
 
 use crate::addr::AddrSet;
+use crate::admin::AdminLayer;
 use crate::compile::compile_nsg;
 use crate::firewall::CompiledFirewall;
 use crate::model::CompiledNsg;
@@ -53,6 +54,8 @@ pub struct Topology<'n> {
     compiled: BTreeMap<(NsgId, Option<VnetId>), std::sync::Arc<CompiledNsg>>,
     /// Effective routes and compiled firewalls, when some subnet has routes of its own.
     pub(crate) routing: Option<Routing>,
+    /// Virtual Network Manager security admin rules in force, per VNet.
+    pub admin: AdminLayer,
 }
 
 /// What paths need beyond NSGs once user-defined routes exist.
@@ -111,7 +114,9 @@ impl<'n> Topology<'n> {
             on_premises,
             compiled: BTreeMap::new(),
             routing: None,
+            admin: AdminLayer::default(),
         };
+        topology.admin = AdminLayer::build(net, &topology.vnet_tags);
         topology.routing = topology.build_routing(&spaces);
         let mut uses: Vec<(NsgId, Option<VnetId>)> = Vec::new();
         for (id, subnet) in net.iter_subnets() {
@@ -151,8 +156,9 @@ impl<'n> Topology<'n> {
                     || table.gateway_propagation.as_ref().and_then(Attr::get) == Some(&false)
             })
         });
-        // A firewall is an entry point (DNAT) even where no route sends traffic to it.
-        if !active && net.firewalls.is_empty() {
+        // A firewall is an entry point (DNAT) even where no route sends traffic to it; admin
+        // rules are a layer of every leg.
+        if !active && net.firewalls.is_empty() && self.admin.is_empty() {
             return None;
         }
         let routes = (0..net.subnets.len())

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use vnetlint_ir::{Attr, ElementId, Span, SubnetId, VnetId};
 
 use crate::addr::AddrSet;
+use crate::admin::AdminAction;
 use crate::legs::{Leg, MAX_LEGS, Step, StepKind, private_ranges};
-use crate::model::Access;
+use crate::model::{Access, Direction};
 use crate::packet::{Packet, Protocol};
 use crate::path::{Hop, HopTrace, Segment};
 use crate::routes::{Appliance, EffectiveRoute, NextHop, RouteOrigin};
@@ -81,6 +82,46 @@ impl Tracer<'_, '_> {
         }
     }
 
+    /// One side of a VNet crossing for one packet: the deciding admin rule (if any), then the
+    /// NSG hops unless the admin rule decided; false when the packet is dropped.
+    fn side(
+        &mut self,
+        vnet: Option<VnetId>,
+        direction: Direction,
+        hops: &[Hop],
+        packet: &Packet,
+    ) -> bool {
+        let topo = self.topo;
+        if let Some(rule) = topo.admin.decide(vnet, direction, packet).rule {
+            let admin = &topo.net.admin_rules[rule.rule.index()];
+            let deny = rule.action == AdminAction::Deny;
+            let what = match rule.action {
+                AdminAction::Deny => "drops it before any NSG",
+                AdminAction::AlwaysAllow => "lets it through without consulting the NSGs",
+                AdminAction::Allow => "hands it on to the NSGs",
+            };
+            self.steps.push(Step {
+                kind: StepKind::Admin,
+                text: format!(
+                    "admin rule `{}` ({} {direction}, priority {}) {what}",
+                    admin.meta.address,
+                    rule.action.name(),
+                    rule.priority
+                ),
+                element: None,
+                span: Some(admin.meta.span),
+                assumed: !rule.lower.contains(packet),
+                stops: deny,
+            });
+            match rule.action {
+                AdminAction::Deny => return false,
+                AdminAction::AlwaysAllow => return true,
+                AdminAction::Allow => {}
+            }
+        }
+        self.nsgs(hops, packet)
+    }
+
     /// NSG hops for one packet; false at the first deny.
     fn nsgs(&mut self, hops: &[Hop], packet: &Packet) -> bool {
         for trace in self.topo.trace(hops, packet) {
@@ -112,9 +153,16 @@ impl Tracer<'_, '_> {
         let topo = self.topo;
         let Some(subnet) = src.subnet else {
             let hops = topo.ingress_hops(dst.subnet, dst.nic);
-            return self.nsgs(&hops, packet).then(Vec::new);
+            return self
+                .side(dst.vnet, Direction::Inbound, &hops, packet)
+                .then(Vec::new);
         };
-        if !self.nsgs(&topo.egress_hops(Some(subnet), src.nic), packet) {
+        if !self.side(
+            src.vnet,
+            Direction::Outbound,
+            &topo.egress_hops(Some(subnet), src.nic),
+            packet,
+        ) {
             return None;
         }
         let mut leg = Leg {
@@ -165,7 +213,9 @@ impl Tracer<'_, '_> {
                     }
                     if dst.vnet == Some(vnet) && dst.subnet.is_some() {
                         let hops = topo.ingress_hops(dst.subnet, dst.nic);
-                        return self.nsgs(&hops, packet).then_some(leg.devices);
+                        return self
+                            .side(dst.vnet, Direction::Inbound, &hops, packet)
+                            .then_some(leg.devices);
                     }
                     self.stop(
                         StepKind::Route,
@@ -246,7 +296,9 @@ impl Tracer<'_, '_> {
                         self.assumed();
                         if dst.subnet.is_some() {
                             let hops = topo.ingress_hops(dst.subnet, dst.nic);
-                            return self.nsgs(&hops, packet).then_some(leg.devices);
+                            return self
+                                .side(dst.vnet, Direction::Inbound, &hops, packet)
+                                .then_some(leg.devices);
                         }
                         return Some(leg.devices);
                     };
@@ -337,7 +389,13 @@ impl Tracer<'_, '_> {
                 !deny
             }
             Appliance::Nva(nic) => {
-                if !self.nsgs(&topo.ingress_hops(Some(subnet), Some(*nic)), packet) {
+                let there = topo.subnet_vnet(subnet);
+                if !self.side(
+                    there,
+                    Direction::Inbound,
+                    &topo.ingress_hops(Some(subnet), Some(*nic)),
+                    packet,
+                ) {
                     return false;
                 }
                 let forwarding = topo.net[*nic]
@@ -367,7 +425,12 @@ impl Tracer<'_, '_> {
                     None,
                 );
                 self.assumed();
-                self.nsgs(&topo.egress_hops(Some(subnet), Some(*nic)), packet)
+                self.side(
+                    there,
+                    Direction::Outbound,
+                    &topo.egress_hops(Some(subnet), Some(*nic)),
+                    packet,
+                )
             }
             Appliance::Outside(_) => true,
         }

@@ -247,11 +247,16 @@ fn the_hub_spoke_example_holds_its_intents_and_reach_shows_the_firewall() {
     assert!(reach.contains("verdict: allowed"), "{reach}");
     for kind in ["route", "peering", "firewall", "nsg", "return"] {
         assert!(
-            reach.lines().any(|l| l.split_whitespace().nth(1) == Some(kind)),
+            reach
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(kind)),
             "a {kind} step in {reach}"
         );
     }
-    assert!(reach.contains("the replies come back through `azurerm_firewall.hub`"), "{reach}");
+    assert!(
+        reach.contains("the replies come back through `azurerm_firewall.hub`"),
+        "{reach}"
+    );
 }
 
 #[test]

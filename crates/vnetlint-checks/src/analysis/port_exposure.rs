@@ -59,6 +59,8 @@ pub(crate) struct Unit<'c> {
     pub public_ip: Option<PublicIpId>,
     /// Public load balancer rules and NAT rules that lead to this destination.
     pub lb_entries: Vec<LbEntry>,
+    /// The destination's virtual network (its security admin rules come first).
+    pub vnet: Option<vnetlint_ir::VnetId>,
     /// The NSG is judged on its own with a stand-in `VirtualNetwork`.
     pub stand_in: bool,
 }
@@ -113,6 +115,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                     .nic
                     .map(|nic| lb_entries(net, nic))
                     .unwrap_or_default(),
+                vnet: segment.vnet,
                 stand_in: false,
             });
         }
@@ -125,6 +128,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
             hops: vec![(view.id, &view.compiled)],
             public_ip: None,
             lb_entries: Vec::new(),
+            vnet: None,
             stand_in: view.tags.stand_in,
         });
     }
@@ -274,6 +278,16 @@ pub(crate) fn port_exposure<'c>(
             src_ports: PortSet::all(),
             dst_ports: all_ports.clone(),
         });
+        // Security admin rules come before every NSG: what a `Deny` drops (or an
+        // `AlwaysAllow` lets through whatever the NSGs say) is not the NSG rules' doing.
+        let query = if ctx.topology.admin.is_empty() {
+            query
+        } else {
+            ctx.topology
+                .admin
+                .apply(unit.vnet, Direction::Inbound, &query, Mode::May)
+                .to_nsgs
+        };
         let must_all = unit.allowed(&query, Mode::Must);
         // Without unresolved values or opaque tags on the path both modes agree.
         let exact = unit
