@@ -21,6 +21,7 @@ pub static CHECKS: &[&Check] = &[
     &exposure::internet_exposed_all_ports::INTERNET_EXPOSED_ALL_PORTS,
     &topology::subnet_without_nsg::SUBNET_WITHOUT_NSG,
     &entry::load_balancer_probe_blocked::LOAD_BALANCER_PROBE_BLOCKED,
+    &entry::admin_rule_overridden::ADMIN_RULE_OVERRIDDEN,
     &entry::private_endpoint_nsg_ineffective::PRIVATE_ENDPOINT_NSG_INEFFECTIVE,
     &nsg::shadowed_rule::SHADOWED_RULE,
     &nsg::redundant_rule::REDUNDANT_RULE,

@@ -1,7 +1,8 @@
 # Spec routing §10 cases 11 and 12: security admin rules are evaluated before every NSG.
 # - vnet-guarded is in a network group whose committed configuration denies SSH from the
 #   Internet and always allows RDP: the NSG's allow of SSH from anywhere exposes nothing, and
-#   RDP arrives although the NSG denies it.
+#   RDP arrives although the NSG denies it (VNL106: the NSG's deny of RDP from the Internet never
+#   decides anything).
 # - vnet-uncommitted is in a group whose configuration no deployment commits: its rules are not
 #   in force, so the NSG's allow of SSH is an exposure again.
 
@@ -43,14 +44,14 @@ resource "azurerm_network_security_group" "guarded" {
   }
 
   security_rule {
-    name                       = "deny-rdp"
+    name                       = "deny-rdp" # expect: VNL106
     priority                   = 200
     direction                  = "Inbound"
     access                     = "Deny"
     protocol                   = "Tcp"
     source_port_range          = "*"
     destination_port_range     = "3389"
-    source_address_prefix      = "*"
+    source_address_prefix      = "Internet"
     destination_address_prefix = "*"
   }
 }
