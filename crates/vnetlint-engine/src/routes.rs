@@ -7,6 +7,7 @@
 //! with different next hops, and the path engine must follow every part, never one sample
 //! address (spec §2, last paragraph).
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use vnetlint_ir::{Attr, ElementId, FirewallId, Network, NicId, RouteTableId, SubnetId, VnetId};
@@ -112,6 +113,28 @@ pub(crate) struct RouteInputs<'a> {
     pub peers: Vec<(VnetId, AddrSet)>,
     /// On-premises ranges and the VNet whose gateway carries them.
     pub gateway_ranges: Vec<(VnetId, AddrSet)>,
+    /// What each `VirtualAppliance` route's next hop is, resolved once per route (a table is
+    /// usually shared by many subnets, and resolving looks through the whole network).
+    pub appliances: &'a BTreeMap<(RouteTableId, usize), Appliance>,
+}
+
+/// Every `VirtualAppliance` route's next hop, resolved.
+pub(crate) fn resolve_appliances(net: &Network) -> BTreeMap<(RouteTableId, usize), Appliance> {
+    let mut out = BTreeMap::new();
+    for (t, table) in net.route_tables.iter().enumerate() {
+        let table_id = RouteTableId(u32::try_from(t).unwrap_or(u32::MAX));
+        for (index, route) in table.routes.iter().enumerate() {
+            let appliance = route
+                .next_hop_type
+                .as_ref()
+                .and_then(Attr::get)
+                .is_some_and(|t| t.eq_ignore_ascii_case("VirtualAppliance"));
+            if appliance {
+                out.insert((table_id, index), resolve_appliance(net, route));
+            }
+        }
+    }
+    out
 }
 
 /// The effective routes of `subnet`.
@@ -130,7 +153,7 @@ pub(crate) fn effective_routes(inputs: &RouteInputs<'_>, subnet: SubnetId) -> Ef
     let mut default_udr = false;
     if let Some(table) = table {
         for (index, route) in net.route_tables[table.index()].routes.iter().enumerate() {
-            match user_candidate(inputs.vnet, table, index, route, net) {
+            match user_candidate(inputs, table, index, route) {
                 Ok(candidate) => {
                     default_udr |= candidate.len == 0;
                     candidates.push(candidate);
@@ -235,12 +258,12 @@ fn parse_prefix(text: &str) -> Option<(AddrSet, u8)> {
 }
 
 fn user_candidate(
-    vnet: VnetId,
+    inputs: &RouteInputs<'_>,
     table: RouteTableId,
     index: usize,
     route: &vnetlint_ir::Route,
-    net: &Network,
 ) -> Result<Candidate, String> {
+    let vnet = inputs.vnet;
     let prefix_attr = route.address_prefix.as_ref();
     let Some(prefix) = prefix_attr.and_then(Attr::get) else {
         let why = prefix_attr.and_then(|a| a.value.unknown()).map_or_else(
@@ -274,7 +297,13 @@ fn user_candidate(
         Some("internet") => NextHop::Internet,
         Some("none") => NextHop::Drop,
         Some("virtualnetworkgateway") => NextHop::Gateway(vnet),
-        Some("virtualappliance") => NextHop::Appliance(resolve_appliance(net, route)),
+        Some("virtualappliance") => NextHop::Appliance(
+            inputs
+                .appliances
+                .get(&(table, index))
+                .cloned()
+                .unwrap_or_else(|| resolve_appliance(inputs.net, route)),
+        ),
         _ => {
             return Err(format!(
                 "route `{}` is left out of the effective routes: its next hop type is not known",

@@ -17,7 +17,7 @@ use crate::compile::compile_nsg;
 use crate::firewall::CompiledFirewall;
 use crate::model::CompiledNsg;
 use crate::path::{Association, Hop};
-use crate::routes::{EffectiveRoutes, RouteInputs, effective_routes};
+use crate::routes::{EffectiveRoutes, RouteInputs, effective_routes, resolve_appliances};
 use crate::tags::{AZURE_HOST_IP, TagContext};
 
 /// Whether both directions of a peering are declared.
@@ -161,6 +161,7 @@ impl<'n> Topology<'n> {
         if !active && net.firewalls.is_empty() && self.admin.is_empty() {
             return None;
         }
+        let appliances = resolve_appliances(net);
         let routes = (0..net.subnets.len())
             .map(|i| {
                 let subnet = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -181,6 +182,7 @@ impl<'n> Topology<'n> {
                     vnet_space: spaces[vnet.index()].as_ref(),
                     peers,
                     gateway_ranges,
+                    appliances: &appliances,
                 };
                 Some(effective_routes(&inputs, subnet))
             })
