@@ -62,10 +62,9 @@ then pass "action.yml: no \${{ }} inside a run: script"; else fail "action.yml i
 
 # --- install.sh: the download, its checksum, the fallback
 rel="$work/releases"
-mkdir -p "$rel/download/v9.9.9" "$rel/latest/download" "$work/pkg/vnetlint-9.9.9"
-cp "$real" "$work/pkg/vnetlint-9.9.9/vnetlint"
-tar -czf "$rel/download/v9.9.9/vnetlint-x86_64-unknown-linux-musl.tar.gz" -C "$work/pkg" vnetlint-9.9.9
-(cd "$rel/download/v9.9.9" && sha256sum vnetlint-x86_64-unknown-linux-musl.tar.gz >vnetlint-x86_64-unknown-linux-musl.tar.gz.sha256)
+mkdir -p "$rel/download/v9.9.9" "$rel/latest/download"
+# The stand-in release is packed by the release workflow's own script.
+"$repo/scripts/release/package.sh" "$real" x86_64-unknown-linux-musl "$rel/download/v9.9.9" >/dev/null
 cp "$rel/download/v9.9.9/"* "$rel/latest/download/"
 run_install() { # VERSION OS ARCH -> exit status; outputs in $work/install.out
   : >"$work/install.out"
