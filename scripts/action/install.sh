@@ -47,7 +47,7 @@ fallback() {
   echo "::notice title=vnetlint::$1; building vnetlint with cargo instead (cached between runs)"
   # The cache is keyed by the sources' lock file and manifest, so a moved ref rebuilds.
   local sources="${GITHUB_ACTION_PATH:-.}" digest
-  digest=$(cat "$sources/Cargo.lock" "$sources/crates/vnetlint/Cargo.toml" 2>/dev/null | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16)
+  digest=$(cat "$sources/Cargo.lock" "$sources/crates/vnetlint/Cargo.toml" 2>/dev/null | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16) || true
   printf 'fallback=true\ncache-key=vnetlint-cargo-%s-%s-%s\n' "${RUNNER_OS:-}" "${RUNNER_ARCH:-}" "$digest" >>"$out"
   exit 0
 }
