@@ -84,9 +84,9 @@ if run_install "" Linux X64 v9.9.9 && [ "$(get "$(outputs "$work/install.out")" 
 else cat "$work/install.log"; fail "install: the action's tag"; fi
 if run_install latest Linux X64 && [ "$(get "$(outputs "$work/install.out")" fallback)" = false ]; then
   pass "install: latest"; else cat "$work/install.log"; fail "install: latest"; fi
-if run_install 1.0.0 Linux X64 && [ "$(get "$(outputs "$work/install.out")" fallback)" = true ] \
-  && grep -q '::notice' "$work/install.log"; then
-  pass "install: no such release: cargo fallback with a notice"
+if run_install 1.0.0 Linux X64 && o=$(outputs "$work/install.out") && [ "$(get "$o" fallback)" = true ] \
+  && [[ "$(get "$o" cache-key)" == vnetlint-cargo-Linux-X64-* ]] && grep -q '::notice' "$work/install.log"; then
+  pass "install: no such release: cargo fallback with a notice and a cache key"
 else cat "$work/install.log"; fail "install: missing release"; fi
 if run_install 9.9.9 FreeBSD X64 && [ "$(get "$(outputs "$work/install.out")" fallback)" = true ]; then
   pass "install: no binary for the platform: fallback"; else fail "install: unknown platform"; fi
