@@ -5,6 +5,7 @@
 //! order (deterministic) and absent values are `null` rather than missing (every key is always
 //! there, which keeps consumers simple).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use vnetlint_diagnostics::{Finding, Label};
 use vnetlint_source::SourceMap;
@@ -13,14 +14,17 @@ use crate::fingerprint::fingerprints;
 use crate::position::{Position, positions};
 use crate::{LevelCounts, ReportContext};
 
-#[derive(Serialize)]
-struct Report<'a> {
+/// The document `vnetlint check --format json` prints (schema version 1: it only grows by new
+/// keys). Lines and columns are 1-based, columns count Unicode code points, offsets are bytes.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "vnetlint check --format json")]
+pub(crate) struct Report<'a> {
     version: &'a str,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Summary {
     files: usize,
     findings: usize,
@@ -30,10 +34,11 @@ struct Summary {
     suppressed: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonFinding<'a> {
     code: &'a str,
     rule: &'a str,
+    #[schemars(extend("enum" = ["error", "warning", "note"]))]
     level: &'a str,
     message: &'a str,
     file: &'a str,
@@ -52,7 +57,7 @@ struct JsonFinding<'a> {
     suppressed: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Related<'a> {
     file: &'a str,
     uri: String,
@@ -74,7 +79,7 @@ fn related<'a>(label: &'a vnetlint_diagnostics::Label, ctx: &'a ReportContext) -
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonPosition {
     line: u32,
     column: u32,

@@ -15,6 +15,16 @@ use vnetlint_diagnostics::{Finding, Level, RuleInfo};
 use vnetlint_source::SourceMap;
 
 pub use fingerprint::fingerprints;
+
+/// The JSON Schemas of the JSON outputs, by command, as committed under `docs/schema/`
+/// (`<command>.schema.json`). `reach` and `diff` join with one line each once their output is
+/// a struct of this crate deriving `JsonSchema`.
+pub fn json_schemas() -> Vec<(&'static str, String)> {
+    let mut check = serde_json::to_string_pretty(&schemars::schema_for!(json::Report<'static>))
+        .expect("a schema is JSON");
+    check.push('\n');
+    vec![("check", check)]
+}
 pub use sarif::{SARIF_SCHEMA_URI, SRCROOT, SarifOptions, VersionControl};
 
 /// What every renderer needs besides the findings.

@@ -20,10 +20,13 @@ use vnetlint_source::display::escape_for_terminal;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `--version`: the crate version and, where the build could read it, the commit (build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("VNETLINT_VERSION_SUFFIX"));
+
 #[derive(Parser)]
 #[command(
     name = "vnetlint",
-    version,
+    version = VERSION,
     about = "Static analysis of Azure network templates"
 )]
 struct Cli {
@@ -51,6 +54,17 @@ enum Command {
     /// a git ref with the working tree (`--base-ref`), or a plan's prior state with its planned
     /// values (`--plan`), packet-exact.
     Diff(Box<DiffArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output, or write one page per command to DIR.
+    Man {
+        /// Write `vnetlint.1` and `vnetlint-<command>.1` into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 // Each bool is an independent command-line switch; clap's derive is the idiom for them.
@@ -332,6 +346,53 @@ fn main() -> ExitCode {
         Command::Rule { code } => rule(&code),
         Command::Lsp => lsp(),
         Command::Diff(args) => diff(&args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { out_dir } => man(out_dir.as_deref()),
+    }
+}
+
+/// `vnetlint completions SHELL`: generated from the clap definition, so it never drifts.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "vnetlint", &mut out);
+    write_stdout(&out)
+}
+
+/// `vnetlint man [--out-dir DIR]`: the manual page(s), generated from the clap definition.
+fn man(out_dir: Option<&std::path::Path>) -> ExitCode {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    if let Some(dir) = out_dir {
+        if let Err(err) =
+            std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir))
+        {
+            eprintln!(
+                "vnetlint: cannot write the manual pages to {}: {err}",
+                escape_for_terminal(&dir.display().to_string())
+            );
+            return ExitCode::from(2);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut out = Vec::new();
+    if let Err(err) = clap_mangen::Man::new(command).render(&mut out) {
+        eprintln!("vnetlint: cannot render the manual page: {err}");
+        return ExitCode::from(2);
+    }
+    write_stdout(&out)
+}
+
+/// Writes generated text to standard output; a closed pipe (`| head`) is no error.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    match std::io::stdout().lock().write_all(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("vnetlint: cannot write to standard output: {err}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -49,6 +49,21 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
                 "vnetlint-checks",
             ],
         ),
+        // The repository root's package (for pre-commit's `language: rust`) builds the binary's
+        // main.rs: it may use what the binary uses.
+        (
+            "vnetlint-pre-commit",
+            &[
+                "vnetlint",
+                "vnetlint-source",
+                "vnetlint-diagnostics",
+                "vnetlint-terraform",
+                "vnetlint-engine",
+                "vnetlint-checks",
+                "vnetlint-report",
+                "vnetlint-lsp",
+            ],
+        ),
     ];
     table
         .iter()

@@ -631,3 +631,59 @@ fn many_notes_are_counted_not_drawn_unless_verbose() {
     assert_eq!(verbose.matches("note[VNL005]").count(), 11, "{verbose}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--version` is the crate version, then the commit when the build could read one: the same
+/// shape on every machine, whatever the checkout.
+#[test]
+fn version_names_the_crate_version_and_maybe_the_commit() {
+    let output = vnetlint(&["--version"]);
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    let rest = text
+        .strip_prefix(concat!("vnetlint ", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("{text:?}"));
+    let commit = rest
+        .trim_end()
+        .strip_prefix(" (")
+        .and_then(|r| r.strip_suffix(')'));
+    assert!(
+        rest.trim_end().is_empty()
+            || commit.is_some_and(|c| c.len() >= 7 && c.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{text:?}"
+    );
+}
+
+/// Completions and the manual page are generated from the command line's definition: every
+/// shell gets a script that knows the subcommands, and the page documents them.
+#[test]
+fn completions_and_man_pages_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = vnetlint(&["completions", shell]);
+        assert!(output.status.success(), "{shell}: {output:?}");
+        let script = stdout(&output);
+        assert!(
+            script.contains("check") && script.contains("reach"),
+            "{shell}: {script}"
+        );
+    }
+    assert!(!vnetlint(&["completions", "tcsh"]).status.success());
+    let output = vnetlint(&["man"]);
+    assert!(output.status.success(), "{output:?}");
+    let page = stdout(&output);
+    assert!(
+        page.contains(".TH vnetlint 1") && page.contains("check"),
+        "{page}"
+    );
+    let dir = std::env::temp_dir().join(format!("vnetlint-man-{}", std::process::id()));
+    let output = vnetlint(&["man", "--out-dir", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    for page in [
+        "vnetlint.1",
+        "vnetlint-check.1",
+        "vnetlint-reach.1",
+        "vnetlint-diff.1",
+    ] {
+        assert!(dir.join(page).is_file(), "{page} missing");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
