@@ -227,7 +227,10 @@ fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     names.join(", ")
                 );
                 let mut finding = ADMIN_RULE_OVERRIDDEN
-                    .finding(message, name_label(&security_rule.meta, "this rule never decides"))
+                    .finding(
+                        message,
+                        name_label(&security_rule.meta, "this rule never decides"),
+                    )
                     .with_address(security_rule.meta.address.clone());
                 for admin in deciding {
                     finding = finding.with_secondary(name_label(
