@@ -687,3 +687,20 @@ fn completions_and_man_pages_are_generated() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `docs/schema/reach.schema.json` is the schema derived from `reach`'s output structs
+/// (`VNETLINT_BLESS=1` rewrites it); `.ci/run` validates every fixture's reach answer against it.
+#[test]
+fn the_committed_reach_schema_is_the_derived_one() {
+    let path = common::root().join("docs/schema/reach.schema.json");
+    let schema = vnetlint::reach::json_schema();
+    if std::env::var_os("VNETLINT_BLESS").is_some() {
+        std::fs::write(&path, &schema).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().as_deref(),
+        Some(schema.as_str()),
+        "stale {}; run VNETLINT_BLESS=1 cargo test -p vnetlint --test cli",
+        path.display()
+    );
+}
