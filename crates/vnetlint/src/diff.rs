@@ -10,6 +10,8 @@
 //! Units whose networks are equal in both (the same elements, values and spans) are not
 //! compared: a one-file change costs the comparison of its own unit only.
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -780,30 +782,105 @@ fn introduced_intents(base: &Analysis, head: &Analysis) -> Vec<Finding> {
 
 /// The changes as JSON values (the `changes` array of `vnetlint diff --format json`).
 pub fn changes_json(changes: &[Change], sources: &SourceMap) -> serde_json::Value {
-    serde_json::Value::Array(
-        changes
-            .iter()
-            .map(|c| {
-                let file = sources.get(c.span.file);
-                let line = file.line_index().line_col(c.span.range.start).line;
-                serde_json::json!({
-                    "change": c.kind.as_str(),
-                    "unit": c.unit,
-                    "from": c.from,
-                    "to": c.to,
-                    "protocol": c.protocols,
-                    "ports": c.ports,
-                    "witness": c.witness.to_string(),
-                    "broad_internet": c.broad_internet,
-                    "because": {
-                        "element": c.because,
-                        "file": file.path,
-                        "line": line,
-                    },
-                })
-            })
-            .collect(),
-    )
+    let changes: Vec<ChangeJson> = changes
+        .iter()
+        .map(|c| {
+            let file = sources.get(c.span.file);
+            let line = file.line_index().line_col(c.span.range.start).line;
+            ChangeJson {
+                because: BecauseJson {
+                    element: c.because.clone(),
+                    file: file.path.clone(),
+                    line,
+                },
+                broad_internet: c.broad_internet,
+                change: c.kind.as_str(),
+                from: c.from.clone(),
+                ports: c.ports.clone(),
+                protocol: c.protocols.clone(),
+                to: c.to.clone(),
+                unit: c.unit.clone(),
+                witness: c.witness.to_string(),
+            }
+        })
+        .collect();
+    serde_json::to_value(changes).expect("serializable")
+}
+
+/// What `vnetlint diff --format json` adds to `check`'s document (keys in alphabetical order,
+/// as the earlier untyped output had them).
+#[derive(Serialize, JsonSchema)]
+struct DiffExtras {
+    /// What the change opens and closes.
+    changes: Vec<ChangeJson>,
+    units: UnitsJson,
+}
+
+/// One reachability change.
+#[derive(Serialize, JsonSchema)]
+struct ChangeJson {
+    /// The element that decides the change, where it is written.
+    because: BecauseJson,
+    /// The sources include broad Internet ranges.
+    broad_internet: bool,
+    /// `opened` or `closed`.
+    change: &'static str,
+    from: String,
+    ports: String,
+    protocol: String,
+    to: String,
+    unit: String,
+    witness: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct BecauseJson {
+    element: String,
+    file: String,
+    line: u32,
+}
+
+/// How many analysis units were compared, and how many did not change.
+#[derive(Serialize, JsonSchema)]
+struct UnitsJson {
+    compared: usize,
+    unchanged: usize,
+}
+
+/// The JSON Schema of `vnetlint diff --format json`: `check`'s, with `changes` and `units`.
+pub fn json_schema() -> String {
+    let check = vnetlint_report::json_schemas()
+        .into_iter()
+        .find(|(name, _)| *name == "check")
+        .map(|(_, schema)| schema)
+        .expect("the check schema");
+    let mut schema: serde_json::Value = serde_json::from_str(&check).expect("a schema is JSON");
+    let extras = serde_json::to_value(schemars::schema_for!(DiffExtras)).expect("a schema is JSON");
+    schema["title"] = serde_json::json!("vnetlint diff --format json");
+    for key in ["properties", "$defs"] {
+        if let (Some(into), Some(from)) = (
+            schema
+                .get_mut(key)
+                .and_then(serde_json::Value::as_object_mut),
+            extras.get(key).and_then(serde_json::Value::as_object),
+        ) {
+            for (name, value) in from {
+                into.insert(name.clone(), value.clone());
+            }
+        } else if let Some(from) = extras.get(key) {
+            schema[key] = from.clone();
+        }
+    }
+    if let Some(required) = schema
+        .get_mut("required")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        required.push(serde_json::json!("changes"));
+        required.push(serde_json::json!("units"));
+    }
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
+    text.push('\n');
+    text
 }
 
 /// A pull-request comment: a summary table, then each change with its witness and a link.

@@ -704,3 +704,20 @@ fn the_committed_reach_schema_is_the_derived_one() {
         path.display()
     );
 }
+
+/// `docs/schema/diff.schema.json` is `check`'s schema with the derived `changes` and `units`
+/// (`VNETLINT_BLESS=1` rewrites it); `.ci/run` validates every diff case's JSON against it.
+#[test]
+fn the_committed_diff_schema_is_the_derived_one() {
+    let path = common::root().join("docs/schema/diff.schema.json");
+    let schema = vnetlint::diff::json_schema();
+    if std::env::var_os("VNETLINT_BLESS").is_some() {
+        std::fs::write(&path, &schema).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().as_deref(),
+        Some(schema.as_str()),
+        "stale {}; run VNETLINT_BLESS=1 cargo test -p vnetlint --test cli",
+        path.display()
+    );
+}
