@@ -13,7 +13,6 @@ use vnetlint_ir::{AdminRuleId, Attr, AttrList, Network, SecurityAdminConfigurati
 use crate::addr::AddrSet;
 use crate::model::{Direction, Mode};
 use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
-use crate::path::parse_ports;
 use crate::tags::{StructuralTag, TagContext, TagLookup, lookup_tag};
 
 /// What an admin rule does with the packets it matches.
@@ -312,25 +311,10 @@ fn addresses(list: Option<&AttrList<String>>, tags: &TagContext) -> (AddrSet, Ad
 }
 
 fn ports(list: Option<&AttrList<String>>) -> (PortSet, PortSet) {
-    let Some(list) = list else {
-        return (PortSet::all(), PortSet::all());
-    };
-    let Some(items) = list.get() else {
-        return (PortSet::empty(), PortSet::all());
-    };
-    if items.is_empty() {
+    // An empty list is "any port" for an admin rule (a firewall rule with none matches none).
+    if list.and_then(Attr::get).is_some_and(Vec::is_empty) {
         return (PortSet::all(), PortSet::all());
     }
-    let mut lower = PortSet::empty();
-    let mut upper = PortSet::empty();
-    for item in items {
-        match item.get().and_then(|t| parse_ports(t)) {
-            Some(set) => {
-                lower = lower.union(&set);
-                upper = upper.union(&set);
-            }
-            None => upper = PortSet::all(),
-        }
-    }
-    (lower, upper)
+    let field = crate::firewall::ports(list);
+    (field.lower, field.upper)
 }

@@ -257,7 +257,7 @@ impl Topology<'_> {
             return (Vec::new(), Vec::new());
         };
         let translated = Packet {
-            src: crate::path::first_host_of(&inside.addresses).unwrap_or(packet.src),
+            src: crate::path::first_host(&inside.addresses).unwrap_or(packet.src),
             src_port: packet.src_port,
             dst: ip,
             dst_port: port,

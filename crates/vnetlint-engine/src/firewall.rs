@@ -210,9 +210,9 @@ fn priority(
 }
 
 /// A field's certain and possible matches.
-struct Field<T> {
-    lower: T,
-    upper: T,
+pub(crate) struct Field<T> {
+    pub lower: T,
+    pub upper: T,
 }
 
 fn compile_rule(
@@ -361,7 +361,9 @@ fn protocols(list: Option<&AttrList<String>>) -> Field<ProtocolSet> {
     Field { lower, upper }
 }
 
-fn ports(list: Option<&AttrList<String>>) -> Field<PortSet> {
+/// Port texts (`*`, `443`, `8000-8999`): an unresolved list or item widens the upper bound
+/// only; no list means any port. Admin rules read their port lists with it too.
+pub(crate) fn ports(list: Option<&AttrList<String>>) -> Field<PortSet> {
     let mut lower = PortSet::empty();
     let mut upper = PortSet::empty();
     let items = match list.map(|l| l.get()) {

@@ -987,14 +987,9 @@ pub(crate) fn pick_witness(
     (None, None)
 }
 
-/// [`first_host`] for other modules.
-pub(crate) fn first_host_of(set: &AddrSet) -> Option<IpAddr> {
-    first_host(set)
-}
-
 /// The first address Azure would assign in a range (the fifth; the first four are reserved),
 /// or the lowest address when the range is smaller.
-fn first_host(set: &AddrSet) -> Option<IpAddr> {
+pub(crate) fn first_host(set: &AddrSet) -> Option<IpAddr> {
     let min = set.min()?;
     let host = match min {
         IpAddr::V4(v4) => IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v4).saturating_add(4))),

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use vnetlint_ir::{Attr, Network, NicId, NsgId, PublicIpId, SubnetId, VnetGatewayId, VnetId};
+use vnetlint_ir::{
+    Attr, Network, NicId, NsgId, PublicIpId, RouteTableId, SubnetId, VnetGatewayId, VnetId,
+};
 
 use crate::addr::AddrSet;
 use crate::admin::AdminLayer;
@@ -207,6 +209,10 @@ impl<'n> Topology<'n> {
     fn widened_nsgs(&self) -> BTreeMap<(NsgId, SubnetId), std::sync::Arc<CompiledNsg>> {
         let net = self.net;
         let mut out = BTreeMap::new();
+        // The widened tag depends on the VNet and the route table only: subnets sharing both
+        // share each NSG's compilation.
+        let mut shared: BTreeMap<(NsgId, VnetId, RouteTableId), std::sync::Arc<CompiledNsg>> =
+            BTreeMap::new();
         for (subnet, s) in net.iter_subnets() {
             let (Some(table), Some(vnet)) =
                 (known(s.route_table.as_ref()), self.subnet_vnet(subnet))
@@ -234,8 +240,11 @@ impl<'n> Topology<'n> {
                     .filter_map(|(nic, _)| self.nic_nsg(nic)),
             );
             for nsg in nsgs {
-                out.entry((nsg, subnet))
+                let compiled = shared
+                    .entry((nsg, vnet, table))
                     .or_insert_with(|| std::sync::Arc::new(compile_nsg(net, nsg, &tags)));
+                out.entry((nsg, subnet))
+                    .or_insert_with(|| std::sync::Arc::clone(compiled));
             }
         }
         out
