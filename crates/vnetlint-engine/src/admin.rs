@@ -196,6 +196,12 @@ impl AdminLayer {
         self.rules.iter().all(Vec::is_empty)
     }
 
+    /// Whether admin rules are in force on `vnet`.
+    pub fn in_force(&self, vnet: Option<VnetId>) -> bool {
+        vnet.and_then(|v| self.rules.get(v.index()))
+            .is_some_and(|rules| !rules.is_empty())
+    }
+
     /// The admin rules of `vnet` applied to `set` in `direction`.
     pub fn apply(
         &self,

@@ -50,10 +50,7 @@ impl Topology<'_> {
         let subnet = self.appliance_subnet(&Appliance::Firewall(fw))?;
         Some(Segment {
             label: self.net.firewalls[fw.index()].meta.address.clone(),
-            addresses: self.subnet_prefixes(subnet)?.clone(),
-            vnet: self.subnet_vnet(subnet),
-            subnet: Some(subnet),
-            nic: None,
+            ..self.subnet_segment(subnet)?
         })
     }
 
@@ -192,6 +189,7 @@ impl Topology<'_> {
                 egress_query: PacketSet::empty(),
                 routed: None,
                 devices: vec![(may_allow.clone(), vec![Appliance::Firewall(fw)])],
+                arrivals: None,
             });
         }
         let (allowed, denied, uncertain, verdict) = outcome(&pairs);

@@ -38,6 +38,8 @@ pub enum StepKind {
     Return,
     /// A Virtual Network Manager security admin rule.
     Admin,
+    /// The way in from the Internet (a public IP, a load balancer rule, a listener, DNAT).
+    Entry,
 }
 
 impl StepKind {
@@ -52,6 +54,7 @@ impl StepKind {
             StepKind::Gateway => "gateway",
             StepKind::Return => "return",
             StepKind::Admin => "admin-rule",
+            StepKind::Entry => "entry",
         }
     }
 }

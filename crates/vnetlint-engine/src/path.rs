@@ -40,6 +40,9 @@ pub struct ResolvedEndpoint {
     /// The destination was named by a public IP of this firewall: packets reach what its DNAT
     /// rules translate them to (routing spec §5).
     pub dnat: Option<FirewallId>,
+    /// The destination was named by the public IP of a load balancer frontend: packets reach
+    /// the backends its rules and NAT rules lead to (routing spec §9).
+    pub lb_frontend: Option<PublicIpId>,
     /// Caveats to show with any verdict involving this endpoint.
     pub notes: Vec<String>,
 }
@@ -108,6 +111,9 @@ pub struct PairResult {
     pub routed: Option<(Segment, Segment)>,
     /// With routing: the possibly allowed packets, by the stateful devices they cross.
     pub devices: Vec<(PacketSet, Vec<Appliance>)>,
+    /// From outside to inside a VNet: the part of the query only an entry point brings in, and
+    /// what each entry point let through (routing spec §9).
+    pub arrivals: Option<crate::entry::Arrivals>,
 }
 
 /// The result of a path query.
@@ -185,6 +191,7 @@ impl Topology<'_> {
                 external: true,
                 via_public_ip: None,
                 dnat: None,
+                lb_frontend: None,
                 notes: vec![format!(
                     "the contents of service tag `{name}` are published by Microsoft and not known offline; it is taken as any Internet address"
                 )],
@@ -249,6 +256,7 @@ impl Topology<'_> {
             external: false,
             via_public_ip: None,
             dnat: None,
+            lb_frontend: None,
             notes: Vec::new(),
         };
         let mut outside = set.clone();
@@ -284,6 +292,7 @@ impl Topology<'_> {
             external: false,
             via_public_ip: None,
             dnat: None,
+            lb_frontend: None,
             notes: Vec::new(),
         };
         match id {
@@ -309,6 +318,14 @@ impl Topology<'_> {
                         .iter()
                         .any(|c| c.public_ip.as_ref().and_then(Attr::get) == Some(&pip))
                 });
+                if endpoint.segments.is_empty() && firewall.is_none() && self.is_lb_frontend(pip) {
+                    endpoint.via_public_ip = None;
+                    endpoint.lb_frontend = Some(pip);
+                    endpoint.external = true;
+                    endpoint
+                        .segments
+                        .push(external_segment(&label, self.public_address(pip)));
+                }
                 if let Some(fw) = firewall.and_then(|i| u32::try_from(i).ok()) {
                     endpoint.via_public_ip = None;
                     endpoint.dnat = Some(FirewallId(fw));
@@ -490,7 +507,7 @@ impl Topology<'_> {
         }
     }
 
-    fn nic_segments(&self, nic: NicId, endpoint: &mut ResolvedEndpoint) {
+    pub(crate) fn nic_segments(&self, nic: NicId, endpoint: &mut ResolvedEndpoint) {
         for (index, config) in self.net[nic].ip_configurations.iter().enumerate() {
             let subnet = config.subnet.as_ref().and_then(Attr::get).copied();
             match self.nic_config_addresses(nic, index) {
@@ -553,6 +570,9 @@ impl Topology<'_> {
         if let Some(fw) = to.dnat {
             return self.evaluate_dnat(from, to, fw, traffic);
         }
+        if let Some(pip) = to.lb_frontend {
+            return self.evaluate_lb_frontend(from, to, pip, traffic);
+        }
         let mut pairs = Vec::new();
         let mut notes: Vec<String> = from.notes.iter().chain(&to.notes).cloned().collect();
         for (si, original) in from.segments.iter().enumerate() {
@@ -582,7 +602,22 @@ impl Topology<'_> {
                         src.addresses = self.vnet_tag(vnet).internet_hosts();
                     }
                 }
-                let mut pair = self.evaluate_pair(si, &src, di, dst, traffic, &mut notes);
+                let mut pair =
+                    if src.vnet.is_none() && dst.vnet.is_some() && to.via_public_ip.is_none() {
+                        self.evaluate_arrival(si, &src, di, dst, traffic, &mut notes)
+                    } else {
+                        self.evaluate_pair(si, &src, di, dst, traffic, &mut notes)
+                    };
+                if let Some(pip) = to.via_public_ip
+                    && self.secured_by_default(pip, dst)
+                {
+                    notes.push(format!(
+                        "no NSG guards `{}`: a Standard public IP is closed to inbound traffic until an NSG allows it, so Internet traffic through one is denied (secure by default)",
+                        dst.label
+                    ));
+                    pair.allowed = PacketSet::empty();
+                    pair.may_allow = PacketSet::empty();
+                }
                 if let Some(egress) = &egress {
                     // Only the protocols and ports that got out can arrive; the address and
                     // source port are translated, so nothing else carries over.
@@ -609,7 +644,21 @@ impl Topology<'_> {
         };
         let (witness, pair) = pick_witness(&pairs, target, &hints);
         let mut steps = Vec::new();
+        let arrival = match (&witness, pair) {
+            (Some(packet), Some(pair)) => self.trace_arrival(
+                &pairs[pair],
+                &from.segments[pairs[pair].source],
+                &to.segments[pairs[pair].destination],
+                packet,
+            ),
+            _ => None,
+        };
         let trace = match (&witness, pair) {
+            _ if arrival.is_some() => {
+                let (arrival_steps, trace) = arrival.expect("checked");
+                steps = arrival_steps;
+                trace
+            }
             (Some(packet), Some(pair)) if pairs[pair].routed.is_some() => {
                 let (source, destination) = pairs[pair].routed.as_ref().expect("checked");
                 let (route_steps, trace) = self.trace_packet(source, destination, packet);
@@ -661,7 +710,7 @@ impl Topology<'_> {
         Some((witness, trace))
     }
 
-    fn evaluate_pair(
+    pub(crate) fn evaluate_pair(
         &self,
         si: usize,
         src: &Segment,
@@ -698,21 +747,14 @@ impl Topology<'_> {
                 egress_query: PacketSet::empty(),
                 routed: None,
                 devices: Vec::new(),
+                arrivals: None,
             };
         }
-        let mut allowed = query.clone();
-        let mut may_allow = query.clone();
+        let (mut allowed, mut may_allow) = (query.clone(), query.clone());
         for hop in &hops {
             let compiled = self.compiled(hop.nsg, hop.vnet);
             allowed = compiled.allowed(hop.direction, &allowed, Mode::Must);
             may_allow = compiled.allowed(hop.direction, &may_allow, Mode::May);
-        }
-        if hops.is_empty() && src.vnet.is_none() && dst.nic.is_some() {
-            notes.push(
-                "no NSG guards this destination: a Standard public IP is closed to inbound traffic until an NSG allows it, so Internet traffic through one is denied (secure by default)".to_owned(),
-            );
-            allowed = PacketSet::empty();
-            may_allow = PacketSet::empty();
         }
         PairResult {
             source: si,
@@ -726,6 +768,7 @@ impl Topology<'_> {
             egress_query: PacketSet::empty(),
             routed: None,
             devices: Vec::new(),
+            arrivals: None,
         }
     }
 
@@ -789,6 +832,7 @@ impl Topology<'_> {
                 .iter()
                 .map(|(flow, devices)| (flow.may.clone(), devices.clone()))
                 .collect(),
+            arrivals: None,
         }
     }
 

@@ -38,6 +38,53 @@ impl Topology<'_> {
     }
 }
 
+/// One NSG hop's decision as a path step.
+fn nsg_step(topo: &Topology<'_>, trace: &HopTrace) -> Step {
+    let rule = trace.rule.describe(topo.net);
+    let nsg = &topo.net[trace.hop.nsg].meta.address;
+    Step {
+        kind: StepKind::Nsg,
+        text: format!(
+            "`{nsg}` {}: {} by {rule}",
+            trace.hop.direction, trace.access
+        ),
+        element: Some(ElementId::Nsg(trace.hop.nsg)),
+        span: trace.rule.custom().map(|r| topo.net[r].meta.span),
+        assumed: false,
+        stops: trace.access == Access::Deny,
+    }
+}
+
+impl Topology<'_> {
+    /// One packet from `src` to `dst` as steps: through routes and appliances where routing
+    /// is modelled, else through the NSGs of the path (when the VNets connect).
+    pub(crate) fn packet_journey(
+        &self,
+        src: &Segment,
+        dst: &Segment,
+        packet: &Packet,
+    ) -> (Vec<Step>, Vec<HopTrace>) {
+        if self.routing_active() {
+            return self.trace_packet(src, dst, packet);
+        }
+        if let (Some(a), Some(b)) = (src.vnet, dst.vnet)
+            && let Err(reason) = self.route(a, b)
+        {
+            let step = Step {
+                kind: StepKind::Route,
+                text: reason,
+                element: None,
+                span: None,
+                assumed: false,
+                stops: true,
+            };
+            return (vec![step], Vec::new());
+        }
+        let trace = self.trace(&self.hops(src, dst), packet);
+        (trace.iter().map(|t| nsg_step(self, t)).collect(), trace)
+    }
+}
+
 /// The per-packet twin of the set walk.
 struct Tracer<'t, 'n> {
     topo: &'t Topology<'n>,
@@ -126,20 +173,7 @@ impl Tracer<'_, '_> {
     fn nsgs(&mut self, hops: &[Hop], packet: &Packet) -> bool {
         for trace in self.topo.trace(hops, packet) {
             let deny = trace.access == Access::Deny;
-            let rule = trace.rule.describe(self.topo.net);
-            let nsg = &self.topo.net[trace.hop.nsg].meta.address;
-            let span = trace.rule.custom().map(|r| self.topo.net[r].meta.span);
-            self.steps.push(Step {
-                kind: StepKind::Nsg,
-                text: format!(
-                    "`{nsg}` {}: {} by {rule}",
-                    trace.hop.direction, trace.access
-                ),
-                element: Some(ElementId::Nsg(trace.hop.nsg)),
-                span,
-                assumed: false,
-                stops: deny,
-            });
+            self.steps.push(nsg_step(self.topo, &trace));
             self.nsg.push(trace);
             if deny {
                 return false;

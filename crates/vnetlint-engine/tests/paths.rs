@@ -527,17 +527,17 @@ impl Twin<'_> {
         }
         let egress = self.side(src, false);
         let ingress = self.side(dst, true);
-        if egress.is_empty()
-            && ingress.is_empty()
-            && src == Place::External
-            && let Place::Nic(_) = dst
-        {
-            // From outside, a NIC is reached through a (Standard) public IP, closed to inbound
-            // traffic until an NSG allows it (§2.8, edge case 6).
-            return TwinOutcome {
-                allow: false,
-                hops: Vec::new(),
-            };
+        if src == Place::External && self.subnet_of(dst).is_some() && v4(p.src) != HOST_IP {
+            // From outside (the platform's host address aside), only an entry point brings a
+            // packet in (routing spec §9). Here the only ones are the NICs' Standard public
+            // IPs, closed to inbound traffic until an NSG allows it (edge case 13).
+            let public = matches!(dst, Place::Nic(i) if self.g.nics[i].public);
+            if !public || ingress.is_empty() {
+                return TwinOutcome {
+                    allow: false,
+                    hops: Vec::new(),
+                };
+            }
         }
         let mut hops = Vec::new();
         let allow =

@@ -217,6 +217,9 @@ iter_fns! {
     iter_lb_backend_pools: lb_backend_pools => LbBackendPoolId, LbBackendPool;
     iter_lb_rules: lb_rules => LbRuleId, LbRule;
     iter_lb_probes: lb_probes => LbProbeId, LbProbe;
+    iter_lb_nat_rules: lb_nat_rules => LbNatRuleId, LbNatRule;
+    iter_application_gateways: application_gateways => ApplicationGatewayId, ApplicationGateway;
+    iter_firewalls: firewalls => FirewallId, Firewall;
     iter_private_endpoints: private_endpoints => PrivateEndpointId, PrivateEndpoint;
     iter_ases: ases => AseId, Ase;
     iter_web_apps: web_apps => WebAppId, WebApp;

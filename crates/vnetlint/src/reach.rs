@@ -275,8 +275,9 @@ pub struct StepJson {
     pub assumed: bool,
     /// The deciding element's address.
     pub element: Option<String>,
-    /// `nsg`, `route`, `peering`, `firewall`, `appliance`, `nat`, `gateway`, `return` or
-    /// `admin-rule`.
+    /// `entry` (the way in from the Internet: a public IP, a load balancer rule or NAT rule,
+    /// an Application Gateway listener, a DNAT rule), `nsg`, `route`, `peering`, `firewall`,
+    /// `appliance`, `nat`, `gateway`, `return` or `admin-rule`.
     pub kind: &'static str,
     pub location: Option<LocationJson>,
     /// The packet is dropped here.

@@ -113,7 +113,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                 public_ip: segment.nic.and_then(|nic| topo.public_ip_of(nic)),
                 lb_entries: segment
                     .nic
-                    .map(|nic| lb_entries(net, nic))
+                    .map(|nic| lb_entries(topo, nic))
                     .unwrap_or_default(),
                 vnet: segment.vnet,
                 stand_in: false,

@@ -53,6 +53,7 @@ resource "azurerm_network_interface" "web1" {
     subnet_id                     = azurerm_subnet.web.id
     private_ip_address_allocation = "Static"
     private_ip_address            = "10.6.1.4"
+    public_ip_address_id          = azurerm_public_ip.web1.id
   }
 }
 
@@ -71,5 +72,23 @@ resource "azurerm_network_interface" "other" {
     subnet_id                     = azurerm_subnet.web.id
     private_ip_address_allocation = "Static"
     private_ip_address            = "10.6.1.5"
+    public_ip_address_id          = azurerm_public_ip.other.id
   }
+}
+
+# The public IPs are the NICs' way in from the Internet (without one, nothing arrives).
+resource "azurerm_public_ip" "web1" {
+  name                = "pip-web1"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  allocation_method   = "Static"
+  sku                 = "Standard"
+}
+
+resource "azurerm_public_ip" "other" {
+  name                = "pip-other"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  allocation_method   = "Static"
+  sku                 = "Standard"
 }

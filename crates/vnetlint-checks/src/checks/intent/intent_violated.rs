@@ -16,7 +16,9 @@ declare_check! {
     /// Reads the `[[intent]]` tables of `vnetlint.toml` (at the scan root, or `--config FILE`)
     /// and evaluates each with the same path semantics as `vnetlint reach`: source NIC and
     /// subnet NSGs outbound, destination subnet and NIC NSGs inbound, peering and routing, over
-    /// every packet of the given ports and protocol. An intent with `expect = "allow"` is
+    /// every packet of the given ports and protocol; from the Internet, traffic arrives only
+    /// through an entry point (a public IP, a public load balancer rule or NAT rule, an
+    /// Application Gateway listener, a firewall DNAT rule). An intent with `expect = "allow"` is
     /// violated when some of that traffic is denied (or depends on an unresolved value); one
     /// with `expect = "deny"` when some of it gets through. The finding points at the intent,
     /// names a witness packet, and points at the rules that decide it.
@@ -76,6 +78,28 @@ declare_check! {
     /// resource "azurerm_subnet_network_security_group_association" "backend" {
     ///   subnet_id                 = azurerm_subnet.backend.id
     ///   network_security_group_id = azurerm_network_security_group.backend.id
+    /// }
+    ///
+    /// resource "azurerm_public_ip" "build" {
+    ///   name                = "pip-build"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///   allocation_method   = "Static"
+    ///   sku                 = "Standard"
+    /// }
+    ///
+    /// resource "azurerm_network_interface" "build" {
+    ///   name                = "nic-build"
+    ///   location            = "westeurope"
+    ///   resource_group_name = "rg"
+    ///
+    ///   ip_configuration {
+    ///     name                          = "ipconfig1"
+    ///     subnet_id                     = azurerm_subnet.backend.id
+    ///     private_ip_address_allocation = "Static"
+    ///     private_ip_address            = "10.0.2.4"
+    ///     public_ip_address_id          = azurerm_public_ip.build.id
+    ///   }
     /// }
     /// ```
     ///
