@@ -16,6 +16,8 @@
 #   GITHUB_BASE_REF   a pull request's base branch (set by the runner on pull_request events)
 #   GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA (the markdown's links), GITHUB_OUTPUT,
 #   GITHUB_STEP_SUMMARY, RUNNER_TEMP   (set by the runner)
+#   VNETLINT_SUMMARY_LIMIT  the most bytes appended to the job summary (default 900000: the
+#                     runner refuses a step summary over 1 MiB); the markdown file stays whole
 # Outputs: base-ref, sarif-file, sarif-category, markdown-file, findings, errors, warnings,
 # notes, exit-code.
 set -euo pipefail
@@ -119,7 +121,14 @@ if [ "$status" -le 1 ]; then
     "${link_base[@]}" "${extra[@]}" -- "${paths[@]}"; then
     markdown_out="$markdown"
     if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-      { cat "$markdown"; echo; } >>"$GITHUB_STEP_SUMMARY"
+      limit="${VNETLINT_SUMMARY_LIMIT:-900000}"
+      if [ "$(wc -c <"$markdown")" -le "$limit" ]; then
+        { cat "$markdown"; echo; } >>"$GITHUB_STEP_SUMMARY"
+      else # whole lines up to the limit, then a note
+        { LC_ALL=C awk -v max="$limit" '{ n += length($0) + 1; if (n > max) exit; print }' "$markdown"
+          printf '\n… the report is longer than the job summary takes: see the markdown-file output\n\n'
+        } >>"$GITHUB_STEP_SUMMARY"
+      fi
     fi
   else
     echo "::warning::vnetlint could not write the markdown report"

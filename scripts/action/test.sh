@@ -225,7 +225,7 @@ checkout() { # BRANCH -> $work/pr-BRANCH, as actions/checkout@v4 leaves a pull r
   rm -rf "$work/pr-$1"
   git clone -q --depth=1 --single-branch --branch "$1" "file://$work/origin.git" "$work/pr-$1"
 }
-run_diff() { # BRANCH BINARY BASE_REF PATHS [GITHUB_BASE_REF] -> status; $work/diff.{out,log,summary}
+run_diff() { # BRANCH BINARY BASE_REF PATHS [GITHUB_BASE_REF [SUMMARY_LIMIT]] -> status; $work/diff.{out,log,summary}
   printf 'an earlier step wrote this\n' >"$work/diff.summary"
   : >"$work/diff.out"
   rm -rf "$work/diff-temp" && mkdir -p "$work/diff-temp"
@@ -233,6 +233,7 @@ run_diff() { # BRANCH BINARY BASE_REF PATHS [GITHUB_BASE_REF] -> status; $work/d
     GITHUB_OUTPUT="$work/diff.out" GITHUB_STEP_SUMMARY="$work/diff.summary" STUB_LOG="$work/argv-diff" \
     GITHUB_EVENT_NAME=pull_request GITHUB_BASE_REF="${5-main}" GITHUB_SERVER_URL=https://github.com \
     GITHUB_REPOSITORY=o/r GITHUB_SHA="$(git -C "$work/pr-$1" rev-parse HEAD)" VNETLINT="$2" \
+    VNETLINT_SUMMARY_LIMIT="${6:-900000}" \
     INPUT_MODE=diff INPUT_BASE_REF="$3" INPUT_PATH="$4" INPUT_FAIL_ON=error INPUT_FORMAT=text \
     INPUT_ARGS="" INPUT_SARIF_FILE=vnetlint.sarif "$here/run.sh") >"$work/diff.log" 2>&1
 }
@@ -275,6 +276,12 @@ assert any(r["ruleId"] == "VNL910" and r["level"] == "error" for r in run["resul
 PY
 then pass "diff: the SARIF log holds the VNL910 error, under the category vnetlint-diff"
 else echo "$o"; fail "diff: SARIF"; fi
+status=0; run_diff widen "$binary" "" -net main 200 || status=$?
+o=$(outputs "$work/diff.out")
+if [ "$status" = 1 ] && [ "$(wc -c <"$work/diff.summary")" -lt 400 ] && grep -q 'see the markdown-file output' "$work/diff.summary" \
+  && grep -qF '🔴 opened' "$(get "$o" markdown-file)"; then
+  pass "diff: a report longer than the summary's limit is cut at a line, with a note; the markdown file stays whole"
+else cat "$work/diff.summary"; fail "diff: summary limit"; fi
 
 checkout deny
 status=0; run_diff deny "$binary" "" -net || status=$?
