@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # The action's gate: analyzes the paths, writes the SARIF log for the upload step, prints the
 # report in the chosen format and exits with vnetlint's status (1: findings at or above
-# `fail-on`). Reads only environment variables, each input as data, never as shell text:
+# `fail-on`). With INPUT_MODE=diff it hands over to diff.sh (what a change newly allows).
+# Reads only environment variables, each input as data, never as shell text:
 #   VNETLINT          the vnetlint binary
+#   INPUT_MODE        check (the default) or diff
 #   INPUT_PATH        files or directories, one per line (spaces are part of a path)
 #   INPUT_FAIL_ON     error, warning, note or never; empty: vnetlint's own default or vnetlint.toml
 #   INPUT_FORMAT      text, json or sarif (what the log shows)
 #   INPUT_ARGS        more arguments to `vnetlint check`, one per line
 #   INPUT_SARIF_FILE  where the SARIF log is written
 #   GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_OUTPUT, RUNNER_TEMP   (set by the runner)
-# Outputs: sarif-file, findings, errors, warnings, notes, exit-code.
+# Outputs: sarif-file, sarif-category, findings, errors, warnings, notes, exit-code.
 set -euo pipefail
+
+case "${INPUT_MODE:-check}" in
+  check) ;;
+  diff) exec "$(dirname "${BASH_SOURCE[0]}")/diff.sh" ;;
+  *) echo "::error::mode must be check or diff"; exit 2 ;;
+esac
 
 vnetlint="${VNETLINT:?VNETLINT is not set}"
 out="${GITHUB_OUTPUT:-/dev/null}"
@@ -73,6 +81,7 @@ count() { # the summary's value of $1 (the summary precedes the findings in the 
 }
 
 output sarif-file "$sarif"
+output sarif-category vnetlint
 output findings "$(count findings)"
 output errors "$(count errors)"
 output warnings "$(count warnings)"

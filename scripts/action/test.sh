@@ -2,7 +2,8 @@
 # Runs the action's steps (scripts/action/*.sh) as the runner would, with hostile inputs —
 # spaces, `$(…)`, backticks, quotes, newlines, a leading dash — and checks that each reaches
 # vnetlint as one argument of data: nothing runs, no output is forged. The release download
-# is served from a local folder (file://) holding an archive of the binary given.
+# is served from a local folder (file://) holding an archive of the binary given; the diff mode
+# runs on pull requests of a temporary git repository whose origin is a local bare one (offline).
 # Usage: scripts/action/test.sh PATH/TO/vnetlint
 # The hostile inputs are literal on purpose (SC2016); pass/fail only print (SC2015).
 # shellcheck disable=SC2016,SC2015
@@ -157,7 +158,7 @@ done <<<"$hostile_paths"
 status=0; run_gate "$binary" error || status=$?
 o=$(outputs "$work/gate.out")
 if [ "$status" = 1 ] && [ "$(get "$o" exit-code)" = 1 ] && [ "$(get "$o" sarif-file)" = "$hostile_sarif" ] \
-  && [ -s "$work/ws/$hostile_sarif" ] && [ "$(get "$o" errors)" -gt 0 ] \
+  && [ -s "$work/ws/$hostile_sarif" ] && [ "$(get "$o" errors)" -gt 0 ] && [ "$(get "$o" sarif-category)" = vnetlint ] \
   && [ "$(get "$o" findings)" -ge "$(get "$o" errors)" ]; then
   pass "gate (real vnetlint): exit 1 on errors, SARIF at the literal name, counts $(get "$o" errors) errors / $(get "$o" findings) findings"
 else cat "$work/gate.log"; echo "$o"; fail "gate with the real binary (status $status)"; fi
@@ -180,6 +181,161 @@ if [ "$status" = 0 ] && [ "$(get "$o" sarif-file)" = $'a\nerrors=99' ] && [ "$(g
   pass "gate: fail-on never passes; a newline in an input forges no output; format json prints JSON"
 else cat "$work/gate2.log"; echo "$o"; fail "gate: never/json/newline (status $status)"; fi
 pwned "gate"
+
+# --- diff.sh (mode: diff) on a real git history: a bare origin whose main allows SSH from
+# 10.0.0.0/16 (testdata/diff/source-widened's base, source narrowed to a private range), a pull
+# request branch that widens the source to "*" and one that puts a deny in front of it, each
+# checked out as actions/checkout does by default (one commit deep, without main): the base is
+# fetched. The folder is `-net`: a leading dash, passed after `--`.
+git_seed() { git -C "$work/seed" -c user.name=vnetlint -c user.email=test@vnetlint.invalid "$@"; }
+git init -q --bare "$work/origin.git"
+git init -q "$work/seed"
+git_seed checkout -q -b main
+mkdir -p "$work/seed/-net"
+sed 's|"203.0.113.10/32"|"10.0.0.0/16"|' "$repo/testdata/diff/source-widened/base/main.tf" >"$work/seed/-net/main.tf"
+git_seed add -A && git_seed commit -q -m "SSH from 10.0.0.0/16"
+git_seed push -q "$work/origin.git" main
+git_seed checkout -q -b widen
+cp "$repo/testdata/diff/source-widened/head/main.tf" "$work/seed/-net/main.tf"
+git_seed commit -q -a -m "SSH from anywhere" && git_seed push -q "$work/origin.git" widen
+git_seed checkout -q -b deny main
+python3 - "$work/seed/-net/main.tf" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+deny = '''  security_rule {
+    name                       = "deny-scanner"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "22"
+    source_address_prefix      = "10.0.66.0/24"
+    destination_address_prefix = "*"
+  }
+
+'''
+at = text.index("  security_rule {")  # in front of allow-ssh, which moves to priority 110
+rest = text[at:].replace("priority                   = 100", "priority                   = 110", 1)
+open(path, "w").write(text[:at] + deny + rest)
+PY
+git_seed commit -q -a -m "deny SSH from a scanner's subnet" && git_seed push -q "$work/origin.git" deny
+checkout() { # BRANCH -> $work/pr-BRANCH, as actions/checkout@v4 leaves a pull request (fetch-depth 1)
+  rm -rf "$work/pr-$1"
+  git clone -q --depth=1 --single-branch --branch "$1" "file://$work/origin.git" "$work/pr-$1"
+}
+run_diff() { # BRANCH BINARY BASE_REF PATHS [GITHUB_BASE_REF [SUMMARY_LIMIT]] -> status; $work/diff.{out,log,summary}
+  printf 'an earlier step wrote this\n' >"$work/diff.summary"
+  : >"$work/diff.out"
+  rm -rf "$work/diff-temp" && mkdir -p "$work/diff-temp"
+  (cd "$work/pr-$1" && env -i PATH="$PATH" HOME="$HOME" RUNNER_TEMP="$work/diff-temp" \
+    GITHUB_OUTPUT="$work/diff.out" GITHUB_STEP_SUMMARY="$work/diff.summary" STUB_LOG="$work/argv-diff" \
+    GITHUB_EVENT_NAME=pull_request GITHUB_BASE_REF="${5-main}" GITHUB_SERVER_URL=https://github.com \
+    GITHUB_REPOSITORY=o/r GITHUB_SHA="$(git -C "$work/pr-$1" rev-parse HEAD)" VNETLINT="$2" \
+    VNETLINT_SUMMARY_LIMIT="${6:-900000}" \
+    INPUT_MODE=diff INPUT_BASE_REF="$3" INPUT_PATH="$4" INPUT_FAIL_ON=error INPUT_FORMAT=text \
+    INPUT_ARGS="" INPUT_SARIF_FILE=vnetlint.sarif "$here/run.sh") >"$work/diff.log" 2>&1
+}
+checkout widen
+if git -C "$work/pr-widen" rev-parse --verify --quiet origin/main >/dev/null; then
+  fail "diff: the shallow checkout already has origin/main; the fetch is not exercised"
+fi
+status=0; run_diff widen "$binary" "" -net || status=$?
+o=$(outputs "$work/diff.out")
+sha=$(git -C "$work/pr-widen" rev-parse HEAD)
+(cd "$work/pr-widen" && "$binary" diff --base-ref origin/main --format json --fail-on never -- -net) >"$work/diff.json" || true
+read -r j_findings j_errors j_warnings j_notes < <(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+print(s["findings"], s["errors"], s["warnings"], s["notes"])' "$work/diff.json")
+if [ "$status" = 1 ] && [ "$(get "$o" exit-code)" = 1 ] && grep -q 'fetching main from origin' "$work/diff.log" \
+  && git -C "$work/pr-widen" rev-parse --verify --quiet origin/main >/dev/null \
+  && [ "$(get "$o" base-ref)" = origin/main ] && grep -q 'error\[VNL910\]' "$work/diff.log"; then
+  pass "diff: a pull request opening SSH to the Internet fails (exit 1) after fetching origin/main"
+else cat "$work/diff.log"; echo "$o"; fail "diff: widen (status $status)"; fi
+if [ "$(get "$o" errors)" -ge 1 ] && [ "$(get "$o" errors)" = "$j_errors" ] \
+  && [ "$(get "$o" warnings)" = "$j_warnings" ] && [ "$(get "$o" notes)" = "$j_notes" ] \
+  && [ "$(get "$o" findings)" = "$j_findings" ]; then
+  pass "diff: outputs count $(get "$o" errors) errors / $(get "$o" findings) findings, as the JSON summary does"
+else echo "$o"; cat "$work/diff.json"; fail "diff: counts"; fi
+md=$(get "$o" markdown-file)
+if [ "$(head -n 1 "$work/diff.summary")" = "an earlier step wrote this" ] \
+  && grep -qx '| from | opened | closed |' "$work/diff.summary" \
+  && grep -F '🔴 opened' "$work/diff.summary" | grep -F 'from the Internet' \
+    | grep -qF "](https://github.com/o/r/blob/$sha/-net/main.tf#L" \
+  && [ -s "$md" ] && grep -qF "$(cat "$md")" <(cat "$work/diff.summary"); then
+  pass "diff: the job summary gains the markdown table and the Internet entry linked under the blob URL"
+else echo "$o"; cat "$work/diff.summary"; fail "diff: markdown summary"; fi
+if [ "$(get "$o" sarif-file)" = vnetlint.sarif ] && [ "$(get "$o" sarif-category)" = vnetlint-diff ] \
+  && python3 - "$work/pr-widen/vnetlint.sarif" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["automationDetails"]["id"] == "vnetlint-diff/", run.get("automationDetails")
+assert any(r["ruleId"] == "VNL910" and r["level"] == "error" for r in run["results"]), run["results"]
+PY
+then pass "diff: the SARIF log holds the VNL910 error, under the category vnetlint-diff"
+else echo "$o"; fail "diff: SARIF"; fi
+status=0; run_diff widen "$binary" "" -net main 200 || status=$?
+o=$(outputs "$work/diff.out")
+if [ "$status" = 1 ] && [ "$(wc -c <"$work/diff.summary")" -lt 400 ] && grep -q 'see the markdown-file output' "$work/diff.summary" \
+  && grep -qF '🔴 opened' "$(get "$o" markdown-file)"; then
+  pass "diff: a report longer than the summary's limit is cut at a line, with a note; the markdown file stays whole"
+else cat "$work/diff.summary"; fail "diff: summary limit"; fi
+
+checkout deny
+status=0; run_diff deny "$binary" "" -net || status=$?
+o=$(outputs "$work/diff.out")
+if [ "$status" = 0 ] && [ "$(get "$o" exit-code)" = 0 ] && [ "$(get "$o" errors)" = 0 ] \
+  && ! grep -q VNL910 "$work/diff.log" && grep -q 'note\[VNL911\]' "$work/diff.log" \
+  && grep -qF '🔵 closed' "$work/diff.summary" \
+  && python3 - "$work/pr-deny/vnetlint.sarif" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0]["results"]
+assert results and not any(r["ruleId"] == "VNL910" for r in results), results
+PY
+then pass "diff: a pull request that only adds a deny passes (exit 0), with the closed traffic as a note"
+else cat "$work/diff.log"; echo "$o"; fail "diff: deny (status $status)"; fi
+
+# argv through the stub: the base and every path and argument are one argument each.
+: >"$work/argv-diff"
+status=0
+(cd "$work/pr-widen" && env -i PATH="$PATH" HOME="$HOME" RUNNER_TEMP="$work/diff-temp" GITHUB_OUTPUT=/dev/null \
+  STUB_LOG="$work/argv-diff" VNETLINT="$work/stub" INPUT_MODE=diff INPUT_BASE_REF=origin/main \
+  INPUT_PATH="$hostile_paths" INPUT_ARGS="$hostile_args" INPUT_FAIL_ON=warning "$here/run.sh") \
+  >"$work/diff.log" 2>&1 || status=$?
+first=$(python3 -c '
+import sys
+calls = open(sys.argv[1], "rb").read().split(b"\n")
+print("\n".join(a.decode() for a in calls[0].split(b"\0") if a))' "$work/argv-diff")
+expected=$(printf '%s\n' diff --base-ref=origin/main --format=text --color=always --fail-on=warning \
+  '--var=name=$(touch PWNED_a)' '--var=q=`touch PWNED_a2` "x"' -- 'dir with space' '$(touch PWNED_p)' \
+  '`touch PWNED_p2`' "it's \"quoted\"" '-leading dash' '; touch PWNED_p3 #')
+if [ "$status" = 1 ] && [ "$first" = "$expected" ] && ! grep -q fetching "$work/diff.log"; then
+  pass "diff: every path and argument reached vnetlint diff as one argument, after --base-ref=REF (present: no fetch)"
+else
+  cat "$work/diff.log"; echo "status $status; got:"; printf '%s\n' "$first"; echo "expected:"; printf '%s\n' "$expected"
+  fail "diff argv"
+fi
+
+# Hostile base refs are refused before git or vnetlint sees them, or fail there as data.
+for hostile in 'main; touch PWNED_b' '$(touch PWNED_b2)' "--output=$work/PWNED_b3" '`touch PWNED_b4`' \
+  $'origin/main\ntouch PWNED_b5' 'origin/`touch${IFS}PWNED_b6`' '-c core.pager=touch PWNED_b7'; do
+  status=0; run_diff widen "$binary" "$hostile" -net || status=$?
+  if [ "$status" = 2 ] && grep -q '::error::' "$work/diff.log" && ! grep -q '^exit-code' "$work/diff.out"; then
+    pass "diff: base-ref $(printf %q "$hostile") refused (exit 2, ::error::)"
+  else cat "$work/diff.log"; fail "diff: base-ref $(printf %q "$hostile") (status $status)"; fi
+done
+status=0; run_diff widen "$binary" "" -net "" || status=$?
+if [ "$status" = 2 ] && grep -q '::error::mode: diff needs base-ref' "$work/diff.log"; then
+  pass "diff: no base-ref outside a pull request: a clear error"
+else cat "$work/diff.log"; fail "diff: no base (status $status)"; fi
+status=0
+(cd "$work/pr-widen" && env -i PATH="$PATH" VNETLINT="$work/stub" STUB_LOG="$work/argv-m" INPUT_MODE='$(touch PWNED_m)' \
+  GITHUB_OUTPUT=/dev/null "$here/run.sh") >"$work/m.log" 2>&1 || status=$?
+if [ "$status" = 2 ] && grep -q 'mode must be check or diff' "$work/m.log" && [ ! -e "$work/argv-m" ]; then
+  pass "gate: a hostile mode is refused"; else cat "$work/m.log"; fail "gate: hostile mode"; fi
+pwned "diff"
 
 # --- can-upload.sh
 decide() { # UPLOAD EVENT_NAME EVENT_FILE -> prints upload=...
