@@ -136,9 +136,8 @@ if [ "$status" -le 1 ]; then
   if "$vnetlint" diff "--base-ref=$base" --format=sarif --fail-on=never "--output=$sarif" \
     "${extra[@]}" -- "${paths[@]}"; then
     sarif_out="$sarif"
-    # upload-sarif's `category` applies only to a run without automationDetails, and vnetlint
-    # writes `vnetlint/` for check and diff alike: the diff's own id keeps the two analyses apart.
-    sed 's|^\( *\)"id": "vnetlint/"$|\1"id": "'"$category"'/"|' "$sarif" >"$sarif.tmp" && mv "$sarif.tmp" "$sarif"
+    # upload-sarif's `category` applies only to a run without automationDetails: vnetlint diff
+    # writes its own id (`vnetlint-diff/`, check writes `vnetlint/`), which keeps them apart.
     grep -q "\"id\": \"$category/\"" "$sarif" \
       || echo "::warning::the SARIF log has no automationDetails id $category/: code scanning may merge it with vnetlint check's"
   else

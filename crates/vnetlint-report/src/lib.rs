@@ -146,6 +146,7 @@ pub fn render_sarif_with_vcs(
         &SarifOptions {
             version_control: Some(*version_control),
             embed_sources: false,
+            category: "",
         },
     )
 }

@@ -135,7 +135,7 @@ struct Invocation {
 
 #[derive(Serialize)]
 struct AutomationDetails {
-    id: &'static str,
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -283,6 +283,10 @@ pub struct SarifOptions<'a> {
     /// Embed the text of every file with a finding (`artifacts[].contents`), so the log can be
     /// read without the repository; off by default because it copies the templates.
     pub embed_sources: bool,
+    /// `automationDetails.id` is `<category>/`: `vnetlint` when empty; `vnetlint diff` writes
+    /// `vnetlint-diff`, so that code scanning keeps its results apart from `check`'s (it
+    /// replaces the results of a category with each upload).
+    pub category: &'a str,
 }
 
 /// The repository the scan root is checked out from, for SARIF's `versionControlProvenance`.
@@ -324,7 +328,16 @@ pub(crate) fn render(findings: &[Finding], ctx: &ReportContext, options: &SarifO
                 execution_successful: true,
             }],
             // GitHub's category: one run per upload with this id, covering every frontend.
-            automation_details: AutomationDetails { id: "vnetlint/" },
+            automation_details: AutomationDetails {
+                id: format!(
+                    "{}/",
+                    if options.category.is_empty() {
+                        "vnetlint"
+                    } else {
+                        options.category
+                    }
+                ),
+            },
             original_uri_base_ids: BTreeMap::from([(
                 SRCROOT,
                 ArtifactLocation {

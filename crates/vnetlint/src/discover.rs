@@ -139,6 +139,14 @@ fn read_stdin_plan(run: &mut Run, stdin: &crate::PlanStdin, config: ConfigId) ->
         ));
         return None;
     }
+    // An empty pipe is a failed `terraform show` upstream: analyzing nothing would let the
+    // apply through, so it is an input error (exit 2), never "no findings".
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        run.io_errors.push(
+            "the plan on standard input is empty (did `terraform show -json` fail?)".to_owned(),
+        );
+        return None;
+    }
     let decoded = files::decode_bytes(STDIN_NAME.to_owned(), bytes);
     run.add(Path::new(STDIN_NAME), Path::new(""), decoded, &limits)
 }

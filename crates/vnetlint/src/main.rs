@@ -572,6 +572,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                         branch: git.branch.as_deref(),
                     }),
                 embed_sources: args.sarif_embed_sources,
+                category: "",
             };
             vnetlint_report::render_sarif_with(&analysis.findings, &ctx, &options)
         }
@@ -761,7 +762,14 @@ fn diff(args: &DiffArgs) -> ExitCode {
                 serde_json::to_string_pretty(&value).expect("serializable")
             )
         }
-        DiffFormat::Sarif => vnetlint_report::render_sarif(&comparison.findings, &ctx),
+        DiffFormat::Sarif => vnetlint_report::render_sarif_with(
+            &comparison.findings,
+            &ctx,
+            &vnetlint_report::SarifOptions {
+                category: "vnetlint-diff",
+                ..Default::default()
+            },
+        ),
         DiffFormat::Markdown => {
             vnetlint::diff::render_markdown(&comparison, args.link_base.as_deref())
         }

@@ -721,3 +721,48 @@ fn the_committed_diff_schema_is_the_derived_one() {
         path.display()
     );
 }
+
+/// A pre-apply hook pipes `terraform show -json` into vnetlint: when that fails, the pipe is
+/// empty, and analyzing nothing must not let the apply through.
+#[test]
+fn an_empty_plan_on_standard_input_is_an_input_error() {
+    for command in [&["check", "--plan", "-"][..], &["diff", "--plan", "-"][..]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+            .args(command)
+            .current_dir(common::root())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("the plan on standard input is empty"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
+
+/// `check` and `diff` upload to code scanning under their own `automationDetails.id`, since an
+/// upload replaces the results of its category.
+#[test]
+fn diff_sarif_has_its_own_category() {
+    let diff = vnetlint(&[
+        "diff",
+        "testdata/diff/source-widened/base",
+        "testdata/diff/source-widened/head",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+    ]);
+    let check = vnetlint(&["check", "testdata/examples/ase-sql", "--format", "sarif"]);
+    let id = |output: &Output| {
+        let log: serde_json::Value = serde_json::from_str(&stdout(output)).expect("SARIF JSON");
+        log["runs"][0]["automationDetails"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    };
+    assert_eq!(id(&diff), "vnetlint-diff/");
+    assert_eq!(id(&check), "vnetlint/");
+}

@@ -279,6 +279,7 @@ fn leaked_secrets(
         &vnetlint_report::SarifOptions {
             version_control: None,
             embed_sources: true,
+            category: "",
         },
     );
     // The rules' own documentation (SARIF `rules`) shows example secrets; look at what was
