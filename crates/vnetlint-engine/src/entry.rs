@@ -339,7 +339,7 @@ impl Topology<'_> {
     pub(crate) fn secured_by_default(&self, pip: PublicIpId, dst: &Segment) -> bool {
         dst.vnet.is_some()
             && !basic(self.net[pip].sku.as_ref())
-            && self.ingress_hops(dst.subnet, dst.nic).is_empty()
+            && self.arrival_hops(dst).is_empty()
             && !self.admin.in_force(dst.vnet)
     }
 
@@ -405,8 +405,8 @@ impl Topology<'_> {
             let (must, may) = match &entry.via {
                 EntryVia::Direct => {
                     let inner = self.evaluate_pair(si, &gated_src, di, dst, &narrowed, notes);
-                    let guarded = !self.ingress_hops(dst.subnet, dst.nic).is_empty()
-                        || self.admin.in_force(dst.vnet);
+                    let guarded =
+                        !self.arrival_hops(dst).is_empty() || self.admin.in_force(dst.vnet);
                     if guarded || entry.open_without_nsg {
                         (inner.allowed, inner.may_allow)
                     } else {
@@ -499,6 +499,7 @@ impl Topology<'_> {
             vnet: self.subnet_vnet(subnet),
             subnet: Some(subnet),
             nic: None,
+            private_endpoint: None,
         })
     }
 
@@ -676,9 +677,7 @@ impl Topology<'_> {
         steps.extend(more);
         if !entry.open_without_nsg
             && arrival.dnat.is_none()
-            && self
-                .ingress_hops(destination.subnet, destination.nic)
-                .is_empty()
+            && self.arrival_hops(destination).is_empty()
             && !self.admin.in_force(destination.vnet)
         {
             steps.push(Step {
@@ -903,8 +902,8 @@ impl Topology<'_> {
                         ..src.clone()
                     };
                     let pair = self.evaluate_pair(si, &client, 0, member, &inner, &mut notes);
-                    let guarded = !self.ingress_hops(member.subnet, member.nic).is_empty()
-                        || self.admin.in_force(member.vnet);
+                    let guarded =
+                        !self.arrival_hops(member).is_empty() || self.admin.in_force(member.vnet);
                     if !guarded && !rule.open_without_nsg {
                         notes.push(format!(
                             "no NSG guards `{}`: the Standard load balancer admits nothing until an NSG allows it (secure by default)",

@@ -40,6 +40,8 @@ pub enum StepKind {
     Admin,
     /// The way in from the Internet (a public IP, a load balancer rule, a listener, DNAT).
     Entry,
+    /// A private endpoint's own behaviour (TCP only).
+    Endpoint,
 }
 
 impl StepKind {
@@ -55,6 +57,7 @@ impl StepKind {
             StepKind::Return => "return",
             StepKind::Admin => "admin-rule",
             StepKind::Entry => "entry",
+            StepKind::Endpoint => "private-endpoint",
         }
     }
 }
@@ -326,6 +329,17 @@ impl Topology<'_> {
             .collect()
     }
 
+    /// The inbound NSG hops in front of `dst`: none for a private endpoint unless its
+    /// subnet's network policies apply NSGs to it (routing spec §8, edge case 8).
+    pub(crate) fn arrival_hops(&self, dst: &Segment) -> Vec<Hop> {
+        if let Some(pe) = dst.private_endpoint
+            && !self.endpoint_policies(pe).nsg
+        {
+            return Vec::new();
+        }
+        self.ingress_hops(dst.subnet, dst.nic)
+    }
+
     pub(crate) fn egress_hops(&self, subnet: Option<SubnetId>, nic: Option<NicId>) -> Vec<Hop> {
         [nic.map(Association::Nic), subnet.map(Association::Subnet)]
             .into_iter()
@@ -372,7 +386,7 @@ impl Topology<'_> {
     }
 
     fn deliver(&self, flow: &Flow, leg: &Leg, dst: &Segment, out: &mut Walked) {
-        let ingress = self.ingress_hops(dst.subnet, dst.nic);
+        let ingress = self.arrival_hops(dst);
         for hop in &ingress {
             if !out.hops.contains(hop) {
                 out.hops.push(hop.clone());

@@ -8,7 +8,9 @@
 
 use std::net::IpAddr;
 
-use vnetlint_ir::{Attr, ElementId, FirewallId, NicId, NsgId, PublicIpId, SubnetId, VnetId};
+use vnetlint_ir::{
+    Attr, ElementId, FirewallId, NicId, NsgId, PrivateEndpointId, PublicIpId, SubnetId, VnetId,
+};
 
 use crate::addr::AddrSet;
 use crate::legs::Step;
@@ -26,6 +28,9 @@ pub struct Segment {
     pub vnet: Option<VnetId>,
     pub subnet: Option<SubnetId>,
     pub nic: Option<NicId>,
+    /// A private endpoint's address: NSGs apply to traffic to it only under the subnet's
+    /// network policies, and it accepts TCP only (routing spec §8).
+    pub private_endpoint: Option<PrivateEndpointId>,
 }
 
 /// A resolved endpoint.
@@ -353,12 +358,17 @@ impl Topology<'_> {
                         vnet: self.subnet_vnet(subnet),
                         subnet: Some(subnet),
                         nic: None,
+                        private_endpoint: Some(pe),
                     }),
                     (Some(subnet), None) => {
                         endpoint.notes.push(
                             "the private endpoint's address is assigned by Azure: somewhere in its subnet".to_owned(),
                         );
                         self.whole_subnet_segment(subnet, &mut endpoint);
+                        if let Some(segment) = endpoint.segments.last_mut() {
+                            segment.private_endpoint = Some(pe);
+                            segment.label.clone_from(&label);
+                        }
                     }
                     _ => {}
                 }
@@ -454,6 +464,7 @@ impl Topology<'_> {
                 vnet: self.subnet_vnet(subnet),
                 subnet: Some(subnet),
                 nic: None,
+                private_endpoint: None,
             });
         }
     }
@@ -493,8 +504,33 @@ impl Topology<'_> {
                     vnet: self.subnet_vnet(subnet),
                     subnet: Some(subnet),
                     nic: Some(nic),
+                    private_endpoint: None,
                 });
             }
+        }
+        // A private endpoint with a static address is a segment of its own: NSGs may not
+        // apply to it (its subnet's network policies decide).
+        for (pe, e) in self.net.iter_private_endpoints() {
+            let ip = e
+                .private_ip
+                .as_ref()
+                .and_then(Attr::get)
+                .and_then(|t| t.trim().parse::<IpAddr>().ok());
+            let Some(ip) = ip.filter(|ip| rest.contains(*ip)) else {
+                continue;
+            };
+            if e.subnet.as_ref().and_then(Attr::get) != Some(&subnet) {
+                continue;
+            }
+            rest = rest.subtract(&AddrSet::from_ip(ip));
+            endpoint.segments.push(Segment {
+                label: e.meta.address.clone(),
+                addresses: AddrSet::from_ip(ip),
+                vnet: self.subnet_vnet(subnet),
+                subnet: Some(subnet),
+                nic: None,
+                private_endpoint: Some(pe),
+            });
         }
         if !rest.is_empty() {
             endpoint.segments.push(Segment {
@@ -503,6 +539,7 @@ impl Topology<'_> {
                 vnet: self.subnet_vnet(subnet),
                 subnet: Some(subnet),
                 nic: None,
+                private_endpoint: None,
             });
         }
     }
@@ -517,6 +554,7 @@ impl Topology<'_> {
                     vnet: subnet.and_then(|s| self.subnet_vnet(s)),
                     subnet,
                     nic: Some(nic),
+                    private_endpoint: None,
                 }),
                 None => endpoint.notes.push(format!(
                     "the address of `{}` is not known statically",
@@ -545,8 +583,11 @@ impl Topology<'_> {
             src.nic.map(Association::Nic),
             src.subnet.map(Association::Subnet),
         ];
+        let exempt = dst
+            .private_endpoint
+            .is_some_and(|pe| !self.endpoint_policies(pe).nsg);
         let ingress = [
-            dst.subnet.map(Association::Subnet),
+            dst.subnet.map(Association::Subnet).filter(|_| !exempt),
             dst.nic.map(Association::Nic),
         ];
         let egress = egress
@@ -595,6 +636,7 @@ impl Topology<'_> {
                         vnet: None,
                         subnet: None,
                         nic: None,
+                        private_endpoint: None,
                     };
                 } else if from.external && src.label == "Internet" {
                     // "Internet" as seen from the destination: not its own VirtualNetwork.
@@ -617,6 +659,26 @@ impl Topology<'_> {
                     ));
                     pair.allowed = PacketSet::empty();
                     pair.may_allow = PacketSet::empty();
+                }
+                if let Some(pe) = dst.private_endpoint {
+                    let policies = self.endpoint_policies(pe);
+                    if !policies.nsg && dst.subnet.and_then(|s| self.subnet_nsg(s)).is_some() {
+                        notes.push(format!(
+                            "NSGs do not apply to traffic to private endpoint `{}`: its subnet's network policies for NSGs are {} (routing spec §8)",
+                            self.net[pe].meta.address,
+                            if policies.unresolved { "not known statically, taken as the default, Disabled" } else { "off" }
+                        ));
+                    }
+                    // A private endpoint accepts TCP only (routing spec §8).
+                    let tcp = PacketSet::from_cube(Cube {
+                        protocols: ProtocolSet::of(&[Protocol::Tcp]),
+                        ..Cube::all()
+                    });
+                    if !pair.may_allow.subtract(&tcp).is_empty() {
+                        notes.push("a private endpoint accepts TCP only".to_owned());
+                    }
+                    pair.allowed = pair.allowed.intersect(&tcp);
+                    pair.may_allow = pair.may_allow.intersect(&tcp);
                 }
                 if let Some(egress) = &egress {
                     // Only the protocols and ports that got out can arrive; the address and
@@ -670,6 +732,32 @@ impl Topology<'_> {
             }
             _ => Vec::new(),
         };
+        if let (Some(packet), Some(pair)) = (&witness, pair)
+            && packet.protocol != Protocol::Tcp
+            && to.segments[pairs[pair].destination]
+                .private_endpoint
+                .is_some()
+            && !steps.iter().any(|s| s.stops)
+            && !trace.iter().any(|t| t.access == Access::Deny)
+        {
+            if steps.is_empty() {
+                steps = trace
+                    .iter()
+                    .map(|t| crate::trace::nsg_step(self, t))
+                    .collect();
+            }
+            steps.push(Step {
+                kind: crate::legs::StepKind::Endpoint,
+                text: format!(
+                    "`{}` is a private endpoint, which accepts TCP only",
+                    to.segments[pairs[pair].destination].label
+                ),
+                element: None,
+                span: None,
+                assumed: false,
+                stops: true,
+            });
+        }
         if let Some(pair) = pair
             && let Some(reason) = &pairs[pair].no_route
         {
@@ -977,6 +1065,7 @@ pub(crate) fn external_segment(name: &str, addresses: AddrSet) -> Segment {
         vnet: None,
         subnet: None,
         nic: None,
+        private_endpoint: None,
     }
 }
 

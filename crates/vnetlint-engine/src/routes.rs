@@ -116,6 +116,8 @@ pub(crate) struct RouteInputs<'a> {
     /// What each `VirtualAppliance` route's next hop is, resolved once per route (a table is
     /// usually shared by many subnets, and resolving looks through the whole network).
     pub appliances: &'a BTreeMap<(RouteTableId, usize), Appliance>,
+    /// Private endpoints' /32 routes (in this VNet and its peers count).
+    pub endpoints: &'a [crate::endpoint::EndpointRoute],
 }
 
 /// Every `VirtualAppliance` route's next hop, resolved.
@@ -161,6 +163,43 @@ pub(crate) fn effective_routes(inputs: &RouteInputs<'_>, subnet: SubnetId) -> Ef
                 Err(note) => notes.push(note),
             }
         }
+    }
+    // A private endpoint's /32, in its VNet and peered VNets: it wins by longest prefix, unless
+    // route policies are on for its subnet and a user route no longer than the VNet's address
+    // space covers it (routing spec §8, edge case 7).
+    for endpoint in inputs.endpoints {
+        let next_hop = if endpoint.vnet == inputs.vnet {
+            NextHop::VnetLocal(endpoint.vnet)
+        } else if inputs.peers.iter().any(|(p, _)| *p == endpoint.vnet) {
+            NextHop::Peering(endpoint.vnet)
+        } else {
+            continue;
+        };
+        let invalidated = endpoint.routes_policy
+            && candidates.iter().any(|c: &Candidate| {
+                // "No longer than the VNet's space" but never 0.0.0.0/0 (edge case 7).
+                matches!(c.origin, RouteOrigin::User(..))
+                    && c.len > 0
+                    && c.len <= endpoint.space_len
+                    && c.set.contains(endpoint.ip)
+            });
+        if invalidated {
+            notes.push(format!(
+                "the /32 route of private endpoint `{}` is invalidated by a user route no longer than its VNet's address space (network policies for routes are on)",
+                endpoint.address
+            ));
+            continue;
+        }
+        let len = if endpoint.ip.is_ipv4() { 32 } else { 128 };
+        candidates.push(Candidate {
+            prefix: format!("{}/{len}", endpoint.ip),
+            set: AddrSet::from_ip(endpoint.ip),
+            len,
+            rank: 2,
+            next_hop,
+            origin: RouteOrigin::System,
+            note: None,
+        });
     }
     // System routes: the VNet's own space, connected peers, the Internet and the private
     // ranges dropped unless something more specific exists.

@@ -164,6 +164,7 @@ impl<'n> Topology<'n> {
             return None;
         }
         let appliances = resolve_appliances(net);
+        let endpoints = crate::endpoint::endpoint_routes(net);
         let routes = (0..net.subnets.len())
             .map(|i| {
                 let subnet = SubnetId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -185,6 +186,7 @@ impl<'n> Topology<'n> {
                     peers,
                     gateway_ranges,
                     appliances: &appliances,
+                    endpoints: &endpoints,
                 };
                 Some(effective_routes(&inputs, subnet))
             })

@@ -39,7 +39,7 @@ impl Topology<'_> {
 }
 
 /// One NSG hop's decision as a path step.
-fn nsg_step(topo: &Topology<'_>, trace: &HopTrace) -> Step {
+pub(crate) fn nsg_step(topo: &Topology<'_>, trace: &HopTrace) -> Step {
     let rule = trace.rule.describe(topo.net);
     let nsg = &topo.net[trace.hop.nsg].meta.address;
     Step {
@@ -169,6 +169,32 @@ impl Tracer<'_, '_> {
         self.nsgs(hops, packet)
     }
 
+    /// The inbound NSG hops in front of `dst`, with a step saying so when a private
+    /// endpoint's network policies leave its subnet's NSG out (routing spec §8).
+    fn arrival(&mut self, dst: &Segment) -> Vec<Hop> {
+        let topo = self.topo;
+        let hops = topo.arrival_hops(dst);
+        if let (Some(pe), Some(subnet)) = (dst.private_endpoint, dst.subnet)
+            && hops.is_empty()
+            && topo.subnet_nsg(subnet).is_some()
+        {
+            self.step(
+                StepKind::Endpoint,
+                format!(
+                    "`{}` is a private endpoint and its subnet's network policies do not apply NSGs to it: `{}` is skipped",
+                    topo.net[pe].meta.address,
+                    topo.net[topo.subnet_nsg(subnet).expect("checked")].meta.address
+                ),
+                Some(ElementId::PrivateEndpoint(pe)),
+                topo.net[subnet]
+                    .private_endpoint_network_policies
+                    .as_ref()
+                    .map(|a| a.span),
+            );
+        }
+        hops
+    }
+
     /// NSG hops for one packet; false at the first deny.
     fn nsgs(&mut self, hops: &[Hop], packet: &Packet) -> bool {
         for trace in self.topo.trace(hops, packet) {
@@ -186,7 +212,7 @@ impl Tracer<'_, '_> {
     fn run(&mut self, src: &Segment, dst: &Segment, packet: &Packet) -> Option<Vec<Appliance>> {
         let topo = self.topo;
         let Some(subnet) = src.subnet else {
-            let hops = topo.ingress_hops(dst.subnet, dst.nic);
+            let hops = self.arrival(dst);
             return self
                 .side(dst.vnet, Direction::Inbound, &hops, packet)
                 .then(Vec::new);
@@ -246,7 +272,7 @@ impl Tracer<'_, '_> {
                         return None;
                     }
                     if dst.vnet == Some(vnet) && dst.subnet.is_some() {
-                        let hops = topo.ingress_hops(dst.subnet, dst.nic);
+                        let hops = self.arrival(dst);
                         return self
                             .side(dst.vnet, Direction::Inbound, &hops, packet)
                             .then_some(leg.devices);
@@ -329,7 +355,7 @@ impl Tracer<'_, '_> {
                         );
                         self.assumed();
                         if dst.subnet.is_some() {
-                            let hops = topo.ingress_hops(dst.subnet, dst.nic);
+                            let hops = self.arrival(dst);
                             return self
                                 .side(dst.vnet, Direction::Inbound, &hops, packet)
                                 .then_some(leg.devices);

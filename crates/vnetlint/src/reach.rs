@@ -277,7 +277,8 @@ pub struct StepJson {
     pub element: Option<String>,
     /// `entry` (the way in from the Internet: a public IP, a load balancer rule or NAT rule,
     /// an Application Gateway listener, a DNAT rule), `nsg`, `route`, `peering`, `firewall`,
-    /// `appliance`, `nat`, `gateway`, `return` or `admin-rule`.
+    /// `appliance`, `nat`, `gateway`, `return`, `admin-rule` or `private-endpoint` (the NSGs a
+    /// private endpoint's network policies leave out, or a protocol other than TCP).
     pub kind: &'static str,
     pub location: Option<LocationJson>,
     /// The packet is dropped here.

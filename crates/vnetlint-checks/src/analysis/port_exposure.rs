@@ -89,6 +89,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                 vnet: None,
                 subnet: None,
                 nic: None,
+                private_endpoint: None,
             };
             let hops: Vec<(NsgId, &CompiledNsg)> = topo
                 .hops(&outside, &segment)
