@@ -1,10 +1,15 @@
-//! The routing engine has a per-packet twin (issue 15, item 5): random hub-and-spoke networks
-//! (a hub with Azure Firewall and an NVA, two spokes, peerings in both, one or no direction with
-//! random `allow_forwarded_traffic`, random route tables on the spoke subnets and the NVA's
-//! subnet, random firewall rule collections, NSGs that deny one port) are followed one packet
-//! at a time by a twin that looks routes up hop by hop from the generated description — system
-//! routes, user routes, longest prefix, peerings, the firewall's first match, IP forwarding, the
-//! return path of TCP — and compared with the set-based `Topology::evaluate_path`.
+//! The routing engine has a per-packet twin (issue 15, item 5; admin rules: issue 16): random
+//! hub-and-spoke networks (a hub with Azure Firewall and an NVA, two spokes, peerings in both,
+//! one or no direction with random `allow_forwarded_traffic`, random route tables on the spoke
+//! subnets and the NVA's subnet, random firewall rule collections, NSGs that deny one port, and
+//! Virtual Network Manager security admin rules — network groups with static members, two
+//! configurations each committed by a `SecurityAdmin` deployment or not, up to three rules of
+//! random direction, action, protocol, addresses, ports and distinct priorities) are followed one
+//! packet at a time by a twin that looks routes up hop by hop from the generated description —
+//! system routes, user routes, longest prefix, peerings, the firewall's first match, IP
+//! forwarding, admin rules before NSGs on each side of a VNet crossing (routing spec §1, §7),
+//! the return path of TCP — and compared with the set-based `Topology::evaluate_path`: the
+//! verdict, where the witness's journey stops, and which admin rules decided on its way.
 //!
 //! The twin shares no routing code with the engine; the IR builder does (it is only the input).
 
@@ -14,11 +19,15 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use common::{Spans, add_nic, add_nsg, add_rule, add_subnet, add_vnet, list, security_rule};
 use proptest::prelude::*;
-use vnetlint_engine::{PathVerdict, PortSet, Protocol, ProtocolSet, Topology, Traffic};
+use vnetlint_engine::{
+    PathResult, PathVerdict, PortSet, Protocol, ProtocolSet, StepKind, Topology, Traffic,
+};
 use vnetlint_ir::{
-    Attr, Dialect, Firewall, FirewallIpConfiguration, FirewallRule, FirewallRuleCollection,
-    FirewallRuleCollectionGroup, FirewallRuleKind, Meta, Network, Peering, Route, RouteTable,
-    RuleCollectionOwner,
+    AdminRule, AdminRuleCollection, AdminRuleCollectionId, Attr, Dialect, Firewall,
+    FirewallIpConfiguration, FirewallRule, FirewallRuleCollection, FirewallRuleCollectionGroup,
+    FirewallRuleKind, Meta, Network, NetworkGroup, NetworkGroupId, NetworkManager,
+    NetworkManagerDeployment, NetworkManagerId, Peering, Route, RouteTable, RuleCollectionOwner,
+    SecurityAdminConfiguration, SecurityAdminConfigurationId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -50,6 +59,83 @@ const FW_DESTINATIONS: [&str; 4] = ["*", "10.1.0.0/16", "10.2.0.0/16", "10.2.2.0
 const FW_PORTS: [&str; 4] = ["*", "443", "1433", "1000-2000"];
 const FW_PROTOCOLS: [&str; 3] = ["TCP", "UDP", "Any"];
 const PORTS: [u16; 4] = [22, 443, 1433, 1500];
+/// Admin rule sources and destinations: the VNet spaces, a subnet of each spoke, `*`, and the
+/// one service tag whose addresses the templates say (the engine reads `VirtualNetwork`,
+/// `Internet` and `AzureLoadBalancer` in admin rules; only the first can match these packets).
+const ADMIN_ADDRESSES: [&str; 7] = [
+    "*",
+    "10.0.0.0/16",
+    "10.1.0.0/16",
+    "10.2.0.0/16",
+    "10.1.1.0/24",
+    "10.2.2.0/24",
+    "VirtualNetwork",
+];
+/// Admin rule destination ports; the empty list leaves `destination_port_ranges` out (any port).
+const ADMIN_PORTS: [&[&str]; 6] = [
+    &[],
+    &["*"],
+    &["22"],
+    &["443"],
+    &["1433", "22"],
+    &["1000-2000"],
+];
+const ADMIN_PROTOCOLS: [&str; 3] = ["Tcp", "Udp", "Any"];
+/// Distinct per case: the spec calls equal priorities on one VNet ambiguous (§7, UNSURE).
+const ADMIN_PRIORITIES: [u32; 5] = [1, 10, 100, 1000, 4096];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AdminAct {
+    Allow,
+    AlwaysAllow,
+    Deny,
+}
+
+impl AdminAct {
+    fn name(self) -> &'static str {
+        match self {
+            AdminAct::Allow => "Allow",
+            AdminAct::AlwaysAllow => "AlwaysAllow",
+            AdminAct::Deny => "Deny",
+        }
+    }
+}
+
+/// What commits a security admin configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Commit {
+    /// No deployment: the rules are not in force.
+    Nothing,
+    /// `azurerm_network_manager_deployment` with `scope_access = "SecurityAdmin"`.
+    SecurityAdmin,
+    /// A deployment of the wrong kind (`Connectivity`) naming it: still not in force.
+    Connectivity,
+}
+
+#[derive(Debug, Clone)]
+struct GenAdminRule {
+    /// The configuration (0 or 1) of the rule's collection.
+    config: usize,
+    /// The network groups (0, 1) the rule's collection applies to.
+    groups: Vec<usize>,
+    inbound: bool,
+    action: AdminAct,
+    protocol: usize,
+    src: usize,
+    dst: usize,
+    ports: usize,
+    priority: u32,
+}
+
+#[derive(Debug, Clone)]
+struct GenAdmin {
+    /// Per network group, per VNet: a static member.
+    members: [[bool; 3]; 2],
+    /// Per configuration.
+    commit: [Commit; 2],
+    /// In declaration order (not priority order); one collection each.
+    rules: Vec<GenAdminRule>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hop {
@@ -97,6 +183,72 @@ struct GenNet {
     collections: Vec<GenCollection>,
     /// Per workload subnet: an NSG denying TCP to this port, if any.
     deny_port: [Option<u16>; 4],
+    admin: GenAdmin,
+}
+
+fn gen_admin() -> impl Strategy<Value = GenAdmin> {
+    let action = prop::sample::select(vec![AdminAct::Allow, AdminAct::AlwaysAllow, AdminAct::Deny]);
+    // Mostly one group, sometimes both (a VNet in both then holds the rule twice).
+    let groups = prop::sample::select(vec![vec![0usize], vec![1], vec![0, 1]]);
+    // Addresses that match the packets more often than not (`*`, `VirtualNetwork` weighted up).
+    let address = prop::sample::select(vec![0usize, 0, 0, 1, 2, 2, 3, 3, 4, 5, 6, 6, 6]);
+    let ports = prop::sample::select(vec![0usize, 0, 0, 1, 2, 3, 4, 5]);
+    let protocol = prop::sample::select(vec![0usize, 1, 2, 2]);
+    let rule = (
+        (0..2usize, groups, any::<bool>(), action),
+        (
+            protocol,
+            address.clone(),
+            address,
+            ports,
+            prop::sample::select(ADMIN_PRIORITIES.to_vec()),
+        ),
+    )
+        .prop_map(
+            |((config, groups, inbound, action), (protocol, src, dst, ports, priority))| {
+                GenAdminRule {
+                    config,
+                    groups,
+                    inbound,
+                    action,
+                    protocol,
+                    src,
+                    dst,
+                    ports,
+                    priority,
+                }
+            },
+        );
+    let commit = prop::sample::select(vec![
+        Commit::Nothing,
+        Commit::SecurityAdmin,
+        Commit::SecurityAdmin,
+        Commit::SecurityAdmin,
+        Commit::Connectivity,
+    ]);
+    // Mostly members, so that rules meet the packets.
+    let member = prop::sample::select(vec![false, true, true, true]);
+    (
+        prop::array::uniform2(prop::array::uniform3(member)),
+        prop::array::uniform2(commit),
+        // No rules in a quarter of the cases (and none in force in more): the coverage
+        // without admin rules stays.
+        prop::collection::vec(rule, 0..=3),
+    )
+        .prop_map(|(members, commit, mut rules)| {
+            // Distinct priorities, keeping the declaration order of the rest.
+            let mut seen = Vec::new();
+            rules.retain(|r| {
+                let fresh = !seen.contains(&r.priority);
+                seen.push(r.priority);
+                fresh
+            });
+            GenAdmin {
+                members,
+                commit,
+                rules,
+            }
+        })
 }
 
 fn gen_net() -> impl Strategy<Value = GenNet> {
@@ -136,9 +288,10 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
         prop::collection::vec(table, 5),
         prop::collection::vec(collection, 0..3),
         prop::array::uniform4(deny),
+        gen_admin(),
     )
         .prop_map(
-            |(peering, forwarded, nva_forwarding, routes, mut collections, deny_port)| {
+            |(peering, forwarded, nva_forwarding, routes, mut collections, deny_port, admin)| {
                 // Azure rejects equal collection priorities in one group.
                 collections.sort_by_key(|c| c.priority);
                 collections.dedup_by_key(|c| c.priority);
@@ -149,6 +302,7 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
                     routes,
                     collections,
                     deny_port,
+                    admin,
                 }
             },
         )
@@ -304,7 +458,102 @@ fn build_ir(g: &GenNet) -> Network {
             priority: None,
             collections,
         });
+    build_admin(&mut net, spans, &g.admin, &vnets);
     net
+}
+
+fn configuration_address(c: usize) -> String {
+    format!("azurerm_network_manager_security_admin_configuration.c{c}")
+}
+
+fn admin_rule_address(k: usize) -> String {
+    format!("azurerm_network_manager_admin_rule.r{k}")
+}
+
+/// The Virtual Network Manager elements as the Terraform frontend lowers them: one manager, two
+/// network groups with static members, two configurations, one collection per rule, and the
+/// deployments. Admin rule `k` is `net.admin_rules[k]`.
+fn build_admin(
+    net: &mut Network,
+    spans: &mut Spans,
+    admin: &GenAdmin,
+    vnets: &[vnetlint_ir::VnetId],
+) {
+    net.network_managers.push(NetworkManager {
+        meta: Meta::new("azurerm_network_manager.avnm", spans.next()),
+    });
+    let manager = NetworkManagerId(0);
+    for (i, members) in admin.members.iter().enumerate() {
+        net.network_groups.push(NetworkGroup {
+            meta: Meta::new(
+                format!("azurerm_network_manager_network_group.g{i}"),
+                spans.next(),
+            ),
+            manager: known(manager, spans),
+            static_members: members
+                .iter()
+                .enumerate()
+                .filter(|&(_, &member)| member)
+                .map(|(v, _)| Attr::known(vnets[v], spans.next()))
+                .collect(),
+            dynamic_membership: None,
+        });
+    }
+    for (c, commit) in admin.commit.iter().enumerate() {
+        net.security_admin_configurations
+            .push(SecurityAdminConfiguration {
+                meta: Meta::new(configuration_address(c), spans.next()),
+                manager: known(manager, spans),
+            });
+        let scope = match commit {
+            Commit::Nothing => continue,
+            Commit::SecurityAdmin => "SecurityAdmin",
+            Commit::Connectivity => "Connectivity",
+        };
+        let id = SecurityAdminConfigurationId(u32::try_from(c).expect("two"));
+        net.network_manager_deployments
+            .push(NetworkManagerDeployment {
+                meta: Meta::new(
+                    format!("azurerm_network_manager_deployment.d{c}"),
+                    spans.next(),
+                ),
+                manager: known(manager, spans),
+                scope_access: known(scope.to_owned(), spans),
+                configurations: vec![Attr::known(id, spans.next())],
+            });
+    }
+    for (k, rule) in admin.rules.iter().enumerate() {
+        let config = SecurityAdminConfigurationId(u32::try_from(rule.config).expect("two"));
+        net.admin_rule_collections.push(AdminRuleCollection {
+            meta: Meta::new(
+                format!("azurerm_network_manager_admin_rule_collection.r{k}"),
+                spans.next(),
+            ),
+            configuration: known(config, spans),
+            network_groups: rule
+                .groups
+                .iter()
+                .map(|&g| Attr::known(NetworkGroupId(u32::try_from(g).expect("two")), spans.next()))
+                .collect(),
+        });
+        let collection = AdminRuleCollectionId(u32::try_from(k).expect("few"));
+        let ports = ADMIN_PORTS[rule.ports];
+        net.admin_rules.push(AdminRule {
+            meta: Meta::new(admin_rule_address(k), spans.next()),
+            collection: known(collection, spans),
+            priority: known(rule.priority.to_string(), spans),
+            direction: known(
+                if rule.inbound { "Inbound" } else { "Outbound" }.to_owned(),
+                spans,
+            ),
+            action: known(rule.action.name().to_owned(), spans),
+            protocol: known(ADMIN_PROTOCOLS[rule.protocol].to_owned(), spans),
+            sources: Some(list(spans, &[ADMIN_ADDRESSES[rule.src]])),
+            destinations: Some(list(spans, &[ADMIN_ADDRESSES[rule.dst]])),
+            source_ports: None,
+            destination_ports: (!ports.is_empty()).then(|| list(spans, ports)),
+        });
+    }
 }
 
 /// Deny TCP to `port` (if any), then allow everything both ways: the default rules never
@@ -556,11 +805,120 @@ impl Twin<'_> {
         subnet < 2 || !(p.tcp && self.g.deny_port[subnet - 2] == Some(p.port))
     }
 
-    /// The devices a delivered packet crossed, or `None` when it is dropped.
-    fn forward(&self, p: &Packet, src: usize, dst: usize) -> Option<Vec<Device>> {
+    /// `VirtualNetwork` as an admin rule in force on `vnet` reads it: the VNet's space and the
+    /// spaces of its connected peers (nsg-semantics §2.6 items 1-2; no gateways here). The
+    /// prefixes of user routes (item 5) are left out: they widen the tag per NIC, for NSGs,
+    /// while admin rules are applied at the VNet (routing spec §7) — the engine's reading too.
+    fn in_virtual_network(&self, vnet: usize, ip: IpAddr) -> bool {
+        (0..VNETS.len())
+            .filter(|&other| other == vnet || self.connected(vnet, other))
+            .any(|other| in_cidr(ip, VNETS[other]))
+    }
+
+    fn admin_address(&self, vnet: usize, ip: IpAddr, item: &str) -> bool {
+        match item {
+            "VirtualNetwork" => self.in_virtual_network(vnet, ip),
+            cidr => in_cidr(ip, cidr),
+        }
+    }
+
+    fn admin_matches(&self, rule: &GenAdminRule, vnet: usize, p: &Packet) -> bool {
+        let protocol_ok = match ADMIN_PROTOCOLS[rule.protocol] {
+            "Tcp" => p.tcp,
+            "Udp" => !p.tcp,
+            _ => true,
+        };
+        let ports = ADMIN_PORTS[rule.ports];
+        let port_ok = ports.is_empty()
+            || ports.iter().any(|&text| {
+                if text == "*" {
+                    return true;
+                }
+                let (lo, hi) = text.split_once('-').unwrap_or((text, text));
+                (lo.parse::<u16>().expect("port")..=hi.parse().expect("port")).contains(&p.port)
+            });
+        protocol_ok
+            && port_ok
+            && self.admin_address(vnet, p.src, ADMIN_ADDRESSES[rule.src])
+            && self.admin_address(vnet, p.dst, ADMIN_ADDRESSES[rule.dst])
+    }
+
+    /// The admin rule that decides `p` at `vnet` in a direction (routing spec §7): rules of
+    /// configurations a `SecurityAdmin` deployment commits, whose collection names a network
+    /// group with `vnet` as a static member; lowest priority number first; first match.
+    fn admin_decision(&self, vnet: usize, inbound: bool, p: &Packet) -> Option<usize> {
+        let admin = &self.g.admin;
+        let mut in_force: Vec<(u32, usize)> = admin
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.inbound == inbound
+                    && admin.commit[r.config] == Commit::SecurityAdmin
+                    && r.groups.iter().any(|&g| admin.members[g][vnet])
+            })
+            .map(|(k, r)| (r.priority, k))
+            .collect();
+        in_force.sort_unstable();
+        in_force
+            .into_iter()
+            .map(|(_, k)| k)
+            .find(|&k| self.admin_matches(&admin.rules[k], vnet, p))
+    }
+
+    /// One side of a VNet crossing (spec §1 steps 1 and 4): the admin rules, then — unless a
+    /// rule decided — the NSGs. The deciding rule joins `trail`. Of the NSGs, only the workload
+    /// subnets' inbound ones deny anything here (`nsg_subnet`).
+    fn side(
+        &self,
+        vnet: usize,
+        inbound: bool,
+        nsg_subnet: Option<usize>,
+        p: &Packet,
+        trail: &mut Vec<usize>,
+    ) -> bool {
+        if let Some(k) = self.admin_decision(vnet, inbound, p) {
+            trail.push(k);
+            match self.g.admin.rules[k].action {
+                AdminAct::Deny => return false,
+                AdminAct::AlwaysAllow => return true,
+                AdminAct::Allow => {}
+            }
+        }
+        nsg_subnet.is_none_or(|subnet| self.nsg_allows(subnet, p))
+    }
+
+    /// Arriving at the destination: its VNet's admin rules inbound, then its NSG.
+    fn arrive(&self, p: &Packet, dst: usize, trail: &mut Vec<usize>) -> bool {
+        self.side(Self::vnet_of_subnet(dst), true, Some(dst), p, trail)
+    }
+
+    /// The devices a delivered packet crossed, or `None` when it is dropped; the admin rules
+    /// that decided on the way join `trail`, in order.
+    ///
+    /// Admin rules apply where a packet leaves or enters a VM's NIC in a VNet: at the source
+    /// VNet (outbound), at the destination VNet (inbound), and at the NVA — a VM in the hub — on
+    /// arrival (inbound) and when it sends the packet on (outbound), as spec §1 makes an
+    /// appliance end one leg (step 4) and start the next (step 1). Not at Azure Firewall: the
+    /// spec is silent there; Microsoft's "Nonapplication of security admin rules at subnet
+    /// level" (concept-security-admins) lists Azure Firewall among the services whose subnets
+    /// admin rules do not affect, and the engine reads it so. Nor on the replies: the spec
+    /// says nothing of admin rules on a return path, and the engine (like NSGs, stateful)
+    /// applies none there.
+    fn forward(
+        &self,
+        p: &Packet,
+        src: usize,
+        dst: usize,
+        trail: &mut Vec<usize>,
+    ) -> Option<Vec<Device>> {
         let mut subnet = src;
         let mut origin = Some(Self::vnet_of_subnet(src));
         let mut devices = Vec::new();
+        // The source's NSGs allow everything outbound.
+        if !self.side(Self::vnet_of_subnet(src), false, None, p, trail) {
+            return None;
+        }
         loop {
             let here = Self::vnet_of_subnet(subnet);
             match self.lookup(subnet, p.dst) {
@@ -568,7 +926,7 @@ impl Twin<'_> {
                     if !self.cross(here, v, origin) || Self::vnet_of_subnet(dst) != v {
                         return None;
                     }
-                    return self.nsg_allows(dst, p).then_some(devices);
+                    return self.arrive(p, dst, trail).then_some(devices);
                 }
                 Next::Internet | Next::Drop => return None,
                 Next::Appliance(device) => {
@@ -580,16 +938,24 @@ impl Twin<'_> {
                         Device::Firewall => 0,
                         Device::Nva => 1,
                         Device::Outside => {
-                            return self.nsg_allows(dst, p).then_some(devices);
+                            return self.arrive(p, dst, trail).then_some(devices);
                         }
                     };
                     if !self.cross(here, 0, origin) {
                         return None;
                     }
-                    match device {
-                        Device::Firewall if !self.firewall_allows(p) => return None,
-                        Device::Nva if !self.g.nva_forwarding => return None,
-                        _ => {}
+                    let passes = match device {
+                        Device::Firewall => self.firewall_allows(p),
+                        // Arrives (its subnet and NIC have no NSG), is forwarded, leaves.
+                        Device::Nva => {
+                            self.side(0, true, None, p, trail)
+                                && self.g.nva_forwarding
+                                && self.side(0, false, None, p, trail)
+                        }
+                        Device::Outside => true,
+                    };
+                    if !passes {
+                        return None;
                     }
                     origin = if origin == Some(0) { origin } else { None };
                     subnet = next;
@@ -623,8 +989,10 @@ impl Twin<'_> {
         }
     }
 
-    fn delivered(&self, p: &Packet, src: usize, dst: usize) -> bool {
-        let Some(mut forward) = self.forward(p, src, dst) else {
+    /// Whether the flow works (its replies too, for TCP); the admin rules that decided on the
+    /// forward way join `trail`.
+    fn delivered(&self, p: &Packet, src: usize, dst: usize, trail: &mut Vec<usize>) -> bool {
+        let Some(mut forward) = self.forward(p, src, dst, trail) else {
             return false;
         };
         if !p.tcp {
@@ -653,13 +1021,64 @@ struct Packet {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The engine's answers.
+
+/// The engine's path between the workload NICs of subnets `src` and `dst` for one protocol and
+/// destination port.
+fn engine_path(
+    topology: &Topology<'_>,
+    src: usize,
+    dst: usize,
+    tcp: bool,
+    port: u16,
+) -> PathResult {
+    let from = topology
+        .resolve(&format!("azurerm_network_interface.n{src}"))
+        .expect("source");
+    let to = topology
+        .resolve(&format!("azurerm_network_interface.n{dst}"))
+        .expect("destination");
+    let traffic = Traffic {
+        protocols: ProtocolSet::single(if tcp { Protocol::Tcp } else { Protocol::Udp }),
+        dst_ports: PortSet::single(port),
+    };
+    topology.evaluate_path(&from, &to, &traffic)
+}
+
+/// The admin rules (indices into `net.admin_rules`) the witness's journey names, in order.
+fn admin_steps(net: &Network, result: &PathResult) -> Vec<usize> {
+    result
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Admin)
+        .map(|s| {
+            net.admin_rules
+                .iter()
+                .position(|r| Some(r.meta.span) == s.span)
+                .unwrap_or(usize::MAX)
+        })
+        .collect()
+}
+
+/// The configurations holding rules that nothing in force commits.
+fn uncommitted(admin: &GenAdmin) -> Vec<usize> {
+    (0..admin.commit.len())
+        .filter(|&c| {
+            admin.commit[c] != Commit::SecurityAdmin && admin.rules.iter().any(|r| r.config == c)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // The property.
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// For random networks and packets between workload NICs, the engine's verdict is the
-    /// twin's, and the witness's traced path stops exactly when the packet is denied.
+    /// twin's; the witness's traced path stops exactly when the packet is denied and names the
+    /// admin rules the twin saw decide, in order; configurations nothing commits are named in a
+    /// note.
     #[test]
     fn routed_verdicts_agree_with_the_twin(
         g in gen_net(),
@@ -669,20 +1088,12 @@ proptest! {
         let topology = Topology::build(&net);
         prop_assert!(topology.routing_active(), "a firewall makes routing modelled");
         let twin = Twin { g: &g };
+        let unset = uncommitted(&g.admin);
         for (src, dst, tcp, port) in probes {
             let packet = Packet { tcp, src: host(src), dst: host(dst), port: PORTS[port] };
-            let expected = twin.delivered(&packet, src, dst);
-            let from = topology
-                .resolve(&format!("azurerm_network_interface.n{src}"))
-                .expect("source");
-            let to = topology
-                .resolve(&format!("azurerm_network_interface.n{dst}"))
-                .expect("destination");
-            let traffic = Traffic {
-                protocols: ProtocolSet::single(if tcp { Protocol::Tcp } else { Protocol::Udp }),
-                dst_ports: PortSet::single(packet.port),
-            };
-            let result = topology.evaluate_path(&from, &to, &traffic);
+            let mut trail = Vec::new();
+            let expected = twin.delivered(&packet, src, dst, &mut trail);
+            let result = engine_path(&topology, src, dst, tcp, packet.port);
             let got = match result.verdict {
                 PathVerdict::Allowed => true,
                 PathVerdict::Denied => false,
@@ -696,7 +1107,160 @@ proptest! {
             if topology.routing_active() && !result.steps.is_empty() {
                 let stops = result.steps.iter().any(|s| s.stops);
                 prop_assert_eq!(stops, !got, "steps {:#?}", result.steps);
+                // The witness is this packet (admin rules here name no source ports): the
+                // admin rules deciding on its way are the twin's.
+                prop_assert_eq!(
+                    admin_steps(&net, &result),
+                    trail.clone(),
+                    "{:?} from subnet {} to {}: steps {:#?}\n{:#?}",
+                    packet, src, dst, result.steps, g
+                );
+            }
+            for c in 0..g.admin.commit.len() {
+                let named = result.notes.iter().any(|n| n.contains(&configuration_address(c)));
+                prop_assert_eq!(named, unset.contains(&c), "configuration {} in notes {:?}", c, result.notes);
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The admin layer on fixed networks: spokes 1 and 2 peered directly (and with the hub), no
+// routes of their own, so that a packet from subnet 2 (10.1.1.4) to subnet 4 (10.2.1.4) crosses
+// the source VNet outbound and the destination VNet inbound and nothing else.
+
+fn fixed_net(deny_port: [Option<u16>; 4], commit: [Commit; 2], rules: Vec<GenAdminRule>) -> GenNet {
+    GenNet {
+        peering: [2; 3],
+        forwarded: [[true; 2]; 3],
+        nva_forwarding: true,
+        routes: vec![Vec::new(); 5],
+        collections: Vec::new(),
+        deny_port,
+        admin: GenAdmin {
+            // Group 0: spoke 2; group 1: both spokes.
+            members: [[false, false, true], [false, true, true]],
+            commit,
+            rules,
+        },
+    }
+}
+
+/// A rule of configuration 0 on group 0 (spoke 2), inbound; values from the generator's pools.
+fn inbound_rule(action: AdminAct, protocol: &str, src: &str, ports: &[&str]) -> GenAdminRule {
+    let index = |pool: &[&str], text: &str| pool.iter().position(|p| *p == text).expect("pooled");
+    GenAdminRule {
+        config: 0,
+        groups: vec![0],
+        inbound: true,
+        action,
+        protocol: index(&ADMIN_PROTOCOLS, protocol),
+        src: index(&ADMIN_ADDRESSES, src),
+        dst: index(&ADMIN_ADDRESSES, "*"),
+        ports: ADMIN_PORTS
+            .iter()
+            .position(|p| *p == ports)
+            .expect("pooled"),
+        priority: 100,
+    }
+}
+
+/// The engine's path for one packet between workload subnets, checked against the twin
+/// (verdict and admin trail).
+fn checked(g: &GenNet, src: usize, dst: usize, tcp: bool, port: u16) -> PathResult {
+    let net = build_ir(g);
+    let topology = Topology::build(&net);
+    let result = engine_path(&topology, src, dst, tcp, port);
+    let packet = Packet {
+        tcp,
+        src: host(src),
+        dst: host(dst),
+        port,
+    };
+    let mut trail = Vec::new();
+    let expected = Twin { g }.delivered(&packet, src, dst, &mut trail);
+    let got = result.verdict == PathVerdict::Allowed;
+    assert_eq!(got, expected, "{packet:?}: {:#?}", result.steps);
+    assert_eq!(admin_steps(&net, &result), trail, "{:#?}", result.steps);
+    result
+}
+
+fn stop_kind(result: &PathResult) -> Option<StepKind> {
+    result.steps.iter().find(|s| s.stops).map(|s| s.kind)
+}
+
+#[test]
+fn an_admin_deny_drops_what_the_nsgs_allow() {
+    let deny = inbound_rule(AdminAct::Deny, "Tcp", "10.1.0.0/16", &["22"]);
+    let g = fixed_net([None; 4], [Commit::SecurityAdmin; 2], vec![deny]);
+    // The NSGs allow SSH; the admin rule on spoke 2 drops it before them.
+    let ssh = checked(&g, 2, 4, true, 22);
+    assert_eq!(ssh.verdict, PathVerdict::Denied);
+    assert_eq!(stop_kind(&ssh), Some(StepKind::Admin), "{:#?}", ssh.steps);
+    assert!(!ssh.steps.iter().any(|s| s.kind == StepKind::Nsg && s.stops));
+    // Other ports, UDP, and the other way (spoke 1 is in no group of the rule) are the NSGs'.
+    assert_eq!(checked(&g, 2, 4, true, 443).verdict, PathVerdict::Allowed);
+    assert_eq!(checked(&g, 2, 4, false, 22).verdict, PathVerdict::Allowed);
+    assert_eq!(checked(&g, 4, 2, true, 22).verdict, PathVerdict::Allowed);
+}
+
+#[test]
+fn an_admin_always_allow_passes_what_an_nsg_denies_and_an_allow_does_not() {
+    // Subnet 4's NSG denies TCP 443 inbound.
+    let deny_443 = [None, None, Some(443), None];
+    // `VirtualNetwork` at spoke 2 holds spoke 1, a connected peer.
+    let always = inbound_rule(AdminAct::AlwaysAllow, "Any", "VirtualNetwork", &["443"]);
+    let g = fixed_net(deny_443, [Commit::SecurityAdmin; 2], vec![always]);
+    let https = checked(&g, 2, 4, true, 443);
+    assert_eq!(https.verdict, PathVerdict::Allowed, "{:#?}", https.steps);
+    let admin = https
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Admin)
+        .expect("an admin step");
+    assert!(
+        !https.steps[admin..].iter().any(|s| s.kind == StepKind::Nsg),
+        "AlwaysAllow skips the destination's NSGs: {:#?}",
+        https.steps
+    );
+    // An Allow hands the packet on to the NSGs, which deny it.
+    let allow = inbound_rule(AdminAct::Allow, "Any", "VirtualNetwork", &["443"]);
+    let g = fixed_net(deny_443, [Commit::SecurityAdmin; 2], vec![allow]);
+    let https = checked(&g, 2, 4, true, 443);
+    assert_eq!(https.verdict, PathVerdict::Denied);
+    assert_eq!(stop_kind(&https), Some(StepKind::Nsg), "{:#?}", https.steps);
+    assert_eq!(admin_steps(&build_ir(&g), &https), vec![0]);
+}
+
+#[test]
+fn an_uncommitted_admin_configuration_is_not_in_force() {
+    let deny_all = |config| GenAdminRule {
+        config,
+        ..inbound_rule(AdminAct::Deny, "Any", "*", &[])
+    };
+    let mut rules = vec![deny_all(0), deny_all(1)];
+    rules[1].priority = 200;
+    // No deployment for configuration 0; a `Connectivity` deployment for configuration 1.
+    let g = fixed_net(
+        [None; 4],
+        [Commit::Nothing, Commit::Connectivity],
+        rules.clone(),
+    );
+    let result = checked(&g, 2, 4, true, 443);
+    assert_eq!(result.verdict, PathVerdict::Allowed, "{:#?}", result.steps);
+    for c in 0..2 {
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.contains(&configuration_address(c)) && n.contains("deployment")),
+            "a note says configuration {c} is not committed: {:?}",
+            result.notes
+        );
+    }
+    // Committed by a `SecurityAdmin` deployment, the same rule drops it.
+    let g = fixed_net([None; 4], [Commit::Nothing, Commit::SecurityAdmin], rules);
+    let result = checked(&g, 2, 4, true, 443);
+    assert_eq!(result.verdict, PathVerdict::Denied);
+    assert_eq!(admin_steps(&build_ir(&g), &result), vec![1]);
 }
