@@ -60,6 +60,21 @@ impl AddrSet {
 
     /// The block `ip/prefix`, host bits masked off; `None` when the prefix is too long for the
     /// family.
+    /// The addresses from `start` to `end` inclusive (empty when reversed or of two families).
+    pub fn from_range(start: IpAddr, end: IpAddr) -> Self {
+        match (start, end) {
+            (IpAddr::V4(a), IpAddr::V4(b)) if a <= b => AddrSet {
+                v4: IntervalSet::range(u32::from(a), u32::from(b)),
+                v6: IntervalSet::empty(),
+            },
+            (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => AddrSet {
+                v4: IntervalSet::empty(),
+                v6: IntervalSet::range(u128::from(a), u128::from(b)),
+            },
+            _ => AddrSet::empty(),
+        }
+    }
+
     pub fn from_cidr(ip: IpAddr, prefix: u8) -> Option<Self> {
         match ip {
             IpAddr::V4(v4) => {

@@ -749,6 +749,7 @@ impl Topology<'_> {
                 via_public_ip: None,
                 dnat: None,
                 lb_frontend: None,
+                service: None,
                 notes: Vec::new(),
             };
             for (nic, n) in net.iter_nics() {

@@ -42,6 +42,8 @@ pub enum StepKind {
     Entry,
     /// A private endpoint's own behaviour (TCP only).
     Endpoint,
+    /// A platform service's public endpoint and its firewall.
+    Service,
 }
 
 impl StepKind {
@@ -58,6 +60,7 @@ impl StepKind {
             StepKind::Admin => "admin-rule",
             StepKind::Entry => "entry",
             StepKind::Endpoint => "private-endpoint",
+            StepKind::Service => "service",
         }
     }
 }

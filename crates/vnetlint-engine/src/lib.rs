@@ -20,6 +20,7 @@ pub mod interval;
 mod legs;
 mod merge;
 mod model;
+mod paas;
 pub mod packet;
 mod path;
 mod routes;
@@ -44,6 +45,7 @@ pub use model::{
     Access, Bounds, CompiledNsg, CompiledRule, Decision, DefaultRule, Direction, Mode, RuleRef,
     Uncertainty, Verdict,
 };
+pub use paas::ServiceRef;
 pub use packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
 pub use path::{
     Association, Hop, HopTrace, PairResult, PathResult, PathVerdict, ResolvedEndpoint, Segment,

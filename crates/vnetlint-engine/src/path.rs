@@ -48,6 +48,8 @@ pub struct ResolvedEndpoint {
     /// The destination was named by the public IP of a load balancer frontend: packets reach
     /// the backends its rules and NAT rules lead to (routing spec §9).
     pub lb_frontend: Option<PublicIpId>,
+    /// The destination is a platform service without a private endpoint: its public endpoint.
+    pub service: Option<crate::paas::ServiceRef>,
     /// Caveats to show with any verdict involving this endpoint.
     pub notes: Vec<String>,
 }
@@ -197,6 +199,7 @@ impl Topology<'_> {
                 via_public_ip: None,
                 dnat: None,
                 lb_frontend: None,
+                service: None,
                 notes: vec![format!(
                     "the contents of service tag `{name}` are published by Microsoft and not known offline; it is taken as any Internet address"
                 )],
@@ -262,6 +265,7 @@ impl Topology<'_> {
             via_public_ip: None,
             dnat: None,
             lb_frontend: None,
+            service: None,
             notes: Vec::new(),
         };
         let mut outside = set.clone();
@@ -298,6 +302,7 @@ impl Topology<'_> {
             via_public_ip: None,
             dnat: None,
             lb_frontend: None,
+            service: None,
             notes: Vec::new(),
         };
         match id {
@@ -436,9 +441,47 @@ impl Topology<'_> {
                     }
                 }
             }
+            ElementId::StorageAccount(_) | ElementId::SqlServer(_) | ElementId::DataService(_) => {
+                let service = match id {
+                    ElementId::StorageAccount(s) => crate::paas::ServiceRef::Storage(s),
+                    ElementId::SqlServer(s) => crate::paas::ServiceRef::Sql(s),
+                    ElementId::DataService(s) => crate::paas::ServiceRef::Data(s),
+                    _ => unreachable!("matched above"),
+                };
+                let delegated = match service {
+                    crate::paas::ServiceRef::Data(s) => net[s]
+                        .delegated_subnet
+                        .as_ref()
+                        .and_then(Attr::get)
+                        .copied(),
+                    _ => None,
+                };
+                let endpoints = self.service_endpoints_of(service);
+                if let Some(subnet) = delegated {
+                    endpoint.notes.push(format!(
+                        "`{label}` is deployed into its subnet: it is reached there"
+                    ));
+                    self.whole_subnet_segment(subnet, &mut endpoint);
+                } else if endpoints.is_empty() {
+                    endpoint.service = Some(service);
+                    endpoint.external = true;
+                    endpoint
+                        .segments
+                        .push(external_segment(&label, TagContext::stand_in().internet()));
+                } else {
+                    endpoint.notes.push(format!(
+                        "`{label}` is reached through its private endpoints (its name resolves to them through private DNS)"
+                    ));
+                    for pe in endpoints {
+                        let inner = self.element_endpoint(ElementId::PrivateEndpoint(pe))?;
+                        endpoint.segments.extend(inner.segments);
+                        endpoint.notes.extend(inner.notes);
+                    }
+                }
+            }
             other => {
                 return Err(format!(
-                    "`{label}` is a {}, which is not an endpoint; name a subnet, NIC, VM, public IP, App Service Environment, app, virtual network, private endpoint, firewall, virtual network gateway, local network gateway (on-premises), an address or a service tag",
+                    "`{label}` is a {}, which is not an endpoint; name a subnet, NIC, VM, public IP, App Service Environment, app, virtual network, private endpoint, storage account, SQL server or other data service, firewall, virtual network gateway, local network gateway (on-premises), an address or a service tag",
                     other.kind_name()
                 ));
             }
@@ -613,6 +656,9 @@ impl Topology<'_> {
         }
         if let Some(pip) = to.lb_frontend {
             return self.evaluate_lb_frontend(from, to, pip, traffic);
+        }
+        if let Some(service) = to.service {
+            return self.evaluate_public_service(from, to, service, traffic);
         }
         let mut pairs = Vec::new();
         let mut notes: Vec<String> = from.notes.iter().chain(&to.notes).cloned().collect();

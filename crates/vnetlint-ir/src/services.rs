@@ -126,6 +126,78 @@ impl ServiceKind {
         }
     }
 
+    /// The TCP ports clients reach the service on (its public endpoint and private
+    /// endpoints): HTTPS for most, the database protocols' own ports for the databases.
+    pub fn ports(self) -> &'static [(u16, u16)] {
+        match self {
+            // SQL's gateway on 1433 redirects to 11000-11999 inside Azure.
+            ServiceKind::Sql | ServiceKind::Synapse => &[(1433, 1433), (11000, 11999)],
+            ServiceKind::PostgresSingle | ServiceKind::PostgresFlexible => &[(5432, 5432)],
+            ServiceKind::MySqlSingle | ServiceKind::MySqlFlexible | ServiceKind::MariaDb => {
+                &[(3306, 3306)]
+            }
+            ServiceKind::Redis => &[(6379, 6380)],
+            // SMB for Azure Files beside HTTPS.
+            ServiceKind::Storage => &[(443, 443), (445, 445)],
+            // AMQP and Kafka beside HTTPS.
+            ServiceKind::EventHubs => &[(443, 443), (5671, 5672), (9093, 9093)],
+            ServiceKind::ServiceBus => &[(443, 443), (5671, 5672)],
+            ServiceKind::CosmosDb
+            | ServiceKind::KeyVault
+            | ServiceKind::ContainerRegistry
+            | ServiceKind::Search
+            | ServiceKind::CognitiveServices
+            | ServiceKind::AppConfiguration => &[(443, 443)],
+        }
+    }
+
+    /// The service endpoint (`service_endpoints` of a subnet) that carries a subnet's traffic
+    /// to the service with the subnet's identity; `None` where the service has none.
+    pub fn service_endpoint(self) -> Option<&'static str> {
+        match self {
+            ServiceKind::Sql
+            | ServiceKind::Synapse
+            | ServiceKind::PostgresSingle
+            | ServiceKind::MySqlSingle
+            | ServiceKind::MariaDb => Some("Microsoft.Sql"),
+            ServiceKind::Storage => Some("Microsoft.Storage"),
+            ServiceKind::KeyVault => Some("Microsoft.KeyVault"),
+            ServiceKind::CosmosDb => Some("Microsoft.AzureCosmosDB"),
+            ServiceKind::EventHubs => Some("Microsoft.EventHub"),
+            ServiceKind::ServiceBus => Some("Microsoft.ServiceBus"),
+            ServiceKind::ContainerRegistry => Some("Microsoft.ContainerRegistry"),
+            ServiceKind::CognitiveServices => Some("Microsoft.CognitiveServices"),
+            ServiceKind::PostgresFlexible
+            | ServiceKind::MySqlFlexible
+            | ServiceKind::Redis
+            | ServiceKind::Search
+            | ServiceKind::AppConfiguration => None,
+        }
+    }
+
+    /// The service tag of the service's public addresses, as NSG rules name it.
+    pub fn service_tag(self) -> &'static str {
+        match self {
+            ServiceKind::Sql
+            | ServiceKind::Synapse
+            | ServiceKind::PostgresSingle
+            | ServiceKind::PostgresFlexible
+            | ServiceKind::MySqlSingle
+            | ServiceKind::MySqlFlexible
+            | ServiceKind::MariaDb => "Sql",
+            ServiceKind::Storage => "Storage",
+            ServiceKind::KeyVault => "AzureKeyVault",
+            ServiceKind::CosmosDb => "AzureCosmosDB",
+            ServiceKind::EventHubs => "EventHub",
+            ServiceKind::ServiceBus => "ServiceBus",
+            ServiceKind::ContainerRegistry => "AzureContainerRegistry",
+            ServiceKind::CognitiveServices => "CognitiveServicesManagement",
+            ServiceKind::Redis | ServiceKind::Search | ServiceKind::AppConfiguration => {
+                "AzureCloud"
+            }
+        }
+    }
+
     /// What the service's firewall is made of.
     pub fn firewall(self) -> Model {
         match self {

@@ -277,8 +277,10 @@ pub struct StepJson {
     pub element: Option<String>,
     /// `entry` (the way in from the Internet: a public IP, a load balancer rule or NAT rule,
     /// an Application Gateway listener, a DNAT rule), `nsg`, `route`, `peering`, `firewall`,
-    /// `appliance`, `nat`, `gateway`, `return`, `admin-rule` or `private-endpoint` (the NSGs a
-    /// private endpoint's network policies leave out, or a protocol other than TCP).
+    /// `appliance`, `nat`, `gateway`, `return`, `admin-rule`, `private-endpoint` (the NSGs a
+    /// private endpoint's network policies leave out, or a protocol other than TCP) or
+    /// `service` (a storage account's, SQL server's or other data service's public endpoint and
+    /// what its firewall decides).
     pub kind: &'static str,
     pub location: Option<LocationJson>,
     /// The packet is dropped here.
