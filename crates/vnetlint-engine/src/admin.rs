@@ -242,6 +242,37 @@ impl AdminLayer {
         }
     }
 
+    /// The packets of `set` each `AlwaysAllow` rule of `vnet` certainly lets through in
+    /// `direction` without the NSGs (first match, `Mode::Must`), by rule.
+    pub fn always_allowed(
+        &self,
+        vnet: Option<VnetId>,
+        direction: Direction,
+        set: &PacketSet,
+    ) -> Vec<(AdminRuleId, PacketSet)> {
+        let mut remaining = set.clone();
+        let mut out = Vec::new();
+        let rules = vnet.and_then(|v| self.rules.get(v.index()));
+        for rule in rules.into_iter().flatten() {
+            if rule.direction != direction || remaining.is_empty() {
+                continue;
+            }
+            let matched = match rule.action {
+                AdminAction::Deny => &rule.upper,
+                _ => &rule.lower,
+            };
+            let hit = remaining.intersect(matched);
+            if hit.is_empty() {
+                continue;
+            }
+            remaining = remaining.subtract(&hit);
+            if rule.action == AdminAction::AlwaysAllow {
+                out.push((rule.rule, hit));
+            }
+        }
+        out
+    }
+
     /// The admin rule that decides one packet at `vnet` in `direction`.
     pub fn decide(
         &self,

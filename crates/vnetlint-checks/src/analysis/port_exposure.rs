@@ -20,7 +20,7 @@ use vnetlint_engine::{
     Access, AddrSet, CompiledNsg, Cube, Direction, Mode, Packet, PacketSet, PortSet, Protocol,
     ProtocolSet, RuleRef, Uncertainty,
 };
-use vnetlint_ir::{NsgId, PublicIpId, RuleId, Span};
+use vnetlint_ir::{AdminRuleId, NsgId, PublicIpId, RuleId, Span};
 
 use super::entry_points::{LbEntry, lb_entries};
 use super::{broad_sources, port_set};
@@ -245,6 +245,9 @@ pub(crate) struct PortExposure<'c> {
     pub exposed: BTreeMap<RuleId, Exposure<'c>>,
     /// What might be exposed, by the place of the unresolved value it hinges on.
     pub unresolved: BTreeMap<Span, Unresolved<'c>>,
+    /// What each security admin `AlwaysAllow` rule lets Internet hosts reach whatever the NSGs
+    /// say (routing spec §7, edge case 11).
+    pub admin_exposed: BTreeMap<AdminRuleId, Exposure<'c>>,
 }
 
 /// Which rules let Internet hosts reach each class of ports of every destination of the network.
@@ -254,6 +257,7 @@ pub(crate) fn port_exposure<'c>(
 ) -> PortExposure<'c> {
     let mut exposed: BTreeMap<RuleId, Exposure<'c>> = BTreeMap::new();
     let mut unresolved: BTreeMap<Span, Unresolved<'c>> = BTreeMap::new();
+    let mut admin_exposed: BTreeMap<AdminRuleId, Exposure<'c>> = BTreeMap::new();
     // One query per destination over the ports of every class, split by class afterwards:
     // evaluation is packet by packet, so the allowed set of a class is the allowed set of the
     // whole query restricted to its ports, and the NSGs are walked once instead of once per
@@ -281,6 +285,24 @@ pub(crate) fn port_exposure<'c>(
         });
         // Security admin rules come before every NSG: what a `Deny` drops (or an
         // `AlwaysAllow` lets through whatever the NSGs say) is not the NSG rules' doing.
+        if !ctx.topology.admin.is_empty() {
+            let always = ctx
+                .topology
+                .admin
+                .always_allowed(unit.vnet, Direction::Inbound, &query);
+            for (class, only_class) in classes.iter().zip(&class_filters) {
+                let hints = witness_hints(class, unit.sample_destination());
+                for (rule, packets) in &always {
+                    let part = packets.intersect(only_class);
+                    if !part.is_empty() {
+                        admin_exposed
+                            .entry(*rule)
+                            .or_default()
+                            .add(class, &part, &hints, &unit);
+                    }
+                }
+            }
+        }
         let query = if ctx.topology.admin.is_empty() {
             query
         } else {
@@ -331,6 +353,7 @@ pub(crate) fn port_exposure<'c>(
     PortExposure {
         exposed,
         unresolved,
+        admin_exposed,
     }
 }
 

@@ -2,7 +2,7 @@
 # - vnet-guarded is in a network group whose committed configuration denies SSH from the
 #   Internet and always allows RDP: the NSG's allow of SSH from anywhere exposes nothing, and
 #   RDP arrives although the NSG denies it (VNL106: the NSG's deny of RDP from the Internet never
-#   decides anything).
+#   decides anything; VNL101 at the admin rule: RDP is exposed through pip-guarded).
 # - vnet-uncommitted is in a group whose configuration no deployment commits: its rules are not
 #   in force, so the NSG's allow of SSH is an exposure again.
 
@@ -183,7 +183,7 @@ resource "azurerm_network_manager_admin_rule" "deny_ssh" {
 }
 
 resource "azurerm_network_manager_admin_rule" "always_rdp" {
-  name                     = "always-allow-rdp"
+  name                     = "always-allow-rdp" # expect: VNL101
   admin_rule_collection_id = azurerm_network_manager_admin_rule_collection.committed.id
   action                   = "AlwaysAllow"
   direction                = "Inbound"

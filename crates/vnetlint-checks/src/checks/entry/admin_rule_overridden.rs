@@ -25,10 +25,11 @@ declare_check! {
     /// ## Why is this bad?
     /// The NSG's author cannot see the admin layer: the rule looks like it decides traffic, and
     /// changing it changes nothing. A deny that an `AlwaysAllow` overrides is a false sense of
-    /// security; an allow that a `Deny` overrides is a dead rule someone will debug.
+    /// security; an allow that a `Deny` overrides is a dead rule someone will debug. (Here the
+    /// `AlwaysAllow` admits RDP from any source, which VNL101 reports at the admin rule.)
     ///
     /// ## Example
-    /// ```hcl,expect=VNL106
+    /// ```hcl,expect=VNL106+VNL101
     /// resource "azurerm_virtual_network" "spoke" {
     ///   name          = "vnet-spoke"
     ///   address_space = ["10.1.0.0/16"]

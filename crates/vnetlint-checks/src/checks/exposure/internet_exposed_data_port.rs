@@ -20,7 +20,8 @@ declare_check! {
     /// 65,536 public addresses (wider than a /16; IPv6 in /64 networks). A named partner's or
     /// administrator's range of a /16 or less is not reported. Rules Azure rejects are evaluated
     /// under their evident meaning, with a note, and rules of an NSG outside the scanned files
-    /// on a stand-in NSG, as a warning.
+    /// on a stand-in NSG, as a warning. What a security admin `AlwaysAllow` in force lets broad
+    /// Internet sources reach is reported at the admin rule (the NSGs are never consulted).
     ///
     /// ## Why is this bad?
     /// Backends such as a SQL Server VM are meant to be reached over the virtual network only.

@@ -33,6 +33,13 @@ declare_check! {
     /// Azure's default rules and the rules the scanned files add to it, and reported as a
     /// **warning** with a note naming the NSG.
     ///
+    /// Security admin rules (Azure Virtual Network Manager) come first: what a `Deny` in force
+    /// drops is no finding, and what an `AlwaysAllow` in force lets broad Internet sources reach
+    /// is reported at the admin rule, since the NSGs are never consulted for it. Either way the
+    /// level is an **error** when an entry point leads there (an instance public IP, a public
+    /// load balancer rule or inbound NAT rule, whose message names the frontend and backend
+    /// ports) and a **warning** otherwise.
+    ///
     /// ## Why is this bad?
     /// Management ports open to the Internet are scanned within minutes of deployment and are
     /// the most common way into a virtual machine: password spraying on SSH and RDP, and

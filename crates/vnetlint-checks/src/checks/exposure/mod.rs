@@ -9,7 +9,8 @@
 //! traffic but no public entry point is declared in the scanned templates (latent: it opens as
 //! soon as one is attached), or when the rule's NSG is defined outside the scanned files and
 //! judged on a stand-in (its own rules may deny the traffic). What hinges on unresolved values
-//! is VNL002.
+//! is VNL002. A security admin `AlwaysAllow` rule that lets broad Internet sources through,
+//! whatever the NSGs say, is reported at the admin rule.
 
 mod dnat;
 pub(crate) mod internet_exposed_all_ports;
@@ -59,7 +60,15 @@ pub(crate) fn report_port_exposure(
     let PortExposure {
         exposed,
         unresolved,
+        admin_exposed,
     } = port_exposure(ctx, &classes);
+    for (rule, exposure) in admin_exposed {
+        if is_broad(&exposure.sources, ctx.config.broad_sources) {
+            out.push(admin_exposure_finding(
+                net, check, rule, &exposure, ports.why,
+            ));
+        }
+    }
     for (rule_id, exposure) in exposed {
         if exposure.any_tenant || is_broad(&exposure.sources, ctx.config.broad_sources) {
             let mut finding = exposure_finding(net, check, rule_id, &exposure, ports.why);
@@ -197,6 +206,65 @@ fn exposure_finding(
     }
     if let Some(note) = outside {
         finding = finding.with_note(note);
+    }
+    finding
+}
+
+/// An exposure a security admin `AlwaysAllow` rule makes: the NSGs are never consulted for
+/// those packets, so the finding is at the admin rule (routing spec §7, edge case 11).
+fn admin_exposure_finding(
+    net: &Network,
+    check: &Check,
+    rule_id: vnetlint_ir::AdminRuleId,
+    exposure: &Exposure<'_>,
+    why: &str,
+) -> Finding {
+    let rule = &net.admin_rules[rule_id.index()];
+    let destinations: Vec<String> = exposure
+        .destinations
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect();
+    let (level, entry) = if exposure.public.is_empty() {
+        (
+            Level::Warning,
+            "no public IP leads there in the scanned templates, so the exposure is latent"
+                .to_owned(),
+        )
+    } else {
+        let ips: Vec<String> = exposure
+            .public
+            .iter()
+            .map(|&p| format!("`{}`", net[p].meta.display_name()))
+            .collect();
+        (
+            Level::Error,
+            format!("public IP {} leads there", ips.join(", ")),
+        )
+    };
+    let message = format!(
+        "security admin rule `{}` always allows the Internet to reach {} on {}, whatever their NSGs say ({entry}): {why}; narrow its sources, make it `Allow` so that the NSGs decide, or remove it",
+        rule.meta.display_name(),
+        exposure.describe(),
+        destinations.join(", "),
+    );
+    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
+    let finding = check
+        .finding(
+            message,
+            name_label(&rule.meta, "this admin rule always allows it"),
+        )
+        .with_address(rule.meta.address.clone())
+        .with_fingerprint_key(classes.join("+"));
+    let mut finding = Finding { level, ..finding };
+    for &pip in &exposure.public {
+        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
+    }
+    if let Some(packet) = &exposure.witness {
+        finding = finding.with_note(format!(
+            "packet Internet {packet} is let through by admin rule \"{}\" before any NSG (AlwaysAllow)",
+            rule.meta.display_name()
+        ));
     }
     finding
 }
