@@ -19,7 +19,7 @@ resource "azurerm_subnet" "app" {
 }
 
 resource "azurerm_subnet" "app2" {
-  name                 = "snet-app2"
+  name                 = "snet-app2" # expect: VNL104
   resource_group_name  = "rg"
   virtual_network_name = azurerm_virtual_network.main.name
   address_prefixes     = ["10.0.5.0/24"]
@@ -142,5 +142,19 @@ resource "azurerm_private_endpoint" "on" {
     private_ip_address = "10.0.3.10"
     subresource_name   = "sqlServer"
     member_name        = "sqlServer"
+  }
+}
+
+# A VM in snet-app2, the client of both endpoints.
+resource "azurerm_network_interface" "vm" {
+  name                = "nic-vm"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  ip_configuration {
+    name                          = "primary"
+    subnet_id                     = azurerm_subnet.app2.id
+    private_ip_address_allocation = "Static"
+    private_ip_address            = "10.0.5.4"
   }
 }
