@@ -1,11 +1,13 @@
 //! Path evaluation has a brute-force twin (issue 5, item 8): random small networks (one or two
 //! virtual networks, subnets, NICs with static addresses and public IPs, NSGs with random rules on
-//! subnets and NICs, peerings in both, one or no direction) are evaluated one concrete packet at
-//! a time by a twin that walks every NSG on the path, reads each rule's text and knows the
-//! `VirtualNetwork` tag of each virtual network directly, and is compared with the set-based
-//! `Topology::evaluate_path`: single-packet verdicts, witnesses and their hop traces, the
-//! allowed/denied partition, and sampled packets of wide queries (subnets, NICs, CIDRs, the
-//! Internet, public IPs).
+//! subnets and NICs, peerings in both, one or no direction, mostly a private endpoint in a subnet
+//! with random network policies) are evaluated one concrete packet at a time by a twin that
+//! walks every NSG on the path, reads each rule's text and knows the `VirtualNetwork` tag of
+//! each virtual network directly — and leaves a private endpoint's subnet NSG out of traffic to
+//! it unless the policies apply NSGs, and lets only TCP reach it (routing spec §8) — and is
+//! compared with the set-based `Topology::evaluate_path`: single-packet verdicts, witnesses and
+//! their hop traces, the allowed/denied partition, and sampled packets of wide queries (subnets,
+//! NICs, CIDRs, the Internet, public IPs, the private endpoint).
 //!
 //! The twin shares no code with the engine; the IR builder does (it is only the input).
 
@@ -21,7 +23,7 @@ use vnetlint_engine::{
     Access, AddrSet, Association, Cube, Direction, HopTrace, Packet, PacketSet, PathResult,
     PathVerdict, PortSet, Protocol, ProtocolSet, RuleRef, Topology, Traffic,
 };
-use vnetlint_ir::{Attr, Dialect, Meta, Network, NsgId, Peering, PublicIp};
+use vnetlint_ir::{Attr, Dialect, Meta, Network, NsgId, Peering, PrivateEndpoint, PublicIp};
 
 // ---------------------------------------------------------------------------------------------
 // Generated networks.
@@ -75,6 +77,32 @@ struct GenNic {
     public: bool,
 }
 
+/// `private_endpoint_network_policies` values; `None` leaves the attribute out (`Disabled`).
+const ENDPOINT_POLICIES: [Option<&str>; 5] = [
+    None,
+    Some("Disabled"),
+    Some("Enabled"),
+    Some("NetworkSecurityGroupEnabled"),
+    Some("RouteTableEnabled"),
+];
+
+/// A private endpoint (`azurerm_private_endpoint.p0`) and its subnet's network policies.
+#[derive(Debug, Clone, Copy)]
+struct GenEndpoint {
+    subnet: usize,
+    policies: Option<&'static str>,
+}
+
+impl GenEndpoint {
+    /// NSGs apply to traffic to the endpoint (routing spec §8).
+    fn nsgs(self) -> bool {
+        matches!(
+            self.policies,
+            Some("Enabled" | "NetworkSecurityGroupEnabled")
+        )
+    }
+}
+
 /// One declared peering link `from -> to` and its `allow_virtual_network_access`.
 #[derive(Debug, Clone, Copy)]
 struct Link {
@@ -93,6 +121,7 @@ struct GenNet {
     subnet_nsg: Vec<Option<usize>>,
     nic_nsg: Vec<Option<usize>>,
     links: Vec<Link>,
+    endpoint: Option<GenEndpoint>,
 }
 
 fn port_text() -> impl Strategy<Value = String> + Clone {
@@ -130,10 +159,11 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
             prop::option::of(any::<bool>()),
             prop::option::of(any::<bool>()),
         ),
+        prop::option::weighted(0.8, (0usize..3, 0..ENDPOINT_POLICIES.len())),
     )
         .prop_map(
-            |(vnets, subnet_vnets, nics, nsgs, subnet_nsg, nic_nsg, peering, flags)| {
-                normalize(
+            |(vnets, subnet_vnets, nics, nsgs, subnet_nsg, nic_nsg, peering, flags, endpoint)| {
+                let mut g = normalize(
                     vnets,
                     &subnet_vnets,
                     &nics,
@@ -142,7 +172,12 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
                     &nic_nsg,
                     peering,
                     flags,
-                )
+                );
+                g.endpoint = endpoint.map(|(subnet, policies)| GenEndpoint {
+                    subnet: subnet % g.subnets.len(),
+                    policies: ENDPOINT_POLICIES[policies],
+                });
+                g
             },
         )
 }
@@ -209,6 +244,7 @@ fn normalize(
         subnets,
         nsgs,
         links,
+        endpoint: None,
     }
 }
 
@@ -263,12 +299,21 @@ impl GenNet {
         Ipv4Addr::new(b[0], b[1], b[2], b[3] + 20)
     }
 
+    /// The private endpoint's static address: one no NIC holds and not the spare one.
+    fn endpoint_ip(&self) -> Option<Ipv4Addr> {
+        self.endpoint.map(|e| {
+            let b = self.subnet_base(e.subnet);
+            Ipv4Addr::new(b[0], b[1], b[2], b[3] + 30)
+        })
+    }
+
     /// The addresses the tests sample packets from and to.
     fn pool(&self) -> Vec<IpAddr> {
         let mut out: Vec<IpAddr> = (0..self.nics.len())
             .map(|i| IpAddr::V4(self.nic_ip(i)))
             .collect();
         out.extend((0..self.subnets.len()).map(|i| IpAddr::V4(self.spare_ip(i))));
+        out.extend(self.endpoint_ip().map(IpAddr::V4));
         out.extend(EXTERNAL.iter().map(|t| t.parse::<IpAddr>().unwrap()));
         out
     }
@@ -368,6 +413,20 @@ fn build_ir(g: &GenNet) -> Network {
             use_remote_gateways: None,
         });
     }
+    if let (Some(endpoint), Some(ip)) = (g.endpoint, g.endpoint_ip()) {
+        let span = spans.next();
+        let subnet = subnets[endpoint.subnet];
+        net[subnet].private_endpoint_network_policies = endpoint
+            .policies
+            .map(|text| Attr::known(text.to_owned(), span));
+        net.add_private_endpoint(PrivateEndpoint {
+            meta: Meta::new("azurerm_private_endpoint.p0", span),
+            subnet: Some(Attr::known(subnet, span)),
+            target: None,
+            group_ids: None,
+            private_ip: Some(Attr::known(ip.to_string(), span)),
+        });
+    }
     net
 }
 
@@ -378,6 +437,8 @@ fn build_ir(g: &GenNet) -> Network {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
     Nic(usize),
+    /// The private endpoint's address.
+    Endpoint,
     Subnet(usize),
     External,
 }
@@ -408,6 +469,9 @@ struct Twin<'g> {
 
 impl Twin<'_> {
     fn place(&self, ip: IpAddr) -> Place {
+        if self.g.endpoint_ip().map(IpAddr::V4) == Some(ip) {
+            return Place::Endpoint;
+        }
         if let Some(i) = (0..self.g.nics.len()).find(|&i| IpAddr::V4(self.g.nic_ip(i)) == ip) {
             return Place::Nic(i);
         }
@@ -420,6 +484,7 @@ impl Twin<'_> {
         match place {
             Place::Nic(i) => Some(self.g.nics[i].subnet),
             Place::Subnet(s) => Some(s),
+            Place::Endpoint => self.g.endpoint.map(|e| e.subnet),
             Place::External => None,
         }
     }
@@ -469,6 +534,12 @@ impl Twin<'_> {
         let Some(subnet) = self.subnet_of(place) else {
             return Vec::new();
         };
+        // Traffic to a private endpoint skips its subnet's NSG unless the subnet's network
+        // policies apply NSGs (routing spec §8, edge case 8); the spec exempts only traffic to
+        // it, so what it sends leaves through the NSG like any address of its subnet.
+        if place == Place::Endpoint && inbound && !self.g.endpoint.is_some_and(GenEndpoint::nsgs) {
+            return Vec::new();
+        }
         let v = self.g.subnets[subnet];
         let mut out = Vec::new();
         if let Place::Nic(i) = place
@@ -542,6 +613,8 @@ impl Twin<'_> {
         let mut hops = Vec::new();
         let allow =
             self.walk(&egress, false, p, &mut hops) && self.walk(&ingress, true, p, &mut hops);
+        // A private endpoint accepts TCP only (routing spec §8).
+        let allow = allow && (dst != Place::Endpoint || p.protocol == Protocol::Tcp);
         TwinOutcome { allow, hops }
     }
 
@@ -890,12 +963,18 @@ fn wide_destinations(g: &GenNet) -> Vec<String> {
     );
     out.extend((0..g.nics.len()).map(|i| g.nic_ip(i).to_string()));
     out.push("10.0.0.0/28".to_owned());
+    if g.endpoint.is_some() {
+        out.push("azurerm_private_endpoint.p0".to_owned());
+    }
     out
 }
 
 /// The addresses an endpoint name stands for, as the generated network defines them.
 fn endpoint_set(g: &GenNet, name: &str) -> AddrSet {
     let cidr = |text: &str| AddrSet::parse(text).unwrap();
+    if name == "azurerm_private_endpoint.p0" {
+        return AddrSet::from_ip(IpAddr::V4(g.endpoint_ip().unwrap()));
+    }
     if let Some(i) = name.strip_prefix("azurerm_network_interface.n") {
         return AddrSet::from_ip(IpAddr::V4(g.nic_ip(i.parse().unwrap())));
     }
@@ -977,6 +1056,7 @@ fn small(
         subnet_nsg,
         nic_nsg,
         links: Vec::new(),
+        endpoint: None,
     }
 }
 

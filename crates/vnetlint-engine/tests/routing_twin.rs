@@ -1,15 +1,24 @@
-//! The routing engine has a per-packet twin (issue 15, item 5; admin rules: issue 16): random
-//! hub-and-spoke networks (a hub with Azure Firewall and an NVA, two spokes, peerings in both,
-//! one or no direction with random `allow_forwarded_traffic`, random route tables on the spoke
-//! subnets and the NVA's subnet, random firewall rule collections, NSGs that deny one port, and
-//! Virtual Network Manager security admin rules — network groups with static members, two
-//! configurations each committed by a `SecurityAdmin` deployment or not, up to three rules of
-//! random direction, action, protocol, addresses, ports and distinct priorities) are followed one
-//! packet at a time by a twin that looks routes up hop by hop from the generated description —
-//! system routes, user routes, longest prefix, peerings, the firewall's first match, IP
-//! forwarding, admin rules before NSGs on each side of a VNet crossing (routing spec §1, §7),
-//! the return path of TCP — and compared with the set-based `Topology::evaluate_path`: the
-//! verdict, where the witness's journey stops, and which admin rules decided on its way.
+//! The routing engine has a per-packet twin (issue 15, item 5; admin rules and private
+//! endpoints: issue 16): random hub-and-spoke networks (a hub with Azure Firewall and an NVA,
+//! two spokes, peerings in both, one or no direction with random `allow_forwarded_traffic`,
+//! random route tables on the spoke subnets and the NVA's subnet, random firewall rule
+//! collections, NSGs that deny one port, Virtual Network Manager security admin rules —
+//! network groups with static members, two configurations each committed by a `SecurityAdmin`
+//! deployment or not, up to three rules of random direction, action, protocol, addresses, ports
+//! and distinct priorities — and up to two private endpoints at static addresses in workload
+//! subnets whose `private_endpoint_network_policies` are random: absent, `Disabled`, `Enabled`,
+//! `NetworkSecurityGroupEnabled`, `RouteTableEnabled`) are followed one packet at a time by a
+//! twin that looks routes up hop by hop from the generated description — system routes, user
+//! routes, longest prefix, peerings, the firewall's first match, IP forwarding, admin rules
+//! before NSGs on each side of a VNet crossing (routing spec §1, §7), each endpoint's /32 in
+//! its VNet and connected peers and its invalidation by a user route no longer than the VNet
+//! space (never 0.0.0.0/0) under route policies, the endpoint's subnet NSG only under NSG
+//! policies, TCP only (§8, edge cases 7 and 8), the return path of TCP along the destination
+//! subnet's routes (§6; an endpoint's replies too: it is no appliance) — and compared with the
+//! set-based `Topology::evaluate_path` from workload NICs to NICs and to endpoints: the
+//! verdict, where the witness's journey stops, which admin rules decided on its way, the
+//! endpoint's refusal of other protocols and the skipped NSG, the note on an invalidated /32;
+//! and NIC-to-NIC verdicts and paths are the same without the endpoints.
 //!
 //! The twin shares no routing code with the engine; the IR builder does (it is only the input).
 
@@ -19,6 +28,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use common::{Spans, add_nic, add_nsg, add_rule, add_subnet, add_vnet, list, security_rule};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use vnetlint_engine::{
     PathResult, PathVerdict, PortSet, Protocol, ProtocolSet, StepKind, Topology, Traffic,
 };
@@ -26,8 +36,8 @@ use vnetlint_ir::{
     AdminRule, AdminRuleCollection, AdminRuleCollectionId, Attr, Dialect, Firewall,
     FirewallIpConfiguration, FirewallRule, FirewallRuleCollection, FirewallRuleCollectionGroup,
     FirewallRuleKind, Meta, Network, NetworkGroup, NetworkGroupId, NetworkManager,
-    NetworkManagerDeployment, NetworkManagerId, Peering, Route, RouteTable, RuleCollectionOwner,
-    SecurityAdminConfiguration, SecurityAdminConfigurationId,
+    NetworkManagerDeployment, NetworkManagerId, Peering, PrivateEndpoint, Route, RouteTable,
+    RuleCollectionOwner, SecurityAdminConfiguration, SecurityAdminConfigurationId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -46,13 +56,18 @@ const SUBNETS: [(usize, &str); 6] = [
 const FIREWALL_IP: &str = "10.0.1.4";
 const NVA_IP: &str = "10.0.2.4";
 const OUTSIDE_IP: &str = "10.50.0.4";
-const ROUTE_PREFIXES: [&str; 6] = [
+/// User route prefixes: the default route, one wider than every VNet space, the two spokes'
+/// spaces (as wide as the VNet space: they invalidate a private endpoint's /32 there under route
+/// policies), two subnets (longer: they never do), and private endpoint p0's own /32 when it is
+/// in subnet 5 (an equal prefix: the user route wins the tie).
+const ROUTE_PREFIXES: [&str; 7] = [
     "0.0.0.0/0",
     "10.0.0.0/8",
     "10.1.0.0/16",
     "10.2.0.0/16",
     "10.2.1.0/24",
     "10.1.1.0/24",
+    "10.2.2.10/32",
 ];
 const FW_SOURCES: [&str; 4] = ["*", "10.1.0.0/16", "10.2.0.0/16", "10.1.1.0/24"];
 const FW_DESTINATIONS: [&str; 4] = ["*", "10.1.0.0/16", "10.2.0.0/16", "10.2.2.0/24"];
@@ -83,6 +98,50 @@ const ADMIN_PORTS: [&[&str]; 6] = [
 const ADMIN_PROTOCOLS: [&str; 3] = ["Tcp", "Udp", "Any"];
 /// Distinct per case: the spec calls equal priorities on one VNet ambiguous (§7, UNSURE).
 const ADMIN_PRIORITIES: [u32; 5] = [1, 10, 100, 1000, 4096];
+
+/// A subnet's `private_endpoint_network_policies` (routing spec §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policies {
+    /// Not written: `Disabled`.
+    Absent,
+    Disabled,
+    Enabled,
+    NetworkSecurityGroupEnabled,
+    RouteTableEnabled,
+}
+
+const POLICIES: [Policies; 5] = [
+    Policies::Absent,
+    Policies::Disabled,
+    Policies::Enabled,
+    Policies::NetworkSecurityGroupEnabled,
+    Policies::RouteTableEnabled,
+];
+
+impl Policies {
+    fn text(self) -> Option<&'static str> {
+        match self {
+            Policies::Absent => None,
+            Policies::Disabled => Some("Disabled"),
+            Policies::Enabled => Some("Enabled"),
+            Policies::NetworkSecurityGroupEnabled => Some("NetworkSecurityGroupEnabled"),
+            Policies::RouteTableEnabled => Some("RouteTableEnabled"),
+        }
+    }
+
+    /// NSGs apply to traffic to the subnet's private endpoints.
+    fn nsgs(self) -> bool {
+        matches!(
+            self,
+            Policies::Enabled | Policies::NetworkSecurityGroupEnabled
+        )
+    }
+
+    /// User routes may invalidate the /32 routes of the subnet's private endpoints.
+    fn routes(self) -> bool {
+        matches!(self, Policies::Enabled | Policies::RouteTableEnabled)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AdminAct {
@@ -184,6 +243,10 @@ struct GenNet {
     /// Per workload subnet: an NSG denying TCP to this port, if any.
     deny_port: [Option<u16>; 4],
     admin: GenAdmin,
+    /// Per workload subnet: its network policies for private endpoints.
+    policies: [Policies; 4],
+    /// Per private endpoint `k` (`azurerm_private_endpoint.pk`): its workload subnet (2-5).
+    endpoints: Vec<usize>,
 }
 
 fn gen_admin() -> impl Strategy<Value = GenAdmin> {
@@ -289,9 +352,21 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
         prop::collection::vec(collection, 0..3),
         prop::array::uniform4(deny),
         gen_admin(),
+        prop::array::uniform4(prop::sample::select(POLICIES.to_vec())),
+        prop::collection::vec(2usize..6, 0..=2),
     )
         .prop_map(
-            |(peering, forwarded, nva_forwarding, routes, mut collections, deny_port, admin)| {
+            |(
+                peering,
+                forwarded,
+                nva_forwarding,
+                routes,
+                mut collections,
+                deny_port,
+                admin,
+                policies,
+                endpoints,
+            )| {
                 // Azure rejects equal collection priorities in one group.
                 collections.sort_by_key(|c| c.priority);
                 collections.dedup_by_key(|c| c.priority);
@@ -303,6 +378,8 @@ fn gen_net() -> impl Strategy<Value = GenNet> {
                     collections,
                     deny_port,
                     admin,
+                    policies,
+                    endpoints,
                 }
             },
         )
@@ -459,7 +536,27 @@ fn build_ir(g: &GenNet) -> Network {
             collections,
         });
     build_admin(&mut net, spans, &g.admin, &vnets);
+    // Last, so that the spans of everything else do not depend on the endpoints.
+    for (i, policies) in g.policies.iter().enumerate() {
+        if let Some(text) = policies.text() {
+            net.subnets[subnets[i + 2].index()].private_endpoint_network_policies =
+                known(text.to_owned(), spans);
+        }
+    }
+    for (k, &subnet) in g.endpoints.iter().enumerate() {
+        net.private_endpoints.push(PrivateEndpoint {
+            meta: Meta::new(endpoint_address(k), spans.next()),
+            subnet: known(subnets[subnet], spans),
+            target: None,
+            group_ids: None,
+            private_ip: known(endpoint_ip(k, subnet).to_string(), spans),
+        });
+    }
     net
+}
+
+fn endpoint_address(k: usize) -> String {
+    format!("azurerm_private_endpoint.p{k}")
 }
 
 fn configuration_address(c: usize) -> String {
@@ -641,9 +738,18 @@ fn fw_rule(spans: &mut Spans, c: usize, r: usize, rule: &GenFwRule) -> FirewallR
 
 /// The workload NIC's address in subnet `i` (the fifth address: Azure's first host).
 fn host(i: usize) -> IpAddr {
+    subnet_address(i, 4)
+}
+
+/// Private endpoint `k`'s static address in subnet `i`: the (11+k)-th, which no NIC holds.
+fn endpoint_ip(k: usize, i: usize) -> IpAddr {
+    subnet_address(i, 10 + u32::try_from(k).expect("few"))
+}
+
+fn subnet_address(i: usize, offset: u32) -> IpAddr {
     let (_, prefix) = SUBNETS[i];
     let base: Ipv4Addr = prefix.split('/').next().expect("cidr").parse().expect("v4");
-    IpAddr::V4(Ipv4Addr::from(u32::from(base) + 4))
+    IpAddr::V4(Ipv4Addr::from(u32::from(base) + offset))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -709,8 +815,52 @@ impl Twin<'_> {
         self.link(a, b).is_some() && self.link(b, a).is_some()
     }
 
+    /// The private endpoint at `ip`, if any.
+    fn endpoint_at(&self, ip: IpAddr) -> Option<usize> {
+        (0..self.g.endpoints.len()).find(|&k| endpoint_ip(k, self.g.endpoints[k]) == ip)
+    }
+
+    /// The network policies for the private endpoints of workload subnet `subnet`.
+    fn policies(&self, subnet: usize) -> Policies {
+        self.g.policies[subnet - 2]
+    }
+
+    /// Private endpoint `k`'s /32 route in `subnet`'s table, if its VNet has one, and whether
+    /// a user route invalidates it there (see `lookup`).
+    fn endpoint_route(&self, subnet: usize, k: usize) -> Option<(Next, bool)> {
+        let v = Self::vnet_of_subnet(subnet);
+        let at = self.g.endpoints[k];
+        let home = Self::vnet_of_subnet(at);
+        let next = if home == v {
+            Next::Local(v)
+        } else if self.connected(v, home) {
+            Next::Peer(home)
+        } else {
+            return None;
+        };
+        let user: &[(usize, Hop)] = if subnet >= 1 {
+            &self.g.routes[subnet - 1]
+        } else {
+            &[]
+        };
+        let space = prefix_len(VNETS[home]);
+        let invalid = self.policies(at).routes()
+            && user.iter().any(|&(p, _)| {
+                let len = prefix_len(ROUTE_PREFIXES[p]);
+                (1..=space).contains(&len) && in_cidr(endpoint_ip(k, at), ROUTE_PREFIXES[p])
+            });
+        Some((next, invalid))
+    }
+
     /// Longest prefix among the system routes and the subnet's user routes; user routes win
     /// ties.
+    ///
+    /// Private endpoints (routing spec §2, §8, edge case 7): each endpoint's /32 is a system
+    /// route of its VNet and of the VNets connected to it by peering, delivering there, except
+    /// in a table where the endpoint's subnet has route policies on (`Enabled`,
+    /// `RouteTableEnabled`) and a user route covering the endpoint's address is at most as
+    /// long as the endpoint VNet's address space but not 0.0.0.0/0: there the /32 is invalid
+    /// and the routes left decide.
     fn lookup(&self, subnet: usize, dst: IpAddr) -> Next {
         let v = Self::vnet_of_subnet(subnet);
         let user: &[(usize, Hop)] = if subnet >= 1 {
@@ -743,6 +893,11 @@ impl Twin<'_> {
                 Hop::Internet => Next::Internet,
             };
             consider(ROUTE_PREFIXES[p], 0, next);
+        }
+        for (k, &at) in self.g.endpoints.iter().enumerate() {
+            if let Some((next, false)) = self.endpoint_route(subnet, k) {
+                consider(&format!("{}/32", endpoint_ip(k, at)), 1, next);
+            }
         }
         consider(VNETS[v], 1, Next::Local(v));
         for (other, space) in VNETS.iter().enumerate() {
@@ -875,10 +1030,10 @@ impl Twin<'_> {
         inbound: bool,
         nsg_subnet: Option<usize>,
         p: &Packet,
-        trail: &mut Vec<usize>,
+        trail: &mut Journey,
     ) -> bool {
         if let Some(k) = self.admin_decision(vnet, inbound, p) {
-            trail.push(k);
+            trail.admin.push(k);
             match self.g.admin.rules[k].action {
                 AdminAct::Deny => return false,
                 AdminAct::AlwaysAllow => return true,
@@ -888,9 +1043,21 @@ impl Twin<'_> {
         nsg_subnet.is_none_or(|subnet| self.nsg_allows(subnet, p))
     }
 
-    /// Arriving at the destination: its VNet's admin rules inbound, then its NSG.
-    fn arrive(&self, p: &Packet, dst: usize, trail: &mut Vec<usize>) -> bool {
-        self.side(Self::vnet_of_subnet(dst), true, Some(dst), p, trail)
+    /// Arriving at the destination: its VNet's admin rules inbound, then its NSG. A private
+    /// endpoint (routing spec §8, edge case 8) is behind its subnet's NSG only when the
+    /// subnet's network policies for NSGs are on (`Enabled`, `NetworkSecurityGroupEnabled`),
+    /// and accepts TCP only; the spec exempts it from NSGs, not from admin rules (§1 step 4).
+    fn arrive(&self, p: &Packet, dst: usize, trail: &mut Journey) -> bool {
+        let endpoint = self.endpoint_at(p.dst);
+        let nsg = (endpoint.is_none() || self.policies(dst).nsgs()).then_some(dst);
+        if !self.side(Self::vnet_of_subnet(dst), true, nsg, p, trail) {
+            return false;
+        }
+        if endpoint.is_some() && !p.tcp {
+            trail.refused = true;
+            return false;
+        }
+        true
     }
 
     /// The devices a delivered packet crossed, or `None` when it is dropped; the admin rules
@@ -910,7 +1077,7 @@ impl Twin<'_> {
         p: &Packet,
         src: usize,
         dst: usize,
-        trail: &mut Vec<usize>,
+        trail: &mut Journey,
     ) -> Option<Vec<Device>> {
         let mut subnet = src;
         let mut origin = Some(Self::vnet_of_subnet(src));
@@ -964,7 +1131,9 @@ impl Twin<'_> {
         }
     }
 
-    /// The devices the replies cross back to `src`, or `None` when they are lost.
+    /// The devices the replies cross back to `src`, or `None` when they are lost: they follow
+    /// the routes of the destination's subnet (spec §6) — a private endpoint's replies too, as
+    /// it is no appliance.
     fn back(&self, p: &Packet, src: usize, dst: usize) -> Option<Vec<Device>> {
         let mut subnet = dst;
         let mut devices = Vec::new();
@@ -991,7 +1160,7 @@ impl Twin<'_> {
 
     /// Whether the flow works (its replies too, for TCP); the admin rules that decided on the
     /// forward way join `trail`.
-    fn delivered(&self, p: &Packet, src: usize, dst: usize, trail: &mut Vec<usize>) -> bool {
+    fn delivered(&self, p: &Packet, src: usize, dst: usize, trail: &mut Journey) -> bool {
         let Some(mut forward) = self.forward(p, src, dst, trail) else {
             return false;
         };
@@ -1012,6 +1181,15 @@ impl Twin<'_> {
     }
 }
 
+/// What the twin saw decide on a packet's forward way.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Journey {
+    /// The admin rules that decided, in order.
+    admin: Vec<usize>,
+    /// A private endpoint refused the packet (not TCP) once everything else let it in.
+    refused: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Packet {
     tcp: bool,
@@ -1023,21 +1201,37 @@ struct Packet {
 // ---------------------------------------------------------------------------------------------
 // The engine's answers.
 
-/// The engine's path between the workload NICs of subnets `src` and `dst` for one protocol and
-/// destination port.
-fn engine_path(
-    topology: &Topology<'_>,
-    src: usize,
-    dst: usize,
-    tcp: bool,
-    port: u16,
-) -> PathResult {
-    let from = topology
-        .resolve(&format!("azurerm_network_interface.n{src}"))
-        .expect("source");
-    let to = topology
-        .resolve(&format!("azurerm_network_interface.n{dst}"))
-        .expect("destination");
+/// Where a probe goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum To {
+    /// The workload NIC of a subnet (2-5).
+    Nic(usize),
+    /// Private endpoint `k`.
+    Endpoint(usize),
+}
+
+impl To {
+    /// The element's address, its subnet and its IP.
+    fn place(self, g: &GenNet) -> (String, usize, IpAddr) {
+        match self {
+            To::Nic(i) => (nic_address(i), i, host(i)),
+            To::Endpoint(k) => (
+                endpoint_address(k),
+                g.endpoints[k],
+                endpoint_ip(k, g.endpoints[k]),
+            ),
+        }
+    }
+}
+
+fn nic_address(i: usize) -> String {
+    format!("azurerm_network_interface.n{i}")
+}
+
+/// The engine's path between two elements for one protocol and destination port.
+fn engine_path(topology: &Topology<'_>, from: &str, to: &str, tcp: bool, port: u16) -> PathResult {
+    let from = topology.resolve(from).expect("source");
+    let to = topology.resolve(to).expect("destination");
     let traffic = Traffic {
         protocols: ProtocolSet::single(if tcp { Protocol::Tcp } else { Protocol::Udp }),
         dst_ports: PortSet::single(port),
@@ -1072,54 +1266,165 @@ fn uncommitted(admin: &GenAdmin) -> Vec<usize> {
 // ---------------------------------------------------------------------------------------------
 // The property.
 
+/// One probe from the workload NIC of subnet `src` to `to`: the engine's verdict is the twin's;
+/// the witness's traced path (routed networks explain it) stops exactly when the packet is
+/// denied, names the admin rules the twin saw decide, in order, and a private endpoint's
+/// refusal exactly when the twin's endpoint refused it; a delivered packet's path says an
+/// endpoint's subnet NSG is skipped exactly when its policies leave NSGs off; configurations
+/// nothing commits are named in a note.
+fn check_probe(
+    g: &GenNet,
+    net: &Network,
+    topology: &Topology<'_>,
+    (src, to): (usize, To),
+    tcp: bool,
+    port: u16,
+) -> Result<PathResult, TestCaseError> {
+    let (name, dst, ip) = to.place(g);
+    let packet = Packet {
+        tcp,
+        src: host(src),
+        dst: ip,
+        port,
+    };
+    let mut trail = Journey::default();
+    let expected = Twin { g }.delivered(&packet, src, dst, &mut trail);
+    let result = engine_path(topology, &nic_address(src), &name, tcp, port);
+    let got = match result.verdict {
+        PathVerdict::Allowed => true,
+        PathVerdict::Denied => false,
+        PathVerdict::Partial => {
+            prop_assert!(false, "a single packet is never partial: {result:?}");
+            false
+        }
+    };
+    let case = format!("{packet:?} from subnet {src} to {name} (subnet {dst})");
+    prop_assert_eq!(
+        got,
+        expected,
+        "{}: {:?}\n{:#?}\n{:#?}",
+        case,
+        result.notes,
+        result.steps,
+        g
+    );
+    if result.steps.is_empty() {
+        prop_assert!(
+            !matches!(to, To::Endpoint(_)),
+            "{}: no steps: {:?}",
+            case,
+            result
+        );
+    } else {
+        let stops = result.steps.iter().any(|s| s.stops);
+        prop_assert_eq!(stops, !got, "{}: steps {:#?}", case, result.steps);
+        // The witness is this packet (admin rules here name no source ports): the admin rules
+        // deciding on its way are the twin's.
+        prop_assert_eq!(
+            admin_steps(net, &result),
+            trail.admin.clone(),
+            "{}: steps {:#?}\n{:#?}",
+            case,
+            result.steps,
+            g
+        );
+        let refused = result
+            .steps
+            .iter()
+            .any(|s| s.kind == StepKind::Endpoint && s.stops);
+        prop_assert_eq!(
+            refused,
+            trail.refused,
+            "{}: steps {:#?}",
+            case,
+            result.steps
+        );
+        if let To::Endpoint(_) = to
+            && got
+        {
+            // Every workload subnet has an NSG: the path says when the endpoint skips it.
+            let skipped = result.steps.iter().any(|s| s.kind == StepKind::Endpoint);
+            let nsgs = g.policies[dst - 2].nsgs();
+            prop_assert_eq!(skipped, !nsgs, "{}: steps {:#?}", case, result.steps);
+        }
+    }
+    if let To::Endpoint(k) = to
+        && let Some((_, true)) = (Twin { g }).endpoint_route(src, k)
+    {
+        // The packet leaves a table that invalidates the endpoint's /32: a note says so.
+        let named = result
+            .notes
+            .iter()
+            .any(|n| n.contains("/32 route") && n.contains(&name));
+        prop_assert!(
+            named,
+            "{}: no note on the invalidated /32: {:?}",
+            case,
+            result.notes
+        );
+    }
+    let unset = uncommitted(&g.admin);
+    for c in 0..g.admin.commit.len() {
+        let named = result
+            .notes
+            .iter()
+            .any(|n| n.contains(&configuration_address(c)));
+        prop_assert_eq!(
+            named,
+            unset.contains(&c),
+            "configuration {} in notes {:?}",
+            c,
+            result.notes
+        );
+    }
+    Ok(result)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
-    /// For random networks and packets between workload NICs, the engine's verdict is the
-    /// twin's; the witness's traced path stops exactly when the packet is denied and names the
-    /// admin rules the twin saw decide, in order; configurations nothing commits are named in a
-    /// note.
+    /// For random networks, packets between workload NICs and packets from workload NICs to
+    /// private endpoints agree with the twin (`check_probe`); the private endpoints and the
+    /// subnets' policies change nothing between NICs (same verdict, same witness path).
     #[test]
     fn routed_verdicts_agree_with_the_twin(
         g in gen_net(),
         probes in prop::collection::vec((2usize..6, 2usize..6, any::<bool>(), 0..PORTS.len()), 12),
+        // Mostly TCP (the endpoints refuse the rest); the last two port choices pick the port
+        // the endpoint's subnet NSG denies, if any, so that its policies matter.
+        endpoint_probes in prop::collection::vec(
+            (2usize..6, 0usize..2, prop::bool::weighted(0.75), 0..PORTS.len() + 2),
+            8,
+        ),
     ) {
         let net = build_ir(&g);
         let topology = Topology::build(&net);
         prop_assert!(topology.routing_active(), "a firewall makes routing modelled");
-        let twin = Twin { g: &g };
-        let unset = uncommitted(&g.admin);
+        let plain_g = GenNet { policies: [Policies::Absent; 4], endpoints: Vec::new(), ..g.clone() };
+        let plain = build_ir(&plain_g);
+        let plain_topology = Topology::build(&plain);
         for (src, dst, tcp, port) in probes {
-            let packet = Packet { tcp, src: host(src), dst: host(dst), port: PORTS[port] };
-            let mut trail = Vec::new();
-            let expected = twin.delivered(&packet, src, dst, &mut trail);
-            let result = engine_path(&topology, src, dst, tcp, packet.port);
-            let got = match result.verdict {
-                PathVerdict::Allowed => true,
-                PathVerdict::Denied => false,
-                PathVerdict::Partial => {
-                    prop_assert!(false, "a single packet is never partial: {result:?}");
-                    false
-                }
+            let result = check_probe(&g, &net, &topology, (src, To::Nic(dst)), tcp, PORTS[port])?;
+            let without = engine_path(&plain_topology, &nic_address(src), &nic_address(dst), tcp, PORTS[port]);
+            prop_assert_eq!(result.verdict, without.verdict, "endpoints change a NIC's verdict");
+            prop_assert_eq!(&result.steps, &without.steps, "endpoints change a NIC's path");
+            // And its notes, but one: the engine says a /32 is invalidated on every path that
+            // leaves a table invalidating it, wherever the packet goes (reported as noise).
+            let relevant = |notes: &[String]| -> Vec<String> {
+                notes.iter().filter(|n| !n.starts_with("the /32 route of private endpoint")).cloned().collect()
             };
-            prop_assert_eq!(got, expected, "{:?} from subnet {} to {}: {:?}\n{:#?}", packet, src, dst, result.notes, g);
-            // Routed networks explain the witness; its last step stops exactly when denied.
-            if topology.routing_active() && !result.steps.is_empty() {
-                let stops = result.steps.iter().any(|s| s.stops);
-                prop_assert_eq!(stops, !got, "steps {:#?}", result.steps);
-                // The witness is this packet (admin rules here name no source ports): the
-                // admin rules deciding on its way are the twin's.
-                prop_assert_eq!(
-                    admin_steps(&net, &result),
-                    trail.clone(),
-                    "{:?} from subnet {} to {}: steps {:#?}\n{:#?}",
-                    packet, src, dst, result.steps, g
-                );
-            }
-            for c in 0..g.admin.commit.len() {
-                let named = result.notes.iter().any(|n| n.contains(&configuration_address(c)));
-                prop_assert_eq!(named, unset.contains(&c), "configuration {} in notes {:?}", c, result.notes);
-            }
+            prop_assert_eq!(relevant(&result.notes), relevant(&without.notes), "endpoints change a NIC's notes");
+        }
+        if g.endpoints.is_empty() {
+            return Ok(());
+        }
+        for (src, k, tcp, port) in endpoint_probes {
+            let k = k % g.endpoints.len();
+            let port = match PORTS.get(port) {
+                Some(&port) => port,
+                None => g.deny_port[g.endpoints[k] - 2].unwrap_or(PORTS[port % PORTS.len()]),
+            };
+            check_probe(&g, &net, &topology, (src, To::Endpoint(k)), tcp, port)?;
         }
     }
 }
@@ -1143,6 +1448,8 @@ fn fixed_net(deny_port: [Option<u16>; 4], commit: [Commit; 2], rules: Vec<GenAdm
             commit,
             rules,
         },
+        policies: [Policies::Absent; 4],
+        endpoints: Vec::new(),
     }
 }
 
@@ -1168,21 +1475,18 @@ fn inbound_rule(action: AdminAct, protocol: &str, src: &str, ports: &[&str]) -> 
 /// The engine's path for one packet between workload subnets, checked against the twin
 /// (verdict and admin trail).
 fn checked(g: &GenNet, src: usize, dst: usize, tcp: bool, port: u16) -> PathResult {
+    checked_to(g, src, To::Nic(dst), tcp, port)
+}
+
+/// The engine's path for one packet from the workload NIC of `src` to `to`, checked against the
+/// twin as the property checks it.
+fn checked_to(g: &GenNet, src: usize, to: To, tcp: bool, port: u16) -> PathResult {
     let net = build_ir(g);
     let topology = Topology::build(&net);
-    let result = engine_path(&topology, src, dst, tcp, port);
-    let packet = Packet {
-        tcp,
-        src: host(src),
-        dst: host(dst),
-        port,
-    };
-    let mut trail = Vec::new();
-    let expected = Twin { g }.delivered(&packet, src, dst, &mut trail);
-    let got = result.verdict == PathVerdict::Allowed;
-    assert_eq!(got, expected, "{packet:?}: {:#?}", result.steps);
-    assert_eq!(admin_steps(&net, &result), trail, "{:#?}", result.steps);
-    result
+    match check_probe(g, &net, &topology, (src, to), tcp, port) {
+        Ok(result) => result,
+        Err(failure) => panic!("{failure}"),
+    }
 }
 
 fn stop_kind(result: &PathResult) -> Option<StepKind> {
@@ -1263,4 +1567,149 @@ fn an_uncommitted_admin_configuration_is_not_in_force() {
     let result = checked(&g, 2, 4, true, 443);
     assert_eq!(result.verdict, PathVerdict::Denied);
     assert_eq!(admin_steps(&build_ir(&g), &result), vec![1]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private endpoints on fixed networks (routing spec §8): endpoint p0 at 10.2.1.10 in subnet 4
+// (spoke 2, whose NIC is 10.2.1.4), reached from the NIC of subnet 2 (10.1.1.4, spoke 1); the
+// spokes are peered directly and with the hub.
+
+const P0: To = To::Endpoint(0);
+
+/// Subnet 4's network policies, subnet 4's NSG denying TCP 443 or not, subnet 2's user routes.
+fn endpoint_net(policies: Policies, deny_443: bool, routes: &[(&str, Hop)]) -> GenNet {
+    let mut g = fixed_net(
+        [None, None, deny_443.then_some(443), None],
+        [Commit::SecurityAdmin; 2],
+        Vec::new(),
+    );
+    g.policies[2] = policies;
+    g.endpoints = vec![4];
+    g.routes[1] = routes
+        .iter()
+        .map(|&(prefix, hop)| {
+            let p = ROUTE_PREFIXES
+                .iter()
+                .position(|p| *p == prefix)
+                .expect("pooled");
+            (p, hop)
+        })
+        .collect();
+    g
+}
+
+fn has_step(result: &PathResult, kind: StepKind) -> bool {
+    result.steps.iter().any(|s| s.kind == kind)
+}
+
+#[test]
+fn an_endpoint_skips_its_subnets_nsg_unless_its_policies_apply_it() {
+    // Edge case 8: the NSG denies TCP 443 on the subnet; it guards the endpoint only under
+    // `Enabled` and `NetworkSecurityGroupEnabled`.
+    for policies in POLICIES {
+        let g = endpoint_net(policies, true, &[]);
+        let https = checked_to(&g, 2, P0, true, 443);
+        if policies.nsgs() {
+            assert_eq!(https.verdict, PathVerdict::Denied, "{policies:?}");
+            assert_eq!(stop_kind(&https), Some(StepKind::Nsg), "{:#?}", https.steps);
+        } else {
+            assert_eq!(https.verdict, PathVerdict::Allowed, "{policies:?}");
+            assert!(has_step(&https, StepKind::Endpoint), "{:#?}", https.steps);
+        }
+        // The NSG still guards the subnet's other resources.
+        let nic = checked(&g, 2, 4, true, 443);
+        assert_eq!(nic.verdict, PathVerdict::Denied, "{policies:?}");
+        // The endpoint accepts TCP only, whatever the NSG says.
+        let udp = checked_to(&g, 2, P0, false, 1500);
+        assert_eq!(udp.verdict, PathVerdict::Denied, "{policies:?}");
+        assert_eq!(
+            stop_kind(&udp),
+            Some(StepKind::Endpoint),
+            "{:#?}",
+            udp.steps
+        );
+    }
+}
+
+#[test]
+fn a_route_as_wide_as_the_vnet_overrides_an_endpoint_only_under_route_policies() {
+    // Edge case 7: the endpoint's /32 wins over user routes by longest prefix; under
+    // `Enabled`/`RouteTableEnabled`, a user route from 1 to 16 bits long (spoke 2's space is a
+    // /16) covering it invalidates it in that table, and the routes left decide. Here the user
+    // routes drop: (prefix, whether it invalidates the /32, whether it then decides — a /8
+    // loses to the peering's /16).
+    let cases: [(&str, bool, bool); 5] = [
+        ("0.0.0.0/0", false, false),
+        ("10.0.0.0/8", true, false),
+        ("10.2.0.0/16", true, true),
+        ("10.1.0.0/16", false, false),
+        ("10.2.1.0/24", false, false),
+    ];
+    for (prefix, invalidates, decides) in cases {
+        for policies in POLICIES {
+            let g = endpoint_net(policies, false, &[(prefix, Hop::Drop)]);
+            let result = checked_to(&g, 2, P0, true, 443);
+            let noted = result.notes.iter().any(|n| n.contains("/32 route"));
+            assert_eq!(
+                noted,
+                invalidates && policies.routes(),
+                "{prefix} with {policies:?}"
+            );
+            let dropped = invalidates && decides && policies.routes();
+            let verdict = if dropped {
+                PathVerdict::Denied
+            } else {
+                PathVerdict::Allowed
+            };
+            assert_eq!(result.verdict, verdict, "{prefix} with {policies:?}");
+            if dropped {
+                assert_eq!(
+                    stop_kind(&result),
+                    Some(StepKind::Route),
+                    "{:#?}",
+                    result.steps
+                );
+            }
+        }
+    }
+    // A user route for the endpoint's own /32 (an equal prefix) wins whatever the policies.
+    let mut g = endpoint_net(Policies::Absent, false, &[("10.2.2.10/32", Hop::Drop)]);
+    g.endpoints = vec![5];
+    let result = checked_to(&g, 2, P0, true, 443);
+    assert_eq!(result.verdict, PathVerdict::Denied, "{:#?}", result.steps);
+}
+
+#[test]
+fn replies_from_an_endpoint_follow_its_subnets_routes() {
+    // Subnet 4 sends spoke 1 to the firewall, which allows everything: the replies from the
+    // endpoint go through it. The request goes direct (the /32 wins) unless route policies let
+    // subnet 2's route for spoke 2 to the firewall take it there too.
+    let allow_all = GenCollection {
+        priority: 100,
+        allow: true,
+        rules: vec![GenFwRule {
+            src: 0,
+            dst: 0,
+            ports: 0,
+            protocol: 2,
+        }],
+    };
+    for policies in POLICIES {
+        let mut g = endpoint_net(policies, false, &[("10.2.0.0/16", Hop::Firewall)]);
+        g.routes[3] = vec![(2, Hop::Firewall)];
+        g.collections = vec![allow_all.clone()];
+        let result = checked_to(&g, 2, P0, true, 443);
+        if policies.routes() {
+            assert_eq!(result.verdict, PathVerdict::Allowed, "{:#?}", result.steps);
+            assert!(has_step(&result, StepKind::Firewall), "{:#?}", result.steps);
+        } else {
+            assert_eq!(result.verdict, PathVerdict::Denied, "{policies:?}");
+            assert_eq!(
+                stop_kind(&result),
+                Some(StepKind::Return),
+                "{:#?}",
+                result.steps
+            );
+        }
+    }
 }
