@@ -426,6 +426,11 @@ impl Topology<'_> {
             return;
         };
         out.notes.extend(routes.notes.iter().cloned());
+        for (ip, note) in &routes.address_notes {
+            if !flow.restrict(&dst_part(&AddrSet::from_ip(*ip))).is_empty() {
+                out.notes.push(note.clone());
+            }
+        }
         let here = self.subnet_vnet(subnet);
         for route in &routes.routes {
             let part = flow.restrict(&dst_part(&route.addresses));

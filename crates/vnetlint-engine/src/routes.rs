@@ -74,6 +74,9 @@ pub struct EffectiveRoutes {
     pub routes: Vec<EffectiveRoute>,
     /// Routes vnetlint could not place (an unresolved prefix, a service tag).
     pub notes: Vec<String>,
+    /// Notes that concern only the packets to one address (a private endpoint whose /32 a user
+    /// route invalidates).
+    pub address_notes: Vec<(IpAddr, String)>,
 }
 
 impl EffectiveRoutes {
@@ -143,6 +146,7 @@ pub(crate) fn resolve_appliances(net: &Network) -> BTreeMap<(RouteTableId, usize
 pub(crate) fn effective_routes(inputs: &RouteInputs<'_>, subnet: SubnetId) -> EffectiveRoutes {
     let net = inputs.net;
     let mut notes = Vec::new();
+    let mut address_notes = Vec::new();
     let mut candidates = Vec::new();
     let table = net.subnets[subnet.index()]
         .route_table
@@ -184,9 +188,12 @@ pub(crate) fn effective_routes(inputs: &RouteInputs<'_>, subnet: SubnetId) -> Ef
                     && c.set.contains(endpoint.ip)
             });
         if invalidated {
-            notes.push(format!(
-                "the /32 route of private endpoint `{}` is invalidated by a user route no longer than its VNet's address space (network policies for routes are on)",
-                endpoint.address
+            address_notes.push((
+                endpoint.ip,
+                format!(
+                    "the /32 route of private endpoint `{}` is invalidated by a user route no longer than its VNet's address space (network policies for routes are on)",
+                    endpoint.address
+                ),
             ));
             continue;
         }
@@ -262,7 +269,11 @@ pub(crate) fn effective_routes(inputs: &RouteInputs<'_>, subnet: SubnetId) -> Ef
             note,
         });
     }
-    EffectiveRoutes { routes, notes }
+    EffectiveRoutes {
+        routes,
+        notes,
+        address_notes,
+    }
 }
 
 fn system(prefix: &str, next_hop: NextHop, note: Option<&'static str>) -> Candidate {
