@@ -245,7 +245,9 @@ struct ReachArgs {
     /// `azurerm_subnet.ase`.
     #[arg(long)]
     from: String,
-    /// Destination, in the same forms as `--from`.
+    /// Destination, in the same forms as `--from`; also a public IP (of a NIC, a load balancer
+    /// frontend or a firewall), a private endpoint, or a storage account, SQL server or data
+    /// service (through its private endpoints, else its public endpoint).
     #[arg(long)]
     to: String,
     /// Destination ports: `N`, `A-B`, a comma list, or `*`.
