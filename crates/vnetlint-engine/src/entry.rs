@@ -11,14 +11,16 @@
 
 use std::net::IpAddr;
 
-use vnetlint_ir::{Attr, ElementId, LoadBalancer, NicId, PublicIpId, Span, SubnetId};
+use vnetlint_ir::{
+    Attr, ElementId, LbRule, LbRuleId, LoadBalancer, NicId, PublicIpId, Span, SubnetId,
+};
 
 use crate::addr::AddrSet;
 use crate::firewall::CompiledFirewall;
 use crate::legs::{Step, StepKind};
 use crate::packet::{Cube, Packet, PacketSet, PortSet, Protocol, ProtocolSet};
 use crate::path::{PairResult, Segment, Traffic};
-use crate::tags::host_ip_set;
+use crate::tags::{host_ip_set, internet_set};
 use crate::topology::Topology;
 
 /// How packets travel after an entry point.
@@ -156,32 +158,9 @@ impl Topology<'_> {
                 .iter()
                 .filter_map(Attr::get)
                 .any(|p| pools.contains(p));
-            let Some(&lb) = rule.load_balancer.as_ref().and_then(Attr::get) else {
-                continue;
-            };
-            let lb = &net[lb];
-            let (true, Some(pip), Some(backend)) = (
-                member,
-                frontend_ip(lb, rule.frontend.as_ref()),
-                port(rule.backend_port.as_ref()),
-            ) else {
-                continue;
-            };
-            let frontend = port(rule.frontend_port.as_ref()).unwrap_or(backend);
-            out.push(EntryPoint {
-                description: format!(
-                    "load-balancing rule `{}` of load balancer `{}` (frontend port {frontend} → {backend})",
-                    rule.meta.display_name(),
-                    lb.meta.display_name()
-                ),
-                public_ip: Some(pip),
-                element: ElementId::LbRule(id),
-                span: rule.meta.span,
-                protocols: lb_protocols(rule.protocol.as_ref()),
-                ports: PortSet::single(backend),
-                open_without_nsg: basic(lb.sku.as_ref()),
-                via: EntryVia::Direct,
-            });
+            if member {
+                out.extend(self.lb_rule_entry(id, rule));
+            }
         }
         for (id, rule) in net.iter_lb_nat_rules() {
             let by_pool = rule
@@ -230,6 +209,28 @@ impl Topology<'_> {
         out
     }
 
+    /// A public load-balancing rule as a way in to its backends' port.
+    fn lb_rule_entry(&self, id: LbRuleId, rule: &LbRule) -> Option<EntryPoint> {
+        let lb = &self.net[*rule.load_balancer.as_ref()?.get()?];
+        let pip = frontend_ip(lb, rule.frontend.as_ref())?;
+        let backend = port(rule.backend_port.as_ref())?;
+        let frontend = port(rule.frontend_port.as_ref()).unwrap_or(backend);
+        Some(EntryPoint {
+            description: format!(
+                "load-balancing rule `{}` of load balancer `{}` (frontend port {frontend} → {backend})",
+                rule.meta.display_name(),
+                lb.meta.display_name()
+            ),
+            public_ip: Some(pip),
+            element: ElementId::LbRule(id),
+            span: rule.meta.span,
+            protocols: lb_protocols(rule.protocol.as_ref()),
+            ports: PortSet::single(backend),
+            open_without_nsg: basic(lb.sku.as_ref()),
+            via: EntryVia::Direct,
+        })
+    }
+
     /// The ways in that lead to addresses in `addresses`: public load balancer rules whose
     /// IP-based pools hold them, and public Application Gateway listeners whose backend pools
     /// do.
@@ -251,32 +252,9 @@ impl Topology<'_> {
                 .iter()
                 .filter_map(Attr::get)
                 .any(|&p| holds(net[p].addresses.as_ref()));
-            let Some(&lb) = rule.load_balancer.as_ref().and_then(Attr::get) else {
-                continue;
-            };
-            let lb = &net[lb];
-            let (true, Some(pip), Some(backend)) = (
-                in_pool,
-                frontend_ip(lb, rule.frontend.as_ref()),
-                port(rule.backend_port.as_ref()),
-            ) else {
-                continue;
-            };
-            let frontend = port(rule.frontend_port.as_ref()).unwrap_or(backend);
-            out.push(EntryPoint {
-                description: format!(
-                    "load-balancing rule `{}` of load balancer `{}` (frontend port {frontend} → {backend})",
-                    rule.meta.display_name(),
-                    lb.meta.display_name()
-                ),
-                public_ip: Some(pip),
-                element: ElementId::LbRule(id),
-                span: rule.meta.span,
-                protocols: lb_protocols(rule.protocol.as_ref()),
-                ports: PortSet::single(backend),
-                open_without_nsg: basic(lb.sku.as_ref()),
-                via: EntryVia::Direct,
-            });
+            if in_pool {
+                out.extend(self.lb_rule_entry(id, rule));
+            }
         }
         for (id, gateway) in net.iter_application_gateways() {
             let Some(&subnet) = gateway.subnet.as_ref().and_then(Attr::get) else {
@@ -386,6 +364,12 @@ impl Topology<'_> {
         }
         let gated = query(&gated_src.addresses, &dst.addresses, traffic);
         pair.query = pair.query.union(&gated);
+        // The Internet's entry points bring public sources only: a private address outside
+        // every VNet and every on-premises range has no way in at all.
+        let gated_src = Segment {
+            addresses: gated_src.addresses.intersect(&internet_set()),
+            ..gated_src
+        };
         let mut list = Vec::new();
         let entries = self.entries_to(dst);
         for entry in entries {
@@ -474,15 +458,7 @@ impl Topology<'_> {
             if second.is_empty() {
                 return PacketSet::empty();
             }
-            let services = second.cubes().iter().fold(PacketSet::empty(), |acc, c| {
-                acc.union(&PacketSet::from_cube(Cube {
-                    src: AddrSet::all(),
-                    dst: AddrSet::all(),
-                    protocols: c.protocols,
-                    src_ports: PortSet::all(),
-                    dst_ports: c.dst_ports.clone(),
-                }))
-            });
+            let services = crate::path::project_service(second);
             query(&sources(first), &dst.addresses, traffic).intersect(&services)
         };
         (
@@ -602,6 +578,20 @@ impl Topology<'_> {
         let arrivals = pair.arrivals.as_ref()?;
         if !arrivals.gated.contains(packet) {
             return None;
+        }
+        if !internet_set().contains(packet.src) {
+            let step = Step {
+                kind: StepKind::Entry,
+                text: format!(
+                    "{} is a private address outside every scanned virtual network and on-premises range: no way in leads from it to `{}`",
+                    packet.src, destination.label
+                ),
+                element: None,
+                span: None,
+                assumed: false,
+                stops: true,
+            };
+            return Some((vec![step], Vec::new()));
         }
         let fits = |a: &&Arrival| {
             a.entry.protocols.contains(packet.protocol) && a.entry.ports.contains(packet.dst_port)

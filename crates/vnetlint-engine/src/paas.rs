@@ -358,8 +358,8 @@ impl Topology<'_> {
                         ports: ports.intersect(&traffic.dst_ports),
                     },
                 );
-                must = must.intersect(&services_of(&result.allowed));
-                may = may.intersect(&services_of(&result.may_allow));
+                must = must.intersect(&crate::path::project_service(&result.allowed));
+                may = may.intersect(&crate::path::project_service(&result.may_allow));
             }
             let admission = settings.admit(self.net, src);
             let (m, y, reason) = match admission {
@@ -450,15 +450,4 @@ impl Topology<'_> {
             notes,
         }
     }
-}
-
-/// The protocols and destination ports of a packet set, for any addresses.
-fn services_of(set: &PacketSet) -> PacketSet {
-    set.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
-        acc.union(&PacketSet::from_cube(Cube {
-            protocols: cube.protocols,
-            dst_ports: cube.dst_ports.clone(),
-            ..Cube::all()
-        }))
-    })
 }

@@ -1092,7 +1092,7 @@ struct Egress {
 }
 
 /// The protocols and destination ports of a packet set, for any addresses and source ports.
-fn project_service(set: &PacketSet) -> PacketSet {
+pub(crate) fn project_service(set: &PacketSet) -> PacketSet {
     set.cubes().iter().fold(PacketSet::empty(), |acc, cube| {
         acc.union(&PacketSet::from_cube(Cube {
             src: AddrSet::all(),

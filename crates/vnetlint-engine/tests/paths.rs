@@ -602,7 +602,8 @@ impl Twin<'_> {
             // From outside (the platform's host address aside), only an entry point brings a
             // packet in (routing spec §9). Here the only ones are the NICs' Standard public
             // IPs, closed to inbound traffic until an NSG allows it (edge case 13).
-            let public = matches!(dst, Place::Nic(i) if self.g.nics[i].public);
+            // The Internet's entry points bring public sources only.
+            let public = matches!(dst, Place::Nic(i) if self.g.nics[i].public) && is_public(p.src);
             if !public || ingress.is_empty() {
                 return TwinOutcome {
                     allow: false,
@@ -650,6 +651,24 @@ impl Twin<'_> {
         let allow = self.walk(&ingress, true, &inbound, &mut hops);
         TwinOutcome { allow, hops }
     }
+}
+
+/// Whether an address is public Internet space (not private, shared, loopback, link-local,
+/// multicast, reserved or the platform's host address).
+fn is_public(ip: IpAddr) -> bool {
+    let IpAddr::V4(v4) = ip else {
+        return true;
+    };
+    let o = v4.octets();
+    !(o[0] == 0
+        || o[0] == 10
+        || o[0] == 127
+        || o[0] >= 224
+        || (o[0] == 100 && (64..128).contains(&o[1]))
+        || (o[0] == 169 && o[1] == 254)
+        || (o[0] == 172 && (16..32).contains(&o[1]))
+        || (o[0] == 192 && o[1] == 168)
+        || o == HOST_IP)
 }
 
 // ---------------------------------------------------------------------------------------------

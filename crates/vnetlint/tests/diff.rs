@@ -129,7 +129,7 @@ fn base_ref_compares_a_commit_with_the_working_tree() {
     let (found, code, _) = run(&repo, &["--base-ref", "HEAD~1", "infra"]);
     assert_eq!(
         found,
-        ["VNL910 error main.tf:42", "VNL910 warning main.tf:42"],
+        ["VNL910 error main.tf:42"],
         "exit {code}"
     );
     assert_eq!(code, 1);
