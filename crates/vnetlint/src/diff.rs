@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::path::Path;
 
 use vnetlint_diagnostics::{Finding, Label, Level};
 use vnetlint_engine::{
@@ -87,6 +88,35 @@ const BROAD_SOURCES: u128 = 65_536;
 
 /// Compares two analyses of the same configuration.
 pub fn compare(base: &Analysis, head: &Analysis) -> Comparison {
+    compare_with(base, head, None)
+}
+
+/// Compares the prior state and the planned values of a plan (`vnetlint diff --plan`). With its
+/// configuration among the files read (the `.tf` files of `config_dir`, relative to `root`),
+/// the findings point at the configuration's lines, as `check --plan` does, not at the plan.
+pub fn compare_plan(
+    base: &Analysis,
+    head: &Analysis,
+    config_dir: &Path,
+    root: &Path,
+) -> Comparison {
+    compare_with(base, head, Some((config_dir, root)))
+}
+
+fn compare_with(
+    base: &Analysis,
+    head: &Analysis,
+    plan_config: Option<(&Path, &Path)>,
+) -> Comparison {
+    // The pipeline moves the findings of a plan onto its configuration, but the networks keep
+    // their plan spans (the checks and suppressions need them); the diff maps its own spans the
+    // same way, with the same map.
+    let base_map = plan_config.and_then(|(dir, root)| {
+        PlanConfigMap::new(base, dir, root, vnetlint_terraform::PlanSide::Prior)
+    });
+    let head_map = plan_config.and_then(|(dir, root)| {
+        PlanConfigMap::new(head, dir, root, vnetlint_terraform::PlanSide::Planned)
+    });
     let mut sources = head.sources.clone();
     let mut copied: BTreeMap<FileId, FileId> = BTreeMap::new();
     let base_units: BTreeMap<&str, &Network> = base
@@ -121,14 +151,23 @@ pub fn compare(base: &Analysis, head: &Analysis) -> Comparison {
         }
         compared += 1;
         let mut locate = |side: Side, span: Span| match side {
-            Side::Head => span,
-            Side::Base => Span::new(
-                *copied.entry(span.file).or_insert_with(|| {
-                    let file = base.sources.get(span.file);
-                    sources.add(format!("{} (base)", file.path), file.text.clone())
-                }),
-                span.range,
-            ),
+            Side::Head => head_map.as_ref().map_or(span, |map| map.map(span)),
+            Side::Base => {
+                let span = base_map.as_ref().map_or(span, |map| map.map(span));
+                Span::new(
+                    *copied.entry(span.file).or_insert_with(|| {
+                        let file = base.sources.get(span.file);
+                        // A file BASE and HEAD share unchanged (a plan's configuration, the
+                        // untouched files of a module) is HEAD's: it is the same text.
+                        head_file_by_path(&head.sources, &file.path)
+                            .filter(|&id| head.sources.get(id).text == file.text)
+                            .unwrap_or_else(|| {
+                                sources.add(format!("{} (base)", file.path), file.text.clone())
+                            })
+                    }),
+                    span.range,
+                )
+            }
         };
         changes.extend(compare_unit(key, base_net, head_net, &mut locate));
     }
@@ -143,6 +182,65 @@ pub fn compare(base: &Analysis, head: &Analysis) -> Comparison {
         sources,
         compared_units: compared,
         unchanged_units: unchanged,
+    }
+}
+
+/// HEAD's file of a path, if any.
+fn head_file_by_path(sources: &SourceMap, path: &str) -> Option<FileId> {
+    sources
+        .iter()
+        .find(|(_, file)| file.path == path)
+        .map(|(id, _)| id)
+}
+
+/// The map from a plan's spans to its configuration's, for one side of `diff --plan`: the
+/// `ConfigMap` `check --plan` uses, built from the plan file and the configuration's files the
+/// run read (a root module only: elements of called modules keep their plan spans).
+struct PlanConfigMap<'s> {
+    map: vnetlint_terraform::ConfigMap<'s>,
+}
+
+impl<'s> PlanConfigMap<'s> {
+    fn new(
+        analysis: &'s Analysis,
+        config_dir: &Path,
+        root: &Path,
+        side: vnetlint_terraform::PlanSide,
+    ) -> Option<Self> {
+        let canonical = |path: &Path| std::fs::canonicalize(path).ok();
+        let config_dir = canonical(&root.join(config_dir))?;
+        let mut plan = None;
+        let mut config_files = Vec::new();
+        for (id, file) in analysis.sources.iter() {
+            let path = Path::new(&file.path);
+            let name = file.path.to_ascii_lowercase();
+            if vnetlint_terraform::is_plan_json(&file.text) {
+                plan = plan.or(Some(id));
+            } else if [".tf", ".tf.json", ".tfvars", ".tfvars.json"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+                && canonical(&root.join(path))
+                    .and_then(|p| p.parent().map(Path::to_path_buf))
+                    .is_some_and(|dir| dir == config_dir)
+            {
+                config_files.push(id);
+            }
+        }
+        if config_files.is_empty() {
+            return None;
+        }
+        let lowered = vnetlint_terraform::lower_plan_side(&analysis.sources, plan?, side);
+        let configuration = vnetlint_terraform::lower_module(&analysis.sources, &config_files, "");
+        let map = vnetlint_terraform::ConfigMap::new(
+            &analysis.sources,
+            &lowered,
+            &configuration.network,
+        )?;
+        Some(Self { map })
+    }
+
+    fn map(&self, span: Span) -> Span {
+        self.map.map(span)
     }
 }
 

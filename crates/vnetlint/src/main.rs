@@ -271,7 +271,8 @@ struct DiffArgs {
     /// BASE and its planned values are HEAD.
     #[arg(long, value_name = "FILE|-")]
     plan: Option<PathBuf>,
-    /// The configuration the plan came from, to point findings at its `.tf` lines.
+    /// The configuration the plan came from, to point findings at its `.tf` lines (default: the
+    /// plan file's directory; the current directory for `--plan -`).
     #[arg(long, value_name = "DIR")]
     config_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -728,7 +729,25 @@ fn diff(args: &DiffArgs) -> ExitCode {
             eprintln!("vnetlint: {side}: {}", escape_for_terminal(err));
         }
     }
-    let comparison = vnetlint::diff::compare(&base, &head);
+    let comparison = match &args.plan {
+        // As `check --plan`: the configuration is `--config-dir`, else the plan file's directory
+        // (the current directory for a plan on standard input).
+        Some(plan) => {
+            let config_dir = args
+                .config_dir
+                .clone()
+                .unwrap_or_else(|| match plan.parent() {
+                    Some(parent)
+                        if plan != std::path::Path::new("-") && !parent.as_os_str().is_empty() =>
+                    {
+                        parent.to_path_buf()
+                    }
+                    _ => PathBuf::from("."),
+                });
+            vnetlint::diff::compare_plan(&base, &head, &config_dir, &root)
+        }
+        None => vnetlint::diff::compare(&base, &head),
+    };
     let secrets: Vec<_> = head.secrets.clone();
     let ctx = ReportContext {
         sources: &comparison.sources,

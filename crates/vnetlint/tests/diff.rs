@@ -102,6 +102,94 @@ fn every_diff_case_gives_its_expected_findings_and_exit_code() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Runs `vnetlint diff ARGS` in `dir` with `stdin` on standard input; `(stdout, exit code)`.
+fn run_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> (String, i32) {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .arg("diff")
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+/// `(code level file:line)` of each finding of a JSON report, with the whole path.
+fn places(json: &serde_json::Value) -> Vec<String> {
+    let mut found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["code"].as_str().unwrap(),
+                f["level"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["start"]["line"]
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// `diff --plan - --config-dir DIR` points at the configuration's lines, as `check --plan -
+/// --config-dir DIR` does, not at `<stdin>`; and so does `--plan FILE` with the configuration
+/// next to the plan (the default `--config-dir`).
+#[test]
+fn plan_findings_point_at_the_configuration() {
+    let cases = common::root().join("testdata/cases/plan");
+    let plan = std::fs::read(cases.join("locals-port-with-config/plan.json")).unwrap();
+    let (out, code) = run_with_stdin(
+        &cases,
+        &[
+            "--plan",
+            "-",
+            "--config-dir",
+            "locals-port-with-config",
+            "--format",
+            "json",
+        ],
+        &plan,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The plan has no prior state: everything the NSG lets in is new, decided by rule `ssh`
+    // (its block starts on line 10 of main.tf).
+    assert_eq!(
+        places(&json),
+        [
+            "VNL910 error locals-port-with-config/main.tf:10",
+            "VNL910 warning locals-port-with-config/main.tf:10"
+        ],
+        "{json}"
+    );
+    assert_eq!(code, 1);
+    for change in json["changes"].as_array().unwrap() {
+        assert_eq!(
+            change["because"]["file"], "locals-port-with-config/main.tf",
+            "{change}"
+        );
+    }
+    let (found, code, _) = run(
+        &cases.join("locals-port-with-config"),
+        &["--plan", "plan.json"],
+    );
+    assert_eq!(
+        found,
+        ["VNL910 error main.tf:10", "VNL910 warning main.tf:10"]
+    );
+    assert_eq!(code, 1);
+}
+
 /// `--base-ref REF` reads BASE from git's objects: a repository with two commits, the second
 /// widening an SSH rule, gives the VNL910 of the `source-widened` case; the working tree is
 /// not touched.
