@@ -51,9 +51,9 @@ pub struct Change {
     pub unit: String,
     /// The destination's logical address, and how messages name it.
     pub to: String,
-    pub to_label: String,
+    pub to_label: Phrase,
     /// The source class (`the Internet`, `subnet snet-app (10.0.1.0/24)`, ...).
-    pub from: String,
+    pub from: Phrase,
     /// Whether the sources are broad Internet sources (as VNL101-103 define them).
     pub broad_internet: bool,
     /// `tcp`, `udp, tcp`, `every protocol`.
@@ -63,11 +63,140 @@ pub struct Change {
     pub witness: Packet,
     /// The element that decides it, in the version where the packets are allowed or denied
     /// now (HEAD), or the removed element in BASE.
-    pub because: String,
+    pub because: Phrase,
     /// Where that element is written, in the combined source map of the result.
     pub span: Span,
     /// The changed packets of this class.
     pub packets: PacketSet,
+}
+
+/// Words naming template elements: each output quotes the names its own way, so that a name
+/// written in a template cannot change the markup around it (backticks in messages and JSON,
+/// escaped code spans in markdown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Phrase {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Piece {
+    /// vnetlint's own words and numbers.
+    Text(String),
+    /// A name from the templates: `name` in messages.
+    Name(String),
+    /// Text holding names, written by another layer (the engine's `rule "x" (priority 100)`):
+    /// as it is in messages, a code span in markdown.
+    Quoted(String),
+}
+
+impl Phrase {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::default().then_text(text)
+    }
+
+    pub fn name(name: impl Into<String>) -> Self {
+        Self::default().then_name(name)
+    }
+
+    pub fn quoted(text: impl Into<String>) -> Self {
+        Self {
+            pieces: vec![Piece::Quoted(text.into())],
+        }
+    }
+
+    #[must_use]
+    pub fn then_text(mut self, text: impl Into<String>) -> Self {
+        self.pieces.push(Piece::Text(text.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn then_name(mut self, name: impl Into<String>) -> Self {
+        self.pieces.push(Piece::Name(name.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn then(mut self, other: Phrase) -> Self {
+        self.pieces.extend(other.pieces);
+        self
+    }
+
+    /// The phrase in GitHub-flavoured markdown: names in code spans, the rest escaped; in a
+    /// table cell, `|` is escaped too (GFM splits cells before it reads code spans).
+    pub fn markdown(&self, cell: bool) -> String {
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => markdown_text(text, cell),
+                Piece::Name(text) | Piece::Quoted(text) => markdown_code(text, cell),
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) | Piece::Quoted(text) => f.write_str(text)?,
+                Piece::Name(name) => write!(f, "`{name}`")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Plain text in markdown: what could start emphasis, a code span, a link, an image, an
+/// autolink, HTML or an entity is escaped, line breaks become spaces (a new line could start
+/// a block), and `|` is escaped in a table cell.
+pub fn markdown_text(text: &str, cell: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '!' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '|' if cell => out.push_str("\\|"),
+            '|' => out.push_str("&#124;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// A code span holding `text` literally: fenced by one backtick more than the longest run
+/// inside it, padded with a space where the text starts or ends with a backtick or a space
+/// (`CommonMark` strips one from each side), line breaks as spaces, and `|` escaped in a table
+/// cell (GFM unescapes it there, inside code spans too). Markdown and HTML inside a code span
+/// are shown, never interpreted, and no autolink is made in one.
+pub fn markdown_code(text: &str, cell: bool) -> String {
+    let text: String = text
+        .chars()
+        .map(|ch| if matches!(ch, '\n' | '\r') { ' ' } else { ch })
+        .collect();
+    let text = if cell { text.replace('|', "\\|") } else { text };
+    if text.is_empty() {
+        return "` `".to_owned();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in text.chars() {
+        run = if ch == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// The result of a comparison: the changes, and the findings that report them (plus HEAD's
@@ -81,6 +210,24 @@ pub struct Comparison {
     /// Units compared and units skipped as unchanged.
     pub compared_units: usize,
     pub unchanged_units: usize,
+    /// How many of `sources` are HEAD's files (the first ones); the others are BASE's.
+    head_files: usize,
+}
+
+/// The name the driver shows a plan read from standard input under (`discover.rs`): no file to
+/// link to.
+const STDIN_NAME: &str = "<stdin>";
+
+impl Comparison {
+    /// Whether a file is one of HEAD's files on disk, which a link can lead to: not a BASE file
+    /// shown for a removed element, nor a plan read from standard input.
+    pub fn is_head_file(&self, file: FileId) -> bool {
+        (file.0 as usize) < self.head_files
+            && self
+                .sources
+                .try_get(file)
+                .is_some_and(|f| f.path != STDIN_NAME)
+    }
 }
 
 /// More public addresses than this (a /16) are broad sources, as VNL101-103 count them.
@@ -118,6 +265,7 @@ fn compare_with(
         PlanConfigMap::new(head, dir, root, vnetlint_terraform::PlanSide::Planned)
     });
     let mut sources = head.sources.clone();
+    let head_files = sources.len();
     let mut copied: BTreeMap<FileId, FileId> = BTreeMap::new();
     let base_units: BTreeMap<&str, &Network> = base
         .network_keys
@@ -159,7 +307,8 @@ fn compare_with(
                         let file = base.sources.get(span.file);
                         // A file BASE and HEAD share unchanged (a plan's configuration, the
                         // untouched files of a module) is HEAD's: it is the same text.
-                        head_file_by_path(&head.sources, &file.path)
+                        head.sources
+                            .find(&file.path)
                             .filter(|&id| head.sources.get(id).text == file.text)
                             .unwrap_or_else(|| {
                                 sources.add(format!("{} (base)", file.path), file.text.clone())
@@ -182,15 +331,8 @@ fn compare_with(
         sources,
         compared_units: compared,
         unchanged_units: unchanged,
+        head_files,
     }
-}
-
-/// HEAD's file of a path, if any.
-fn head_file_by_path(sources: &SourceMap, path: &str) -> Option<FileId> {
-    sources
-        .iter()
-        .find(|(_, file)| file.path == path)
-        .map(|(id, _)| id)
 }
 
 /// The map from a plan's spans to its configuration's, for one side of `diff --plan`: the
@@ -414,7 +556,7 @@ fn compare_unattached_nsgs(
                 let (net, topology) = if in_head.is_some() { side } else { base };
                 let id = in_head.or(in_base).copied();
                 let (because, span) = id.map_or_else(
-                    || (String::new(), Span::new(FileId(0), TextRange::empty(0))),
+                    || (Phrase::default(), Span::new(FileId(0), TextRange::empty(0))),
                     |id| {
                         let verdict = topology
                             .compiled(id, None)
@@ -423,19 +565,17 @@ fn compare_unattached_nsgs(
                             RuleRef::Custom(rule) => net[rule].meta.span,
                             RuleRef::Default(_) => net[id].meta.span,
                         };
-                        (verdict.rule.describe(net), span)
+                        (Phrase::quoted(verdict.rule.describe(net)), span)
                     },
                 );
                 let from_base = in_head.is_none();
                 change.because = because;
                 change.span = locate(if from_base { Side::Base } else { Side::Head }, span);
-                change.to_label = format!(
-                    "{} (attached nowhere in the scanned files)",
-                    id.map_or_else(
-                        || address.clone(),
-                        |id| net[id].meta.display_name().to_owned()
-                    )
-                );
+                change.to_label = Phrase::name(id.map_or_else(
+                    || address.clone(),
+                    |id| net[id].meta.display_name().to_owned(),
+                ))
+                .then_text(" (attached nowhere in the scanned files)");
                 out.push(change);
             }
         }
@@ -454,12 +594,12 @@ struct UnitCtx<'a, 'n> {
 /// The source classes changes are summarized by: each subnet, each on-premises range, the
 /// Internet (public addresses) and other private addresses.
 struct SourceClasses {
-    classes: Vec<(String, AddrSet, bool)>,
+    classes: Vec<(Phrase, AddrSet, bool)>,
 }
 
 impl SourceClasses {
     fn of(nets: &[&Network]) -> Self {
-        let mut classes: Vec<(String, AddrSet, bool)> = Vec::new();
+        let mut classes: Vec<(Phrase, AddrSet, bool)> = Vec::new();
         let mut named = AddrSet::empty();
         let mut seen = BTreeSet::new();
         for net in nets {
@@ -474,11 +614,9 @@ impl SourceClasses {
                 }
                 named = named.union(&part);
                 classes.push((
-                    format!(
-                        "subnet `{}` ({})",
-                        subnet.meta.display_name(),
-                        part.to_cidrs().join(", ")
-                    ),
+                    Phrase::text("subnet ")
+                        .then_name(subnet.meta.display_name())
+                        .then_text(format!(" ({})", part.to_cidrs().join(", "))),
                     part,
                     false,
                 ));
@@ -491,7 +629,7 @@ impl SourceClasses {
                 }
                 named = named.union(&part);
                 classes.push((
-                    format!("on-premises {}", part.to_cidrs().join(", ")),
+                    Phrase::text(format!("on-premises {}", part.to_cidrs().join(", "))),
                     part,
                     false,
                 ));
@@ -518,8 +656,12 @@ impl SourceClasses {
             .subtract(&private)
             .subtract(&named)
             .subtract(&platform);
-        classes.push(("the Internet".to_owned(), public, true));
-        classes.push(("other private addresses".to_owned(), other_private, false));
+        classes.push((Phrase::text("the Internet"), public, true));
+        classes.push((
+            Phrase::text("other private addresses"),
+            other_private,
+            false,
+        ));
         Self { classes }
     }
 }
@@ -606,7 +748,7 @@ fn describe_by_class(
             }
         }
         let from = if *internet {
-            internet_label(class, &sources)
+            Phrase::text(internet_label(class, &sources))
         } else {
             label.clone()
         };
@@ -624,13 +766,13 @@ fn describe_by_class(
             kind,
             unit: unit.to_owned(),
             to: to.to_owned(),
-            to_label: to.to_owned(),
+            to_label: Phrase::name(to),
             from,
             broad_internet: *internet && public_size(&sources) > BROAD_SOURCES,
             protocols: describe_protocols(protocols),
             ports: describe_ports(&ports, protocols),
             witness,
-            because: String::new(),
+            because: Phrase::default(),
             span: Span::new(FileId(0), TextRange::empty(0)),
             packets: part,
         });
@@ -653,10 +795,10 @@ fn describe(
             Side::Head => ctx.head.0,
             Side::Base => ctx.base.0,
         };
-        change.to_label = net.find(ctx.to).map_or_else(
+        change.to_label = Phrase::name(net.find(ctx.to).map_or_else(
             || ctx.to.to_owned(),
             |id| net.meta(id).display_name().to_owned(),
-        );
+        ));
         change.because = because;
         change.span = locate(side, span);
     }
@@ -703,7 +845,7 @@ fn describe_ports(ports: &vnetlint_engine::PortSet, protocols: ProtocolSet) -> S
 
 /// What decides the witness now: the first NSG rule on HEAD's path that BASE's path did not
 /// decide the same way; else the destination element.
-fn cause(ctx: &UnitCtx<'_, '_>, witness: &Packet) -> (String, Side, Span) {
+fn cause(ctx: &UnitCtx<'_, '_>, witness: &Packet) -> (Phrase, Side, Span) {
     let trace_of = |(net, topology): (&Network, &Topology<'_>)| {
         let from = topology.resolve("*").ok()?;
         let to = topology.resolve(ctx.to).ok()?;
@@ -758,34 +900,37 @@ fn cause(ctx: &UnitCtx<'_, '_>, witness: &Packet) -> (String, Side, Span) {
     if let Some((hops, _)) = &now
         && let Some((_, text, span)) = hops.iter().find(|h| !before_keys.contains(&h.0))
     {
-        return (text.clone(), Side::Head, *span);
+        return (Phrase::quoted(text.clone()), Side::Head, *span);
     }
     // No NSG rule changed on the path: an association, a route or an element changed. Point at
     // the destination in HEAD, or at the removed destination in BASE.
     if let Some(id) = ctx.head.0.find(ctx.to) {
         let meta = ctx.head.0.meta(id);
         let what = if before_keys.is_empty() {
-            format!("`{}` and what leads to it", meta.display_name())
+            Phrase::name(meta.display_name()).then_text(" and what leads to it")
         } else {
-            format!(
-                "the path to `{}`, which no longer crosses {}",
-                meta.display_name(),
-                before
-                    .as_ref()
-                    .map(|(hops, _)| hops
-                        .iter()
-                        .map(|h| h.1.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "))
-                    .unwrap_or_default()
-            )
+            let crossed = before.iter().flat_map(|(hops, _)| hops).enumerate().fold(
+                Phrase::default(),
+                |phrase, (i, hop)| {
+                    let phrase = if i > 0 {
+                        phrase.then_text(", ")
+                    } else {
+                        phrase
+                    };
+                    phrase.then(Phrase::quoted(hop.1.clone()))
+                },
+            );
+            Phrase::text("the path to ")
+                .then_name(meta.display_name())
+                .then_text(", which no longer crosses ")
+                .then(crossed)
         };
         return (what, Side::Head, meta.span);
     }
     if let Some(id) = ctx.base.0.find(ctx.to) {
         let meta = ctx.base.0.meta(id);
         return (
-            format!("the removal of `{}`", meta.display_name()),
+            Phrase::text("the removal of ").then_name(meta.display_name()),
             Side::Base,
             meta.span,
         );
@@ -799,31 +944,44 @@ fn cause(ctx: &UnitCtx<'_, '_>, witness: &Packet) -> (String, Side, Span) {
         .map_or(Span::new(FileId(0), TextRange::empty(0)), |id| {
             ctx.head.0.meta(*id).span
         });
-    ("the unit's egress".to_owned(), Side::Head, span)
+    (Phrase::text("the unit's egress"), Side::Head, span)
+}
+
+impl Change {
+    /// The code, name and level of the finding that reports the change: an opening from broad
+    /// Internet sources is an error, another opening a warning, a closing a note.
+    pub fn rule(&self) -> (&'static str, &'static str, Level) {
+        match self.kind {
+            ChangeKind::Opened => (
+                "VNL910",
+                "reachability-opened",
+                if self.broad_internet {
+                    Level::Error
+                } else {
+                    Level::Warning
+                },
+            ),
+            ChangeKind::Closed => ("VNL911", "reachability-closed", Level::Note),
+        }
+    }
+
+    /// How messages name the destination.
+    fn destination(&self) -> Phrase {
+        if self.to == "Internet" {
+            Phrase::text("the Internet")
+        } else {
+            self.to_label.clone()
+        }
+    }
 }
 
 fn finding(change: &Change) -> Finding {
-    let (code, name, level) = match change.kind {
-        ChangeKind::Opened => (
-            "VNL910",
-            "reachability-opened",
-            if change.broad_internet {
-                Level::Error
-            } else {
-                Level::Warning
-            },
-        ),
-        ChangeKind::Closed => ("VNL911", "reachability-closed", Level::Note),
-    };
+    let (code, name, level) = change.rule();
     let verb = match change.kind {
         ChangeKind::Opened => "newly allows",
         ChangeKind::Closed => "newly blocks",
     };
-    let to = if change.to == "Internet" {
-        "the Internet".to_owned()
-    } else {
-        format!("`{}`", change.to_label)
-    };
+    let to = change.destination();
     let message = format!(
         "this change {verb} {} {} from {} to {to}, decided by {}; {}",
         change.protocols,
@@ -887,13 +1045,13 @@ pub fn changes_json(changes: &[Change], sources: &SourceMap) -> serde_json::Valu
             let line = file.line_index().line_col(c.span.range.start).line;
             ChangeJson {
                 because: BecauseJson {
-                    element: c.because.clone(),
+                    element: c.because.to_string(),
                     file: file.path.clone(),
                     line,
                 },
                 broad_internet: c.broad_internet,
                 change: c.kind.as_str(),
-                from: c.from.clone(),
+                from: c.from.to_string(),
                 ports: c.ports.clone(),
                 protocol: c.protocols.clone(),
                 to: c.to.clone(),
@@ -981,57 +1139,174 @@ pub fn json_schema() -> String {
     text
 }
 
-/// A pull-request comment: a summary table, then each change with its witness and a link.
+/// A pull-request comment: a line of counts, a table per source class, then each change and
+/// each intent violation with its code, level, witness and place. Every name from the templates
+/// is escaped (see [`Phrase::markdown`]); a place links to `link_base` only when it is a file of
+/// HEAD (not a plan on standard input, nor a BASE file shown for a removed element), with its
+/// path percent-encoded as the JSON `uri` is.
 pub fn render_markdown(comparison: &Comparison, link_base: Option<&str>) -> String {
     let mut out = String::from("## vnetlint diff\n\n");
-    if comparison.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "No reachability changes ({} units compared, {} unchanged).",
-            comparison.compared_units, comparison.unchanged_units
-        );
+    let intents: Vec<&Finding> = comparison
+        .findings
+        .iter()
+        .filter(|f| f.code == "VNL901")
+        .collect();
+    let units = format!(
+        "{} compared, {} unchanged",
+        plural(comparison.compared_units, "unit", "units"),
+        comparison.unchanged_units
+    );
+    if comparison.changes.is_empty() && intents.is_empty() {
+        let _ = writeln!(out, "No reachability changes ({units}).");
         return out;
     }
-    let mut table: BTreeMap<(String, &str), usize> = BTreeMap::new();
-    for change in &comparison.changes {
-        *table
-            .entry((change.from.clone(), change.kind.as_str()))
-            .or_default() += 1;
+    let count = |kind: ChangeKind, level: Option<Level>| {
+        comparison
+            .changes
+            .iter()
+            .filter(|c| c.kind == kind && level.is_none_or(|l| c.rule().2 == l))
+            .count()
+    };
+    let opened = count(ChangeKind::Opened, None);
+    let mut levels = Vec::new();
+    for (level, one, many) in [
+        (Level::Error, "error", "errors"),
+        (Level::Warning, "warning", "warnings"),
+    ] {
+        let n = count(ChangeKind::Opened, Some(level));
+        if n > 0 {
+            levels.push(plural(n, one, many));
+        }
     }
-    out.push_str("| from | opened | closed |\n|---|---:|---:|\n");
-    let froms: BTreeSet<&String> = table.keys().map(|(f, _)| f).collect();
-    for from in froms {
-        let opened = table.get(&(from.clone(), "opened")).copied().unwrap_or(0);
-        let closed = table.get(&(from.clone(), "closed")).copied().unwrap_or(0);
-        let _ = writeln!(
+    let levels = if levels.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", levels.join(", "))
+    };
+    let _ = write!(
+        out,
+        "**{opened} opened**{levels}, **{} closed**",
+        count(ChangeKind::Closed, None)
+    );
+    if !intents.is_empty() {
+        let _ = write!(
             out,
-            "| {} | {opened} | {closed} |",
-            from.replace('|', "\\|")
+            ", **{}**",
+            plural(intents.len(), "intent violated", "intents violated")
         );
     }
-    out.push('\n');
+    let _ = writeln!(out, "; {units}.\n");
+    if !comparison.changes.is_empty() {
+        let mut table: BTreeMap<&Phrase, (usize, usize)> = BTreeMap::new();
+        for change in &comparison.changes {
+            let row = table.entry(&change.from).or_default();
+            match change.kind {
+                ChangeKind::Opened => row.0 += 1,
+                ChangeKind::Closed => row.1 += 1,
+            }
+        }
+        out.push_str("| from | opened | closed |\n|---|---:|---:|\n");
+        for (from, (opened, closed)) in table {
+            let _ = writeln!(out, "| {} | {opened} | {closed} |", from.markdown(true));
+        }
+        out.push('\n');
+    }
     for change in &comparison.changes {
-        let file = comparison.sources.get(change.span.file);
-        let line = file.line_index().line_col(change.span.range.start).line;
-        let place = match link_base {
-            Some(base) => format!("[{}:{line}]({base}/{}#L{line})", file.path, file.path),
-            None => format!("`{}:{line}`", file.path),
-        };
-        let icon = match change.kind {
-            ChangeKind::Opened if change.broad_internet => "🔴 opened",
-            ChangeKind::Opened => "🟠 opened",
-            ChangeKind::Closed => "🔵 closed",
+        let (code, _, level) = change.rule();
+        let icon = match (change.kind, level) {
+            (ChangeKind::Opened, Level::Error) => "🔴",
+            (ChangeKind::Opened, _) => "🟠",
+            (ChangeKind::Closed, _) => "🔵",
         };
         let _ = writeln!(
             out,
-            "- **{icon}**: {} {} from {} to `{}` — decided by {} ({place}); witness `{}`",
-            change.protocols,
-            change.ports,
-            change.from,
-            change.to_label,
-            change.because,
-            change.witness
+            "- **{icon} {}** ({code}, {}): {} {} from {} to {} — decided by {} ({}); witness {}",
+            change.kind.as_str(),
+            level.as_str(),
+            markdown_text(&change.protocols, false),
+            markdown_text(&change.ports, false),
+            change.from.markdown(false),
+            change.destination().markdown(false),
+            change.because.markdown(false),
+            markdown_place(comparison, change.span, link_base),
+            markdown_code(&change.witness.to_string(), false),
+        );
+    }
+    for finding in intents {
+        let icon = match finding.level {
+            Level::Error => "🔴",
+            Level::Warning => "🟠",
+            Level::Note => "🔵",
+        };
+        // The message is a check's sentence with names inside: shown as one code span, since
+        // its backticks cannot be told from those of a name.
+        let _ = writeln!(
+            out,
+            "- **{icon} intent violated** ({}, {}): {} ({})",
+            finding.code,
+            finding.level.as_str(),
+            markdown_code(&finding.message, false),
+            markdown_place(comparison, finding.primary.span, link_base),
         );
     }
     out
+}
+
+/// `1 unit`, `2 units`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `file:line` of a span: a link into HEAD's file under `link_base`, or, without a base or a
+/// file to link to, a code span.
+fn markdown_place(comparison: &Comparison, span: Span, link_base: Option<&str>) -> String {
+    let Some(file) = comparison.sources.try_get(span.file) else {
+        return String::new();
+    };
+    let line = file.line_index().line_col(span.range.start).line;
+    let place = markdown_code(&format!("{}:{line}", file.path), false);
+    match link_base {
+        Some(base) if comparison.is_head_file(span.file) => format!(
+            "[{place}]({}/{}#L{line})",
+            base.trim_end_matches('/'),
+            file.uri_path()
+        ),
+        _ => place,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_any_name_literally() {
+        assert_eq!(markdown_code("nic-jump", false), "`nic-jump`");
+        // One backtick more than the longest run; a space where the name starts or ends with
+        // a backtick, which CommonMark strips again.
+        assert_eq!(markdown_code("a`b", false), "``a`b``");
+        assert_eq!(markdown_code("`x``", false), "``` `x`` ```");
+        assert_eq!(markdown_code("a\nb\r\nc", false), "`a b  c`");
+        assert_eq!(markdown_code("a|b", true), "`a\\|b`");
+        assert_eq!(markdown_code("a|b", false), "`a|b`");
+        assert_eq!(markdown_code("", false), "` `");
+    }
+
+    #[test]
+    fn plain_text_cannot_open_markup() {
+        assert_eq!(
+            markdown_text("[x](https://e.example) <b>&*_~!`\\", false),
+            "\\[x\\](https://e.example) &lt;b&gt;&amp;\\*\\_\\~\\!\\`\\\\"
+        );
+        assert_eq!(markdown_text("a|b\nc", true), "a\\|b c");
+    }
+
+    #[test]
+    fn phrases_quote_names_in_messages() {
+        let phrase = Phrase::text("subnet ")
+            .then_name("snet`x")
+            .then_text(" (10.0.0.0/24)");
+        assert_eq!(phrase.to_string(), "subnet `snet`x` (10.0.0.0/24)");
+        assert_eq!(phrase.markdown(false), "subnet ``snet`x`` (10.0.0.0/24)");
+    }
 }

@@ -190,6 +190,132 @@ fn plan_findings_point_at_the_configuration() {
     assert_eq!(code, 1);
 }
 
+/// Runs `vnetlint diff ARGS --format markdown` in `dir`.
+fn markdown(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .arg("diff")
+        .args(args)
+        .args(["--format", "markdown"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Names from the templates cannot inject markdown, HTML or table cells into the pull-request
+/// comment: `testdata/diff/hostile-names` names a rule with a backtick, a link, HTML, `|` and a
+/// new line, and a subnet with `|`, backticks and HTML.
+#[test]
+fn markdown_escapes_names_from_the_templates() {
+    let case = common::root().join("testdata/diff/hostile-names");
+    let text = markdown(
+        &case,
+        &[
+            "base",
+            "head",
+            "--link-base",
+            "https://github.com/o/r/blob/abc",
+        ],
+    );
+    // The rule's name is one code span, fenced by more backticks than it holds; its new line is
+    // a space, so no heading starts.
+    assert!(
+        text.contains(
+            "decided by ``rule \"ssh`](https://evil.example) <b>bold</b> & | cell # heading\" (priority 100)``"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("decided by ```rule \"deny-ops``\" (priority 110)```"),
+        "{text}"
+    );
+    // The subnet's `|` is escaped in the table (GFM unescapes it inside the code span), not
+    // in the list.
+    assert!(
+        text.contains("| subnet ``snet\\|ops`x`<i>`` (10.1.2.0/24) | 0 | 1 |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("from subnet ``snet|ops`x`<i>`` (10.1.2.0/24) to `nic-jump`"),
+        "{text}"
+    );
+    for line in text.lines() {
+        assert!(
+            !line.starts_with('#') || line == "## vnetlint diff",
+            "a name started a block: {line}"
+        );
+        if line.starts_with('|') {
+            let cells = line.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 4, "a name added a table cell: {line}");
+        }
+    }
+    // Each item has its code and level; the counts line is there.
+    assert!(
+        text.contains(
+            "**2 opened** (1 error, 1 warning), **1 closed**; 1 unit compared, 0 unchanged."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("- **🔴 opened** (VNL910, error): tcp 22 from the Internet to `pip-jump`"),
+        "{text}"
+    );
+    assert!(text.contains("- **🔵 closed** (VNL911, note): "), "{text}");
+    assert!(
+        text.contains("([`main.tf:52`](https://github.com/o/r/blob/abc/main.tf#L52))"),
+        "{text}"
+    );
+}
+
+/// Links: a path with spaces and parentheses is percent-encoded as the JSON `uri` is, and a
+/// plan read from standard input (`<stdin>`, no file) gets no link, only its escaped name.
+#[test]
+fn markdown_links_only_to_files_with_encoded_paths() {
+    let dir = std::env::temp_dir().join(format!("vnetlint-diff-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let case = common::root().join("testdata/diff/source-widened");
+    for side in ["base", "head"] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        std::fs::copy(
+            case.join(side).join("main.tf"),
+            dir.join(side).join("net (prod) #1.tf"),
+        )
+        .unwrap();
+    }
+    let text = markdown(
+        &dir,
+        &["base", "head", "--link-base", "https://x.example/blob/sha/"],
+    );
+    assert!(
+        text.contains(
+            "[`net (prod) #1.tf:42`](https://x.example/blob/sha/net%20%28prod%29%20%231.tf#L42)"
+        ),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let plan_case = common::root().join("testdata/diff/plan-adds-rdp");
+    let plan = std::fs::read(plan_case.join("plan.json")).unwrap();
+    let empty = std::env::temp_dir().join(format!("vnetlint-diff-stdin-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let (text, code) = run_with_stdin(
+        &empty,
+        &[
+            "--plan",
+            "-",
+            "--format",
+            "markdown",
+            "--link-base",
+            "https://x.example/blob/sha",
+        ],
+        &plan,
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("(`<stdin>:61`)"), "{text}");
+    assert!(!text.contains("https://x.example"), "{text}");
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
 /// `--base-ref REF` reads BASE from git's objects: a repository with two commits, the second
 /// widening an SSH rule, gives the VNL910 of the `source-widened` case; the working tree is
 /// not touched.
