@@ -264,7 +264,8 @@ struct DiffArgs {
     /// paths to compare (default: .), read from the working tree as HEAD and from REF as BASE.
     paths: Vec<PathBuf>,
     /// A git ref (branch, tag or commit) whose version of the paths is BASE; read from git's
-    /// objects into a temporary directory, never checked out.
+    /// objects into a temporary directory, never checked out. A path only in the working tree
+    /// is compared with an empty BASE, one only at REF with an empty HEAD.
     #[arg(long, value_name = "REF", conflicts_with = "plan")]
     base_ref: Option<String>,
     /// A Terraform plan JSON (`terraform show -json PLANFILE`), or `-`: its prior state is
@@ -727,6 +728,9 @@ fn diff(args: &DiffArgs) -> ExitCode {
     for (side, analysis) in [("base", &base), ("head", &head)] {
         for err in &analysis.io_errors {
             eprintln!("vnetlint: {side}: {}", escape_for_terminal(err));
+        }
+        for notice in &analysis.notices {
+            eprintln!("vnetlint: note: {}", escape_for_terminal(notice));
         }
     }
     let comparison = match &args.plan {

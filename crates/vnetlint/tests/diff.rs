@@ -355,6 +355,80 @@ fn base_ref_compares_a_commit_with_the_working_tree() {
     let _ = std::fs::remove_dir_all(&repo);
 }
 
+/// `--base-ref REF PATH` with PATH on one side only: a directory the working tree adds is
+/// compared with an empty BASE (VNL910 for what it opens), one it removes with an empty HEAD
+/// (VNL911 for what it let in); a path on neither side is a usage error (exit 2) naming it.
+#[test]
+fn base_ref_compares_a_path_on_one_side_with_nothing() {
+    let repo = std::env::temp_dir().join(format!("vnetlint-diff-git-sides-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    let case = common::root().join("testdata/diff/source-widened");
+    for dir in ["kept", "removed"] {
+        std::fs::create_dir_all(repo.join(dir)).unwrap();
+        std::fs::copy(case.join("head/main.tf"), repo.join(dir).join("main.tf")).unwrap();
+    }
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    std::fs::remove_dir_all(repo.join("removed")).unwrap();
+    std::fs::create_dir_all(repo.join("added")).unwrap();
+    std::fs::copy(case.join("head/main.tf"), repo.join("added/main.tf")).unwrap();
+
+    let (found, code, json) = run(&repo, &["--base-ref", "HEAD", "added", "kept"]);
+    assert_eq!(
+        found,
+        [
+            "VNL910 error main.tf:42",
+            "VNL910 warning main.tf:37",
+            "VNL910 warning main.tf:42"
+        ],
+        "{json}"
+    );
+    assert_eq!(code, 1);
+    assert!(
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["unit"] == "added"),
+        "{json}"
+    );
+
+    let (found, code, json) = run(&repo, &["--base-ref", "HEAD", "removed"]);
+    assert_eq!(
+        found,
+        [
+            "VNL911 note main.tf (base):15",
+            "VNL911 note main.tf (base):23",
+            "VNL911 note main.tf (base):23"
+        ],
+        "{json}"
+    );
+    assert_eq!(code, 0);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .args(["diff", "--base-ref", "HEAD", "kept", "nowhere"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nowhere is neither in `HEAD` nor in the working tree"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&repo);
+}
+
 /// The packets VNL910 and VNL911 report are exactly those a reference evaluator (first match by
 /// priority over the rules as written, then Azure's default inbound rules) allows in HEAD and
 /// denies in BASE, and the reverse: random rule lists of an NSG, as a plan's prior state and
