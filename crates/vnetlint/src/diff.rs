@@ -212,6 +212,8 @@ pub struct Comparison {
     pub unchanged_units: usize,
     /// How many of `sources` are HEAD's files (the first ones); the others are BASE's.
     head_files: usize,
+    /// The BASE files copied into `sources` (shown as `PATH (base)`), with their own path.
+    base_paths: BTreeMap<FileId, String>,
 }
 
 /// The name the driver shows a plan read from standard input under (`discover.rs`): no file to
@@ -219,6 +221,55 @@ pub struct Comparison {
 const STDIN_NAME: &str = "<stdin>";
 
 impl Comparison {
+    /// The findings and sources for SARIF, where every location must be a file of the
+    /// commit the log is uploaded for (GitHub code scanning requires a physical location with
+    /// an artifact URI on each result, and `main.tf (base)` is no file): a finding located in a
+    /// BASE file is moved to line 1 of HEAD's file of the same path, or, where HEAD has no
+    /// such file (it was deleted), to line 1 of that path all the same (an empty artifact: the
+    /// result stays where the element was, without a snippet); a note names the BASE line. Text,
+    /// JSON and markdown keep the BASE copy, which shows the removed code.
+    pub fn sarif_view(&self) -> (Vec<Finding>, SourceMap) {
+        let mut sources = self.sources.clone();
+        let mut placeholders: BTreeMap<String, FileId> = BTreeMap::new();
+        let mut findings = self.findings.clone();
+        for finding in &mut findings {
+            let mut notes = Vec::new();
+            let labels = std::iter::once(&mut finding.primary)
+                .chain(finding.secondary.iter_mut())
+                .chain(finding.flow.iter_mut());
+            for label in labels {
+                let Some(path) = self.base_paths.get(&label.span.file) else {
+                    continue;
+                };
+                let line = self
+                    .sources
+                    .get(label.span.file)
+                    .line_index()
+                    .line_col(label.span.range.start)
+                    .line;
+                notes.push(format!(
+                    "what this result points at is in the base version only, at `{path}` line {line}"
+                ));
+                let head = (0..self.head_files)
+                    .filter_map(|i| u32::try_from(i).ok().map(FileId))
+                    .find(|&id| self.sources.get(id).path == *path);
+                let file = head.unwrap_or_else(|| {
+                    *placeholders
+                        .entry(path.clone())
+                        .or_insert_with(|| sources.add(path.clone(), String::new()))
+                });
+                // Line 1 as a whole, so that the region has a snippet (none for a deleted file).
+                let first_line = sources.get(file).text.split('\n').next().unwrap_or("");
+                label.span = Span::new(
+                    file,
+                    TextRange::from_usize(0..first_line.trim_end_matches('\r').len()),
+                );
+            }
+            finding.notes.extend(notes);
+        }
+        (findings, sources)
+    }
+
     /// Whether a file is one of HEAD's files on disk, which a link can lead to: not a BASE file
     /// shown for a removed element, nor a plan read from standard input.
     pub fn is_head_file(&self, file: FileId) -> bool {
@@ -266,6 +317,7 @@ fn compare_with(
     });
     let mut sources = head.sources.clone();
     let head_files = sources.len();
+    let mut base_paths: BTreeMap<FileId, String> = BTreeMap::new();
     let mut copied: BTreeMap<FileId, FileId> = BTreeMap::new();
     let base_units: BTreeMap<&str, &Network> = base
         .network_keys
@@ -311,7 +363,10 @@ fn compare_with(
                             .find(&file.path)
                             .filter(|&id| head.sources.get(id).text == file.text)
                             .unwrap_or_else(|| {
-                                sources.add(format!("{} (base)", file.path), file.text.clone())
+                                let id =
+                                    sources.add(format!("{} (base)", file.path), file.text.clone());
+                                base_paths.insert(id, file.path.clone());
+                                id
                             })
                     }),
                     span.range,
@@ -332,6 +387,7 @@ fn compare_with(
         compared_units: compared,
         unchanged_units: unchanged,
         head_files,
+        base_paths,
     }
 }
 

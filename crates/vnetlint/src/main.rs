@@ -785,14 +785,22 @@ fn diff(args: &DiffArgs) -> ExitCode {
                 serde_json::to_string_pretty(&value).expect("serializable")
             )
         }
-        DiffFormat::Sarif => vnetlint_report::render_sarif_with(
-            &comparison.findings,
-            &ctx,
-            &vnetlint_report::SarifOptions {
-                category: "vnetlint-diff",
-                ..Default::default()
-            },
-        ),
+        DiffFormat::Sarif => {
+            // Results about removed elements are moved onto HEAD's files (see `sarif_view`).
+            let (findings, sources) = comparison.sarif_view();
+            let ctx = ReportContext {
+                sources: &sources,
+                ..ctx
+            };
+            vnetlint_report::render_sarif_with(
+                &findings,
+                &ctx,
+                &vnetlint_report::SarifOptions {
+                    category: "vnetlint-diff",
+                    ..Default::default()
+                },
+            )
+        }
         DiffFormat::Markdown => {
             vnetlint::diff::render_markdown(&comparison, args.link_base.as_deref())
         }

@@ -294,6 +294,18 @@ fn markdown_links_only_to_files_with_encoded_paths() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 
+    // A BASE file shown for a removed element is no file of HEAD: no link.
+    let removed = common::root().join("testdata/diff/public-ip-removed");
+    let text = markdown(
+        &removed,
+        &["base", "head", "--link-base", "https://x.example/blob/sha"],
+    );
+    assert!(text.contains("(`main.tf (base):15`)"), "{text}");
+    assert!(
+        text.contains("([`main.tf:15`](https://x.example/blob/sha/main.tf#L15))"),
+        "{text}"
+    );
+
     let plan_case = common::root().join("testdata/diff/plan-adds-rdp");
     let plan = std::fs::read(plan_case.join("plan.json")).unwrap();
     let empty = std::env::temp_dir().join(format!("vnetlint-diff-stdin-{}", std::process::id()));
@@ -355,6 +367,66 @@ fn base_ref_compares_a_commit_with_the_working_tree() {
     let _ = std::fs::remove_dir_all(&repo);
 }
 
+/// The SARIF results of a diff, as `(ruleId, uri, startLine, message)`.
+fn sarif_results(
+    dir: &Path,
+    args: &[&str],
+) -> (Vec<(String, String, u64, String)>, serde_json::Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .arg("diff")
+        .args(args)
+        .args(["--format", "sarif"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let physical = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                physical["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                physical["region"]["startLine"].as_u64().unwrap(),
+                r["message"]["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (results, log)
+}
+
+/// SARIF locates a result about a removed element in a file of HEAD, which code scanning can
+/// show (`main.tf (base)` is no file of the commit): HEAD's file of the same path at line 1,
+/// with a note giving the BASE line.
+#[test]
+fn sarif_locates_removed_elements_in_head_files() {
+    let case = common::root().join("testdata/diff/public-ip-removed");
+    let (results, log) = sarif_results(&case, &["base", "head"]);
+    let removal = results
+        .iter()
+        .find(|r| r.3.contains("the removal of `pip-jump`"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert_eq!((removal.1.as_str(), removal.2), ("main.tf", 1), "{log}");
+    assert!(
+        removal.3.contains(
+            "what this result points at is in the base version only, at `main.tf` line 15"
+        ),
+        "{log}"
+    );
+    let artifacts: Vec<&str> = log["runs"][0]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(artifacts, ["main.tf"], "{log}");
+}
+
 /// `--base-ref REF PATH` with PATH on one side only: a directory the working tree adds is
 /// compared with an empty BASE (VNL910 for what it opens), one it removes with an empty HEAD
 /// (VNL911 for what it let in); a path on neither side is a usage error (exit 2) naming it.
@@ -414,6 +486,13 @@ fn base_ref_compares_a_path_on_one_side_with_nothing() {
         "{json}"
     );
     assert_eq!(code, 0);
+    // In SARIF, the deleted file's results stay at its path, line 1 (no file of HEAD holds
+    // them), and no `(base)` path is left.
+    let (results, log) = sarif_results(&repo, &["--base-ref", "HEAD", "removed"]);
+    assert_eq!(results.len(), 3, "{log}");
+    for (_, uri, line, _) in &results {
+        assert_eq!((uri.as_str(), *line), ("removed/main.tf", 1), "{log}");
+    }
 
     let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
         .args(["diff", "--base-ref", "HEAD", "kept", "nowhere"])
