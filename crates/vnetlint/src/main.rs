@@ -290,6 +290,13 @@ struct DiffArgs {
     /// `https://github.com/OWNER/REPO/blob/SHA`).
     #[arg(long, value_name = "URL")]
     link_base: Option<String>,
+    /// SARIF: the repository URL for `versionControlProvenance` (default: the `origin` remote
+    /// when it is an https URL).
+    #[arg(long, value_name = "URI")]
+    repository_uri: Option<String>,
+    /// Print only the findings: no summary line.
+    #[arg(long, short)]
+    quiet: bool,
     /// A Terraform variable file applied to every root module of both versions.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
@@ -548,10 +555,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             };
             let mut text = vnetlint_report::render_text_with(&analysis.findings, &ctx, &options);
             if args.quiet {
-                // Drop the summary line: only the findings remain.
-                let trimmed = text.trim_end_matches('\n');
-                let cut = trimmed.rfind('\n').map_or(0, |i| i + 1);
-                text.truncate(cut);
+                drop_summary_line(&mut text);
             } else if to_terminal {
                 // Elapsed time only for a person at a terminal: files and pipes stay
                 // deterministic.
@@ -564,15 +568,8 @@ fn check(args: &CheckArgs) -> ExitCode {
         Format::Json => vnetlint_report::render_json(&analysis.findings, &ctx),
         Format::Sarif => {
             let git = vnetlint::git::read(&root).unwrap_or_default();
-            let repository = args.repository_uri.clone().or(git.remote.clone());
             let options = vnetlint_report::SarifOptions {
-                version_control: repository
-                    .as_deref()
-                    .map(|uri| vnetlint_report::VersionControl {
-                        repository_uri: uri,
-                        revision_id: git.revision.as_deref(),
-                        branch: git.branch.as_deref(),
-                    }),
+                version_control: version_control(args.repository_uri.as_deref(), &git),
                 embed_sources: args.sarif_embed_sources,
                 category: "",
             };
@@ -646,6 +643,28 @@ fn reach(args: &ReachArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--quiet`: drops the text report's summary line (its last), so only the findings remain.
+fn drop_summary_line(text: &mut String) {
+    let trimmed = text.trim_end_matches('\n');
+    let cut = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    text.truncate(cut);
+}
+
+/// SARIF's `versionControlProvenance`, as `check` writes it: `--repository-uri`, else the
+/// `origin` remote when it is an https URL, with the commit and branch `.git` names.
+fn version_control<'a>(
+    repository_uri: Option<&'a str>,
+    git: &'a vnetlint::git::GitInfo,
+) -> Option<vnetlint_report::VersionControl<'a>> {
+    repository_uri
+        .or(git.remote.as_deref())
+        .map(|uri| vnetlint_report::VersionControl {
+            repository_uri: uri,
+            revision_id: git.revision.as_deref(),
+            branch: git.branch.as_deref(),
+        })
 }
 
 /// `vnetlint diff`.
@@ -769,7 +788,13 @@ fn diff(args: &DiffArgs) -> ExitCode {
         }
     };
     let rendered = match args.format {
-        DiffFormat::Text => vnetlint_report::render_text(&comparison.findings, &ctx, color),
+        DiffFormat::Text => {
+            let mut text = vnetlint_report::render_text(&comparison.findings, &ctx, color);
+            if args.quiet {
+                drop_summary_line(&mut text);
+            }
+            text
+        }
         DiffFormat::Json => {
             let report = vnetlint_report::render_json(&comparison.findings, &ctx);
             let mut value: serde_json::Value =
@@ -792,10 +817,15 @@ fn diff(args: &DiffArgs) -> ExitCode {
                 sources: &sources,
                 ..ctx
             };
+            // With `--base-ref` the paths are relative to the repository's top level, which is
+            // what `versionControlProvenance` says `%SRCROOT%` is; `.git` is found from the
+            // current directory, as `check` finds it.
+            let git = vnetlint::git::read(&root).unwrap_or_default();
             vnetlint_report::render_sarif_with(
                 &findings,
                 &ctx,
                 &vnetlint_report::SarifOptions {
+                    version_control: version_control(args.repository_uri.as_deref(), &git),
                     category: "vnetlint-diff",
                     ..Default::default()
                 },

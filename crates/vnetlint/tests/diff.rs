@@ -427,6 +427,49 @@ fn sarif_locates_removed_elements_in_head_files() {
     assert_eq!(artifacts, ["main.tf"], "{log}");
 }
 
+/// `--quiet` drops the summary line of the text report, and `--repository-uri` fills SARIF's
+/// `versionControlProvenance`, as they do for `check`.
+#[test]
+fn quiet_and_repository_uri_work_as_for_check() {
+    let case = common::root().join("testdata/diff/source-widened");
+    let text = |quiet: bool| {
+        let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+            .args(["diff", "base", "head", "--color", "never"])
+            .args(quiet.then_some("--quiet"))
+            .current_dir(&case)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let (loud, quiet) = (text(false), text(true));
+    assert!(
+        loud.ends_with("2 findings (1 error, 1 warning) in 1 file\n"),
+        "{loud}"
+    );
+    assert!(!quiet.contains("2 findings"), "{quiet}");
+    assert!(
+        loud.starts_with(&quiet) && quiet.contains("VNL910"),
+        "{quiet}"
+    );
+
+    let (_, log) = sarif_results(
+        &case,
+        &[
+            "base",
+            "head",
+            "--repository-uri",
+            "https://user:secret@github.com/o/r",
+        ],
+    );
+    let provenance = &log["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(
+        provenance["repositoryUri"], "https://github.com/o/r",
+        "{log}"
+    );
+    assert_eq!(provenance["mappedTo"]["uriBaseId"], "%SRCROOT%", "{log}");
+}
+
 /// `--base-ref REF PATH` with PATH on one side only: a directory the working tree adds is
 /// compared with an empty BASE (VNL910 for what it opens), one it removes with an empty HEAD
 /// (VNL911 for what it let in); a path on neither side is a usage error (exit 2) naming it.
