@@ -1092,35 +1092,170 @@ fn introduced_intents(base: &Analysis, head: &Analysis) -> Vec<Finding> {
         .collect()
 }
 
-/// The changes as JSON values (the `changes` array of `vnetlint diff --format json`).
-pub fn changes_json(changes: &[Change], sources: &SourceMap) -> serde_json::Value {
-    let changes: Vec<ChangeJson> = changes
+/// `vnetlint diff --format json`: `check`'s document (`report`, as `render_json` writes it) with
+/// the changes and the units after its keys, in the order `version`, `summary`, `findings`,
+/// `changes`, `units`, every object keeping its keys in declaration order as `check`'s do.
+pub fn render_json(comparison: &Comparison, report: &str) -> String {
+    let check: Ordered = serde_json::from_str(report).expect("the report is JSON");
+    let take = |key: &str| match &check {
+        Ordered::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(Ordered::Null, |(_, v)| v.clone()),
+        _ => Ordered::Null,
+    };
+    let document = DiffReport {
+        version: take("version"),
+        summary: take("summary"),
+        findings: take("findings"),
+        changes: changes_json(&comparison.changes, &comparison.sources),
+        units: UnitsJson {
+            compared: comparison.compared_units,
+            unchanged: comparison.unchanged_units,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("serializable");
+    text.push('\n');
+    text
+}
+
+fn changes_json(changes: &[Change], sources: &SourceMap) -> Vec<ChangeJson> {
+    changes
         .iter()
         .map(|c| {
             let file = sources.get(c.span.file);
             let line = file.line_index().line_col(c.span.range.start).line;
             ChangeJson {
+                change: c.kind.as_str(),
+                unit: c.unit.clone(),
+                from: c.from.to_string(),
+                to: c.to.clone(),
+                protocol: c.protocols.clone(),
+                ports: c.ports.clone(),
+                witness: c.witness.to_string(),
+                broad_internet: c.broad_internet,
                 because: BecauseJson {
                     element: c.because.to_string(),
                     file: file.path.clone(),
                     line,
                 },
-                broad_internet: c.broad_internet,
-                change: c.kind.as_str(),
-                from: c.from.to_string(),
-                ports: c.ports.clone(),
-                protocol: c.protocols.clone(),
-                to: c.to.clone(),
-                unit: c.unit.clone(),
-                witness: c.witness.to_string(),
             }
         })
-        .collect();
-    serde_json::to_value(changes).expect("serializable")
+        .collect()
 }
 
-/// What `vnetlint diff --format json` adds to `check`'s document (keys in alphabetical order,
-/// as the earlier untyped output had them).
+/// The document `vnetlint diff --format json` prints: `check`'s keys first, as `check` writes
+/// them, then what the comparison adds.
+#[derive(Serialize)]
+struct DiffReport {
+    version: Ordered,
+    summary: Ordered,
+    findings: Ordered,
+    changes: Vec<ChangeJson>,
+    units: UnitsJson,
+}
+
+/// A JSON value that keeps the keys of its objects in the order they were read: `check`'s
+/// document is embedded as written (`serde_json::Value` would sort the keys, and its
+/// `preserve_order` feature would change every `Value` of the workspace).
+#[derive(Debug, Clone)]
+enum Ordered {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    String(String),
+    Array(Vec<Ordered>),
+    Map(Vec<(String, Ordered)>),
+}
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Ordered::Null => serializer.serialize_unit(),
+            Ordered::Bool(b) => serializer.serialize_bool(*b),
+            Ordered::Unsigned(n) => serializer.serialize_u64(*n),
+            Ordered::Signed(n) => serializer.serialize_i64(*n),
+            Ordered::Float(n) => serializer.serialize_f64(*n),
+            Ordered::String(text) => serializer.serialize_str(text),
+            Ordered::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Ordered::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_none<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Bool(b))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Unsigned(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Signed(n))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Float(n))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Ordered, E> {
+                Ok(Ordered::String(text.to_owned()))
+            }
+            fn visit_string<E>(self, text: String) -> Result<Ordered, E> {
+                Ok(Ordered::String(text))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Ordered::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Ordered>()? {
+                    entries.push((key, value));
+                }
+                Ok(Ordered::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// What `vnetlint diff --format json` adds to `check`'s document, for its schema.
 #[derive(Serialize, JsonSchema)]
 struct DiffExtras {
     /// What the change opens and closes.
@@ -1131,18 +1266,18 @@ struct DiffExtras {
 /// One reachability change.
 #[derive(Serialize, JsonSchema)]
 struct ChangeJson {
-    /// The element that decides the change, where it is written.
-    because: BecauseJson,
-    /// The sources include broad Internet ranges.
-    broad_internet: bool,
     /// `opened` or `closed`.
     change: &'static str,
-    from: String,
-    ports: String,
-    protocol: String,
-    to: String,
     unit: String,
+    from: String,
+    to: String,
+    protocol: String,
+    ports: String,
     witness: String,
+    /// The sources include broad Internet ranges.
+    broad_internet: bool,
+    /// The element that decides the change, where it is written.
+    because: BecauseJson,
 }
 
 #[derive(Serialize, JsonSchema)]

@@ -795,21 +795,10 @@ fn diff(args: &DiffArgs) -> ExitCode {
             }
             text
         }
-        DiffFormat::Json => {
-            let report = vnetlint_report::render_json(&comparison.findings, &ctx);
-            let mut value: serde_json::Value =
-                serde_json::from_str(&report).expect("the report is JSON");
-            value["changes"] =
-                vnetlint::diff::changes_json(&comparison.changes, &comparison.sources);
-            value["units"] = serde_json::json!({
-                "compared": comparison.compared_units,
-                "unchanged": comparison.unchanged_units,
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&value).expect("serializable")
-            )
-        }
+        DiffFormat::Json => vnetlint::diff::render_json(
+            &comparison,
+            &vnetlint_report::render_json(&comparison.findings, &ctx),
+        ),
         DiffFormat::Sarif => {
             // Results about removed elements are moved onto HEAD's files (see `sarif_view`).
             let (findings, sources) = comparison.sarif_view();

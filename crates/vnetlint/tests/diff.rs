@@ -470,6 +470,82 @@ fn quiet_and_repository_uri_work_as_for_check() {
     assert_eq!(provenance["mappedTo"]["uriBaseId"], "%SRCROOT%", "{log}");
 }
 
+/// The keys of a pretty-printed JSON document at one indentation, in the order written, from
+/// the line that starts with `from` on.
+fn keys_in_order(text: &str, indent: usize, from: &str) -> Vec<String> {
+    let start = text.find(from).unwrap_or(0);
+    text[start..]
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix(&" ".repeat(indent))?;
+            let key = rest.strip_prefix('"')?.split('"').next()?;
+            Some(key.to_owned())
+        })
+        .collect()
+}
+
+/// The JSON document keeps `check`'s key order (`version`, `summary`, `findings`, each finding
+/// as `check` writes it), then `changes` and `units`; a change's keys are in the documented
+/// order.
+#[test]
+fn json_keys_follow_check_then_changes_and_units() {
+    let case = common::root().join("testdata/diff/source-widened");
+    let output = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .args(["diff", "base", "head", "--format", "json"])
+        .current_dir(&case)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        keys_in_order(&text, 2, "{"),
+        ["version", "summary", "findings", "changes", "units"],
+        "{text}"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_vnetlint"))
+        .args(["check", "head", "--format", "json"])
+        .current_dir(&case)
+        .output()
+        .unwrap();
+    let check = String::from_utf8(check.stdout).unwrap();
+    let first_finding = |text: &str| {
+        let mut keys = keys_in_order(text, 6, "\"findings\": [");
+        let end = keys
+            .iter()
+            .skip(1)
+            .position(|k| k == "code")
+            .map_or(keys.len(), |i| i + 1);
+        keys.truncate(end);
+        keys
+    };
+    assert_eq!(
+        first_finding(&text),
+        first_finding(&check),
+        "{text}\n{check}"
+    );
+    assert_eq!(
+        first_finding(&text)[..3],
+        ["code", "rule", "level"],
+        "{text}"
+    );
+    let mut change = keys_in_order(&text, 6, "\"changes\": [");
+    change.truncate(9);
+    assert_eq!(
+        change,
+        [
+            "change",
+            "unit",
+            "from",
+            "to",
+            "protocol",
+            "ports",
+            "witness",
+            "broad_internet",
+            "because"
+        ],
+        "{text}"
+    );
+}
+
 /// `--base-ref REF PATH` with PATH on one side only: a directory the working tree adds is
 /// compared with an empty BASE (VNL910 for what it opens), one it removes with an empty HEAD
 /// (VNL911 for what it let in); a path on neither side is a usage error (exit 2) naming it.
