@@ -808,14 +808,7 @@ fn describe_by_class(
         } else {
             label.clone()
         };
-        let hints = [Packet::new(
-            Protocol::Tcp,
-            "203.0.113.1".parse().expect("literal address"),
-            49152,
-            "10.0.1.4".parse().expect("literal address"),
-            22,
-        )];
-        let Some(witness) = part.witness(&hints) else {
+        let Some(witness) = witness(&part) else {
             continue;
         };
         out.push(Change {
@@ -834,6 +827,100 @@ fn describe_by_class(
         });
     }
     out
+}
+
+/// The well-known ports a witness takes, in this order, when the changed ports start at 0 (every
+/// port, or a range from 0): port 0 is no service, and a management port shows what is at stake.
+const WITNESS_PORTS: [u16; 4] = [22, 3389, 443, 80];
+
+/// A packet of `set` to show, chosen to look like real traffic: from the first cube holding TCP
+/// (else the first cube), TCP if it can, else UDP, else the first protocol; source
+/// `203.0.113.1` (a documentation address) when the cube holds it, else the cube's first host
+/// (as Azure assigns them: the fifth address, the first four being reserved; the next one when
+/// that is the destination); the destination's first host, or `198.51.100.1` (a documentation
+/// address) when the destination is the Internet; the lowest changed port, or the first of [`WITNESS_PORTS`] the ports hold when
+/// they start at 0 (else the lowest above 0); source port 49152 when it can.
+fn witness(set: &PacketSet) -> Option<Packet> {
+    let cube = set
+        .cubes()
+        .iter()
+        .find(|c| c.protocols.contains(Protocol::Tcp))
+        .or_else(|| set.cubes().first())?;
+    let protocol = [Protocol::Tcp, Protocol::Udp]
+        .into_iter()
+        .find(|p| cube.protocols.contains(*p))
+        .or_else(|| cube.protocols.iter().next())?;
+    let documentation: std::net::IpAddr = std::net::Ipv4Addr::new(203, 0, 113, 1).into();
+    let src = if cube.src.contains(documentation) {
+        documentation
+    } else {
+        first_host(&cube.src)?
+    };
+    // An Internet destination (egress) shows a documentation address too.
+    let documentation_dst: std::net::IpAddr = std::net::Ipv4Addr::new(198, 51, 100, 1).into();
+    let dst = if cube.dst.contains(documentation_dst) {
+        documentation_dst
+    } else {
+        first_host(&cube.dst)?
+    };
+    // A host does not send to itself through its NSGs: the next source, when there is one.
+    let src = match next_address(src) {
+        Some(next) if src == dst && cube.src.contains(next) => next,
+        _ => src,
+    };
+    let (src_port, dst_port) = if protocol.has_ports() {
+        let dst_port = if cube.dst_ports.contains(0) {
+            WITNESS_PORTS
+                .into_iter()
+                .find(|p| cube.dst_ports.contains(*p))
+                .or_else(|| {
+                    cube.dst_ports
+                        .intersect(&vnetlint_engine::PortSet::range(1, u16::MAX))
+                        .min()
+                })
+                .unwrap_or(0)
+        } else {
+            cube.dst_ports.min()?
+        };
+        let src_port = if cube.src_ports.contains(49152) {
+            49152
+        } else {
+            cube.src_ports.min()?
+        };
+        (src_port, dst_port)
+    } else {
+        (0, 0)
+    };
+    let packet = Packet::new(protocol, src, src_port, dst, dst_port);
+    // Built from one of the set's cubes, so a member; the engine's choice if ever not.
+    if set.contains(&packet) {
+        Some(packet)
+    } else {
+        set.witness(&[])
+    }
+}
+
+fn next_address(ip: std::net::IpAddr) -> Option<std::net::IpAddr> {
+    Some(match ip {
+        std::net::IpAddr::V4(v4) => std::net::Ipv4Addr::from(u32::from(v4).checked_add(1)?).into(),
+        std::net::IpAddr::V6(v6) => std::net::Ipv6Addr::from(u128::from(v6).checked_add(1)?).into(),
+    })
+}
+
+/// The first address Azure assigns in a set (the fifth of its lowest range: the first four are
+/// reserved), or the lowest address when the set does not hold it; the engine's `first_host`,
+/// which it keeps to itself.
+fn first_host(set: &AddrSet) -> Option<std::net::IpAddr> {
+    let min = set.min()?;
+    let host = match min {
+        std::net::IpAddr::V4(v4) => {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v4).saturating_add(4)))
+        }
+        std::net::IpAddr::V6(v6) => {
+            std::net::IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6).saturating_add(4)))
+        }
+    };
+    Some(if set.contains(host) { host } else { min })
 }
 
 fn describe(
@@ -1490,6 +1577,57 @@ mod tests {
             "\\[x\\](https://e.example) &lt;b&gt;&amp;\\*\\_\\~\\!\\`\\\\"
         );
         assert_eq!(markdown_text("a|b\nc", true), "a\\|b c");
+    }
+
+    fn cube(src: &str, dst: &str, protocols: ProtocolSet, ports: (u16, u16)) -> PacketSet {
+        PacketSet::from_cube(vnetlint_engine::Cube {
+            src: AddrSet::parse(src).unwrap(),
+            dst: AddrSet::parse(dst).unwrap(),
+            protocols,
+            dst_ports: vnetlint_engine::PortSet::range(ports.0, ports.1),
+            ..vnetlint_engine::Cube::all()
+        })
+    }
+
+    #[test]
+    fn witnesses_look_like_real_traffic() {
+        let shown = |set: &PacketSet| witness(set).unwrap().to_string();
+        // A subnet's first host, and 22 for every port.
+        let all = cube(
+            "10.1.1.0/24",
+            "10.1.1.10/32",
+            ProtocolSet::all(),
+            (0, 65535),
+        );
+        assert_eq!(shown(&all), "10.1.1.4:49152 -> 10.1.1.10:22 tcp");
+        // The lowest changed port when the ports do not start at 0.
+        let web = cube(
+            "0.0.0.0/0",
+            "10.1.1.10/32",
+            ProtocolSet::single(Protocol::Udp),
+            (1000, 2000),
+        );
+        assert_eq!(shown(&web), "203.0.113.1:49152 -> 10.1.1.10:1000 udp");
+        // From 0 without a well-known port: the lowest above 0.
+        let low = cube(
+            "10.0.0.0/8",
+            "10.1.1.10/32",
+            ProtocolSet::single(Protocol::Tcp),
+            (0, 21),
+        );
+        assert_eq!(shown(&low), "10.0.0.4:49152 -> 10.1.1.10:1 tcp");
+        // Not from the destination itself; to the Internet, a documentation address.
+        let own = cube("10.1.1.0/24", "10.1.1.4/32", ProtocolSet::all(), (443, 443));
+        assert_eq!(shown(&own), "10.1.1.5:49152 -> 10.1.1.4:443 tcp");
+        let egress = cube("10.1.1.0/24", "128.0.0.0/1", ProtocolSet::all(), (0, 65535));
+        assert_eq!(shown(&egress), "10.1.1.4:49152 -> 198.51.100.1:22 tcp");
+        let icmp = cube(
+            "10.1.1.0/24",
+            "10.1.1.10/32",
+            ProtocolSet::single(Protocol::Icmp),
+            (0, 65535),
+        );
+        assert_eq!(shown(&icmp), "10.1.1.4 -> 10.1.1.10 icmp");
     }
 
     #[test]
