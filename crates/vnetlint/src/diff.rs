@@ -375,8 +375,16 @@ fn compare_with(
         };
         changes.extend(compare_unit(key, base_net, head_net, &mut locate));
     }
-    changes
-        .sort_by(|a, b| (a.kind, &a.unit, &a.to, &a.from).cmp(&(b.kind, &b.unit, &b.to, &b.from)));
+    changes.sort_by(|a, b| {
+        (a.kind, &a.unit, &a.to, &a.from, &a.protocols, &a.ports).cmp(&(
+            b.kind,
+            &b.unit,
+            &b.to,
+            &b.from,
+            &b.protocols,
+            &b.ports,
+        ))
+    });
     let mut findings: Vec<Finding> = changes.iter().map(finding).collect();
     findings.extend(introduced_intents(base, head));
     vnetlint_diagnostics::sort_findings(&mut findings);
@@ -691,6 +699,28 @@ impl SourceClasses {
                 ));
             }
         }
+        // A VNet's address space outside its subnets holds no host, but the `VirtualNetwork` tag
+        // covers it, so what reaches from it differs from other private addresses (the default
+        // AllowVnetInBound admits it): a class of its own, or it would blur theirs.
+        for net in nets {
+            for vnet in &net.vnets {
+                let Some(space) = address_space(vnet) else {
+                    continue;
+                };
+                let part = space.subtract(&named);
+                if part.is_empty() || !seen.insert(vnet.meta.address.clone()) {
+                    continue;
+                }
+                named = named.union(&part);
+                classes.push((
+                    Phrase::text("VNet ")
+                        .then_name(vnet.meta.display_name())
+                        .then_text(" outside its subnets"),
+                    part,
+                    false,
+                ));
+            }
+        }
         let private = [
             "10.0.0.0/8",
             "172.16.0.0/12",
@@ -720,6 +750,15 @@ impl SourceClasses {
         ));
         Self { classes }
     }
+}
+
+/// A VNet's address space, when every prefix of it is known.
+fn address_space(vnet: &vnetlint_ir::Vnet) -> Option<AddrSet> {
+    let mut set = AddrSet::empty();
+    for item in vnet.address_space.as_ref()?.get()? {
+        set = set.union(&AddrSet::parse(item.get()?)?);
+    }
+    Some(set)
 }
 
 /// How a set of Internet sources reads: `the Internet`, `the Internet except 203.0.113.10/32`,
@@ -772,7 +811,10 @@ fn public_size(set: &AddrSet) -> u128 {
         .sum()
 }
 
-/// A changed packet set summarized per source class, without its cause yet.
+/// A changed packet set summarized per source class, without its cause yet. Each summary is
+/// exact: a class whose sources are sent different traffic is split into groups of sources
+/// sent the same (named by their ranges), and a group whose protocols are sent different ports
+/// into one change per set of ports, so that "tcp 22 from X" holds for every source of X.
 fn describe_by_class(
     unit: &str,
     to: &str,
@@ -793,40 +835,225 @@ fn describe_by_class(
         if part.is_empty() {
             continue;
         }
-        let mut sources = AddrSet::empty();
-        let mut protocols = ProtocolSet::empty();
-        let mut ports = vnetlint_engine::PortSet::empty();
-        for cube in part.cubes() {
-            sources = sources.union(&cube.src);
-            protocols = protocols.union(cube.protocols);
-            if !cube.protocols.intersect(ProtocolSet::ported()).is_empty() {
-                ports = ports.union(&cube.dst_ports);
+        let (groups, exact) = source_groups(&part);
+        let split = groups.len() > 1;
+        for (sources, packets) in groups {
+            let from = if *internet {
+                Phrase::text(internet_label(class, &sources))
+            } else if split {
+                label.clone().then_text(within(class, &sources))
+            } else {
+                label.clone()
+            };
+            for (protocols, mut ports, packets) in traffic_groups(&packets) {
+                let Some(witness) = witness(&packets) else {
+                    continue;
+                };
+                if !exact {
+                    // Too many groups of sources to list: the union, said as such.
+                    ports.push_str(", not from every source each");
+                }
+                out.push(Change {
+                    kind,
+                    unit: unit.to_owned(),
+                    to: to.to_owned(),
+                    to_label: Phrase::name(to),
+                    from: from.clone(),
+                    broad_internet: *internet && public_size(&sources) > BROAD_SOURCES,
+                    protocols,
+                    ports,
+                    witness,
+                    because: Phrase::default(),
+                    span: Span::new(FileId(0), TextRange::empty(0)),
+                    packets,
+                });
             }
         }
-        let from = if *internet {
-            Phrase::text(internet_label(class, &sources))
-        } else {
-            label.clone()
-        };
-        let Some(witness) = witness(&part) else {
-            continue;
-        };
-        out.push(Change {
-            kind,
-            unit: unit.to_owned(),
-            to: to.to_owned(),
-            to_label: Phrase::name(to),
-            from,
-            broad_internet: *internet && public_size(&sources) > BROAD_SOURCES,
-            protocols: describe_protocols(protocols),
-            ports: describe_ports(&ports, protocols),
-            witness,
-            because: Phrase::default(),
-            span: Span::new(FileId(0), TextRange::empty(0)),
-            packets: part,
-        });
     }
     out
+}
+
+/// More groups of sources than this in one class are summarized as one (with a caveat) rather
+/// than listed; and past this many atoms the split is not attempted.
+const MAX_SOURCE_GROUPS: usize = 6;
+const MAX_SOURCE_ATOMS: usize = 64;
+
+/// The sources of `part` in groups that are each sent the same packets, with those packets, in
+/// the order of their lowest address; and whether the split is exact (one group, the union,
+/// when there would be too many). The atoms are the coarsest partition of the sources that every
+/// cube's source set respects; atoms sent the same traffic are merged.
+fn source_groups(part: &PacketSet) -> (Vec<(AddrSet, PacketSet)>, bool) {
+    let all_sources = part
+        .cubes()
+        .iter()
+        .fold(AddrSet::empty(), |acc, c| acc.union(&c.src));
+    let whole = || vec![(all_sources.clone(), part.clone())];
+    let mut atoms = vec![all_sources.clone()];
+    for cube in part.cubes() {
+        let mut next = Vec::with_capacity(atoms.len() + 1);
+        for atom in atoms {
+            let inside = atom.intersect(&cube.src);
+            if inside.is_empty() {
+                next.push(atom);
+                continue;
+            }
+            let outside = atom.subtract(&cube.src);
+            next.push(inside);
+            if !outside.is_empty() {
+                next.push(outside);
+            }
+        }
+        atoms = next;
+        if atoms.len() > MAX_SOURCE_ATOMS {
+            return (whole(), false);
+        }
+    }
+    if atoms.len() == 1 {
+        return (whole(), true);
+    }
+    // What an atom is sent: the cubes over it, with every source.
+    let mut groups: Vec<(AddrSet, PacketSet)> = Vec::new();
+    for atom in atoms {
+        let traffic = part
+            .cubes()
+            .iter()
+            .filter(|c| c.src.intersects(&atom))
+            .fold(PacketSet::empty(), |acc, c| {
+                acc.union(&PacketSet::from_cube(vnetlint_engine::Cube {
+                    src: AddrSet::all(),
+                    ..c.clone()
+                }))
+            });
+        match groups.iter_mut().find(|(_, t)| t.same_packets(&traffic)) {
+            Some((sources, _)) => *sources = sources.union(&atom),
+            None => groups.push((atom, traffic)),
+        }
+    }
+    if groups.len() == 1 {
+        return (whole(), true);
+    }
+    if groups.len() > MAX_SOURCE_GROUPS {
+        return (whole(), false);
+    }
+    groups.sort_by_key(|(sources, _)| sources.min());
+    let groups = groups
+        .into_iter()
+        .map(|(sources, _)| {
+            let packets = part.intersect(&PacketSet::from_cube(vnetlint_engine::Cube {
+                src: sources.clone(),
+                ..vnetlint_engine::Cube::all()
+            }));
+            (sources, packets)
+        })
+        .collect();
+    (groups, true)
+}
+
+/// The packets of one group of sources by the ports each protocol is sent, as the words for
+/// their protocols and ports: one group when every protocol and port is sent but for a few
+/// (`every protocol`, `every port except tcp 443`); else protocols sent the same ports together
+/// (the portless ones with those sent every port, else on their own), in protocol order.
+fn traffic_groups(packets: &PacketSet) -> Vec<(String, String, PacketSet)> {
+    let mut ported: Vec<(ProtocolSet, vnetlint_engine::PortSet)> = Vec::new();
+    let mut portless = ProtocolSet::empty();
+    for protocol in Protocol::ALL {
+        let cubes: Vec<&vnetlint_engine::Cube> = packets
+            .cubes()
+            .iter()
+            .filter(|c| c.protocols.contains(protocol))
+            .collect();
+        if cubes.is_empty() {
+            continue;
+        }
+        if !protocol.has_ports() {
+            portless = portless.union(ProtocolSet::single(protocol));
+            continue;
+        }
+        let ports = cubes
+            .iter()
+            .fold(vnetlint_engine::PortSet::empty(), |acc, c| {
+                acc.union(&c.dst_ports)
+            });
+        match ported.iter_mut().find(|(_, p)| *p == ports) {
+            Some((protocols, _)) => *protocols = protocols.union(ProtocolSet::single(protocol)),
+            None => ported.push((ProtocolSet::single(protocol), ports)),
+        }
+    }
+    let present = ported
+        .iter()
+        .fold(portless, |acc, (protocols, _)| acc.union(*protocols));
+    if present.is_all() && ported.len() > 1 {
+        let missing: Vec<String> = ported
+            .iter()
+            .flat_map(|(protocols, ports)| {
+                let names = describe_protocols(*protocols);
+                ports
+                    .complement()
+                    .ranges()
+                    .iter()
+                    .map(|range| format!("{names} {}", port_range(*range)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if missing.len() <= 3 {
+            return vec![(
+                "every protocol".to_owned(),
+                format!("every port except {}", missing.join(", ")),
+                packets.clone(),
+            )];
+        }
+    }
+    if !portless.is_empty() {
+        match ported.iter_mut().find(|(_, p)| p.is_all()) {
+            Some((protocols, _)) => *protocols = protocols.union(portless),
+            None => ported.push((portless, vnetlint_engine::PortSet::empty())),
+        }
+    }
+    let whole = ported.len() == 1;
+    ported
+        .into_iter()
+        .map(|(protocols, ports)| {
+            let part = if whole {
+                packets.clone()
+            } else {
+                packets.intersect(&PacketSet::from_cube(vnetlint_engine::Cube {
+                    protocols,
+                    ..vnetlint_engine::Cube::all()
+                }))
+            };
+            (
+                describe_protocols(protocols),
+                describe_ports(&ports, protocols),
+                part,
+            )
+        })
+        .collect()
+}
+
+/// `22` or `80-90`.
+fn port_range((lo, hi): (u16, u16)) -> String {
+    if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}-{hi}")
+    }
+}
+
+/// How a group of a class's sources reads after the class's label: ` except R` when a few
+/// ranges are left out, else ` (R1, R2, R3, ... (N ranges))`.
+fn within(class: &AddrSet, sources: &AddrSet) -> String {
+    let missing = class.subtract(sources).to_cidrs();
+    if missing.len() <= 3 {
+        return format!(" except {}", missing.join(", "));
+    }
+    let cidrs = sources.to_cidrs();
+    let shown: Vec<&str> = cidrs.iter().take(3).map(String::as_str).collect();
+    let more = if cidrs.len() > 3 {
+        format!(", ... ({} ranges)", cidrs.len())
+    } else {
+        String::new()
+    };
+    format!(" ({}{more})", shown.join(", "))
 }
 
 /// The well-known ports a witness takes, in this order, when the changed ports start at 0 (every
@@ -966,18 +1193,14 @@ fn describe_ports(ports: &vnetlint_engine::PortSet, protocols: ProtocolSet) -> S
     if ports.is_all() {
         return "every port".to_owned();
     }
-    let ranges: Vec<String> = ports
-        .ranges()
-        .iter()
-        .take(8)
-        .map(|(lo, hi)| {
-            if lo == hi {
-                lo.to_string()
-            } else {
-                format!("{lo}-{hi}")
-            }
-        })
-        .collect();
+    let show = |range: &(u16, u16)| port_range(*range);
+    // Most ports but a few: what is left out says it shorter.
+    let left_out = ports.complement();
+    if left_out.ranges().len() <= 3 && ports.ranges().len() > left_out.ranges().len() {
+        let shown: Vec<String> = left_out.ranges().iter().map(show).collect();
+        return format!("every port except {}", shown.join(", "));
+    }
+    let ranges: Vec<String> = ports.ranges().iter().take(8).map(show).collect();
     let more = if ports.ranges().len() > 8 {
         ", ..."
     } else {
@@ -1147,11 +1370,12 @@ fn finding(change: &Change) -> Finding {
     )
     .with_note(format!("packet {}", change.witness))
     .with_fingerprint_key(format!(
-        "{}:{}:{}:{}",
+        "{}:{}:{}:{}:{}",
         change.kind.as_str(),
         change.unit,
         change.to,
-        change.from
+        change.from,
+        change.protocols
     ))
 }
 

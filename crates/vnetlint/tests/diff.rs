@@ -163,11 +163,13 @@ fn plan_findings_point_at_the_configuration() {
     );
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The plan has no prior state: everything the NSG lets in is new, decided by rule `ssh`
-    // (its block starts on line 10 of main.tf).
+    // (its block starts on line 10 of main.tf): SSH from the Internet, and from private
+    // addresses everything (the stand-in `VirtualNetwork`) or SSH only (IPv6 ones).
     assert_eq!(
         places(&json),
         [
             "VNL910 error locals-port-with-config/main.tf:10",
+            "VNL910 warning locals-port-with-config/main.tf:10",
             "VNL910 warning locals-port-with-config/main.tf:10"
         ],
         "{json}"
@@ -185,7 +187,11 @@ fn plan_findings_point_at_the_configuration() {
     );
     assert_eq!(
         found,
-        ["VNL910 error main.tf:10", "VNL910 warning main.tf:10"]
+        [
+            "VNL910 error main.tf:10",
+            "VNL910 warning main.tf:10",
+            "VNL910 warning main.tf:10"
+        ]
     );
     assert_eq!(code, 1);
 }
@@ -580,6 +586,7 @@ fn base_ref_compares_a_path_on_one_side_with_nothing() {
         [
             "VNL910 error main.tf:42",
             "VNL910 warning main.tf:37",
+            "VNL910 warning main.tf:42",
             "VNL910 warning main.tf:42"
         ],
         "{json}"
@@ -600,6 +607,7 @@ fn base_ref_compares_a_path_on_one_side_with_nothing() {
         [
             "VNL911 note main.tf (base):15",
             "VNL911 note main.tf (base):23",
+            "VNL911 note main.tf (base):23",
             "VNL911 note main.tf (base):23"
         ],
         "{json}"
@@ -608,7 +616,7 @@ fn base_ref_compares_a_path_on_one_side_with_nothing() {
     // In SARIF, the deleted file's results stay at its path, line 1 (no file of HEAD holds
     // them), and no `(base)` path is left.
     let (results, log) = sarif_results(&repo, &["--base-ref", "HEAD", "removed"]);
-    assert_eq!(results.len(), 3, "{log}");
+    assert_eq!(results.len(), 4, "{log}");
     for (_, uri, line, _) in &results {
         assert_eq!((uri.as_str(), *line), ("removed/main.tf", 1), "{log}");
     }
@@ -625,6 +633,79 @@ fn base_ref_compares_a_path_on_one_side_with_nothing() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&repo);
+}
+
+/// What diff says a change opens agrees with `reach`, source by source: a review found "every
+/// protocol every port from other private addresses to `nic-jump`" where `reach --from 10.0.0.0
+/// --port 80` answers denied. The class mixed the VNet's address space outside its subnets
+/// (which `AllowVnetInBound` admits) with the other private addresses (which only the SSH rule
+/// admits); it now has a class of its own, and each summary holds for every source of its
+/// class. Compared from an empty BASE, so every packet HEAD allows is opened.
+#[test]
+fn opened_traffic_agrees_with_reach() {
+    use vnetlint_engine::{Packet, PortSet, Protocol, ProtocolSet, Traffic};
+    let case = common::root().join("testdata/diff/source-widened");
+    let empty = std::env::temp_dir().join(format!("vnetlint-diff-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let base = vnetlint::analyze(std::slice::from_ref(&empty), &empty);
+    let head = vnetlint::analyze(&[case.join("head")], &case);
+    let comparison = vnetlint::diff::compare(&base, &head);
+    let _ = std::fs::remove_dir_all(&empty);
+    let to = "azurerm_network_interface.jump";
+    let summary: Vec<String> = comparison
+        .changes
+        .iter()
+        .filter(|c| c.to == to)
+        .map(|c| format!("{} {} from {}", c.protocols, c.ports, c.from))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "every protocol every port from VNet `vnet-main` outside its subnets",
+            "tcp 22 from other private addresses",
+            "every protocol every port from subnet `snet-app` (10.1.1.0/24)",
+        ]
+    );
+    for src in [
+        "10.0.0.0",
+        "10.0.0.4",
+        "172.16.0.9",
+        "192.168.1.1",
+        "10.1.0.5",
+        "10.1.1.20",
+    ] {
+        for port in [22u16, 80, 3389] {
+            for protocol in [Protocol::Tcp, Protocol::Udp] {
+                let query = vnetlint::reach::ReachQuery {
+                    from: src.to_owned(),
+                    to: to.to_owned(),
+                    traffic: Traffic {
+                        protocols: ProtocolSet::single(protocol),
+                        dst_ports: PortSet::single(port),
+                    },
+                };
+                let answer = vnetlint::reach::reach(&head, &query).unwrap();
+                let packet = Packet::new(
+                    protocol,
+                    src.parse().unwrap(),
+                    49152,
+                    "10.1.1.10".parse().unwrap(),
+                    port,
+                );
+                let opened: Vec<String> = comparison
+                    .changes
+                    .iter()
+                    .filter(|c| c.to == to && c.packets.contains(&packet))
+                    .map(|c| format!("{} {} from {}", c.protocols, c.ports, c.from))
+                    .collect();
+                assert_eq!(
+                    !opened.is_empty(),
+                    answer.result.allowed.contains(&packet),
+                    "{packet}: diff says {opened:?}"
+                );
+            }
+        }
+    }
 }
 
 /// The packets VNL910 and VNL911 report are exactly those a reference evaluator (first match by
