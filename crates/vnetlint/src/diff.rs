@@ -521,6 +521,15 @@ fn compare_unit(
     let mut all: BTreeMap<String, Sources> = destinations(base);
     all.extend(destinations(head));
     let classes = SourceClasses::of(&[base, head]);
+    // Egress is compared from the hosts both versions hold (subnets, on-premises ranges): an
+    // address outside a network sends to the Internet without it, so a subnet added or removed
+    // would otherwise show all of its egress closed or opened (every module of a pull request
+    // adding a directory reported "closed" to the Internet), which no packet of the network
+    // does. What reaches a subnet's destinations is still compared from everywhere.
+    let senders = PacketSet::from_cube(vnetlint_engine::Cube {
+        src: hosts(base, &base_topology).intersect(&hosts(head, &head_topology)),
+        ..vnetlint_engine::Cube::all()
+    });
     let mut changes = Vec::new();
     changes.extend(compare_unattached_nsgs(
         unit,
@@ -540,6 +549,11 @@ fn compare_unit(
             .then(|| reaching(&head_topology, to))
             .flatten()
             .map_or_else(PacketSet::empty, |r| r.allowed);
+        let (before, after) = if to == "Internet" {
+            (before.intersect(&senders), after.intersect(&senders))
+        } else {
+            (before, after)
+        };
         for (kind, set) in [
             (ChangeKind::Opened, after.subtract(&before)),
             (ChangeKind::Closed, before.subtract(&after)),
@@ -557,6 +571,21 @@ fn compare_unit(
         }
     }
     changes
+}
+
+/// Where a network's hosts are: its subnets and the on-premises ranges behind its gateways.
+fn hosts(net: &Network, topology: &Topology<'_>) -> AddrSet {
+    let mut set = AddrSet::empty();
+    for (id, _) in net.iter_subnets() {
+        if let Some(prefixes) = topology.subnet_prefixes(id) {
+            set = set.union(prefixes);
+        }
+    }
+    for vnet in 0..net.vnets.len() {
+        let id = vnetlint_ir::VnetId(u32::try_from(vnet).unwrap_or(u32::MAX));
+        set = set.union(topology.on_premises(id));
+    }
+    set
 }
 
 /// NSGs attached to nothing, by address: judged on their own inbound rules (as VNL101-103 judge

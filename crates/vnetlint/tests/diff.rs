@@ -708,6 +708,32 @@ fn opened_traffic_agrees_with_reach() {
     }
 }
 
+/// A module compared with nothing (a pull request adding it) only opens: its subnets' egress,
+/// restricted by a firewall route in `hub-spoke`, was reported closed to the Internet, as if the
+/// addresses had sent there before they were the network's.
+#[test]
+fn a_new_module_closes_nothing() {
+    let empty = std::env::temp_dir().join(format!("vnetlint-diff-new-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let example = common::root().join("testdata/examples/hub-spoke");
+    let (found, code, json) = run(
+        &common::root(),
+        &[empty.to_str().unwrap(), example.to_str().unwrap()],
+    );
+    let _ = std::fs::remove_dir_all(&empty);
+    assert_eq!(code, 1, "{json}");
+    assert!(!found.is_empty(), "{json}");
+    assert!(found.iter().all(|f| f.starts_with("VNL910 ")), "{found:?}");
+    assert!(
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["change"] == "opened" && c["to"] != "Internet"),
+        "{json}"
+    );
+}
+
 /// The packets VNL910 and VNL911 report are exactly those a reference evaluator (first match by
 /// priority over the rules as written, then Azure's default inbound rules) allows in HEAD and
 /// denies in BASE, and the reverse: random rule lists of an NSG, as a plan's prior state and
