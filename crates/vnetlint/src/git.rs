@@ -67,12 +67,17 @@ fn origin_url(git_dir: &Path) -> Option<String> {
 /// in the working tree (HEAD). BASE is read from git's objects (`git ls-tree` and `git cat-file
 /// --batch`, run in the repository) into a temporary directory, never checked out; both sides
 /// show paths relative to the repository's top level, so their units match.
+///
+/// A path on one side only is compared with nothing on the other: one only in the working tree
+/// (a pull request adding it) with an empty BASE, so everything it lets in is new; one only at
+/// REF (a pull request removing it) with an empty HEAD. A path on neither side is an error.
 pub fn base_and_head(
     reference: &str,
     paths: &[PathBuf],
     options: &crate::AnalyzeOptions,
 ) -> Result<(crate::Analysis, crate::Analysis), String> {
     let here = std::env::current_dir().map_err(|e| e.to_string())?;
+    let here = std::fs::canonicalize(&here).unwrap_or(here);
     let top = PathBuf::from(run_git(&here, &["rev-parse", "--show-toplevel"], None)?.trim());
     let top = std::fs::canonicalize(&top).unwrap_or(top);
     let commit = run_git(
@@ -89,7 +94,10 @@ pub fn base_and_head(
     let commit = commit.trim().to_owned();
     let mut relative = Vec::new();
     for path in paths {
-        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| here.join(path));
+        // A path removed from the working tree cannot be canonicalized: it is taken as written,
+        // from the (canonical) current directory.
+        let absolute = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| crate::files::normalize(&here.join(path)));
         let rel = absolute.strip_prefix(&top).map_err(|_| {
             format!(
                 "{} is not inside the repository at {}",
@@ -107,20 +115,67 @@ pub fn base_and_head(
             .map_or(0, |d| d.as_nanos())
     ));
     let extracted = extract(&top, &commit, &relative, &temp);
-    let result = extracted.map(|()| {
-        let base_paths: Vec<PathBuf> = relative.iter().map(|r| temp.join(r)).collect();
-        let head_paths: Vec<PathBuf> = relative.iter().map(|r| top.join(r)).collect();
-        let base = crate::analyze_with(&base_paths, &temp, options);
-        let head = crate::analyze_with(&head_paths, &top, options);
-        (base, head)
+    let result = extracted.and_then(|listed| {
+        let mut base_paths = Vec::new();
+        let mut head_paths = Vec::new();
+        let mut notices = (Vec::new(), Vec::new());
+        for (path, rel) in paths.iter().zip(&relative) {
+            let in_base = in_tree(&listed, rel);
+            let in_head = top.join(rel).symlink_metadata().is_ok();
+            let shown = path.display();
+            match (in_base, in_head) {
+                (false, false) => {
+                    return Err(format!(
+                        "{shown} is neither in `{reference}` nor in the working tree"
+                    ));
+                }
+                (false, true) => notices.0.push(format!(
+                    "{shown} is not in `{reference}`: it is compared with an empty base, so everything it lets in is new"
+                )),
+                (true, false) => notices.1.push(format!(
+                    "{shown} is not in the working tree: it is compared with an empty head, so everything it let in is closed"
+                )),
+                (true, true) => {}
+            }
+            if in_base {
+                base_paths.push(temp.join(rel));
+            }
+            if in_head {
+                head_paths.push(top.join(rel));
+            }
+        }
+        // With no path on a side, that side is empty (no unit): `analyze_with` reads nothing.
+        let mut base = crate::analyze_with(&base_paths, &temp, options);
+        let mut head = crate::analyze_with(&head_paths, &top, options);
+        base.notices.extend(notices.0);
+        head.notices.extend(notices.1);
+        Ok((base, head))
     });
     let _ = std::fs::remove_dir_all(&temp);
     result
 }
 
+/// Whether the tree at REF holds `rel` (a file, or a directory with a file under it), by the
+/// paths `git ls-tree` listed; the repository's top level is there when anything is.
+fn in_tree(listed: &[String], rel: &Path) -> bool {
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    if rel.is_empty() {
+        return !listed.is_empty();
+    }
+    listed
+        .iter()
+        .any(|path| path == &rel || path.strip_prefix(&rel).is_some_and(|r| r.starts_with('/')))
+}
+
 /// Writes the regular files under `paths` at `commit` into `into` (symbolic links and
-/// submodules are skipped, as the walk skips them).
-fn extract(top: &Path, commit: &str, paths: &[PathBuf], into: &Path) -> Result<(), String> {
+/// submodules are skipped, as the walk skips them); returns every path listed under `paths`
+/// (symbolic links and submodules too: they show the path is there).
+fn extract(
+    top: &Path,
+    commit: &str,
+    paths: &[PathBuf],
+    into: &Path,
+) -> Result<Vec<String>, String> {
     let mut args = vec![
         "--literal-pathspecs".to_owned(),
         "ls-tree".to_owned(),
@@ -141,10 +196,12 @@ fn extract(top: &Path, commit: &str, paths: &[PathBuf], into: &Path) -> Result<(
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let listing = run_git(top, &args, None)?;
     let mut blobs: Vec<(String, String)> = Vec::new();
+    let mut listed = Vec::new();
     for entry in listing.split('\0').filter(|e| !e.is_empty()) {
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
+        listed.push(path.to_owned());
         let mut fields = meta.split(' ');
         let (Some(mode), Some(kind), Some(sha)) = (fields.next(), fields.next(), fields.next())
         else {
@@ -156,7 +213,7 @@ fn extract(top: &Path, commit: &str, paths: &[PathBuf], into: &Path) -> Result<(
     }
     std::fs::create_dir_all(into).map_err(|e| e.to_string())?;
     if blobs.is_empty() {
-        return Ok(());
+        return Ok(listed);
     }
     let mut request = String::new();
     for (sha, _) in &blobs {
@@ -193,7 +250,7 @@ fn extract(top: &Path, commit: &str, paths: &[PathBuf], into: &Path) -> Result<(
         std::fs::write(&target, body).map_err(|e| e.to_string())?;
         rest = rest.get(body_start + size + 1..).unwrap_or(&[]);
     }
-    Ok(())
+    Ok(listed)
 }
 
 fn run_git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<String, String> {

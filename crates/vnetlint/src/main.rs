@@ -266,14 +266,16 @@ struct DiffArgs {
     /// paths to compare (default: .), read from the working tree as HEAD and from REF as BASE.
     paths: Vec<PathBuf>,
     /// A git ref (branch, tag or commit) whose version of the paths is BASE; read from git's
-    /// objects into a temporary directory, never checked out.
+    /// objects into a temporary directory, never checked out. A path only in the working tree
+    /// is compared with an empty BASE, one only at REF with an empty HEAD.
     #[arg(long, value_name = "REF", conflicts_with = "plan")]
     base_ref: Option<String>,
     /// A Terraform plan JSON (`terraform show -json PLANFILE`), or `-`: its prior state is
     /// BASE and its planned values are HEAD.
     #[arg(long, value_name = "FILE|-")]
     plan: Option<PathBuf>,
-    /// The configuration the plan came from, to point findings at its `.tf` lines.
+    /// The configuration the plan came from, to point findings at its `.tf` lines (default: the
+    /// plan file's directory; the current directory for `--plan -`).
     #[arg(long, value_name = "DIR")]
     config_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -290,6 +292,13 @@ struct DiffArgs {
     /// `https://github.com/OWNER/REPO/blob/SHA`).
     #[arg(long, value_name = "URL")]
     link_base: Option<String>,
+    /// SARIF: the repository URL for `versionControlProvenance` (default: the `origin` remote
+    /// when it is an https URL).
+    #[arg(long, value_name = "URI")]
+    repository_uri: Option<String>,
+    /// Print only the findings: no summary line.
+    #[arg(long, short)]
+    quiet: bool,
     /// A Terraform variable file applied to every root module of both versions.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
@@ -548,10 +557,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             };
             let mut text = vnetlint_report::render_text_with(&analysis.findings, &ctx, &options);
             if args.quiet {
-                // Drop the summary line: only the findings remain.
-                let trimmed = text.trim_end_matches('\n');
-                let cut = trimmed.rfind('\n').map_or(0, |i| i + 1);
-                text.truncate(cut);
+                drop_summary_line(&mut text);
             } else if to_terminal {
                 // Elapsed time only for a person at a terminal: files and pipes stay
                 // deterministic.
@@ -564,15 +570,8 @@ fn check(args: &CheckArgs) -> ExitCode {
         Format::Json => vnetlint_report::render_json(&analysis.findings, &ctx),
         Format::Sarif => {
             let git = vnetlint::git::read(&root).unwrap_or_default();
-            let repository = args.repository_uri.clone().or(git.remote.clone());
             let options = vnetlint_report::SarifOptions {
-                version_control: repository
-                    .as_deref()
-                    .map(|uri| vnetlint_report::VersionControl {
-                        repository_uri: uri,
-                        revision_id: git.revision.as_deref(),
-                        branch: git.branch.as_deref(),
-                    }),
+                version_control: version_control(args.repository_uri.as_deref(), &git),
                 embed_sources: args.sarif_embed_sources,
                 category: "",
             };
@@ -646,6 +645,28 @@ fn reach(args: &ReachArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--quiet`: drops the text report's summary line (its last), so only the findings remain.
+fn drop_summary_line(text: &mut String) {
+    let trimmed = text.trim_end_matches('\n');
+    let cut = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    text.truncate(cut);
+}
+
+/// SARIF's `versionControlProvenance`, as `check` writes it: `--repository-uri`, else the
+/// `origin` remote when it is an https URL, with the commit and branch `.git` names.
+fn version_control<'a>(
+    repository_uri: Option<&'a str>,
+    git: &'a vnetlint::git::GitInfo,
+) -> Option<vnetlint_report::VersionControl<'a>> {
+    repository_uri
+        .or(git.remote.as_deref())
+        .map(|uri| vnetlint_report::VersionControl {
+            repository_uri: uri,
+            revision_id: git.revision.as_deref(),
+            branch: git.branch.as_deref(),
+        })
 }
 
 /// `vnetlint diff`.
@@ -729,8 +750,29 @@ fn diff(args: &DiffArgs) -> ExitCode {
         for err in &analysis.io_errors {
             eprintln!("vnetlint: {side}: {}", escape_for_terminal(err));
         }
+        for notice in &analysis.notices {
+            eprintln!("vnetlint: note: {}", escape_for_terminal(notice));
+        }
     }
-    let comparison = vnetlint::diff::compare(&base, &head);
+    let comparison = match &args.plan {
+        // As `check --plan`: the configuration is `--config-dir`, else the plan file's directory
+        // (the current directory for a plan on standard input).
+        Some(plan) => {
+            let config_dir = args
+                .config_dir
+                .clone()
+                .unwrap_or_else(|| match plan.parent() {
+                    Some(parent)
+                        if plan != std::path::Path::new("-") && !parent.as_os_str().is_empty() =>
+                    {
+                        parent.to_path_buf()
+                    }
+                    _ => PathBuf::from("."),
+                });
+            vnetlint::diff::compare_plan(&base, &head, &config_dir, &root)
+        }
+        None => vnetlint::diff::compare(&base, &head),
+    };
     let secrets: Vec<_> = head.secrets.clone();
     let ctx = ReportContext {
         sources: &comparison.sources,
@@ -748,30 +790,38 @@ fn diff(args: &DiffArgs) -> ExitCode {
         }
     };
     let rendered = match args.format {
-        DiffFormat::Text => vnetlint_report::render_text(&comparison.findings, &ctx, color),
-        DiffFormat::Json => {
-            let report = vnetlint_report::render_json(&comparison.findings, &ctx);
-            let mut value: serde_json::Value =
-                serde_json::from_str(&report).expect("the report is JSON");
-            value["changes"] =
-                vnetlint::diff::changes_json(&comparison.changes, &comparison.sources);
-            value["units"] = serde_json::json!({
-                "compared": comparison.compared_units,
-                "unchanged": comparison.unchanged_units,
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&value).expect("serializable")
+        DiffFormat::Text => {
+            let mut text = vnetlint_report::render_text(&comparison.findings, &ctx, color);
+            if args.quiet {
+                drop_summary_line(&mut text);
+            }
+            text
+        }
+        DiffFormat::Json => vnetlint::diff::render_json(
+            &comparison,
+            &vnetlint_report::render_json(&comparison.findings, &ctx),
+        ),
+        DiffFormat::Sarif => {
+            // Results about removed elements are moved onto HEAD's files (see `sarif_view`).
+            let (findings, sources) = comparison.sarif_view();
+            let ctx = ReportContext {
+                sources: &sources,
+                ..ctx
+            };
+            // With `--base-ref` the paths are relative to the repository's top level, which is
+            // what `versionControlProvenance` says `%SRCROOT%` is; `.git` is found from the
+            // current directory, as `check` finds it.
+            let git = vnetlint::git::read(&root).unwrap_or_default();
+            vnetlint_report::render_sarif_with(
+                &findings,
+                &ctx,
+                &vnetlint_report::SarifOptions {
+                    version_control: version_control(args.repository_uri.as_deref(), &git),
+                    category: "vnetlint-diff",
+                    ..Default::default()
+                },
             )
         }
-        DiffFormat::Sarif => vnetlint_report::render_sarif_with(
-            &comparison.findings,
-            &ctx,
-            &vnetlint_report::SarifOptions {
-                category: "vnetlint-diff",
-                ..Default::default()
-            },
-        ),
         DiffFormat::Markdown => {
             vnetlint::diff::render_markdown(&comparison, args.link_base.as_deref())
         }
