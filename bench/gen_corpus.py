@@ -18,6 +18,15 @@ Each ARM template (OUT/arm/tpl-NNN/azuredeploy.json) declares parameters, variab
 with subnets, an NSG whose rules come partly from a `copy` loop, a public IP and a NIC, with
 the expression language (`concat`, `resourceId`, `parameters`, `variables`, `copyIndex`).
 
+Every 4th module and template (index 0, 4, 8, ...) also has a public Standard load balancer
+(network_lb.tf: frontend on its own public IP, backend pool of the application VMs' NICs, a
+health probe, HTTP/HTTPS rules, an inbound NAT rule to SSH on the first VM, and the NSG rules
+that admit them), and every 10th (0, 10, 20, ...) Virtual Network Manager security admin rules
+over its VNet (network_manager.tf: manager, network group with the VNet as static member,
+security admin configuration, rule collection, AlwaysAllow/Deny/Allow rules and, in Terraform,
+the deployment that commits them). These additions draw from random streams of their own, so
+the files and resources every module and template had before are unchanged.
+
 Module and template i depend only on (seed, i), not on N, so the corpus of 250 modules is the
 first quarter of the corpus of 1,000: the scale runs of item 6 time growing prefixes of one
 corpus. The same arguments always give byte-identical files.
@@ -37,6 +46,13 @@ PORTS = [22, 80, 443, 1433, 3306, 3389, 5432, 5985, 5986, 6379, 8080, 8443, 9000
 TAGS = ["VirtualNetwork", "AzureLoadBalancer", "Internet", "*", "AzureCloud", "Storage",
         "Sql.WestEurope", "AzureMonitor"]
 SIZES = ["Standard_B2s", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_E2s_v5"]
+# Every LB_EVERY-th module and template (index 0, 4, 8, ...) has a public load balancer, every
+# ADMIN_EVERY-th (0, 10, 20, ...) Virtual Network Manager admin rules; every 20th has both.
+LB_EVERY = 4
+ADMIN_EVERY = 10
+# Where administrators come from, for the admin rules' AlwaysAllow: a hub's management subnet,
+# or the administrators' public range (the first of the modules' allowed_admin_cidrs).
+MANAGEMENT_PREFIXES = ["10.0.0.0/24", "10.0.10.0/24", "198.51.100.0/24"]
 
 
 def module_rng(seed, index, kind):
@@ -444,7 +460,277 @@ output "web_public_ip" {{
   value = azurerm_public_ip.web.ip_address
 }}
 '''
+    if index % LB_EVERY == 0:
+        files["network_lb.tf"] = terraform_load_balancer(seed, index, name)
+    if index % ADMIN_EVERY == 0:
+        files["network_manager.tf"] = terraform_admin_rules(seed, index, name)
     return name, files
+
+
+def terraform_load_balancer(seed, index, name):
+    """A public Standard load balancer in front of the module's application VMs: HTTP and
+    HTTPS to the pool of their NICs with a health probe, an inbound NAT rule from a high
+    frontend port to SSH on the first VM, and the app NSG rules that admit them (the web ports
+    from the Internet, SSH from the administrators' networks only) and deny the rest of the
+    Internet. Its own random stream, so that the rest of the module is the same with or
+    without it."""
+    rng = module_rng(seed, index, "tf-lb")
+    probe_protocol = rng.choice(["Http", "Http", "Tcp", "Https"])
+    probe_port = 443 if probe_protocol == "Https" else rng.choice([80, 80, 443])
+    probe_path = f'\n  request_path        = "{rng.choice(["/healthz", "/health", "/status"])}"' \
+        if probe_protocol != "Tcp" else ""
+    web_ports = rng.choice([{"http": 80, "https": 443}, {"http": 80, "https": 443}, {"https": 443}])
+    nat_port = rng.choice([50022, 50022, 2222, 60022])
+    rules_map = "\n".join(f"    {key} = {port}" for key, port in web_ports.items())
+    return f'''# Public entry of {name}: a Standard load balancer in front of the application VMs (the web
+# ports to every VM, SSH to the first one on a NAT port for the administrators).
+resource "azurerm_public_ip" "lb" {{
+  name                = "pip-lb-${{local.prefix}}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  zones               = ["1", "2", "3"]
+  tags                = local.common_tags
+}}
+
+resource "azurerm_lb" "app" {{
+  name                = "lb-app-${{local.prefix}}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  sku                 = "Standard"
+  tags                = local.common_tags
+
+  frontend_ip_configuration {{
+    name                 = "public"
+    public_ip_address_id = azurerm_public_ip.lb.id
+  }}
+}}
+
+resource "azurerm_lb_backend_address_pool" "app" {{
+  name            = "pool-app"
+  loadbalancer_id = azurerm_lb.app.id
+}}
+
+resource "azurerm_lb_probe" "app" {{
+  name                = "probe-{probe_protocol.lower()}-{probe_port}"
+  loadbalancer_id     = azurerm_lb.app.id
+  protocol            = "{probe_protocol}"
+  port                = {probe_port}{probe_path}
+  interval_in_seconds = {rng.choice([5, 15])}
+  number_of_probes    = 2
+}}
+
+resource "azurerm_lb_rule" "app" {{
+  for_each = {{
+{rules_map}
+  }}
+  name                           = "tcp-${{each.key}}"
+  loadbalancer_id                = azurerm_lb.app.id
+  frontend_ip_configuration_name = "public"
+  protocol                       = "Tcp"
+  frontend_port                  = each.value
+  backend_port                   = each.value
+  backend_address_pool_ids       = [azurerm_lb_backend_address_pool.app.id]
+  probe_id                       = azurerm_lb_probe.app.id
+  disable_outbound_snat          = true
+  idle_timeout_in_minutes        = {rng.choice([4, 4, 15])}
+}}
+
+resource "azurerm_lb_nat_rule" "ssh" {{
+  name                           = "ssh-vm0"
+  resource_group_name            = azurerm_resource_group.main.name
+  loadbalancer_id                = azurerm_lb.app.id
+  frontend_ip_configuration_name = "public"
+  protocol                       = "Tcp"
+  frontend_port                  = {nat_port}
+  backend_port                   = 22
+}}
+
+resource "azurerm_network_interface_backend_address_pool_association" "app" {{
+  count                   = var.vm_count
+  network_interface_id    = azurerm_network_interface.app[count.index].id
+  ip_configuration_name   = "primary"
+  backend_address_pool_id = azurerm_lb_backend_address_pool.app.id
+}}
+
+resource "azurerm_network_interface_nat_rule_association" "ssh" {{
+  network_interface_id  = azurerm_network_interface.app[0].id
+  ip_configuration_name = "primary"
+  nat_rule_id           = azurerm_lb_nat_rule.ssh.id
+}}
+
+resource "azurerm_network_security_rule" "app_lb_web" {{
+  name                        = "allow-lb-web"
+  priority                    = 400
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_ranges     = {hcl_list(str(port) for port in web_ports.values())}
+  source_address_prefix       = "Internet"
+  destination_address_prefix  = local.subnets["app"]
+  resource_group_name         = azurerm_resource_group.main.name
+  network_security_group_name = azurerm_network_security_group.app.name
+}}
+
+resource "azurerm_network_security_rule" "app_ssh_admin" {{
+  name                        = "allow-ssh-admin"
+  priority                    = 410
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "22"
+  source_address_prefixes     = var.allowed_admin_cidrs
+  destination_address_prefix  = local.subnets["app"]
+  resource_group_name         = azurerm_resource_group.main.name
+  network_security_group_name = azurerm_network_security_group.app.name
+}}
+
+# The subnet's 0.0.0.0/0 route makes `VirtualNetwork` every address, so without this the default
+# AllowVnetInBound would admit the Internet on every port the load balancer forwards.
+resource "azurerm_network_security_rule" "app_deny_internet" {{
+  name                        = "deny-internet-inbound"
+  priority                    = 4000
+  direction                   = "Inbound"
+  access                      = "Deny"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_range      = "*"
+  source_address_prefix       = "Internet"
+  destination_address_prefix  = "*"
+  resource_group_name         = azurerm_resource_group.main.name
+  network_security_group_name = azurerm_network_security_group.app.name
+}}
+
+output "lb_public_ip" {{
+  value = azurerm_public_ip.lb.ip_address
+}}
+'''
+
+
+def terraform_admin_rules(seed, index, name):
+    """Virtual Network Manager security admin rules over the module's VNet: a manager scoped to
+    the subscription, a network group with the VNet as static member, a security admin
+    configuration with one rule collection (AlwaysAllow of SSH and RDP from a management
+    prefix, Deny of SSH and RDP from the Internet, Allow of HTTPS handed on to the NSGs), and
+    the deployment that commits it. Its own random stream, as the load balancer's."""
+    rng = module_rng(seed, index, "tf-vnm")
+    management = rng.choice(MANAGEMENT_PREFIXES)
+    denied = rng.choice([["22", "3389"], ["22", "3389", "5985-5986"]])
+    return f'''# Security admin baseline of {name}: a Virtual Network Manager whose admin rules apply to the
+# workload VNet before its NSGs (management from {management} always allowed, SSH and RDP from the
+# Internet denied whatever the NSGs say).
+data "azurerm_subscription" "current" {{}}
+
+resource "azurerm_network_manager" "main" {{
+  name                = "vnm-${{local.prefix}}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  scope_accesses      = ["SecurityAdmin"]
+  description         = "Security admin rules of {name}."
+  tags                = local.common_tags
+
+  scope {{
+    subscription_ids = [data.azurerm_subscription.current.id]
+  }}
+}}
+
+resource "azurerm_network_manager_network_group" "workload" {{
+  name               = "ng-${{local.prefix}}"
+  network_manager_id = azurerm_network_manager.main.id
+  description        = "The workload VNet of {name}."
+}}
+
+resource "azurerm_network_manager_static_member" "vnet" {{
+  name                      = "member-vnet-main"
+  network_group_id          = azurerm_network_manager_network_group.workload.id
+  target_virtual_network_id = azurerm_virtual_network.main.id
+}}
+
+resource "azurerm_network_manager_security_admin_configuration" "baseline" {{
+  name               = "sac-baseline"
+  network_manager_id = azurerm_network_manager.main.id
+  description        = "Baseline admin rules, evaluated before the NSGs."
+}}
+
+resource "azurerm_network_manager_admin_rule_collection" "baseline" {{
+  name                            = "rc-baseline"
+  security_admin_configuration_id = azurerm_network_manager_security_admin_configuration.baseline.id
+  network_group_ids               = [azurerm_network_manager_network_group.workload.id]
+}}
+
+resource "azurerm_network_manager_admin_rule" "management" {{
+  name                     = "always-allow-management"
+  admin_rule_collection_id = azurerm_network_manager_admin_rule_collection.baseline.id
+  action                   = "AlwaysAllow"
+  direction                = "Inbound"
+  priority                 = 10
+  protocol                 = "Tcp"
+  destination_port_ranges  = ["22", "3389"]
+  description              = "Management hosts reach every VM whatever the NSGs say."
+
+  source {{
+    address_prefix_type = "IPPrefix"
+    address_prefix      = "{management}"
+  }}
+
+  destination {{
+    address_prefix_type = "IPPrefix"
+    address_prefix      = "*"
+  }}
+}}
+
+resource "azurerm_network_manager_admin_rule" "deny_internet_management" {{
+  name                     = "deny-internet-management"
+  admin_rule_collection_id = azurerm_network_manager_admin_rule_collection.baseline.id
+  action                   = "Deny"
+  direction                = "Inbound"
+  priority                 = 100
+  protocol                 = "Tcp"
+  destination_port_ranges  = {hcl_list(denied)}
+  description              = "No management port from the Internet, whatever the NSGs say."
+
+  source {{
+    address_prefix_type = "ServiceTag"
+    address_prefix      = "Internet"
+  }}
+
+  destination {{
+    address_prefix_type = "IPPrefix"
+    address_prefix      = "*"
+  }}
+}}
+
+resource "azurerm_network_manager_admin_rule" "https" {{
+  name                     = "allow-https"
+  admin_rule_collection_id = azurerm_network_manager_admin_rule_collection.baseline.id
+  action                   = "Allow"
+  direction                = "Inbound"
+  priority                 = 200
+  protocol                 = "Tcp"
+  destination_port_ranges  = ["443"]
+  description              = "HTTPS is handed on to the NSGs."
+
+  source {{
+    address_prefix_type = "ServiceTag"
+    address_prefix      = "Internet"
+  }}
+
+  destination {{
+    address_prefix_type = "IPPrefix"
+    address_prefix      = "*"
+  }}
+}}
+
+resource "azurerm_network_manager_deployment" "security_admin" {{
+  network_manager_id = azurerm_network_manager.main.id
+  location           = azurerm_resource_group.main.location
+  scope_access       = "SecurityAdmin"
+  configuration_ids  = [azurerm_network_manager_security_admin_configuration.baseline.id]
+}}
+'''
 
 
 def arm_template(seed, index):
@@ -577,7 +863,191 @@ def arm_template(seed, index):
             "nsgId": {"type": "string", "value": nsg_id},
         },
     }
+    if index % LB_EVERY == 0:
+        arm_load_balancer(seed, index, template)
+    if index % ADMIN_EVERY == 0:
+        arm_admin_rules(seed, index, template)
     return f"tpl-{index:03d}", json.dumps(template, indent=2) + "\n"
+
+
+def arm_load_balancer(seed, index, template):
+    """Adds to `template` a public Standard load balancer with inline frontend, backend pool,
+    probe, HTTP/HTTPS rules and an SSH NAT rule, makes the NIC's ip configuration a member of
+    the pool and the NAT rule, and adds the NSG rules that admit them (as the Terraform
+    modules' `terraform_load_balancer`; its own random stream)."""
+    rng = module_rng(seed, index, "arm-lb")
+    template["variables"]["lbName"] = f"[concat('lb-', parameters('environment'), '-', variables('app'), '-{index:03d}')]"
+    pip_name = f"[concat('pip-lb-', variables('app'), '-{index:03d}')]"
+    pip_id = f"[resourceId('Microsoft.Network/publicIPAddresses', concat('pip-lb-', variables('app'), '-{index:03d}'))]"
+    lb_id = "[resourceId('Microsoft.Network/loadBalancers', variables('lbName'))]"
+
+    def child(kind, name):
+        return {"id": f"[resourceId('Microsoft.Network/loadBalancers/{kind}', variables('lbName'), '{name}')]"}
+
+    probe_protocol = rng.choice(["Http", "Http", "Tcp", "Https"])
+    probe_port = 443 if probe_protocol == "Https" else rng.choice([80, 80, 443])
+    probe = {"protocol": probe_protocol, "port": probe_port, "intervalInSeconds": rng.choice([5, 15]),
+             "numberOfProbes": 2}
+    if probe_protocol != "Tcp":
+        probe["requestPath"] = rng.choice(["/healthz", "/health", "/status"])
+    web_ports = rng.choice([{"http": 80, "https": 443}, {"http": 80, "https": 443}, {"https": 443}])
+    nat_port = rng.choice([50022, 50022, 2222, 60022])
+    frontend = child("frontendIPConfigurations", "public")
+    template["resources"].append({
+        "type": "Microsoft.Network/publicIPAddresses",
+        "apiVersion": "2023-09-01",
+        "name": pip_name,
+        "location": "[parameters('location')]",
+        "sku": {"name": "Standard", "tier": "Regional"},
+        "zones": ["1", "2", "3"],
+        "properties": {"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"},
+    })
+    template["resources"].append({
+        "type": "Microsoft.Network/loadBalancers",
+        "apiVersion": "2023-09-01",
+        "name": "[variables('lbName')]",
+        "location": "[parameters('location')]",
+        "sku": {"name": "Standard", "tier": "Regional"},
+        "dependsOn": [pip_id],
+        "properties": {
+            "frontendIPConfigurations": [{
+                "name": "public",
+                "properties": {"publicIPAddress": {"id": pip_id}},
+            }],
+            "backendAddressPools": [{"name": "pool-web"}],
+            "probes": [{"name": f"probe-{probe_protocol.lower()}-{probe_port}", "properties": probe}],
+            "loadBalancingRules": [{
+                "name": f"tcp-{key}",
+                "properties": {
+                    "frontendIPConfiguration": frontend,
+                    "backendAddressPool": child("backendAddressPools", "pool-web"),
+                    "probe": child("probes", f"probe-{probe_protocol.lower()}-{probe_port}"),
+                    "protocol": "Tcp",
+                    "frontendPort": port,
+                    "backendPort": port,
+                    "enableFloatingIP": False,
+                    "idleTimeoutInMinutes": rng.choice([4, 4, 15]),
+                    "disableOutboundSnat": True,
+                },
+            } for key, port in web_ports.items()],
+            "inboundNatRules": [{
+                "name": "ssh-admin",
+                "properties": {
+                    "frontendIPConfiguration": frontend,
+                    "protocol": "Tcp",
+                    "frontendPort": nat_port,
+                    "backendPort": 22,
+                    "enableFloatingIP": False,
+                },
+            }],
+        },
+    })
+    nic = next(r for r in template["resources"] if r["type"] == "Microsoft.Network/networkInterfaces")
+    nic["dependsOn"].append(lb_id)
+    configuration = nic["properties"]["ipConfigurations"][0]["properties"]
+    configuration["loadBalancerBackendAddressPools"] = [child("backendAddressPools", "pool-web")]
+    configuration["loadBalancerInboundNatRules"] = [child("inboundNatRules", "ssh-admin")]
+    nsg = template["resources"][0]
+    for name, priority, access, protocol, source, ports in [
+        ("allow-lb-web", 400, "Allow", "Tcp", "Internet", [str(p) for p in web_ports.values()]),
+        ("allow-ssh-admin", 410, "Allow", "Tcp", "[parameters('allowedAdminCidrs')]", ["22"]),
+        ("deny-internet-inbound", 4000, "Deny", "*", "Internet", ["*"]),
+    ]:
+        props = {"priority": priority, "direction": "Inbound", "access": access,
+                 "protocol": protocol, "sourcePortRange": "*",
+                 "destinationAddressPrefix": "VirtualNetwork"}
+        if source.startswith("["):
+            props["sourceAddressPrefixes"] = source
+        else:
+            props["sourceAddressPrefix"] = source
+        if len(ports) > 1:
+            props["destinationPortRanges"] = ports
+        else:
+            props["destinationPortRange"] = ports[0]
+        nsg["properties"]["securityRules"].append({"name": name, "properties": props})
+    template["outputs"]["lbPublicIpId"] = {"type": "string", "value": pip_id}
+
+
+def arm_admin_rules(seed, index, template):
+    """Adds to `template` a network manager with a network group whose static member is the
+    template's VNet, a security admin configuration, a rule collection applied to the group and
+    its three custom rules (as the Terraform modules' `terraform_admin_rules`; ARM cannot
+    commit a configuration, so vnetlint takes it as committed)."""
+    rng = module_rng(seed, index, "arm-vnm")
+    management = rng.choice(MANAGEMENT_PREFIXES)
+    denied = rng.choice([["22", "3389"], ["22", "3389", "5985-5986"]])
+    template["variables"]["vnmName"] = f"[concat('vnm-', parameters('environment'), '-', variables('app'), '-{index:03d}')]"
+    manager_id = "[resourceId('Microsoft.Network/networkManagers', variables('vnmName'))]"
+    group_id = "[resourceId('Microsoft.Network/networkManagers/networkGroups', variables('vnmName'), 'ng-workload')]"
+    config_id = "[resourceId('Microsoft.Network/networkManagers/securityAdminConfigurations', variables('vnmName'), 'sac-baseline')]"
+    collection_id = "[resourceId('Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections', variables('vnmName'), 'sac-baseline', 'rc-baseline')]"
+    vnet_id = "[resourceId('Microsoft.Network/virtualNetworks', concat('vnet-', parameters('environment'), '-', variables('app')))]"
+    resources = template["resources"]
+    resources.append({
+        "type": "Microsoft.Network/networkManagers",
+        "apiVersion": "2023-09-01",
+        "name": "[variables('vnmName')]",
+        "location": "[parameters('location')]",
+        "properties": {
+            "description": f"Security admin rules of template {index:03d}.",
+            "networkManagerScopes": {"subscriptions": ["[subscription().id]"], "managementGroups": []},
+            "networkManagerScopeAccesses": ["SecurityAdmin"],
+        },
+    })
+    resources.append({
+        "type": "Microsoft.Network/networkManagers/networkGroups",
+        "apiVersion": "2023-09-01",
+        "name": "[concat(variables('vnmName'), '/ng-workload')]",
+        "dependsOn": [manager_id],
+        "properties": {"description": "The workload VNet."},
+    })
+    resources.append({
+        "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+        "apiVersion": "2023-09-01",
+        "name": "[concat(variables('vnmName'), '/ng-workload/member-vnet')]",
+        "dependsOn": [group_id, vnet_id],
+        "properties": {"resourceId": vnet_id},
+    })
+    resources.append({
+        "type": "Microsoft.Network/networkManagers/securityAdminConfigurations",
+        "apiVersion": "2023-09-01",
+        "name": "[concat(variables('vnmName'), '/sac-baseline')]",
+        "dependsOn": [manager_id],
+        "properties": {"description": "Baseline admin rules, evaluated before the NSGs.",
+                       "applyOnNetworkIntentPolicyBasedServices": ["None"]},
+    })
+    resources.append({
+        "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+        "apiVersion": "2023-09-01",
+        "name": "[concat(variables('vnmName'), '/sac-baseline/rc-baseline')]",
+        "dependsOn": [config_id, group_id],
+        "properties": {"appliesToGroups": [{"networkGroupId": group_id}]},
+    })
+    everywhere = [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}]
+    internet = [{"addressPrefix": "Internet", "addressPrefixType": "ServiceTag"}]
+    for name, access, priority, sources, ports in [
+        ("always-allow-management", "AlwaysAllow", 10,
+         [{"addressPrefix": management, "addressPrefixType": "IPPrefix"}], ["22", "3389"]),
+        ("deny-internet-management", "Deny", 100, internet, denied),
+        ("allow-https", "Allow", 200, internet, ["443"]),
+    ]:
+        resources.append({
+            "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+            "apiVersion": "2023-09-01",
+            "name": f"[concat(variables('vnmName'), '/sac-baseline/rc-baseline/{name}')]",
+            "kind": "Custom",
+            "dependsOn": [collection_id],
+            "properties": {
+                "access": access,
+                "direction": "Inbound",
+                "priority": priority,
+                "protocol": "Tcp",
+                "sources": sources,
+                "destinations": everywhere,
+                "sourcePortRanges": ["0-65535"],
+                "destinationPortRanges": ports,
+            },
+        })
 
 
 def main():
