@@ -183,7 +183,7 @@ else cat "$work/gate2.log"; echo "$o"; fail "gate: never/json/newline (status $s
 pwned "gate"
 
 # --- diff.sh (mode: diff) on a real git history: a bare origin whose main allows SSH from
-# 10.0.0.0/16 (testdata/diff/source-widened's base, source narrowed to a private range), a pull
+# 203.0.113.0/24 (testdata/diff/source-widened's base, source widened to a partner's /24), a pull
 # request branch that widens the source to "*" and one that puts a deny in front of it, each
 # checked out as actions/checkout does by default (one commit deep, without main): the base is
 # fetched. The folder is `-net`: a leading dash, passed after `--`.
@@ -192,8 +192,8 @@ git init -q --bare "$work/origin.git"
 git init -q "$work/seed"
 git_seed checkout -q -b main
 mkdir -p "$work/seed/-net"
-sed 's|"203.0.113.10/32"|"10.0.0.0/16"|' "$repo/testdata/diff/source-widened/base/main.tf" >"$work/seed/-net/main.tf"
-git_seed add -A && git_seed commit -q -m "SSH from 10.0.0.0/16"
+sed 's|"203.0.113.10/32"|"203.0.113.0/24"|' "$repo/testdata/diff/source-widened/base/main.tf" >"$work/seed/-net/main.tf"
+git_seed add -A && git_seed commit -q -m "SSH from 203.0.113.0/24"
 git_seed push -q "$work/origin.git" main
 git_seed checkout -q -b widen
 cp "$repo/testdata/diff/source-widened/head/main.tf" "$work/seed/-net/main.tf"
@@ -211,7 +211,7 @@ deny = '''  security_rule {
     protocol                   = "Tcp"
     source_port_range          = "*"
     destination_port_range     = "22"
-    source_address_prefix      = "10.0.66.0/24"
+    source_address_prefix      = "203.0.113.64/26"
     destination_address_prefix = "*"
   }
 
@@ -220,7 +220,7 @@ at = text.index("  security_rule {")  # in front of allow-ssh, which moves to pr
 rest = text[at:].replace("priority                   = 100", "priority                   = 110", 1)
 open(path, "w").write(text[:at] + deny + rest)
 PY
-git_seed commit -q -a -m "deny SSH from a scanner's subnet" && git_seed push -q "$work/origin.git" deny
+git_seed commit -q -a -m "deny SSH from part of the partner's range" && git_seed push -q "$work/origin.git" deny
 checkout() { # BRANCH -> $work/pr-BRANCH, as actions/checkout@v4 leaves a pull request (fetch-depth 1)
   rm -rf "$work/pr-$1"
   git clone -q --depth=1 --single-branch --branch "$1" "file://$work/origin.git" "$work/pr-$1"

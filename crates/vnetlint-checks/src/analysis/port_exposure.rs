@@ -173,6 +173,8 @@ pub(crate) struct Exposure<'c> {
     pub sources: AddrSet,
     /// The rule lets through `AzureCloud` sources, which any Azure tenant can hold.
     pub any_tenant: bool,
+    /// The protocols of the exposed packets.
+    pub protocols: ProtocolSet,
 }
 
 impl<'c> Exposure<'c> {
@@ -215,6 +217,10 @@ impl<'c> Exposure<'c> {
             self.lb_entries.insert(lb.description.clone());
         }
         self.stand_in |= unit.stand_in;
+        self.protocols = packets
+            .cubes()
+            .iter()
+            .fold(self.protocols, |p, c| p.union(c.protocols));
         self.sources = self.sources.union(&broad_sources::sources(packets));
     }
 

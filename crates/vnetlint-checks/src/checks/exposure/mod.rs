@@ -274,7 +274,12 @@ fn admin_exposure_finding(
 /// it opens as soon as the route changes — and VNL702 reports the route.
 fn broken_entry(ctx: &Context<'_>, exposure: &Exposure<'_>) -> Option<String> {
     let topo = &ctx.topology;
-    if !topo.routing_active() || exposure.public.is_empty() {
+    // Only TCP suffers from an asymmetric return: an exposure of UDP alone (what an admin rule
+    // denying TCP leaves, say) is judged one way and stays an error.
+    if !topo.routing_active()
+        || exposure.public.is_empty()
+        || !exposure.protocols.contains(Protocol::Tcp)
+    {
         return None;
     }
     let ports = exposure
