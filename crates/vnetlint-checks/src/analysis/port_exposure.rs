@@ -56,6 +56,9 @@ pub(crate) struct Unit<'c> {
     /// Internet sources as this destination's NSGs see them.
     pub internet: AddrSet,
     pub hops: Vec<(NsgId, &'c CompiledNsg)>,
+    /// The same NSGs as evaluated on the path, where the subnet's user routes widen
+    /// `VirtualNetwork` (nsg-semantics §2.6 item 5); `None` where nothing is widened.
+    pub widened: Option<Vec<(NsgId, &'c CompiledNsg)>>,
     pub public_ip: Option<PublicIpId>,
     /// Public load balancer rules and NAT rules that lead to this destination.
     pub lb_entries: Vec<LbEntry>,
@@ -91,8 +94,14 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                 nic: None,
                 private_endpoint: None,
             };
-            let hops: Vec<(NsgId, &CompiledNsg)> = topo
-                .hops(&outside, &segment)
+            let path_hops = topo.hops(&outside, &segment);
+            let widened = path_hops.iter().any(|h| topo.hop_widened(h)).then(|| {
+                path_hops
+                    .iter()
+                    .map(|hop| (hop.nsg, topo.hop_compiled(hop)))
+                    .collect()
+            });
+            let hops: Vec<(NsgId, &CompiledNsg)> = path_hops
                 .into_iter()
                 .map(|hop| (hop.nsg, topo.compiled(hop.nsg, hop.vnet)))
                 .collect();
@@ -111,6 +120,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
                 destination: segment.addresses,
                 internet,
                 hops,
+                widened,
                 public_ip: segment.nic.and_then(|nic| topo.public_ip_of(nic)),
                 lb_entries: segment
                     .nic
@@ -127,6 +137,7 @@ pub(crate) fn units<'c>(ctx: &'c Context<'_>) -> Vec<Unit<'c>> {
             destination: view.guarded.clone(),
             internet: view.tags.internet_hosts(),
             hops: vec![(view.id, &view.compiled)],
+            widened: None,
             public_ip: None,
             lb_entries: Vec::new(),
             vnet: None,
@@ -254,6 +265,9 @@ pub(crate) struct PortExposure<'c> {
     /// What each security admin `AlwaysAllow` rule lets Internet hosts reach whatever the NSGs
     /// say (routing spec §7, edge case 11).
     pub admin_exposed: BTreeMap<AdminRuleId, Exposure<'c>>,
+    /// What the default rule `AllowVnetInBound` of each first NSG lets Internet hosts reach:
+    /// only where user routes widen `VirtualNetwork` to Internet addresses.
+    pub default_exposed: BTreeMap<NsgId, Exposure<'c>>,
 }
 
 /// Which rules let Internet hosts reach each class of ports of every destination of the network.
@@ -264,6 +278,7 @@ pub(crate) fn port_exposure<'c>(
     let mut exposed: BTreeMap<RuleId, Exposure<'c>> = BTreeMap::new();
     let mut unresolved: BTreeMap<Span, Unresolved<'c>> = BTreeMap::new();
     let mut admin_exposed: BTreeMap<AdminRuleId, Exposure<'c>> = BTreeMap::new();
+    let mut default_exposed: BTreeMap<NsgId, Exposure<'c>> = BTreeMap::new();
     // One query per destination over the ports of every class, split by class afterwards:
     // evaluation is packet by packet, so the allowed set of a class is the allowed set of the
     // whole query restricted to its ports, and the NSGs are walked once instead of once per
@@ -325,8 +340,15 @@ pub(crate) fn port_exposure<'c>(
             .all(|(_, compiled)| compiled.is_exact(Direction::Inbound));
         let may_all = (!exact).then(|| unit.allowed(&query, Mode::May));
         let decisions = attribute(&unit, &must_all);
+        let by_default = allowed_by_default(&unit, &query);
         for (class, only_class) in classes.iter().zip(&class_filters) {
             let hints = witness_hints(class, unit.sample_destination());
+            let part = by_default.intersect(only_class);
+            if !part.is_empty() {
+                let entry = default_exposed.entry(unit.hops[0].0).or_default();
+                entry.nsg = Some(unit.hops[0].0);
+                entry.add(class, &part, &hints, &unit);
+            }
             for (rule, packets, later) in &decisions {
                 let part = packets.intersect(only_class);
                 if part.is_empty() {
@@ -360,7 +382,30 @@ pub(crate) fn port_exposure<'c>(
         exposed,
         unresolved,
         admin_exposed,
+        default_exposed,
     }
+}
+
+/// The certainly allowed packets a default rule admits at the first NSG (from the Internet,
+/// only `AllowVnetInBound` of a `VirtualNetwork` widened by routes can).
+fn allowed_by_default(unit: &Unit<'_>, query: &PacketSet) -> PacketSet {
+    let Some(widened) = &unit.widened else {
+        return PacketSet::empty();
+    };
+    let allowed = widened
+        .iter()
+        .fold(query.clone(), |current, (_, compiled)| {
+            compiled.allowed(Direction::Inbound, &current, Mode::Must)
+        });
+    if allowed.is_empty() {
+        return PacketSet::empty();
+    }
+    widened[0]
+        .1
+        .decide(Direction::Inbound, &allowed, Mode::Must)
+        .into_iter()
+        .filter(|d| d.access == Access::Allow && matches!(d.rule, RuleRef::Default(_)))
+        .fold(PacketSet::empty(), |a, d| a.union(&d.packets))
 }
 
 /// Splits the certainly allowed packets by the custom rule that admits them at the first NSG,

@@ -23,6 +23,12 @@ declare_check! {
     /// on a stand-in NSG, as a warning. What a security admin `AlwaysAllow` in force lets broad
     /// Internet sources reach is reported at the admin rule (the NSGs are never consulted).
     ///
+    /// Where a subnet's user routes widen `VirtualNetwork` to Internet addresses (a
+    /// `0.0.0.0/0` route makes it every address, nsg-semantics §2.6 item 5), the default rule
+    /// `AllowVnetInBound` admits the Internet: that is reported at the NSG when an entry point
+    /// really brings the traffic in (not for a spoke whose replies go to a hub firewall, where
+    /// it is the normal state and no public entry works).
+    ///
     /// ## Why is this bad?
     /// Backends such as a SQL Server VM are meant to be reached over the virtual network only.
     /// Data ports open to the Internet leak data through weak or default credentials and expose

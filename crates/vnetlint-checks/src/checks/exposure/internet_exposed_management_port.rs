@@ -40,6 +40,12 @@ declare_check! {
     /// load balancer rule or inbound NAT rule, whose message names the frontend and backend
     /// ports) and a **warning** otherwise.
     ///
+    /// Where a subnet's user routes widen `VirtualNetwork` to Internet addresses (a
+    /// `0.0.0.0/0` route makes it every address, nsg-semantics §2.6 item 5), the default rule
+    /// `AllowVnetInBound` admits the Internet: that is reported at the NSG when an entry point
+    /// really brings the traffic in (not for a spoke whose replies go to a hub firewall, where
+    /// it is the normal state and no public entry works).
+    ///
     /// ## Why is this bad?
     /// Management ports open to the Internet are scanned within minutes of deployment and are
     /// the most common way into a virtual machine: password spraying on SSH and RDP, and

@@ -61,7 +61,21 @@ pub(crate) fn report_port_exposure(
         exposed,
         unresolved,
         admin_exposed,
+        default_exposed,
     } = port_exposure(ctx, &classes);
+    // Only where an entry point really brings the Internet in: a latent exposure through a
+    // widened `VirtualNetwork` is the normal state of every spoke that routes 0.0.0.0/0 to a
+    // hub firewall, and its NSGs' authors mean the VNet by it.
+    for (nsg, exposure) in default_exposed {
+        if is_broad(&exposure.sources, ctx.config.broad_sources)
+            && !exposure.public.is_empty()
+            && broken_entry(ctx, &exposure).is_none()
+        {
+            out.push(default_exposure_finding(
+                net, check, nsg, &exposure, ports.why,
+            ));
+        }
+    }
     for (rule, exposure) in admin_exposed {
         if is_broad(&exposure.sources, ctx.config.broad_sources) {
             out.push(admin_exposure_finding(
@@ -264,6 +278,58 @@ fn admin_exposure_finding(
         finding = finding.with_note(format!(
             "packet Internet {packet} is let through by admin rule \"{}\" before any NSG (AlwaysAllow)",
             rule.meta.display_name()
+        ));
+    }
+    finding
+}
+
+/// An exposure through the default rule `AllowVnetInBound`: the subnet's user routes make
+/// `VirtualNetwork` hold Internet addresses (a `0.0.0.0/0` route makes it every address,
+/// nsg-semantics §2.6 item 5), so the default rule admits the Internet. At the NSG's name.
+fn default_exposure_finding(
+    net: &Network,
+    check: &Check,
+    nsg_id: vnetlint_ir::NsgId,
+    exposure: &Exposure<'_>,
+    why: &str,
+) -> Finding {
+    let nsg = &net[nsg_id];
+    let destinations: Vec<String> = exposure
+        .destinations
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect();
+    let ips: Vec<String> = exposure
+        .public
+        .iter()
+        .map(|&p| format!("`{}`", net[p].meta.display_name()))
+        .collect();
+    let (level, entry) = (
+        Level::Error,
+        format!("public IP {} leads there", ips.join(", ")),
+    );
+    let message = format!(
+        "the default rule `AllowVnetInBound` of NSG `{}` lets the Internet reach {} on {} ({entry}), because the subnet's user routes make `VirtualNetwork` hold Internet addresses (a 0.0.0.0/0 route makes it every address): {why}; add an inbound rule that denies `Internet` with a priority number below 65000, in front of it",
+        nsg.meta.display_name(),
+        exposure.describe(),
+        destinations.join(", "),
+    );
+    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
+    let finding = check
+        .finding(
+            message,
+            name_label(&nsg.meta, "its default rule AllowVnetInBound allows it"),
+        )
+        .with_address(nsg.meta.address.clone())
+        .with_fingerprint_key(format!("AllowVnetInBound+{}", classes.join("+")));
+    let mut finding = Finding { level, ..finding };
+    for &pip in &exposure.public {
+        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
+    }
+    if let Some(packet) = &exposure.witness {
+        finding = finding.with_note(format!(
+            "packet Internet {packet} is allowed by default rule \"AllowVnetInBound\" (priority 65000) of NSG `{}`",
+            nsg.meta.display_name()
         ));
     }
     finding
