@@ -362,7 +362,11 @@ impl Topology<'_> {
         if gated_src.addresses.is_empty() {
             return pair;
         }
-        let gated = query(&gated_src.addresses, &dst.addresses, traffic);
+        let mut gated = query(&gated_src.addresses, &dst.addresses, traffic);
+        if self.routing_active() {
+            // As the routed walk asks it: one address family per packet.
+            gated = gated.intersect(&crate::path::same_family());
+        }
         pair.query = pair.query.union(&gated);
         // The Internet's entry points bring public sources only: a private address outside
         // every VNet and every on-premises range has no way in at all.

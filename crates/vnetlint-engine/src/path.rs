@@ -916,22 +916,7 @@ impl Topology<'_> {
         query: &PacketSet,
         notes: &mut Vec<String>,
     ) -> PairResult {
-        // A packet has one address family: an IPv4 source never reaches an IPv6 destination.
-        let same_family = [
-            (AddrSet::all_v4(), AddrSet::all_v4()),
-            (AddrSet::all_v6(), AddrSet::all_v6()),
-        ]
-        .into_iter()
-        .fold(PacketSet::empty(), |set, (s, d)| {
-            set.union(&PacketSet::from_cube(Cube {
-                src: s,
-                dst: d,
-                protocols: ProtocolSet::all(),
-                src_ports: PortSet::all(),
-                dst_ports: PortSet::all(),
-            }))
-        });
-        let query = query.intersect(&same_family);
+        let query = query.intersect(&same_family());
         let walked = self.walk(src, dst, &query);
         notes.extend(walked.notes.iter().cloned());
         notes.extend(self.admin.notes.iter().cloned());
@@ -1100,6 +1085,25 @@ pub(crate) fn project_service(set: &PacketSet) -> PacketSet {
             protocols: cube.protocols,
             src_ports: PortSet::all(),
             dst_ports: cube.dst_ports.clone(),
+        }))
+    })
+}
+
+/// The packets whose source and destination share an address family: an IPv4 source never
+/// reaches an IPv6 destination.
+pub(crate) fn same_family() -> PacketSet {
+    [
+        (AddrSet::all_v4(), AddrSet::all_v4()),
+        (AddrSet::all_v6(), AddrSet::all_v6()),
+    ]
+    .into_iter()
+    .fold(PacketSet::empty(), |set, (s, d)| {
+        set.union(&PacketSet::from_cube(Cube {
+            src: s,
+            dst: d,
+            protocols: ProtocolSet::all(),
+            src_ports: PortSet::all(),
+            dst_ports: PortSet::all(),
         }))
     })
 }
