@@ -120,11 +120,7 @@ fn exposure_finding(
     let rule = &net[rule_id];
     let nsg = exposure.nsg.map(|n| &net[n]);
     let nsg_name = nsg.map_or("?", |n| n.meta.display_name());
-    let destinations: Vec<String> = exposure
-        .destinations
-        .iter()
-        .map(|d| format!("`{d}`"))
-        .collect();
+    let destinations = quoted(exposure.destinations.iter().cloned());
     let outside = nsg.and_then(outside_note);
     let (level, entry) = if exposure.public.is_empty() || outside.is_some() {
         (
@@ -132,27 +128,25 @@ fn exposure_finding(
             "no public IP leads there in the scanned templates, so the exposure is latent and opens as soon as one is attached".to_owned(),
         )
     } else {
-        let ips: Vec<String> = exposure
-            .public
-            .iter()
-            .map(|&p| format!("`{}`", net[p].meta.display_name()))
-            .collect();
+        let ips = quoted(
+            exposure
+                .public
+                .iter()
+                .map(|&p| net[p].meta.display_name().to_owned()),
+        );
         let through: Vec<&str> = exposure.lb_entries.iter().map(String::as_str).collect();
         let by = if through.is_empty() {
             String::new()
         } else {
             format!(" through {}", through.join(", "))
         };
-        (
-            Level::Error,
-            format!("public IP {} leads there{by}", ips.join(", ")),
-        )
+        (Level::Error, format!("public IP {ips} leads there{by}"))
     };
     let message = format!(
         "rule `{}` of NSG `{nsg_name}` lets the Internet reach {} on {} ({entry}): {why}; narrow the source to known addresses or `VirtualNetwork`, or put a deny with a lower priority number in front of it",
         rule.meta.display_name(),
         exposure.describe(),
-        destinations.join(", "),
+        destinations,
     );
     let port = exposure.witness.as_ref().map(|p| p.dst_port);
     let allows = "this rule allows it";
@@ -224,8 +218,88 @@ fn exposure_finding(
     finding
 }
 
-/// An exposure a security admin `AlwaysAllow` rule makes: the NSGs are never consulted for
-/// those packets, so the finding is at the admin rule (routing spec §7, edge case 11).
+/// `nic-a`, `nic-b` (the destinations reached) and `` `pip-a` `` (the public IPs leading
+/// there), for messages.
+fn quoted(names: impl Iterator<Item = String>) -> String {
+    names
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An exposure the NSG rules are not the cause of, at the element that is: a security admin
+/// `AlwaysAllow` rule (the NSGs are never consulted for those packets, routing spec §7, edge
+/// case 11) or the default rule `AllowVnetInBound` of an NSG whose `VirtualNetwork` the
+/// subnet's user routes widen to Internet addresses (nsg-semantics §2.6 item 5). An error when a
+/// public IP leads there, a warning (latent) otherwise.
+struct LayerExposure<'a> {
+    meta: &'a vnetlint_ir::Meta,
+    /// The message around the shared words: `{who} the Internet {reach} SSH (22) on `nic`
+    /// {before} ({entry}){after}: {why}; {fix}`.
+    who: String,
+    reach: &'static str,
+    before: &'static str,
+    after: &'static str,
+    /// What the message recommends.
+    fix: &'static str,
+    label: &'static str,
+    fingerprint: String,
+    /// The witness's note, after `packet Internet {packet} `.
+    by: String,
+}
+
+fn layer_exposure_finding(
+    net: &Network,
+    check: &Check,
+    layer: LayerExposure<'_>,
+    exposure: &Exposure<'_>,
+    why: &str,
+) -> Finding {
+    let (level, entry) = if exposure.public.is_empty() {
+        (
+            Level::Warning,
+            "no public IP leads there in the scanned templates, so the exposure is latent"
+                .to_owned(),
+        )
+    } else {
+        let ips = quoted(
+            exposure
+                .public
+                .iter()
+                .map(|&p| net[p].meta.display_name().to_owned()),
+        );
+        (Level::Error, format!("public IP {ips} leads there"))
+    };
+    let message = format!(
+        "{} the Internet {} {} on {}{} ({entry}){}: {why}; {}",
+        layer.who,
+        layer.reach,
+        exposure.describe(),
+        quoted(exposure.destinations.iter().cloned()),
+        layer.before,
+        layer.after,
+        layer.fix,
+    );
+    let finding = check
+        .finding(message, name_label(layer.meta, layer.label))
+        .with_address(layer.meta.address.clone())
+        .with_fingerprint_key(layer.fingerprint);
+    let mut finding = Finding { level, ..finding };
+    for &pip in &exposure.public {
+        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
+    }
+    if let Some(packet) = &exposure.witness {
+        finding = finding.with_note(format!("packet Internet {packet} {}", layer.by));
+    }
+    finding
+}
+
+fn classes_key(exposure: &Exposure<'_>) -> String {
+    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
+    classes.join("+")
+}
+
+/// An `AlwaysAllow` admin rule's exposure, at the admin rule.
 fn admin_exposure_finding(
     net: &Network,
     check: &Check,
@@ -234,58 +308,23 @@ fn admin_exposure_finding(
     why: &str,
 ) -> Finding {
     let rule = &net.admin_rules[rule_id.index()];
-    let destinations: Vec<String> = exposure
-        .destinations
-        .iter()
-        .map(|d| format!("`{d}`"))
-        .collect();
-    let (level, entry) = if exposure.public.is_empty() {
-        (
-            Level::Warning,
-            "no public IP leads there in the scanned templates, so the exposure is latent"
-                .to_owned(),
-        )
-    } else {
-        let ips: Vec<String> = exposure
-            .public
-            .iter()
-            .map(|&p| format!("`{}`", net[p].meta.display_name()))
-            .collect();
-        (
-            Level::Error,
-            format!("public IP {} leads there", ips.join(", ")),
-        )
+    let name = rule.meta.display_name();
+    let layer = LayerExposure {
+        meta: &rule.meta,
+        who: format!("security admin rule `{name}` always allows"),
+        reach: "to reach",
+        before: ", whatever their NSGs say",
+        after: "",
+        fix: "narrow its sources, make it `Allow` so that the NSGs decide, or remove it",
+        label: "this admin rule always allows it",
+        fingerprint: classes_key(exposure),
+        by: format!("is let through by admin rule \"{name}\" before any NSG (AlwaysAllow)"),
     };
-    let message = format!(
-        "security admin rule `{}` always allows the Internet to reach {} on {}, whatever their NSGs say ({entry}): {why}; narrow its sources, make it `Allow` so that the NSGs decide, or remove it",
-        rule.meta.display_name(),
-        exposure.describe(),
-        destinations.join(", "),
-    );
-    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
-    let finding = check
-        .finding(
-            message,
-            name_label(&rule.meta, "this admin rule always allows it"),
-        )
-        .with_address(rule.meta.address.clone())
-        .with_fingerprint_key(classes.join("+"));
-    let mut finding = Finding { level, ..finding };
-    for &pip in &exposure.public {
-        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
-    }
-    if let Some(packet) = &exposure.witness {
-        finding = finding.with_note(format!(
-            "packet Internet {packet} is let through by admin rule \"{}\" before any NSG (AlwaysAllow)",
-            rule.meta.display_name()
-        ));
-    }
-    finding
+    layer_exposure_finding(net, check, layer, exposure, why)
 }
 
-/// An exposure through the default rule `AllowVnetInBound`: the subnet's user routes make
-/// `VirtualNetwork` hold Internet addresses (a `0.0.0.0/0` route makes it every address,
-/// nsg-semantics §2.6 item 5), so the default rule admits the Internet. At the NSG's name.
+/// The exposure of a default `AllowVnetInBound` widened by routes, at the NSG's name (reported
+/// only where a public IP really brings the traffic in).
 fn default_exposure_finding(
     net: &Network,
     check: &Check,
@@ -294,45 +333,21 @@ fn default_exposure_finding(
     why: &str,
 ) -> Finding {
     let nsg = &net[nsg_id];
-    let destinations: Vec<String> = exposure
-        .destinations
-        .iter()
-        .map(|d| format!("`{d}`"))
-        .collect();
-    let ips: Vec<String> = exposure
-        .public
-        .iter()
-        .map(|&p| format!("`{}`", net[p].meta.display_name()))
-        .collect();
-    let (level, entry) = (
-        Level::Error,
-        format!("public IP {} leads there", ips.join(", ")),
-    );
-    let message = format!(
-        "the default rule `AllowVnetInBound` of NSG `{}` lets the Internet reach {} on {} ({entry}), because the subnet's user routes make `VirtualNetwork` hold Internet addresses (a 0.0.0.0/0 route makes it every address): {why}; add an inbound rule that denies `Internet` with a priority number below 65000, in front of it",
-        nsg.meta.display_name(),
-        exposure.describe(),
-        destinations.join(", "),
-    );
-    let classes: Vec<&str> = exposure.classes.iter().map(|(c, _)| c.label).collect();
-    let finding = check
-        .finding(
-            message,
-            name_label(&nsg.meta, "its default rule AllowVnetInBound allows it"),
-        )
-        .with_address(nsg.meta.address.clone())
-        .with_fingerprint_key(format!("AllowVnetInBound+{}", classes.join("+")));
-    let mut finding = Finding { level, ..finding };
-    for &pip in &exposure.public {
-        finding = finding.with_secondary(name_label(&net[pip].meta, "the public entry point"));
-    }
-    if let Some(packet) = &exposure.witness {
-        finding = finding.with_note(format!(
-            "packet Internet {packet} is allowed by default rule \"AllowVnetInBound\" (priority 65000) of NSG `{}`",
-            nsg.meta.display_name()
-        ));
-    }
-    finding
+    let name = nsg.meta.display_name();
+    let layer = LayerExposure {
+        meta: &nsg.meta,
+        who: format!("the default rule `AllowVnetInBound` of NSG `{name}` lets"),
+        reach: "reach",
+        before: "",
+        after: ", because the subnet's user routes make `VirtualNetwork` hold Internet addresses (a 0.0.0.0/0 route makes it every address)",
+        fix: "add an inbound rule that denies `Internet` with a priority number below 65000, in front of it",
+        label: "its default rule AllowVnetInBound allows it",
+        fingerprint: format!("AllowVnetInBound+{}", classes_key(exposure)),
+        by: format!(
+            "is allowed by default rule \"AllowVnetInBound\" (priority 65000) of NSG `{name}`"
+        ),
+    };
+    layer_exposure_finding(net, check, layer, exposure, why)
 }
 
 /// Where routes keep the public entry points from working (the replies of TCP flows go to an
