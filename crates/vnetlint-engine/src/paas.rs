@@ -19,8 +19,7 @@ use crate::legs::{Step, StepKind};
 use crate::model::Direction;
 use crate::packet::{Cube, PacketSet, PortSet, Protocol, ProtocolSet};
 use crate::path::{
-    PairResult, PathResult, ResolvedEndpoint, Segment, Traffic, outcome, pick_witness,
-    preferred_witnesses,
+    PairResult, PathResult, ResolvedEndpoint, Segment, Traffic, outcome, witness_of,
 };
 use crate::service_traffic::{ServicePeer, ServiceTraffic};
 use crate::topology::Topology;
@@ -391,14 +390,7 @@ impl Topology<'_> {
             });
         }
         let (allowed, denied, uncertain, verdict) = outcome(&pairs);
-        let target = if !allowed.is_empty() {
-            &allowed
-        } else if !denied.is_empty() {
-            &denied
-        } else {
-            &uncertain
-        };
-        let (witness, pair) = pick_witness(&pairs, target, &preferred_witnesses(traffic));
+        let (witness, pair) = witness_of(&pairs, [&allowed, &denied, &uncertain], traffic);
         let mut steps = Vec::new();
         let mut trace = Vec::new();
         if let (Some(packet), Some(pair)) = (&witness, pair) {

@@ -741,16 +741,7 @@ impl Topology<'_> {
         if !uncertain.is_empty() {
             notes.push("part of the traffic depends on values vnetlint cannot resolve".to_owned());
         }
-        let hints = preferred_witnesses(traffic);
-        // The witness shows what gets through, else what does not, else an open question.
-        let target = if !allowed.is_empty() {
-            &allowed
-        } else if !denied.is_empty() {
-            &denied
-        } else {
-            &uncertain
-        };
-        let (witness, pair) = pick_witness(&pairs, target, &hints);
+        let (witness, pair) = witness_of(&pairs, [&allowed, &denied, &uncertain], traffic);
         let mut steps = Vec::new();
         let arrival = match (&witness, pair) {
             (Some(packet), Some(pair)) => self.trace_arrival(
@@ -1134,6 +1125,23 @@ pub(crate) fn preferred_witnesses(traffic: &Traffic) -> Vec<Packet> {
         });
     }
     out
+}
+
+/// The witness of a result and the pair it belongs to: what gets through, else what does not,
+/// else an open question (`[allowed, denied, uncertain]`).
+pub(crate) fn witness_of(
+    pairs: &[PairResult],
+    [allowed, denied, uncertain]: [&PacketSet; 3],
+    traffic: &Traffic,
+) -> (Option<Packet>, Option<usize>) {
+    let target = if !allowed.is_empty() {
+        allowed
+    } else if !denied.is_empty() {
+        denied
+    } else {
+        uncertain
+    };
+    pick_witness(pairs, target, &preferred_witnesses(traffic))
 }
 
 /// A witness among `target`, and the pair it belongs to.
